@@ -1,0 +1,240 @@
+"""Load cleaned articles: content/articles/**/*.md -> Article dataclasses.
+
+Front matter fields go through one table of field parsers; a bad article is reported with
+its file, line and field, and skipped, so the rest of the site still builds.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import SiteConfig
+from .errors import NewsdigestError, Problem
+from .frontmatter import parse as parse_front_matter
+from .markup import render_markdown, lede_text
+from .slug import slugify
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    date: datetime
+    slug: str
+    path: str                 # source file, relative to the site root
+    url_path: str             # "articles/2024/08/<slug>/", relative to the site root
+    body_html: str            # sanitised; site-internal links relative to the article page
+    feed_html: str            # sanitised; every link absolute, for feed readers
+    summary: str
+    lang: str
+    updated: datetime | None = None
+    source: str = ""
+    url: str = ""
+    author: str = ""
+    section: str = ""
+    dateline: str = ""
+    topics: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    digest: str = ""          # hash of the file's path and bytes: same digest, same article
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first; equal dates ordered by id so the order never depends on file order."""
+        return (-self.date.timestamp(), self.id)
+
+
+# --- field parsers: raw YAML value (text, list or None) -> typed value, or ValueError ---------
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        raise ValueError("must be a single text value, not a list or mapping")
+    return " ".join(str(value).split())
+
+
+def _required_text(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    if text and not re.match(r"^https?://[^\s/]+", text):
+        raise ValueError("must be an absolute http(s) URL, like https://example.org/news/1")
+    return text
+
+
+def _lang(value: Any) -> str:
+    text = _text(value)
+    if not _LANG.match(text):
+        raise ValueError('must be a BCP 47 language tag, like "en" or "ar"')
+    return text
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of names, like [Security, Diplomacy]")
+    seen: dict[str, str] = {}
+    for v in value:
+        name = " ".join(v.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return tuple(seen.values())
+
+
+def parse_datetime(value: Any, config: SiteConfig) -> tuple[datetime, bool]:
+    """(aware datetime, whether the site timezone had to be assumed)."""
+    text = _text(value)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(text), time())
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date and time, like 2024-08-27T18:57:00+03:00") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=config.timezone), True
+    return parsed, False
+
+
+FIELDS: dict[str, Callable[[Any], Any]] = {
+    "id": _required_text,
+    "title": _required_text,
+    "source": _text,
+    "url": _url,
+    "author": _text,
+    "section": _text,
+    "dateline": _text,
+    "lang": _lang,
+    "topics": _names,
+    "actors": _names,
+    "summary": _text,
+}
+DATE_FIELDS = ("date", "updated")
+REQUIRED = ("title", "date")
+KNOWN = set(FIELDS) | set(DATE_FIELDS)
+
+
+@dataclass
+class Metadata:
+    values: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def validate_meta(meta: dict, lines: dict, path: str, config: SiteConfig) -> Metadata:
+    """Typed fields from raw front matter, with errors and warnings naming file, line and field."""
+    out = Metadata()
+
+    def problem(name: str, message: str, hint: str = "", level: str = "error") -> None:
+        out.problems.append(Problem(path, f"field '{name}' {message}", hint, lines.get(name, 1), level))
+
+    for name in REQUIRED:
+        if meta.get(name) in (None, ""):
+            out.problems.append(Problem(path, f"missing required field '{name}'",
+                                        f"add a line '{name}: ...' to the front matter", 1))
+    for name, raw in meta.items():
+        if name not in KNOWN:
+            problem(name, "is not a known field and is ignored", "known fields: " + ", ".join(sorted(KNOWN)), "warning")
+            continue
+        if raw is None:
+            continue
+        try:
+            if name in DATE_FIELDS:
+                value, assumed = parse_datetime(raw, config)
+                if assumed:
+                    problem(name, f"has no UTC offset; assumed the site timezone {config.timezone.key}",
+                            "write it with an offset, like 2024-08-27T18:57:00+03:00", "warning")
+            else:
+                value = FIELDS[name](raw)
+        except ValueError as exc:
+            problem(name, f"{exc} (got {raw!r})")
+            continue
+        out.values[name] = value
+    return out
+
+
+def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
+    """One article file to an Article; None (with the reasons) when it cannot be published."""
+    rel = file.relative_to(root).as_posix()
+    try:
+        data = file.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions")]
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(rel, "is not UTF-8 text", "save it as UTF-8, or put it in content/inbox to be ingested", line)]
+    try:
+        fm = parse_front_matter(text, rel)
+    except NewsdigestError as exc:
+        return None, list(exc.problems)
+    meta = validate_meta(fm.meta, fm.lines, rel, config)
+    problems = meta.problems
+    if any(p.level == "error" for p in problems):
+        return None, problems
+    v = meta.values
+    digest = hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
+    if "id" not in v:
+        # A stable fallback from the path; it changes if the file moves, hence the warning.
+        v["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, "newsdigest:" + rel))
+        problems.append(Problem(rel, f"has no 'id'; using {v['id']} derived from the file path",
+                                f"add 'id: {v['id']}' so feed readers keep it if the file moves", 1, "warning"))
+    when: datetime = v["date"]
+    slug = slugify(file.stem)
+    url_path = f"articles/{when:%Y}/{when:%m}/{slug}/"
+    body = render_markdown(fm.body, page_url=config.absolute(url_path), config=config)
+    summary = v.get("summary") or lede_text(body.page_html)
+    article = Article(
+        id=v["id"], title=v["title"], date=when, slug=slug, path=rel, url_path=url_path,
+        body_html=body.page_html, feed_html=body.feed_html, summary=summary,
+        lang=v.get("lang") or config.language, updated=v.get("updated"),
+        source=v.get("source", ""), url=v.get("url", ""), author=v.get("author", ""),
+        section=v.get("section", ""), dateline=v.get("dateline", ""),
+        topics=v.get("topics", ()), actors=v.get("actors", ()), digest=digest,
+    )
+    return article, problems
+
+
+def find_article_files(articles_dir: Path) -> list[Path]:
+    if not articles_dir.is_dir():
+        return []
+    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def load_articles(root: Path, articles_dir: Path, config: SiteConfig) -> tuple[list[Article], list[Problem]]:
+    """Every publishable article, newest first; problems for the rest.
+
+    Two articles that would write the same page, or share an id, are an error naming both:
+    the first in path order is kept, so the result does not depend on file-system order.
+    """
+    problems: list[Problem] = []
+    by_url: dict[str, Article] = {}
+    by_id: dict[str, Article] = {}
+    for file in find_article_files(articles_dir):
+        article, found = load_article(file, root, config)
+        problems.extend(found)
+        if article is None:
+            continue
+        other = by_url.get(article.url_path) or by_id.get(article.id)
+        if other is not None:
+            what = "page /" + article.url_path if other.url_path == article.url_path else f"id {article.id}"
+            problems.append(Problem(article.path, f"has the same {what} as {other.path}; it is skipped",
+                                    "rename one of the files, or change its date or id"))
+            continue
+        by_url[article.url_path] = by_id[article.id] = article
+    return sorted(by_url.values(), key=lambda a: a.sort_key), problems

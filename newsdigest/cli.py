@@ -1,0 +1,93 @@
+"""Command line: `newsdigest [--root DIR] COMMAND ...`, also `python build.py ...`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import Paths
+from .errors import NewsdigestError, Report
+
+
+def _parser() -> argparse.ArgumentParser:
+    # --root is accepted before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                        help="the site folder holding site.toml, content/ and templates/ (default: .)")
+    parser = argparse.ArgumentParser(prog="newsdigest", parents=[common],
+                                     description="Build a news digest site from scraped articles.")
+    parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("build", parents=[common], help="ingest content/inbox, then build site/ (the default)")
+    p.add_argument("--strict", action="store_true", help="fail, publishing nothing, on any warning or skipped article")
+    p.add_argument("--clean", action="store_true", help="rebuild everything, ignoring the previous build")
+
+    p = sub.add_parser("check", parents=[common], help="report content problems without building")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+    p = sub.add_parser("ingest", parents=[common], help="clean raw files or folders into content/articles")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--explain", action="store_true", help="print what cleaning dropped and why; write nothing")
+
+    for name, text in (("serve", "build, serve on 127.0.0.1, watch and rebuild with live reload"),
+                       ("watch", "watch content/, templates/ and site.toml and rebuild on changes")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        if name == "serve":
+            p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = Paths(Path(getattr(args, "root", Path("."))).resolve())
+    command = args.command or "build"
+    report = Report()
+    try:
+        if command == "build":
+            return _build(paths, report, strict=getattr(args, "strict", False), clean=getattr(args, "clean", False))
+        if command == "check":
+            return _check(paths, report, args.strict)
+        if command == "ingest":
+            return _ingest(paths, report, args.inputs, args.explain)
+        if command in ("serve", "watch"):
+            from .watch import run as run_watch
+            return run_watch(paths, serve=command == "serve", port=getattr(args, "port", 8000))
+    except NewsdigestError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _build(paths: Paths, report: Report, strict: bool, clean: bool) -> int:
+    from .pipeline import BuildOptions, build
+    result = build(paths, BuildOptions(strict=strict, clean=clean), report)
+    print(f"built {paths.output}: {result.summary()}"
+          + (f", {len(report.errors)} error(s), {len(report.warnings)} warning(s)" if report.problems else ""))
+    return 1 if strict and report.problems else 0
+
+
+def _check(paths: Paths, report: Report, strict: bool) -> int:
+    from .pipeline import load_site
+    _, model = load_site(paths, report)
+    print(f"checked {len(model.articles)} articles: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    return 1 if report.errors or (strict and report.warnings) else 0
+
+
+def _ingest(paths: Paths, report: Report, inputs: list[Path], explain: bool) -> int:
+    from .config import load_config
+    from .ingest import explain as explain_file, format_result, ingest_paths
+    config, warnings = load_config(paths)
+    report.extend(warnings)
+    if explain:
+        for path in inputs:
+            print(explain_file(path, paths, config))
+        return 0
+    results = ingest_paths(inputs, paths, config)
+    for result in results:
+        print(format_result(result, paths.root))
+    return 1 if any(r.status == "rejected" for r in results) else 0

@@ -1,0 +1,1 @@
+"""Enrichment: who (actors) and what (topics) each article is about."""

@@ -1,0 +1,96 @@
+"""RSS 2.0 and Atom feeds, written with feedgen.
+
+Deterministic: dates with offsets, newest first with the article id as tie-break (the model's
+order), feed dates from the newest item rather than the clock, absolute URLs, stable ids.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+
+from . import __version__
+from .articles import Article
+from .config import SiteConfig
+
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+# XML 1.0 cannot carry these characters at all; scraped text sometimes has them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    title: str
+    description: str
+    page_path: str        # the HTML page this feed mirrors, relative to the site root
+    rss_path: str         # "feed.xml" or "topics/x/feed.xml"
+    atom_path: str
+    article_ids: tuple[str, ...]
+
+
+def entry_id(article_id: str) -> str:
+    """A valid, stable IRI for the article's front matter id."""
+    try:
+        return uuid.UUID(article_id).urn
+    except ValueError:
+        pass
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", article_id):
+        return article_id
+    return "urn:newsdigest:" + re.sub(r"[^A-Za-z0-9._~-]", lambda m: "%%%02X" % ord(m.group(0)), article_id)
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self_path: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    page_url = config.absolute(spec.page_path)
+    fg.id(page_url)
+    fg.title(_clean(spec.title))
+    fg.description(_clean(spec.description or spec.title))
+    fg.subtitle(_clean(spec.description or spec.title))
+    fg.link(href=page_url, rel="alternate")
+    fg.link(href=config.absolute(self_path), rel="self")
+    fg.language(config.language)
+    fg.author(name=config.author or config.title)
+    fg.generator("newsdigest", version=__version__)
+    newest = max(((a.updated or a.date) for a in articles), default=EPOCH)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for article in articles:
+        fe = fg.add_entry(order="append")
+        url = config.absolute(article.url_path)
+        fe.id(entry_id(article.id))
+        fe.guid(entry_id(article.id), permalink=False)
+        fe.title(_clean(article.title))
+        fe.link(href=url, rel="alternate")
+        fe.published(article.date)
+        fe.updated(article.updated or article.date)
+        if article.author:
+            fe.author(name=_clean(article.author))
+        for topic in article.topics:
+            fe.category(term=_clean(topic))
+        fe.content(_clean(article.feed_html), type="html")
+        fe.summary(_clean(article.summary))
+    return fg
+
+
+def rss_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:
+    return _generator(spec, articles, config, spec.rss_path).rss_str(pretty=True)
+
+
+def atom_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:
+    return _generator(spec, articles, config, spec.atom_path).atom_str(pretty=True)
+
+
+def feed_specs_key(spec: FeedSpec, articles: list[Article], config_key: str) -> str:
+    """A feed's bytes depend on its spec, its articles' files and the config, nothing else."""
+    h = hashlib.sha256(f"{config_key}\0{spec!r}".encode())
+    for article in articles:
+        h.update(article.digest.encode())
+    return h.hexdigest()

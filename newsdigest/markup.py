@@ -1,0 +1,106 @@
+"""Markdown to safe HTML: article text is untrusted, so every body is sanitised with an allowlist.
+
+Each body is rendered once and kept in two forms: for its own page (site-internal links made
+relative, so the site works under any sub-path) and for feeds (every link absolute).
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "q", "cite", "abbr", "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "img", "figure", "figcaption", "div", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "dir", "title"},
+    "a": {"href", "id"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "li": {"id"},
+    "sup": {"id"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "ol": {"start"},
+}
+# Footnotes from Markdown's "extra" use these classes; no other class may borrow the theme's styles.
+ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}, "sup": {"footnote-ref"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src"}
+
+_md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+_HEADING = re.compile(r"(</?h)([1-6])\b")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Body:
+    page_html: str
+    feed_html: str
+
+
+def _demote_headings(text: str) -> str:
+    # The article title is the page's only h1; body headings start at h2.
+    return _HEADING.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)) + 1, 6)}", text)
+
+
+def _page_link(value: str, root: str) -> str:
+    if value.startswith("/") and not value.startswith("//"):
+        return root + value[1:]  # "/articles/x/" means the site root, wherever it is deployed
+    if value.startswith("//"):
+        return "https:" + value
+    return value
+
+
+def _feed_link(value: str, page_url: str, base_url: str) -> str:
+    if value.startswith("/") and not value.startswith("//"):
+        return base_url + value[1:]
+    return urljoin(page_url, value)
+
+
+def sanitize(fragment: str, url_filter=None) -> str:
+    def attribute_filter(tag: str, attr: str, value: str):
+        if attr in URL_ATTRIBUTES and url_filter is not None:
+            return url_filter(value.strip())
+        return value
+
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     allowed_classes=ALLOWED_CLASSES, attribute_filter=attribute_filter,
+                     clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
+                     link_rel="noopener noreferrer")
+
+
+def relative_root(url_path: str) -> str:
+    """The way back to the site root from a page at url_path ("articles/2024/08/x/" -> "../../../../")."""
+    depth = url_path.count("/") if url_path.endswith("/") else url_path.count("/")
+    return "../" * depth if depth else "./"
+
+
+def render_markdown(text: str, page_url: str, config) -> Body:
+    _md.reset()
+    raw = _demote_headings(_md.convert(text))
+    page_path = urlsplit(page_url).path[len(config.base_path):]
+    root = relative_root(page_path)
+    page_html = sanitize(raw, lambda v: _page_link(v, root))
+    feed_html = sanitize(raw, lambda v: _feed_link(v, page_url, config.base_url))
+    return Body(page_html, feed_html)
+
+
+def plain_text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def lede_text(body_html: str, limit: int = 300) -> str:
+    """The first paragraph as plain text, cut at a word boundary."""
+    match = re.search(r"<p\b[^>]*>(.*?)</p>", body_html, re.DOTALL)
+    text = plain_text(match.group(1) if match else body_html)
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -1,0 +1,21 @@
+"""Shared fixtures: the repository, the seeds, and a copy of the sample site to build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def sample_site(tmp_path) -> Path:
+    """A private copy of the sample site (site.toml, content/, templates/) to build in."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("inbox", "raw"))
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root

@@ -1,0 +1,207 @@
+"""The sample site built as a whole: pages, links, feeds, and reproducibility."""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+
+import feedparser
+import pytest
+
+from newsdigest.cli import main
+from newsdigest.config import Paths, load_config
+from newsdigest.errors import Report
+from newsdigest.pipeline import BuildOptions, build
+
+from sitecheck import broken_links, site_files
+
+BASE = "https://example.org/digest/"
+
+
+def build_site(root, **options):
+    report = Report(quiet=True)
+    result = build(Paths(root), BuildOptions(**options), report)
+    return result, report
+
+
+@pytest.fixture
+def built(sample_site):
+    result, report = build_site(sample_site)
+    assert result.published
+    assert report.problems == [], [str(p) for p in report.problems]
+    return sample_site, sample_site / "site"
+
+
+def test_every_expected_page_exists(built):
+    root, site = built
+    for rel in ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "atom.xml",
+                "topics/index.html", "topics/water/index.html", "topics/water/feed.xml", "topics/water/atom.xml",
+                "actors/index.html", "actors/layla-haddad/index.html", "actors/layla-haddad/feed.xml",
+                "archive/index.html", "archive/2024/08/index.html",
+                "articles/2024/06/basra-water-conference/index.html"]:
+        assert (site / rel).is_file(), rel
+    # 13 articles at 10 a page: two home pages.
+    assert (site / "page/2/index.html").is_file()
+    assert not (site / "page/3").exists()
+
+
+def test_every_internal_link_and_asset_resolves(built):
+    _, site = built
+    assert broken_links(site, BASE) == []
+
+
+def test_article_page_shows_date_in_site_timezone_source_terms_and_neighbours(built):
+    _, site = built
+    html = (site / "articles/2024/11/eu-iraq-launch-energy-dialogue/index.html").read_text()
+    # Written as 16:00+00:00; the site timezone is Asia/Baghdad (+03:00).
+    assert '<time datetime="2024-11-19T19:00:00+03:00">19 November 2024, 19:00</time>' in html
+    assert "Levant Review" in html
+    assert 'href="../../../../topics/energy/"' in html
+    assert 'href="../../../../actors/zoe-lefevre/"><bdi>Zoë Lefèvre</bdi>' in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert '<link rel="canonical" href="https://example.org/digest/articles/2024/11/eu-iraq-launch-energy-dialogue/">' in html
+    assert 'type="application/rss+xml"' in html and 'type="application/atom+xml"' in html
+
+
+def test_arabic_article_is_marked_right_to_left(built):
+    _, site = built
+    html = (site / "articles/2024/06/basra-water-conference/index.html").read_text()
+    assert '<article class="story" lang="ar" dir="rtl">' in html
+    assert '<html lang="en">' in html
+    # The Arabic-script actor has a readable ASCII slug.
+    assert 'actors/slman-al-bidi/' in html
+
+
+def test_actor_index_is_grouped_by_kind_with_counts(built):
+    _, site = built
+    html = (site / "actors/index.html").read_text()
+    headings = re.findall(r"<h2 id=\"group-\d+\">([^<]+)</h2>", html)
+    assert headings[:3] == ["People", "Organisations", "Countries"]
+    assert re.search(r"<bdi>Layla Haddad</bdi></a> <span class=\"count\">\(5\)</span>", html)
+
+
+def test_gazetteer_alias_in_front_matter_maps_to_the_canonical_actor(sample_site):
+    article = sample_site / "content/articles/2024/02/central-bank-outlines-payments-modernisation-plan.md"
+    text = article.read_text().replace("actors: [Karim al-Saadi", "actors: [Al-Saadi", 1)
+    assert "Al-Saadi" in text
+    article.write_text(text)
+    build_site(sample_site)
+    html = (sample_site / "site/actors/karim-al-saadi/index.html").read_text()
+    assert "central-bank-outlines-payments-modernisation-plan" in html
+    assert not (sample_site / "site/actors/al-saadi").exists()
+
+
+def test_html_pages_are_accessible_html5_without_scripts(built):
+    _, site = built
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert html.startswith("<!doctype html>"), page
+        assert re.search(r'<html lang="[a-z]{2}', html), page
+        assert '<meta name="viewport"' in html, page
+        assert "<script" not in html, page  # nothing needs JavaScript to be read
+        assert html.count("<h1") == 1, page
+        assert "<main" in html, page
+
+
+def test_feeds_parse_back_with_the_right_items(built):
+    root, site = built
+    config, _ = load_config(Paths(root))
+    rss = feedparser.parse((site / "feed.xml").read_bytes())
+    atom = feedparser.parse((site / "atom.xml").read_bytes())
+    for feed in (rss, atom):
+        assert not feed.bozo, feed.bozo_exception
+        assert len(feed.entries) == 13  # fewer than feed_size
+        dates = [datetime(*e.published_parsed[:6]) for e in feed.entries]
+        assert dates == sorted(dates, reverse=True)
+        for entry in feed.entries:
+            assert entry.link.startswith(BASE + "articles/")
+            assert entry.id.startswith("urn:uuid:")
+            for href in re.findall(r'(?:href|src)="([^"]+)"', entry.content[0].value):
+                assert href.startswith(("https://", "http://", "mailto:")), href
+    assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
+    assert {link.rel for link in atom.feed.links} >= {"self", "alternate"}
+    raw = (site / "feed.xml").read_text()
+    assert '<atom:link href="https://example.org/digest/feed.xml" rel="self"' in raw
+    # RFC 822 dates with an offset in RSS; RFC 3339 in Atom.
+    assert re.search(r"<pubDate>\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}</pubDate>", raw)
+    assert re.search(r"<published>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}</published>",
+                     (site / "atom.xml").read_text())
+    # The site-root link inside an article body is absolute in the feed.
+    assert any(BASE + "articles/2024/01/iraq-turkey-open-water-sharing-talks/" in e.content[0].value
+               for e in rss.entries)
+
+
+def test_term_feeds_list_only_their_articles(built):
+    _, site = built
+    feed = feedparser.parse((site / "actors/layla-haddad/feed.xml").read_bytes())
+    assert len(feed.entries) == 5
+    assert feed.feed.title.startswith("Layla Haddad")
+
+
+def test_equal_dates_are_ordered_by_id(built):
+    root, site = built
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    same = [e for e in feed.entries if e.published.startswith("Tue, 27 Aug 2024")]
+    assert len(same) == 2
+    assert [e.id for e in same] == sorted(e.id for e in same)
+
+
+def test_sitemap_and_robots(built):
+    _, site = built
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/digest/articles/2024/06/basra-water-conference/</loc>" in sitemap
+    assert "404.html" not in sitemap
+    assert "Sitemap: https://example.org/digest/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(sample_site, tmp_path):
+    other = tmp_path / "elsewhere"
+    shutil.copytree(sample_site, other)
+    build_site(sample_site)
+    build_site(other)
+    first = site_files(sample_site / "site")
+    assert first == site_files(other / "site")
+    build_site(sample_site, clean=True)
+    assert site_files(sample_site / "site") == first
+
+
+def test_site_works_under_the_domain_root_too(sample_site):
+    config = sample_site / "site.toml"
+    config.write_text(config.read_text().replace("https://example.org/digest/", "https://news.example.com"))
+    build_site(sample_site)
+    site = sample_site / "site"
+    assert broken_links(site, "https://news.example.com/") == []
+    assert "https://news.example.com/feed.xml" in (site / "index.html").read_text()
+    assert 'href="/topics/"' in (site / "404.html").read_text()
+
+
+def test_404_links_from_the_base_path(built):
+    _, site = built
+    assert 'href="/digest/topics/"' in (site / "404.html").read_text()
+
+
+def test_one_bad_article_is_reported_and_the_rest_is_built(sample_site, capsys):
+    bad = sample_site / "content/articles/2024/09/broken.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("---\ntitle: Broken\ndate: yesterday\n---\nText\n")
+    code = main(["--root", str(sample_site), "build"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "content/articles/2024/09/broken.md:3: error: field 'date'" in err
+    assert (sample_site / "site/articles/2024/06/basra-water-conference/index.html").is_file()
+    assert not (sample_site / "site/articles/2024/09").exists()
+    assert main(["build", "--strict", "--root", str(sample_site)]) == 1
+
+
+def test_cli_root_before_or_after_the_command(sample_site, capsys):
+    assert main(["--root", str(sample_site), "check"]) == 0
+    assert main(["check", "--root", str(sample_site)]) == 0
+    assert "checked 13 articles" in capsys.readouterr().out
+
+
+def test_a_root_without_config_or_templates_uses_the_defaults(tmp_path):
+    articles = tmp_path / "content/articles/2025/01"
+    articles.mkdir(parents=True)
+    (articles / "hello.md").write_text("---\nid: a1\ntitle: Hello\ndate: 2025-01-02T03:04:05+00:00\n---\nHi.\n")
+    assert main(["--root", str(tmp_path)]) == 0
+    assert "Hello" in (tmp_path / "site/articles/2025/01/hello/index.html").read_text()

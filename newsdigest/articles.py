@@ -10,9 +10,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+from .cache import Cache, cache_key
 from .config import SiteConfig
 from .errors import NewsdigestError, Problem
 from .frontmatter import parse as parse_front_matter
@@ -168,14 +169,10 @@ def validate_meta(meta: dict, lines: dict, path: str, config: SiteConfig) -> Met
     return out
 
 
-def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
-    """One article file to an Article; None (with the reasons) when it cannot be published."""
-    rel = file.relative_to(root).as_posix()
+def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
+    """One article file's bytes to an Article; None (with the reasons) when it cannot be published."""
     try:
-        data = file.read_bytes()
         text = data.decode("utf-8")
-    except OSError as exc:
-        return None, [Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions")]
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, "is not UTF-8 text", "save it as UTF-8, or put it in content/inbox to be ingested", line)]
@@ -195,7 +192,7 @@ def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | 
         problems.append(Problem(rel, f"has no 'id'; using {v['id']} derived from the file path",
                                 f"add 'id: {v['id']}' so feed readers keep it if the file moves", 1, "warning"))
     when: datetime = v["date"]
-    slug = slugify(file.stem)
+    slug = slugify(PurePosixPath(rel).stem)
     url_path = f"articles/{when:%Y}/{when:%m}/{slug}/"
     body = render_markdown(fm.body, page_url=config.absolute(url_path), config=config)
     summary = v.get("summary") or lede_text(body.page_html)
@@ -210,23 +207,67 @@ def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | 
     return article, problems
 
 
+def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
+    rel = file.relative_to(root).as_posix()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions")]
+    return parse_article(data, rel, config)
+
+
 def find_article_files(articles_dir: Path) -> list[Path]:
     if not articles_dir.is_dir():
         return []
     return sorted(p for p in articles_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
-def load_articles(root: Path, articles_dir: Path, config: SiteConfig) -> tuple[list[Article], list[Problem]]:
+def _parse_batch(batch: list[tuple[bytes, str]], config: SiteConfig) -> list:
+    return [parse_article(data, rel, config) for data, rel in batch]
+
+
+def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int = 1) -> list:
+    """parse_article over many files, on several processes when there are enough to be worth it."""
+    if workers <= 1 or len(inputs) < PARALLEL_THRESHOLD:
+        return _parse_batch(inputs, config)
+    from concurrent.futures import ProcessPoolExecutor
+    size = max(50, len(inputs) // (workers * 4))
+    batches = [inputs[i:i + size] for i in range(0, len(inputs), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        return [r for results in pool.map(_parse_batch, batches, [config] * len(batches)) for r in results]
+
+
+PARALLEL_THRESHOLD = 200
+
+
+def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
+                  workers: int = 1) -> tuple[list[Article], list[Problem]]:
     """Every publishable article, newest first; problems for the rest.
 
-    Two articles that would write the same page, or share an id, are an error naming both:
-    the first in path order is kept, so the result does not depend on file-system order.
+    Parsed articles are cached by file path, bytes, config and tool version. Two articles that
+    would write the same page, or share an id, are an error naming both: the first in path
+    order is kept, so the result does not depend on file-system order.
     """
+    cache = cache or Cache(None)
+    config_key = repr(config)
     problems: list[Problem] = []
+    entries: list[tuple[str, str, bytes | None]] = []   # (rel, key, data)
+    for file in find_article_files(articles_dir):
+        rel = file.relative_to(root).as_posix()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions"))
+            continue
+        entries.append((rel, cache_key("article", config_key, rel, data), data))
+    cached = cache.get_many("article", (key for _, key, _ in entries))
+    missing = [(data, rel) for rel, key, data in entries if key not in cached]
+    fresh = dict(zip((key for rel, key, _ in entries if key not in cached), parse_all(missing, config, workers)))
+    cache.put_many("article", fresh)
     by_url: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
-    for file in find_article_files(articles_dir):
-        article, found = load_article(file, root, config)
+    for rel, key, _ in entries:
+        article, found = cached[key] if key in cached else fresh[key]
         problems.extend(found)
         if article is None:
             continue

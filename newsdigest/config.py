@@ -10,8 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,7 +46,7 @@ class SiteConfig:
     feed_size: int = 30
     author: str = ""
     date_format: str = "%-d %B %Y, %H:%M"
-    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_SOURCES)))
+    sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
 
     @property
     def base_path(self) -> str:
@@ -153,13 +152,13 @@ def _date_format(value: Any) -> str:
     return value
 
 
-def _sources(value: Any) -> Mapping[str, str]:
+def _sources(value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
                                               for k, v in value.items()):
         raise ValueError('a table of agency code = "Full name", like INA = "Iraqi News Agency"')
     merged = dict(DEFAULT_SOURCES)
     merged.update({k.strip(): v.strip() for k, v in value.items()})
-    return MappingProxyType(merged)
+    return merged
 
 
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
@@ -178,8 +177,15 @@ assert set(_VALIDATORS) == {f.name for f in fields(SiteConfig)}
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\[?\s*{re.escape(key)}\s*[=\]]", text, re.MULTILINE)
+    # [ \t], not \s: \s would match the newline of a blank line above and give that line.
+    match = re.search(rf"^[ \t]*\[?[ \t]*{re.escape(key)}[ \t]*[=\]]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    """The line tomllib names in its message ("... (at line 3, column 9)")."""
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig, list[Problem]]:
@@ -187,7 +193,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig, list[P
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise NewsdigestError(Problem(path, f"not valid TOML: {exc}", "fix the syntax at that line")) from None
+        raise NewsdigestError(Problem(path, f"not valid TOML: {exc}", "fix the syntax at that line",
+                                      toml_error_line(exc))) from None
 
     warnings: list[Problem] = []
     errors: list[Problem] = []

@@ -54,8 +54,9 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
     fg.title(_clean(spec.title))
     fg.description(_clean(spec.description or spec.title))
     fg.subtitle(_clean(spec.description or spec.title))
-    fg.link(href=page_url, rel="alternate")
+    # feedgen makes the last link added the RSS <channel><link>, which must be the HTML page.
     fg.link(href=config.absolute(self_path), rel="self")
+    fg.link(href=page_url, rel="alternate")
     fg.language(config.language)
     fg.author(name=config.author or config.title)
     fg.generator("newsdigest", version=__version__)

@@ -81,8 +81,10 @@ _Dumper.yaml_implicit_resolvers = {
 
 
 def _represent_str(dumper, value):
-    if any(ch in value for ch in "\r\x85\u2028\u2029"):
-        style = '"'  # YAML reads these as line breaks; only double quotes keep them as written
+    # YAML reads \r, NEL and the Unicode separators as line breaks, and a trailing newline makes
+    # PyYAML end the document with "..." (our closing delimiter): double quotes keep them exact.
+    if value.endswith("\n") or any(ch in value for ch in "\r\x85\u2028\u2029"):
+        style = '"'
     else:
         style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)

@@ -99,8 +99,8 @@ def plain_text(fragment: str) -> str:
 
 def lede_text(body_html: str, limit: int = 300) -> str:
     """The first paragraph as plain text, cut at a word boundary."""
-    match = re.search(r"<p\b[^>]*>(.*?)</p>", body_html, re.DOTALL)
-    text = plain_text(match.group(1) if match else body_html)
+    paragraphs = (plain_text(m.group(1)) for m in re.finditer(r"<p\b[^>]*>(.*?)</p>", body_html, re.DOTALL))
+    text = next((p for p in paragraphs if p), None) or plain_text(body_html)
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import time
 from dataclasses import dataclass, field
 
 from . import __version__
 from .articles import load_articles
+from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
 from .extract.gazetteer import load_gazetteer
 from .feeds import atom_bytes, feed_specs_key, rss_bytes
 from .model import SiteModel, build_model
 from .publish import BuildLock, BuildStats, Generation
-from .render import (collect_assets, feed_specs, make_environment, page_key, plan_pages, render_page,
-                     site_globals, template_fingerprint)
+from .plan import feed_specs, plan_pages
+from .render import collect_assets, make_environment, page_key, render_page, site_globals, template_fingerprint
 from .sitemap import robots_bytes, sitemap_bytes
 
 
@@ -24,6 +26,8 @@ class BuildOptions:
     strict: bool = False      # any warning or skipped article fails the build; nothing is published
     clean: bool = False       # ignore everything the previous build left (a full rebuild)
     ingest: bool = True       # ingest content/inbox first
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    inbox_min_age: float = 0.0  # seconds an inbox file must be unchanged (watch mode: still being written)
 
 
 @dataclass
@@ -43,11 +47,11 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def load_site(paths: Paths, report: Report) -> tuple[SiteConfig, SiteModel]:
+def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers: int = 1) -> tuple[SiteConfig, SiteModel]:
     """Config, articles and gazetteer into the site model; problems go to the report."""
     config, warnings = load_config(paths)
     report.extend(warnings)
-    articles, problems = load_articles(paths.root, paths.articles, config)
+    articles, problems = load_articles(paths.root, paths.articles, config, cache, workers)
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)
@@ -58,8 +62,12 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
     started = time.perf_counter()
     with BuildLock(paths.state, announce=lambda msg: print(msg)):
         if options.ingest and paths.inbox.is_dir():
-            ingest_inbox_into(paths, report)
-        config, model = load_site(paths, report)
+            ingest_inbox_into(paths, report, options.inbox_min_age)
+        cache = Cache(None if options.clean else paths.state / "cache.sqlite")
+        try:
+            config, model = load_site(paths, report, cache, options.workers)
+        finally:
+            cache.close()
         if options.strict and report.problems:
             raise NewsdigestError(Problem(str(paths.config.name), f"--strict: {len(report.problems)} problem(s) above",
                                           "fix them, or build without --strict; the previous site stays published"))
@@ -72,10 +80,10 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
     return result
 
 
-def ingest_inbox_into(paths: Paths, report: Report) -> None:
+def ingest_inbox_into(paths: Paths, report: Report, min_age: float) -> None:
     from .ingest import ingest_inbox
     config, _ = load_config(paths)
-    for result in ingest_inbox(paths, config):
+    for result in ingest_inbox(paths, config, min_age=min_age):
         if result.problem is not None:
             report.add(result.problem)
 

@@ -75,7 +75,7 @@ class Generation:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None and self.path.exists():
+        if exc_type is not None and not getattr(self, "committed", False) and self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
 
     # -- writing -------------------------------------------------------------------------
@@ -135,6 +135,7 @@ class Generation:
         tmp.write_text(json.dumps({"files": self.manifest}, sort_keys=True))
         os.replace(tmp, manifest_file)
         _swap_link(self.output, self.path)
+        self.committed = True  # live now: __exit__ must not remove it, even if pruning is interrupted
         prune(self.builds, keep={self.path.name, self.previous.name if self.previous else ""})
         return self.stats
 

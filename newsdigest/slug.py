@@ -83,8 +83,14 @@ def unique_slugs(names) -> dict[str, str]:
     for key in sorted({name_key(n) for n in names}):
         by_slug.setdefault(slugify(key), []).append(key)
     result: dict[str, str] = {}
+    taken = set(by_slug)
     for slug, keys in by_slug.items():
         result[keys[0]] = slug
         for key in keys[1:]:
-            result[key] = f"{slug}-{short_hash(key)}"
+            # A longer hash if the suffixed slug is already some other name's plain slug ("c-372946").
+            length = 6
+            while f"{slug}-{short_hash(key, length)}" in taken and length < 40:
+                length += 2
+            result[key] = f"{slug}-{short_hash(key, length)}"
+            taken.add(result[key])
     return result

@@ -5,6 +5,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import toml_error_line
 from ..errors import Problem
 from ..slug import name_key
 from ..taxonomy import TermInfo
@@ -28,7 +29,8 @@ def parse_gazetteer(text: str, path: str = GAZETTEER_FILE) -> tuple[Gazetteer, l
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return Gazetteer(), [Problem(path, f"not valid TOML: {exc}", "fix the syntax; actors are not canonicalised until then")]
+        return Gazetteer(), [Problem(path, f"not valid TOML: {exc}", "fix the syntax; actors are not canonicalised until then",
+                                     toml_error_line(exc))]
     entries: dict[str, TermInfo] = {}
     canonical: dict[str, str] = {}
     for name, table in data.items():
@@ -58,4 +60,9 @@ def load_gazetteer(content_dir: Path) -> tuple[Gazetteer, list[Problem]]:
     file = content_dir / "actors.toml"
     if not file.is_file():
         return Gazetteer(), []
-    return parse_gazetteer(file.read_text(encoding="utf-8"))
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Gazetteer(), [Problem(GAZETTEER_FILE, f"cannot read: {exc}",
+                                     "save it as UTF-8 text; actors are not canonicalised until then")]
+    return parse_gazetteer(text)

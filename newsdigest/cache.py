@@ -1,0 +1,86 @@
+"""A content-addressed cache of derived data (parsed articles, extraction results).
+
+Keys are hashes of everything the value is derived from, the tool version included, so an
+entry can never be stale: a changed input simply has another key. The cache is one SQLite
+file under .newsdigest/, safe to delete at any time; a damaged file is discarded and rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+
+def cache_key(*parts: str | bytes) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for part in parts:
+        h.update(b"\0")
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class Cache:
+    def __init__(self, path: Path | None):
+        """path None: a cache that remembers nothing (for --clean builds and tests)."""
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+        if path is not None:
+            self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(path, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+                return db
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)  # damaged: start afresh
+        raise AssertionError("unreachable")
+
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
+        if self.db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            rows = self.db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({','.join('?' * len(chunk))})",
+                                   [kind, *chunk])
+            for key, value in rows:
+                try:
+                    found[key] = pickle.loads(value)
+                except Exception:  # noqa: BLE001 - an unreadable entry is just a miss
+                    pass
+        return found
+
+    def put_many(self, kind: str, items: dict[str, Any]) -> None:
+        if self.db is None or not items:
+            return
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
+                                [(kind, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+
+    def prune(self, kind: str, keep: set[str]) -> None:
+        """Forget entries of a kind that the current content no longer uses."""
+        if self.db is None:
+            return
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_keys (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM keep_keys")
+            self.db.executemany("INSERT OR IGNORE INTO keep_keys VALUES (?)", [(k,) for k in keep])
+            self.db.execute("DELETE FROM entries WHERE kind = ? AND key NOT IN (SELECT key FROM keep_keys)", [kind])
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,177 @@
+"""The page plan: which pages exist, what each shows, and what each depends on.
+
+Every page's context is made only of plain values (strings, numbers, lists, dicts) with every
+link and date resolved, and the planner records, beside it, a compact description of those
+values (`key_data`). A page's bytes are a function of its template and its context alone, so
+a build can skip any page whose key (template fingerprint + key_data) did not change, and
+the result is the same as rendering it again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .articles import Article
+from .feeds import FeedSpec
+from .model import SiteModel
+from .taxonomy import Taxonomy
+
+KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "Countries",
+               "place": "Places", "": "Other"}
+KIND_LABELS = {"person": "Person", "organisation": "Organisation", "country": "Country", "place": "Place", "": ""}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Page:
+    url_path: str             # "" for the home page, "topics/x/" for a folder page, "404.html" for a file
+    template: str
+    context: dict = field(default_factory=dict)
+    key_data: str = ""        # everything the context holds, compactly; see module docstring
+
+    @property
+    def file(self) -> str:
+        return self.url_path + "index.html" if self.url_path == "" or self.url_path.endswith("/") else self.url_path
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _local(when, model: SiteModel) -> dict:
+    local = when.astimezone(model.config.timezone)
+    return {"iso": local.isoformat(), "text": local.strftime(model.config.date_format)}
+
+
+def term_links(tax: Taxonomy, names) -> list[dict]:
+    links = []
+    for name in names:
+        slug = tax.slug(name)
+        links.append({"name": tax.term(slug).name, "url": f"{tax.key}/{slug}/"})
+    return links
+
+
+class Planner:
+    """Builds pages; memoises the article cards that many list pages share, and their hashes."""
+
+    def __init__(self, model: SiteModel):
+        self.model = model
+        self._cards: dict[str, tuple[dict, str]] = {}
+        self.pages: list[Page] = []
+        self.site_feeds = _feeds_for(model, None, None)
+
+    def card(self, article: Article) -> dict:
+        return self._card(article)[0]
+
+    def _card(self, article: Article) -> tuple[dict, str]:
+        entry = self._cards.get(article.id)
+        if entry is None:
+            card = {
+                "id": article.id, "title": article.title, "url": article.url_path,
+                "date": _local(article.date, self.model), "source": article.source,
+                "summary": article.summary, "lang": article.lang, "dir": article.dir,
+                "topics": term_links(self.model.topics, article.topics),
+                "actors": term_links(self.model.actors, article.actors),
+            }
+            entry = self._cards[article.id] = (card, hashlib.sha1(_dumps(card).encode()).hexdigest())
+        return entry
+
+    def add(self, url_path: str, template: str, context: dict) -> None:
+        """A page whose context holds no article cards."""
+        self.pages.append(Page(url_path, template, context, _dumps(context)))
+
+    def add_list(self, url_path: str, template: str, ids, **context) -> None:
+        """A page listing articles as cards under "articles"; keyed by the cards' hashes."""
+        entries = [self._card(self.model.article(i)) for i in ids]
+        key_data = _dumps(context) + "|" + ",".join(h for _, h in entries)
+        self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, key_data))
+
+
+def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[str, tuple[str, ...], dict]]:
+    """(page url, ids on that page, pager) for a list; the first page lives at url_path itself."""
+    chunks = [ids[i:i + per_page] for i in range(0, len(ids), per_page)] or [()]
+    urls = [url_path] + [f"{url_path}page/{n}/" for n in range(2, len(chunks) + 1)]
+    pages = []
+    for n, chunk in enumerate(chunks, start=1):
+        pager = {"number": n, "count": len(chunks),
+                 "newer": urls[n - 2] if n > 1 else None,
+                 "older": urls[n] if n < len(chunks) else None}
+        pages.append((urls[n - 1], chunk, pager))
+    return pages
+
+
+def feed_specs(model: SiteModel) -> list[FeedSpec]:
+    n = model.config.feed_size
+    specs = [FeedSpec(model.config.title, model.config.description, "", "feed.xml", "atom.xml",
+                      tuple(a.id for a in model.articles[:n]))]
+    for tax in model.taxonomies:
+        for term in tax.terms:
+            base = f"{tax.key}/{term.slug}/"
+            specs.append(FeedSpec(f"{term.name} · {model.config.title}",
+                                  f"Articles about {term.name} in {model.config.title}",
+                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n]))
+    return specs
+
+
+def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> list[dict]:
+    site = model.config
+    feeds = [{"title": f"{site.title} (RSS)", "type": "application/rss+xml", "url": site.absolute("feed.xml")},
+             {"title": f"{site.title} (Atom)", "type": "application/atom+xml", "url": site.absolute("atom.xml")}]
+    if term_page is not None:
+        feeds += [{"title": f"{title} (RSS)", "type": "application/rss+xml", "url": site.absolute(term_page + "feed.xml")},
+                  {"title": f"{title} (Atom)", "type": "application/atom+xml", "url": site.absolute(term_page + "atom.xml")}]
+    return feeds
+
+
+def plan_pages(model: SiteModel) -> list[Page]:
+    plan = Planner(model)
+    per_page = model.config.items_per_page
+    feeds = plan.site_feeds
+
+    for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
+        plan.add_list(url, "index.html", ids, pager=pager, feeds=feeds,
+                      title="" if pager["number"] == 1 else f"Page {pager['number']}")
+
+    for article in model.articles:
+        older, newer = model.neighbours(article)
+        view = dict(plan.card(article))
+        view.update({
+            "body_html": article.body_html, "author": article.author, "section": article.section,
+            "dateline": article.dateline, "original_url": article.url,
+            "updated": _local(article.updated, model) if article.updated else None,
+        })
+        plan.add(article.url_path, "article.html", {
+            "article": view, "title": article.title, "description": article.summary,
+            "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
+            "feeds": feeds})
+
+    for tax in model.taxonomies:
+        grouped = tax.by_kind() if tax.key == "actors" else [("", list(tax.terms))]
+        groups = [{"kind": kind, "title": KIND_TITLES.get(kind, kind.title()),
+                   "terms": [{"name": t.name, "url": f"{tax.key}/{t.slug}/", "count": len(t.article_ids)}
+                             for t in terms]}
+                  for kind, terms in grouped]
+        plan.add(f"{tax.key}/", "taxonomy.html", {
+            "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds})
+        for term in tax.terms:
+            base = f"{tax.key}/{term.slug}/"
+            term_view = {"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
+                         "description": term.description, "count": len(term.article_ids),
+                         "feed": base + "feed.xml", "atom": base + "atom.xml"}
+            for url, ids, pager in paginate(base, term.article_ids, per_page):
+                plan.add_list(url, "term.html", ids,
+                              taxonomy={"key": tax.key, "title": tax.title, "singular": tax.singular},
+                              term=term_view, pager=pager, feeds=_feeds_for(model, base, term.name),
+                              title=term.name if pager["number"] == 1 else f"{term.name}, page {pager['number']}")
+
+    months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}
+              for m in model.months]
+    plan.add("archive/", "archive.html", {"months": months, "title": "Archive", "feeds": feeds})
+    for month, label in zip(model.months, months):
+        for url, ids, pager in paginate(month.url_path, month.article_ids, per_page):
+            plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
+
+    plan.add("404.html", "404.html", {"title": "Page not found", "feeds": []})
+    return plan.pages

@@ -1,0 +1,175 @@
+"""Watch mode: rebuild when content/, templates/ or site.toml change.
+
+The file-system handler only records what changed; a loop waits until changes settle (no new
+event for a short while), then runs one build. A failed build is reported and the last good
+site stays published (and served). Inbox files still being written are left for a later pass.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .config import Paths
+from .errors import NewsdigestError, Report
+from .pipeline import BuildOptions, BuildResult, build
+
+DEBOUNCE = 0.3          # seconds without a new event before a rebuild starts
+INBOX_SETTLE = 1.0      # an inbox file must be unchanged this long before it is ingested
+TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".swx", "~")
+
+
+def classify(path: Path, paths: Paths) -> str | None:
+    """What kind of change a path is: config, template, inbox or content; None to ignore.
+
+    content/raw and content/inbox/rejected only receive files the ingest itself moves there.
+    """
+    name = path.name
+    if name.startswith(".") or name.endswith(TEMPORARY_SUFFIXES) or name.startswith("#"):
+        return None
+    if path == paths.config:
+        return "config"
+    for kind, folder in (("template", paths.templates), ("ignore", paths.raw),
+                         ("ignore", paths.inbox / "rejected"), ("inbox", paths.inbox), ("content", paths.content)):
+        if path == folder or path.is_relative_to(folder):
+            return None if kind == "ignore" else kind
+    return None
+
+
+class ChangeRecorder(FileSystemEventHandler):
+    """Records changed paths by kind; never builds itself."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self.lock = threading.Lock()
+        self.pending: dict[Path, str] = {}
+        self.last_event = 0.0
+        self.wake = threading.Event()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(raw if isinstance(raw, str) else raw.decode())
+            kind = classify(path, self.paths)
+            if kind is not None:
+                with self.lock:
+                    self.pending[path] = kind
+                    self.last_event = time.monotonic()
+                self.wake.set()
+
+    def take(self) -> dict[Path, str]:
+        with self.lock:
+            changes, self.pending = self.pending, {}
+            self.wake.clear()
+            return changes
+
+    def quiet_for(self) -> float:
+        with self.lock:
+            return time.monotonic() - self.last_event
+
+
+@dataclass
+class BuildEvents:
+    """Where watch mode reports each build: the serve mode's live reload listens here."""
+
+    on_success: Callable[[BuildResult], None] = lambda result: None
+    on_failure: Callable[[str], None] = lambda message: None
+
+
+def young_inbox_files(paths: Paths, settle: float) -> list[Path]:
+    if not paths.inbox.is_dir():
+        return []
+    now = time.time()
+    young = []
+    for path in paths.inbox.iterdir():
+        try:
+            if path.is_file() and classify(path, paths) == "inbox" and now - path.stat().st_mtime < settle:
+                young.append(path)
+        except OSError:
+            continue
+    return young
+
+
+def run_build(paths: Paths, events: BuildEvents, settle: float) -> bool:
+    report = Report()
+    try:
+        result = build(paths, BuildOptions(inbox_min_age=settle), report)
+    except NewsdigestError as exc:
+        message = "\n".join(str(p) for p in exc.problems)
+        print(message, file=sys.stderr)
+        print("build failed; the last good site is still published", file=sys.stderr)
+        events.on_failure(message)
+        return False
+    except Exception as exc:  # noqa: BLE001 - watch mode must survive any failed build
+        message = f"unexpected error: {exc.__class__.__name__}: {exc}"
+        traceback.print_exc()
+        print("build failed; the last good site is still published", file=sys.stderr)
+        events.on_failure(message)
+        return False
+    print(f"rebuilt: {result.summary()}", flush=True)
+    events.on_success(result)
+    return True
+
+
+def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None,
+          debounce: float = DEBOUNCE, settle: float = INBOX_SETTLE, initial_build: bool = True) -> None:
+    """Build, then rebuild on every settled batch of changes until `stop` is set."""
+    events = events or BuildEvents()
+    recorder = ChangeRecorder(paths)
+    observer = Observer()
+    observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
+    watched: set[Path] = set()
+
+    def watch_folders() -> None:
+        for folder in (paths.content, paths.templates):
+            if folder not in watched and folder.is_dir():
+                observer.schedule(recorder, str(folder), recursive=True)
+                watched.add(folder)
+
+    watch_folders()
+    observer.start()
+    try:
+        if initial_build:
+            run_build(paths, events, settle)
+        recheck_at: float | None = None
+        while not stop.is_set():
+            timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))
+            recorder.wake.wait(timeout)
+            due = recheck_at is not None and time.monotonic() >= recheck_at
+            if not recorder.wake.is_set() and not due:
+                continue
+            while recorder.wake.is_set() and recorder.quiet_for() < debounce and not stop.is_set():
+                time.sleep(debounce / 3)
+            if stop.is_set():
+                break
+            recorder.take()  # every build starts from the files on disk; the kinds only filter noise
+            watch_folders()
+            run_build(paths, events, settle)
+            # Files still being written were left in the inbox: look again once they have settled.
+            recheck_at = time.monotonic() + settle if young_inbox_files(paths, settle) else None
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
+def run(paths: Paths, serve: bool, port: int) -> int:
+    stop = threading.Event()
+    if not serve:
+        print(f"watching {paths.root} (Ctrl-C to stop)", flush=True)
+        try:
+            watch(paths, stop)
+        except KeyboardInterrupt:
+            stop.set()
+        return 0
+    from .serve import serve_and_watch
+    return serve_and_watch(paths, port, stop)

@@ -1,0 +1,169 @@
+"""Incremental builds are exactly clean builds, and touch only what changed."""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+from newsdigest.config import Paths
+from newsdigest.errors import Report
+from newsdigest.pipeline import BuildOptions, build
+
+from corpus import make_doc, write_site
+from sitecheck import site_files
+
+
+def run(root: Path, clean: bool = False):
+    report = Report(quiet=True)
+    result = build(Paths(root), BuildOptions(clean=clean, workers=1), report)
+    return result
+
+
+def clean_build_of(root: Path, tmp: Path) -> dict[str, bytes]:
+    """What a from-scratch build of root's current content produces."""
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(root, tmp, ignore=shutil.ignore_patterns("site", ".newsdigest"))
+    run(tmp, clean=True)
+    return site_files(tmp / "site")
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file()}
+
+
+def test_random_adds_edits_and_deletes_match_clean_builds(tmp_path):
+    rng = random.Random(20261123)
+    root = tmp_path / "inc"
+    docs = [make_doc(rng, n) for n in range(25)]
+    write_site(root, docs)
+    run(root)
+    counter = len(docs)
+    for step in range(14):
+        op = rng.choice(["add", "add", "edit", "edit", "delete", "retopic", "redate"])
+        if op == "add" or len(docs) < 5:
+            doc = make_doc(rng, counter)
+            counter += 1
+            docs.append(doc)
+            doc.write(root)
+        else:
+            doc = rng.choice(docs)
+            (root / doc.rel).unlink()
+            if op == "delete":
+                docs.remove(doc)
+            else:
+                if op == "edit":
+                    doc.title += " (updated)"
+                    doc.body += "\n\nA new paragraph with a [link](/topics/)."
+                elif op == "retopic":
+                    doc.topics = [rng.choice(["Energy", "Water", "Elections"])]
+                    doc.actors = doc.actors[:1] + ["New Actor %d" % step]
+                else:
+                    doc.date = doc.date.replace(year=2023)
+                doc.write(root)
+        run(root)
+        assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean"), f"step {step}: {op}"
+
+
+def test_one_new_article_rerenders_only_the_pages_that_show_it(tmp_path):
+    rng = random.Random(7)
+    root = tmp_path / "one"
+    docs = [make_doc(rng, n) for n in range(40)]
+    for doc in docs:  # keep "Water" and "NATO" out of the old articles to know what must not change
+        doc.topics = [t for t in doc.topics if t != "Water"] or ["Economy"]
+        doc.actors = [a for a in doc.actors if a != "NATO"] or ["Iraq"]
+    write_site(root, docs)
+    run(root)
+    before = snapshot(root / "site")
+
+    new = make_doc(rng, 999)
+    new.date = max(d.date for d in docs).replace(microsecond=0) + __import__("datetime").timedelta(days=1)
+    new.topics, new.actors = ["Water"], ["NATO"]
+    new.write(root)
+    result = run(root)
+    after = snapshot(root / "site")
+
+    changed = {p for p in after if before.get(p) != after[p]}
+    newest_old = max(docs, key=lambda d: d.date)
+    month = f"archive/{new.date:%Y}/{new.date:%m}/"
+    allowed_prefixes = ("page/", "topics/water/", "actors/nato/", month)
+    allowed = {"index.html", "feed.xml", "atom.xml", "sitemap.xml", "archive/index.html", "topics/index.html",
+               "actors/index.html", f"articles/{new.date:%Y}/{new.date:%m}/story-999/index.html",
+               # the previous newest article now links to the new one as "next"
+               f"articles/{newest_old.date:%Y}/{newest_old.date:%m}/{newest_old.slug}/index.html"}
+    unexpected = {p for p in changed if p not in allowed and not p.startswith(allowed_prefixes)}
+    assert unexpected == set()
+    assert f"articles/{new.date:%Y}/{new.date:%m}/story-999/index.html" in changed
+    assert "topics/water/feed.xml" in changed and "actors/nato/index.html" in changed
+    # Pages of other articles, terms and months keep their inode and mtime: not even rewritten.
+    untouched = [p for p in before if p.startswith(("articles/", "topics/economy/", "actors/iraq/"))
+                 and p not in allowed]
+    assert len(untouched) > 40 and all(after[p] == before[p] for p in untouched)
+    assert result.stats.written == len(changed)
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_a_template_change_rerenders_what_uses_it(tmp_path):
+    rng = random.Random(3)
+    root = tmp_path / "tpl"
+    write_site(root, [make_doc(rng, n) for n in range(12)])
+    run(root)
+    before = snapshot(root / "site")
+    (root / "templates").mkdir()
+    theme_term = Path(__import__("newsdigest.render", fromlist=["THEME"]).THEME) / "term.html"
+    (root / "templates/term.html").write_text(theme_term.read_text().replace("<h1>", '<h1 class="custom">'))
+    run(root)
+    after = snapshot(root / "site")
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert changed and all(p.startswith(("topics/", "actors/")) and p.endswith(".html") for p in changed)
+    assert 'class="custom"' in (root / "site/topics/energy/index.html").read_text() or \
+        any('class="custom"' in (root / "site" / p).read_text() for p in changed)
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_a_config_change_rerenders_everything_that_shows_it(tmp_path):
+    rng = random.Random(4)
+    root = tmp_path / "cfg"
+    write_site(root, [make_doc(rng, n) for n in range(8)])
+    run(root)
+    config = root / "site.toml"
+    config.write_text(config.read_text().replace('title = "Test digest"', 'title = "Renamed digest"'))
+    run(root)
+    assert "Renamed digest" in (root / "site/index.html").read_text()
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_cache_is_safe_to_delete_and_never_stale(tmp_path):
+    rng = random.Random(5)
+    root = tmp_path / "cache"
+    docs = [make_doc(rng, n) for n in range(10)]
+    write_site(root, docs)
+    run(root)
+    expected = site_files(root / "site")
+    (root / ".newsdigest/cache.sqlite").unlink()
+    run(root)
+    assert site_files(root / "site") == expected
+    # Same path, new bytes: the cache must not serve the old article.
+    docs[0].title = "A brand new title"
+    docs[0].write(root)
+    run(root)
+    assert "A brand new title" in (root / "site" / docs[0].rel.replace("content/", "").replace(".md", "/index.html")).read_text()
+    # A damaged cache file is discarded, not fatal.
+    (root / ".newsdigest/cache.sqlite").write_bytes(b"not a database at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(str(root / ".newsdigest/cache.sqlite") + suffix).unlink(missing_ok=True)
+    run(root)
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_deleting_the_build_state_gives_the_same_site(tmp_path):
+    rng = random.Random(6)
+    root = tmp_path / "state"
+    write_site(root, [make_doc(rng, n) for n in range(6)])
+    run(root)
+    expected = site_files(root / "site")
+    shutil.rmtree(root / ".newsdigest")
+    (root / "site").unlink()
+    run(root)
+    assert site_files(root / "site") == expected

@@ -1,0 +1,258 @@
+"""newsdigest.publish: atomic site generations behind a `site` symlink, and the build lock."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdigest.errors import NewsdigestError
+from newsdigest.publish import BuildLock, Generation, current_generation, safe_relpath
+
+REPO = Path(__file__).resolve().parents[1]
+
+FIRST_SITE = {
+    "index.html": b"<h1>Home</h1>",
+    "feed.xml": b"<rss>one</rss>",
+    "articles/2024/08/talks/index.html": b"<p>Talks</p>",
+    "topics/oil/index.html": b"<p>Oil</p>",
+}
+
+
+class Site:
+    """A temporary site root: `site` is the published output, `.newsdigest/builds` its generations."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.output = root / "site"
+        self.builds = root / ".newsdigest" / "builds"
+
+    def generation(self, **kwargs) -> Generation:
+        return Generation(self.output, self.builds, **kwargs)
+
+    def publish(self, files: dict[str, bytes], **kwargs):
+        with self.generation(**kwargs) as gen:
+            for relpath, data in files.items():
+                gen.write(relpath, data)
+            stats = gen.commit()
+        return gen, stats
+
+    def files(self) -> dict[str, bytes]:
+        """What a reader of the published site sees, path -> bytes."""
+        return {p.relative_to(self.output).as_posix(): p.read_bytes()
+                for p in sorted(self.output.rglob("*")) if p.is_file()}
+
+    def generations(self) -> list[str]:
+        return sorted(p.name for p in self.builds.iterdir() if p.is_dir() and p.name.startswith("g"))
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path)
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+def test_commit_makes_site_a_symlink_to_the_complete_generation(site):
+    gen, stats = site.publish(FIRST_SITE)
+    assert site.output.is_symlink()
+    assert site.output.resolve() == gen.path.resolve()
+    assert current_generation(site.output) == gen.path.resolve()
+    assert site.files() == FIRST_SITE
+    assert stats.written == len(FIRST_SITE) and stats.unchanged == 0
+    assert not os.path.isabs(os.readlink(site.output))   # relative: the folder can be moved
+
+
+def test_nothing_is_published_before_commit(site):
+    with site.generation() as gen:
+        gen.write("index.html", b"draft")
+        assert not site.output.exists()
+        gen.commit()
+    assert site.files() == {"index.html": b"draft"}
+
+
+def test_unchanged_files_are_hard_links_to_the_previous_generation(site):
+    first, _ = site.publish(FIRST_SITE)
+    before = {rel: os.stat(first.path / rel) for rel in FIRST_SITE}
+    time.sleep(0.02)  # a rewritten file would get a later mtime
+
+    changed = dict(FIRST_SITE, **{"feed.xml": b"<rss>two</rss>"})
+    second, stats = site.publish(changed)
+
+    assert second.path != first.path
+    for rel in ("index.html", "articles/2024/08/talks/index.html", "topics/oil/index.html"):
+        after = os.stat(second.path / rel)
+        assert after.st_ino == before[rel].st_ino, rel
+        assert after.st_mtime_ns == before[rel].st_mtime_ns, rel
+    assert os.stat(second.path / "feed.xml").st_ino != before["feed.xml"].st_ino
+    assert site.files() == changed
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 3, 0)
+
+
+def test_clean_generation_rewrites_everything(site):
+    site.publish(FIRST_SITE)
+    _, stats = site.publish(FIRST_SITE, clean=True)
+    assert (stats.written, stats.unchanged) == (len(FIRST_SITE), 0)
+    assert site.files() == FIRST_SITE
+
+
+def test_files_no_longer_produced_are_absent(site):
+    site.publish(FIRST_SITE)
+    smaller = {k: v for k, v in FIRST_SITE.items() if not k.startswith("topics/")}
+    _, stats = site.publish(smaller)
+    assert site.files() == smaller
+    assert not (site.output / "topics").exists()
+    assert stats.removed == 1
+
+
+def test_two_writes_to_one_path_are_an_error(site):
+    with pytest.raises(NewsdigestError) as info:
+        with site.generation() as gen:
+            gen.write("topics/c/index.html", b"C")
+            gen.write("topics/c/index.html", b"C++")
+    assert "site/topics/c/index.html" in str(info.value)
+
+
+def test_an_exception_in_the_block_keeps_the_previous_site_and_removes_the_partial_one(site):
+    first, _ = site.publish(FIRST_SITE)
+    with pytest.raises(RuntimeError):
+        with site.generation() as gen:
+            gen.write("index.html", b"<h1>Half</h1>")
+            raise RuntimeError("template failed")
+    assert not gen.path.exists()
+    assert site.output.resolve() == first.path.resolve()
+    assert site.files() == FIRST_SITE
+    assert site.generations() == [first.path.name]
+
+
+def test_an_exception_after_commit_keeps_the_new_site(site):
+    with pytest.raises(KeyboardInterrupt):
+        with site.generation() as gen:
+            gen.write("index.html", b"new")
+            gen.commit()
+            raise KeyboardInterrupt
+    assert gen.path.is_dir()
+    assert site.files() == {"index.html": b"new"}
+
+
+def test_an_existing_real_site_folder_is_moved_aside_not_deleted(site):
+    site.output.mkdir()
+    (site.output / "hand-made.html").write_bytes(b"keep me")
+    site.publish(FIRST_SITE)
+    assert site.output.is_symlink()
+    kept = [p for p in site.root.rglob("hand-made.html")]
+    assert len(kept) == 1 and kept[0].read_bytes() == b"keep me"
+    # and it survives later builds and their pruning
+    site.publish(FIRST_SITE)
+    site.publish({"index.html": b"x"})
+    assert [p.read_bytes() for p in site.root.rglob("hand-made.html")] == [b"keep me"]
+
+
+def test_prune_keeps_the_current_and_the_previous_generation_only(site):
+    first, _ = site.publish({"index.html": b"1"})
+    second, _ = site.publish({"index.html": b"2"})
+    assert site.generations() == sorted([first.path.name, second.path.name])
+    third, _ = site.publish({"index.html": b"3"})
+    assert site.generations() == sorted([second.path.name, third.path.name])
+    assert not first.path.exists()
+    assert not (site.builds / f"{first.path.name}.json").exists()
+    assert site.files() == {"index.html": b"3"}
+
+
+def test_prune_removes_half_written_generations_of_killed_builds(site):
+    orphan = site.builds / "g0000000000000000000-1"
+    orphan.mkdir(parents=True)
+    (orphan / "index.html").write_bytes(b"half")
+    gen, _ = site.publish({"index.html": b"ok"})
+    assert site.generations() == [gen.path.name]
+
+
+# --- safe_relpath --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relpath", [
+    "../x", "/etc/passwd", "a/../../b", "a/..", "a\x00b", "a\\b", "..\\x", "", ".", "//x",
+])
+def test_safe_relpath_refuses_paths_that_could_leave_the_output(relpath):
+    with pytest.raises(NewsdigestError) as info:
+        safe_relpath(relpath)
+    assert "outside the output folder" in str(info.value)
+    assert "\x00" not in str(info.value)
+
+
+@pytest.mark.parametrize("relpath", ["index.html", "articles/2024/08/x/index.html", "topics/c-372946/feed.xml",
+                                     "..hidden", "a..b/c"])
+def test_safe_relpath_accepts_ordinary_paths(relpath):
+    assert safe_relpath(relpath) == relpath
+
+
+@pytest.mark.parametrize("relpath, normalised", [("./a.html", "a.html"), ("a//b.html", "a/b.html")])
+def test_safe_relpath_normalises_harmless_spellings(relpath, normalised):
+    assert safe_relpath(relpath) == normalised
+
+
+def test_two_spellings_of_one_path_are_still_one_file(site):
+    with pytest.raises(NewsdigestError):
+        with site.generation() as gen:
+            gen.write("a/b.html", b"1")
+            gen.write("a//b.html", b"2")
+
+
+def test_write_refuses_an_unsafe_path_and_writes_nothing_outside(site):
+    with pytest.raises(NewsdigestError):
+        with site.generation() as gen:
+            gen.write("../escaped.html", b"x")
+    assert not (site.builds / "escaped.html").exists()
+    assert not (site.root / "escaped.html").exists()
+
+
+# --- BuildLock -----------------------------------------------------------------------------
+
+LOCK_CHILD = """
+import sys
+from pathlib import Path
+from newsdigest.publish import BuildLock
+state = Path(sys.argv[1])
+def announce(message):
+    (state / "announced").write_text(message)
+with BuildLock(state, announce=announce):
+    (state / "acquired").write_text("yes")
+"""
+
+
+def wait_for(predicate, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_a_second_build_in_another_process_waits_for_the_lock(tmp_path):
+    state = tmp_path / ".newsdigest"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), *sys.path]))
+    with BuildLock(state, announce=lambda message: None):
+        child = subprocess.Popen([sys.executable, "-c", LOCK_CHILD, str(state)], env=env)
+        try:
+            assert wait_for(lambda: (state / "announced").exists() or child.poll() is not None)
+            assert child.poll() is None, "the second build did not wait"
+            assert "another newsdigest build is running" in (state / "announced").read_text()
+            time.sleep(0.2)
+            assert not (state / "acquired").exists()
+        except BaseException:
+            child.kill()
+            raise
+    assert child.wait(timeout=10) == 0
+    assert (state / "acquired").read_text() == "yes"
+
+
+def test_the_lock_can_be_taken_again_after_release(tmp_path):
+    messages = []
+    with BuildLock(tmp_path, announce=messages.append):
+        pass
+    with BuildLock(tmp_path, announce=messages.append):
+        pass
+    assert messages == []

@@ -1,0 +1,118 @@
+"""Serve mode: a real HTTP server on 127.0.0.1, real file-system events, a real browser."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser import browser, screenshot  # noqa: F401 - fixture
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = "content/articles/2024/11/eu-iraq-launch-energy-dialogue.md"
+ARTICLE_URL = "articles/2024/11/eu-iraq-launch-energy-dialogue/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8"), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8"), dict(e.headers)
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+def server(sample_site):
+    port = free_port()
+    log = open(sample_site / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(sample_site),
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "rebuilt:" in (sample_site / "serve.log").read_text(), timeout=60)
+        yield sample_site, base, lambda: (sample_site / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_serves_the_site_on_loopback(server):
+    root, base, _ = server
+    status, html, headers = get(base)
+    assert status == 200 and "Tigris Ledger" in html
+    assert headers["Content-Type"].startswith("text/html")
+    assert "/__newsdigest/events" in html          # live reload, injected by the server only
+    assert "__newsdigest" not in (root / "site/index.html").read_text()
+    assert get(base + "digest/" + ARTICLE_URL)[0] == 200   # the base_url's sub-path also works
+    status, html, _ = get(base + "no/such/page/")
+    assert status == 404 and "Page not found" in html
+    assert get(base + "../../../../etc/passwd")[0] == 404
+    assert get(base + "feed.xml")[2]["Content-Type"].startswith("application/")
+
+
+def test_editing_an_article_updates_the_open_page(server, browser):
+    root, base, log = server
+    page = browser.new_page()
+    page.goto(base + ARTICLE_URL)
+    assert page.locator("h1").inner_text() == "EU and Iraq Launch Energy Dialogue in Brussels"
+    page.wait_for_timeout(300)  # let the event stream connect
+    path = root / ARTICLE
+    path.write_text(path.read_text().replace('title: "EU and Iraq Launch', 'title: "EU and Iraq Open'))
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('EU and Iraq Open')", timeout=20000)
+    screenshot(page, "serve-live-reload")
+    page.close()
+
+
+def test_a_failed_rebuild_shows_an_overlay_and_keeps_the_last_good_site(server, browser):
+    root, base, log = server
+    page = browser.new_page()
+    page.goto(base)
+    page.wait_for_timeout(300)
+    footer = root / "templates/footer.html"
+    good = footer.read_text()
+    footer.write_text(good + "{% if %}\n")
+    overlay = page.locator("#newsdigest-error")
+    overlay.wait_for(timeout=20000)
+    text = overlay.inner_text()
+    assert "footer.html" in text and "template error" in text
+    screenshot(page, "serve-error-overlay")
+    assert get(base)[0] == 200                      # the last good site is still served
+    assert "build failed" in log()
+    footer.write_text(good)
+    page.wait_for_function("!document.getElementById('newsdigest-error')", timeout=20000)
+    page.close()
+
+
+def test_deleting_an_article_removes_it_everywhere(server):
+    root, base, log = server
+    (root / ARTICLE).unlink()
+    wait_for(lambda: get(base + ARTICLE_URL)[0] == 404)
+    for url in ("", "topics/energy/", "actors/zoe-lefevre/", "feed.xml", "archive/2024/11/"):
+        status, body, _ = get(base + url)
+        assert "EU and Iraq Launch Energy Dialogue" not in body, url

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from newsdigest.errors import NewsdigestError
 from newsdigest.frontmatter import dump, parse
@@ -192,3 +193,18 @@ def test_dump_output_starts_and_ends_the_front_matter():
     text = dump({"title": "x"}, "\n\nbody\n\n")
     assert text.startswith("---\n")
     assert text == "---\ntitle: x\n---\n\nbody\n"
+
+
+# --- property: any text survives dump then parse -------------------------------------------
+
+_any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(meta=st.dictionaries(st.from_regex(r"[a-z][a-z_]{0,9}", fullmatch=True),
+                            st.one_of(_any_text, st.lists(_any_text, max_size=3)), max_size=4),
+       body=_any_text)
+def test_any_meta_and_body_round_trip(meta, body):
+    fm = parse(dump(meta, body), "x.md")
+    assert fm.meta == meta
+    assert fm.body.strip() == body.strip()

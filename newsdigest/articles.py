@@ -6,6 +6,7 @@ its file, line and field, and skipped, so the rest of the site still builds.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
     if any(p.level == "error" for p in problems):
         return None, problems
     v = meta.values
-    digest = hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
+    digest = file_digest(rel, data)
     if "id" not in v:
         # A stable fallback from the path; it changes if the file moves, hence the warning.
         v["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, "newsdigest:" + rel))
@@ -217,9 +218,22 @@ def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | 
 
 
 def find_article_files(articles_dir: Path) -> list[Path]:
-    if not articles_dir.is_dir():
-        return []
-    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    """Every *.md under the folder, in path order; hidden files and folders are skipped."""
+    found: list[str] = []
+    stack = [str(articles_dir)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(entry.path)
+    return [Path(p) for p in sorted(found)]
 
 
 def _parse_batch(batch: list[tuple[bytes, str]], config: SiteConfig) -> list:
@@ -240,33 +254,62 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
 PARALLEL_THRESHOLD = 200
 
 
+def file_digest(rel: str, data: bytes) -> str:
+    """What identifies an article file: its path (which gives its URL) and its bytes."""
+    return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
+
+
+def _signature(st: os.stat_result) -> tuple:
+    # ctime changes on every write, so a file rewritten with the same size and mtime still differs.
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
 def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
                   workers: int = 1) -> tuple[list[Article], list[Problem]]:
     """Every publishable article, newest first; problems for the rest.
 
-    Parsed articles are cached by file path, bytes, config and tool version. Two articles that
-    would write the same page, or share an id, are an error naming both: the first in path
-    order is kept, so the result does not depend on file-system order.
+    Parsed articles are cached by file digest (path and bytes), config and tool version. A file
+    whose size, mtime, ctime and inode are those recorded last time is not even read again.
+    Two articles that would write the same page, or share an id, are an error naming both:
+    the first in path order is kept, so the result does not depend on file-system order.
     """
     cache = cache or Cache(None)
     config_key = repr(config)
+    known = cache.get_all("stat")
     problems: list[Problem] = []
-    entries: list[tuple[str, str, bytes | None]] = []   # (rel, key, data)
+    entries: list[tuple[str, str]] = []            # (rel, cache key)
+    data_of: dict[str, bytes] = {}
+    new_stats: dict[str, tuple] = {}
     for file in find_article_files(articles_dir):
         rel = file.relative_to(root).as_posix()
         try:
-            data = file.read_bytes()
+            signature = _signature(file.stat())
+            previous = known.get(rel)
+            if previous is not None and previous[0] == signature:
+                digest = previous[1]
+            else:
+                data_of[rel] = data = file.read_bytes()
+                digest = file_digest(rel, data)
+                new_stats[rel] = (signature, digest)
         except OSError as exc:
             problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions"))
             continue
-        entries.append((rel, cache_key("article", config_key, rel, data), data))
-    cached = cache.get_many("article", (key for _, key, _ in entries))
-    missing = [(data, rel) for rel, key, data in entries if key not in cached]
-    fresh = dict(zip((key for rel, key, _ in entries if key not in cached), parse_all(missing, config, workers)))
+        entries.append((rel, cache_key("article", config_key, digest)))
+    cached = cache.get_many("article", (key for _, key in entries))
+    missing = [(rel, key) for rel, key in entries if key not in cached]
+    inputs = []
+    for rel, _ in missing:
+        if rel not in data_of:  # known by its stat, but its parsed form is gone from the cache
+            data_of[rel] = (root / rel).read_bytes()
+        inputs.append((data_of[rel], rel))
+    fresh = dict(zip((key for _, key in missing), parse_all(inputs, config, workers)))
     cache.put_many("article", fresh)
+    cache.put_many("stat", new_stats)
+    if len(known) > len(entries) or new_stats:
+        cache.prune("stat", {rel for rel, _ in entries})
     by_url: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
-    for rel, key, _ in entries:
+    for rel, key in entries:
         article, found = cached[key] if key in cached else fresh[key]
         problems.extend(found)
         if article is None:

@@ -63,6 +63,17 @@ class Cache:
                     pass
         return found
 
+    def get_all(self, kind: str) -> dict[str, Any]:
+        if self.db is None:
+            return {}
+        found = {}
+        for key, value in self.db.execute("SELECT key, value FROM entries WHERE kind = ?", [kind]):
+            try:
+                found[key] = pickle.loads(value)
+            except Exception:  # noqa: BLE001 - an unreadable entry is just a miss
+                pass
+        return found
+
     def put_many(self, kind: str, items: dict[str, Any]) -> None:
         if self.db is None or not items:
             return

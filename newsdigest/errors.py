@@ -29,6 +29,9 @@ class NewsdigestError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
+    def __reduce__(self):  # keep the problems when raised in a worker process
+        return (NewsdigestError, self.problems)
+
 
 @dataclass
 class Report:

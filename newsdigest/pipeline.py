@@ -73,7 +73,7 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
                                           "fix them, or build without --strict; the previous site stays published"))
         result = BuildResult(articles=len(model.articles))
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
-            write_site(model, paths, gen, result)
+            write_site(model, paths, gen, result, options.workers)
             result.stats = gen.commit()
         result.published = True
     result.seconds = time.perf_counter() - started
@@ -88,35 +88,74 @@ def ingest_inbox_into(paths: Paths, report: Report, min_age: float) -> None:
             report.add(result.problem)
 
 
-def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildResult) -> None:
+PARALLEL_RENDER_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
+
+# What forked render workers inherit (set just before the pool starts; read-only in workers).
+_JOBS: dict = {}
+
+
+def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildResult, workers: int = 1) -> None:
     """Render every page, feed and asset into the new generation, reusing what did not change."""
     env = make_environment(paths.templates)
     assets = collect_assets(paths.templates)
     globals_ = site_globals(model, assets)
-    globals_key = _hash(globals_, __version__)
+    # The whole config is in every page's key: cards and dates depend on timezone and formats.
+    globals_key = _hash(globals_, repr(model.config), __version__)
     fingerprints: dict[str, str] = {}
     pages = plan_pages(model)
-    for page in pages:
+    specs = feed_specs(model)
+    jobs: list[tuple[str, int, str]] = []   # (what, index, key): the work that is left to do
+    for index, page in enumerate(pages):
         fp = fingerprints.get(page.template)
         if fp is None:
             fp = fingerprints[page.template] = template_fingerprint(env, page.template)
         key = page_key(page, fp, globals_key)
         if gen.previous_key(page.file) == key and gen.reuse(page.file):
             continue
-        gen.write(page.file, render_page(env, page, globals_), key)
-    result.pages = len(pages)
-
+        jobs.append(("page", index, key))
     config_key = _hash(repr(model.config), __version__)
-    for spec in feed_specs(model):
-        articles = [model.article(i) for i in spec.article_ids]
-        key = feed_specs_key(spec, articles, config_key)
-        for path, make in ((spec.rss_path, rss_bytes), (spec.atom_path, atom_bytes)):
+    for index, spec in enumerate(specs):
+        key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
+        for what, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
             if gen.previous_key(path) == key and gen.reuse(path):
                 continue
-            gen.write(path, make(spec, articles, model.config), key)
+            jobs.append((what, index, key))
+    result.pages = len(pages)
+
+    _JOBS.update(env=env, globals=globals_, pages=pages, specs=specs, model=model, jobs=jobs)
+    try:
+        if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
+            import multiprocessing
+            # fork: workers inherit the model, plan and templates without pickling them.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for manifest, stats in pool.map(_run_jobs, [(gen.worker_view(), n, workers) for n in range(workers)]):
+                    gen.merge(manifest, stats)
+        else:
+            manifest, stats = _run_jobs((gen.worker_view(), 0, 1))
+            gen.merge(manifest, stats)
+    finally:
+        _JOBS.clear()
 
     for out, data in assets.files.values():
         gen.write(out, data)
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
     gen.write("robots.txt", robots_bytes(model))
+
+
+def _run_jobs(args) -> tuple[dict, BuildStats]:
+    """Render every n-th job of _JOBS into the slot; returns what was written."""
+    view, start, step = args
+    env, globals_, pages, specs, model = (_JOBS[k] for k in ("env", "globals", "pages", "specs", "model"))
+    for what, index, key in _JOBS["jobs"][start::step]:
+        if what == "page":
+            page = pages[index]
+            view.write(page.file, render_page(env, page, globals_), key)
+        else:
+            spec = specs[index]
+            articles = [model.article(i) for i in spec.article_ids]
+            if what == "rss":
+                view.write(spec.rss_path, rss_bytes(spec, articles, model.config), key)
+            else:
+                view.write(spec.atom_path, atom_bytes(spec, articles, model.config), key)
+    return view.manifest, view.stats

@@ -45,12 +45,9 @@ def _local(when, model: SiteModel) -> dict:
     return {"iso": local.isoformat(), "text": local.strftime(model.config.date_format)}
 
 
-def term_links(tax: Taxonomy, names) -> list[dict]:
-    links = []
-    for name in names:
-        slug = tax.slug(name)
-        links.append({"name": tax.term(slug).name, "url": f"{tax.key}/{slug}/"})
-    return links
+def term_link(tax: Taxonomy, name: str) -> dict:
+    slug = tax.slug(name)
+    return {"name": tax.term(slug).name, "url": f"{tax.key}/{slug}/"}
 
 
 class Planner:
@@ -59,33 +56,70 @@ class Planner:
     def __init__(self, model: SiteModel):
         self.model = model
         self._cards: dict[str, tuple[dict, str]] = {}
+        self._link_memo: dict[str, dict[str, dict]] = {}
+        self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
-        self.site_feeds = _feeds_for(model, None, None)
+        self.site_feeds = self.shared(_feeds_for(model, None, None))
+
+    def shared(self, value):
+        """Mark a value many pages hold (never modified afterwards): serialised for keys once."""
+        self._shared[id(value)] = (value, _dumps(value))  # holding value keeps its id unique
+        return value
+
+    def _key_of(self, context: dict) -> str:
+        parts = []
+        for name in sorted(context):
+            value = context[name]
+            shared = self._shared.get(id(value))
+            parts.append(f"{name}={shared[1] if shared is not None else _dumps(value)}")
+        return "\x1f".join(parts)
 
     def card(self, article: Article) -> dict:
         return self._card(article)[0]
 
+    def _links(self, tax: Taxonomy, names) -> list[dict]:
+        memo = self._link_memo.setdefault(tax.key, {})
+        links = []
+        for name in names:
+            link = memo.get(name)
+            if link is None:
+                link = memo[name] = term_link(tax, name)
+            links.append(link)
+        return links
+
     def _card(self, article: Article) -> tuple[dict, str]:
         entry = self._cards.get(article.id)
         if entry is None:
+            topics = self._links(self.model.topics, article.topics)
+            actors = self._links(self.model.actors, article.actors)
             card = {
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
                 "summary": article.summary, "lang": article.lang, "dir": article.dir,
-                "topics": term_links(self.model.topics, article.topics),
-                "actors": term_links(self.model.actors, article.actors),
+                "topics": topics, "actors": actors,
             }
-            entry = self._cards[article.id] = (card, hashlib.sha1(_dumps(card).encode()).hexdigest())
+            # Everything else in a card comes from the article's file (its digest) and the config
+            # (part of every page key), so its key needs only the digest and the term links.
+            links = "\x1e".join(f"{link['name']}\x1d{link['url']}" for link in topics + actors)
+            digest = hashlib.sha1(f"{article.digest}\x1f{len(topics)}\x1f{links}".encode()).hexdigest()
+            entry = self._cards[article.id] = (card, digest)
+            self._shared[id(card)] = entry  # pages holding this card are keyed by its hash
         return entry
 
-    def add(self, url_path: str, template: str, context: dict) -> None:
-        """A page whose context holds no article cards."""
-        self.pages.append(Page(url_path, template, context, _dumps(context)))
+    def add(self, url_path: str, template: str, context: dict, known: dict | None = None) -> None:
+        """A page whose context holds no article cards.
+
+        `known` names context entries that are large but fully identified by a short string
+        (an article body by its file's digest), so the key needs only that string.
+        """
+        known = known or {}
+        plain = {k: v for k, v in context.items() if k not in known}
+        self.pages.append(Page(url_path, template, context, self._key_of(plain) + "|" + _dumps(known)))
 
     def add_list(self, url_path: str, template: str, ids, **context) -> None:
         """A page listing articles as cards under "articles"; keyed by the cards' hashes."""
         entries = [self._card(self.model.article(i)) for i in ids]
-        key_data = _dumps(context) + "|" + ",".join(h for _, h in entries)
+        key_data = self._key_of(context) + "|" + ",".join(h for _, h in entries)
         self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, key_data))
 
 
@@ -136,16 +170,13 @@ def plan_pages(model: SiteModel) -> list[Page]:
 
     for article in model.articles:
         older, newer = model.neighbours(article)
-        view = dict(plan.card(article))
-        view.update({
-            "body_html": article.body_html, "author": article.author, "section": article.section,
-            "dateline": article.dateline, "original_url": article.url,
-            "updated": _local(article.updated, model) if article.updated else None,
-        })
+        details = {"author": article.author, "section": article.section, "dateline": article.dateline,
+                   "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None}
         plan.add(article.url_path, "article.html", {
-            "article": view, "title": article.title, "description": article.summary,
+            "article": plan.card(article), "details": details, "body_html": article.body_html,
+            "title": article.title, "description": article.summary,
             "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
-            "feeds": feeds})
+            "feeds": feeds}, known={"body_html": article.digest})
 
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.key == "actors" else [("", list(tax.terms))]
@@ -155,15 +186,16 @@ def plan_pages(model: SiteModel) -> list[Page]:
                   for kind, terms in grouped]
         plan.add(f"{tax.key}/", "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds})
+        tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
         for term in tax.terms:
             base = f"{tax.key}/{term.slug}/"
-            term_view = {"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
+            term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
-                         "feed": base + "feed.xml", "atom": base + "atom.xml"}
+                         "feed": base + "feed.xml", "atom": base + "atom.xml"})
+            term_feeds = plan.shared(_feeds_for(model, base, term.name))
             for url, ids, pager in paginate(base, term.article_ids, per_page):
-                plan.add_list(url, "term.html", ids,
-                              taxonomy={"key": tax.key, "title": tax.title, "singular": tax.singular},
-                              term=term_view, pager=pager, feeds=_feeds_for(model, base, term.name),
+                plan.add_list(url, "term.html", ids, taxonomy=tax_view,
+                              term=term_view, pager=pager, feeds=term_feeds,
                               title=term.name if pager["number"] == 1 else f"{term.name}, page {pager['number']}")
 
     months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}

@@ -1,13 +1,19 @@
 """Atomic publication of the output folder.
 
-Each build writes a complete new generation under .newsdigest/builds/, then swaps the `site`
-symlink to it in one rename: a reader, web server or deploy tool sees the old site or the new
-one, never a mix, and a build killed half-way leaves the previous site in place. Files whose
-bytes did not change are hard links to the previous generation's files, so their mtime and
-inode stay the same and rsync or S3 sync send only real changes.
+`site` is a symbolic link to one of two complete copies of the site (slots `a` and `b` under
+.newsdigest/builds/). A build brings the other slot up to date, then switches the link in one
+rename: a reader, web server or deploy tool sees the old site or the new one, never a mix, and
+a build that fails or is killed leaves the previous site in place.
+
+Bringing a slot up to date touches only what differs: a file whose bytes did not change is a
+hard link to the live site's file (same inode, same mtime), so rsync or S3 sync send only real
+changes, and a rebuild after one new article writes a handful of files, not the whole site.
+A slot being updated is marked dirty first; a dirty slot (a killed build) is rebuilt from
+scratch next time.
 """
 from __future__ import annotations
 
+import copy
 import fcntl
 import hashlib
 import json
@@ -19,8 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import NewsdigestError, Problem
 
-MANIFEST = "manifest.json"
-KEEP_GENERATIONS = 2  # the current site and the one before, which readers may still be loading
+SLOTS = ("a", "b")
 
 
 def safe_relpath(relpath: str) -> str:
@@ -35,6 +40,7 @@ def safe_relpath(relpath: str) -> str:
 
 
 def current_generation(output: Path) -> Path | None:
+    """The slot `site` points at, if it is one of ours and exists."""
     if output.is_symlink():
         target = output.resolve()
         return target if target.is_dir() else None
@@ -47,41 +53,64 @@ class BuildStats:
     unchanged: int = 0
     removed: int = 0
 
+    def add(self, other: "BuildStats") -> None:
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+
+
+def _read_manifest(path: Path) -> dict[str, dict]:
+    try:
+        return json.loads(path.read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
 
 @dataclass
 class Generation:
-    """A site being built. Use as a context manager; call commit() to publish it."""
+    """The next site, built in the slot `site` does not point at. Use as a context manager."""
 
-    output: Path                  # the `site` path that will point at the new generation
+    output: Path                  # the `site` path that will point at the new slot
     builds: Path                  # .newsdigest/builds
-    clean: bool = False           # ignore the previous generation entirely
+    clean: bool = False           # forget render keys: every page is rendered again
     stats: BuildStats = field(default_factory=BuildStats)
 
     def __post_init__(self) -> None:
-        self.previous = None if self.clean else current_generation(self.output)
-        self.old_manifest: dict[str, dict] = {}
-        if self.previous is not None:
-            try:
-                self.old_manifest = json.loads((self.builds / f"{self.previous.name}.json").read_text())["files"]
-            except (OSError, ValueError, KeyError):
-                self.old_manifest = {}
+        self.previous = current_generation(self.output)
+        live = self.previous.name if self.previous is not None and self.previous.parent == self.builds.resolve() else None
+        self.live_manifest: dict[str, dict] = _read_manifest(self.builds / f"{live}.json") if live else {}
+        if self.previous is not None and live is None:
+            self.live_manifest = {}  # `site` points somewhere we did not make: trust nothing there
+        self.name = next(s for s in SLOTS if s != live)
+        self.path = self.builds / self.name
         self.manifest: dict[str, dict] = {}
+        self.committed = False
+
+    # -- preparing the slot --------------------------------------------------------------------
 
     def __enter__(self) -> "Generation":
         self.builds.mkdir(parents=True, exist_ok=True)
-        self.path = self.builds / f"g{time.time_ns()}-{os.getpid()}"
-        self.path.mkdir()
+        dirty = self.builds / f"{self.name}.dirty"
+        slot_manifest = self.builds / f"{self.name}.json"
+        self.slot_manifest: dict[str, dict] = {}
+        if self.path.is_dir() and not dirty.exists() and slot_manifest.exists():
+            self.slot_manifest = _read_manifest(slot_manifest)
+        if not self.slot_manifest and self.path.exists():
+            shutil.rmtree(self.path)  # unknown contents (a killed build, or a first run)
+        dirty.touch()                  # from here until commit, this slot is not a complete site
+        slot_manifest.unlink(missing_ok=True)
+        self.path.mkdir(parents=True, exist_ok=True)
         self._dirs: set[Path] = {self.path}
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None and not getattr(self, "committed", False) and self.path.exists():
-            shutil.rmtree(self.path, ignore_errors=True)
+        # A failed build leaves its slot dirty; the live site is untouched either way.
+        return None
 
-    # -- writing -------------------------------------------------------------------------
+    # -- writing -------------------------------------------------------------------------------
 
     def _target(self, relpath: str) -> Path:
-        target = self.path / safe_relpath(relpath)
+        target = self.path / relpath
         parent = target.parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
@@ -89,21 +118,54 @@ class Generation:
         return target
 
     def previous_key(self, relpath: str) -> str | None:
-        """The render key recorded for relpath by the previous build, if its file is reusable."""
-        entry = self.old_manifest.get(relpath)
-        return entry.get("key") if entry else None
+        """The render key the live site's file was made with (None after --clean)."""
+        entry = self.live_manifest.get(relpath)
+        return entry.get("key") if entry and not self.clean else None
+
+    def _place(self, relpath: str, entry: dict, data: bytes | None) -> None:
+        """Make the slot's file at relpath hold `entry` (the live file if its sha matches)."""
+        live = self.live_manifest.get(relpath)
+        mine = self.slot_manifest.get(relpath)
+        if live is not None and live["sha"] == entry["sha"] and self.previous is not None:
+            entry["ino"] = live.get("ino")
+            if mine is not None and mine.get("ino") == live.get("ino") and live.get("ino") is not None:
+                self.stats.unchanged += 1           # already the very same file
+                return
+            target = self._target(relpath)
+            tmp = target.with_name(f".{target.name}.link")
+            try:
+                tmp.unlink(missing_ok=True)
+                os.link(self.previous / relpath, tmp)
+                os.replace(tmp, target)
+                self.stats.unchanged += 1
+                return
+            except OSError:
+                tmp.unlink(missing_ok=True)         # the live file is gone: write the bytes
+                if data is None:
+                    raise
+        target = self._target(relpath)
+        if mine is not None and mine["sha"] == entry["sha"] and target.is_file():
+            entry["ino"] = mine.get("ino")
+            self.stats.unchanged += 1
+            return
+        tmp = target.with_name(f".{target.name}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            entry["ino"] = os.fstat(handle.fileno()).st_ino
+        os.replace(tmp, target)
+        self.stats.written += 1
 
     def reuse(self, relpath: str) -> bool:
-        """Carry relpath over from the previous generation unchanged; False if that is impossible."""
-        entry = self.old_manifest.get(relpath)
-        if entry is None or self.previous is None or relpath in self.manifest:
+        """Carry the live site's file over unchanged; False if there is none to carry."""
+        live = self.live_manifest.get(relpath)
+        if live is None or self.previous is None or relpath in self.manifest:
             return False
+        entry = {"sha": live["sha"], "key": live.get("key", "")}
         try:
-            os.link(self.previous / relpath, self._target(relpath))
+            self._place(relpath, entry, None)
         except OSError:
             return False
         self.manifest[relpath] = entry
-        self.stats.unchanged += 1
         return True
 
     def write(self, relpath: str, data: bytes, key: str = "") -> None:
@@ -111,57 +173,64 @@ class Generation:
         if relpath in self.manifest:
             raise NewsdigestError(Problem("site/" + relpath, "two pages would write this same file",
                                           "rename one of the articles or terms that map to it"))
-        digest = hashlib.sha256(data).hexdigest()
-        old = self.old_manifest.get(relpath)
-        entry = {"sha": digest, "key": key}
-        if old is not None and old.get("sha") == digest and self.previous is not None:
-            try:
-                os.link(self.previous / relpath, self._target(relpath))
-                self.manifest[relpath] = entry
-                self.stats.unchanged += 1
-                return
-            except OSError:
-                pass  # the old file is gone or unreadable: write it anew
-        self._target(relpath).write_bytes(data)
+        entry = {"sha": hashlib.sha256(data).hexdigest(), "key": key}
+        self._place(relpath, entry, data)
         self.manifest[relpath] = entry
-        self.stats.written += 1
 
-    # -- publishing ------------------------------------------------------------------------
+    def worker_view(self) -> "Generation":
+        """A copy for a worker process writing part of this slot; merge() its results back."""
+        view = copy.copy(self)
+        view.manifest, view.stats, view._dirs = {}, BuildStats(), set(self._dirs)
+        return view
+
+    def merge(self, manifest: dict[str, dict], stats: BuildStats) -> None:
+        """Entries written by worker processes into this same slot."""
+        for relpath in manifest:
+            if relpath in self.manifest:
+                raise NewsdigestError(Problem("site/" + relpath, "two pages would write this same file",
+                                              "rename one of the articles or terms that map to it"))
+        self.manifest.update(manifest)
+        self.stats.add(stats)
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    def _remove_stale(self) -> None:
+        stale = set(self.slot_manifest) - set(self.manifest)
+        parents = set()
+        for relpath in stale:
+            (self.path / relpath).unlink(missing_ok=True)
+            parents.add((self.path / relpath).parent)
+        for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+            while folder != self.path:
+                try:
+                    folder.rmdir()  # only succeeds when empty
+                except OSError:
+                    break
+                folder = folder.parent
 
     def commit(self) -> BuildStats:
-        self.stats.removed = len(set(self.old_manifest) - set(self.manifest))
-        manifest_file = self.builds / f"{self.path.name}.json"
+        self._remove_stale()
+        self.stats.removed = len(set(self.live_manifest) - set(self.manifest))
+        manifest_file = self.builds / f"{self.name}.json"
         tmp = manifest_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"files": self.manifest}, sort_keys=True))
         os.replace(tmp, manifest_file)
+        (self.builds / f"{self.name}.dirty").unlink(missing_ok=True)
         _swap_link(self.output, self.path)
-        self.committed = True  # live now: __exit__ must not remove it, even if pruning is interrupted
-        prune(self.builds, keep={self.path.name, self.previous.name if self.previous else ""})
+        self.committed = True
         return self.stats
 
 
 def _swap_link(output: Path, target: Path) -> None:
     if output.exists() and not output.is_symlink():
         # A real folder from an older tool or a hand copy: keep it aside rather than delete it.
-        aside = target.parent / f"previous-site-folder-{time.time_ns()}"
+        aside = target.parent.parent / f"previous-site-folder-{time.time_ns()}"
         os.replace(output, aside)
     link = output.with_name(f".{output.name}.link-{os.getpid()}")
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(os.path.relpath(target, output.parent), link)
     os.replace(link, output)
-
-
-def prune(builds: Path, keep: set[str]) -> None:
-    """Remove generations other than those kept, including half-written ones of killed builds."""
-    gens = sorted((p for p in builds.iterdir() if p.is_dir() and p.name.startswith("g")), key=lambda p: p.name)
-    for gen in gens:
-        if gen.name in keep:
-            continue
-        shutil.rmtree(gen, ignore_errors=True)
-        (builds / f"{gen.name}.json").unlink(missing_ok=True)
-    for stale in builds.glob("*.tmp"):
-        stale.unlink(missing_ok=True)
 
 
 class BuildLock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -51,6 +52,7 @@ def transliterate(text: str) -> str:
     return anyascii(text)
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by hyphens; never empty, never a reserved file name."""
     ascii_text = transliterate(text).lower().replace("'", "").replace("`", "")
@@ -68,6 +70,7 @@ def short_hash(text: str, length: int = 6) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Two names with the same key are the same term (case and spacing do not matter)."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

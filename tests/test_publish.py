@@ -45,8 +45,8 @@ class Site:
         return {p.relative_to(self.output).as_posix(): p.read_bytes()
                 for p in sorted(self.output.rglob("*")) if p.is_file()}
 
-    def generations(self) -> list[str]:
-        return sorted(p.name for p in self.builds.iterdir() if p.is_dir() and p.name.startswith("g"))
+    def slots(self) -> list[str]:
+        return sorted(p.name for p in self.builds.iterdir() if p.is_dir() and p.name in ("a", "b"))
 
 
 @pytest.fixture
@@ -92,11 +92,27 @@ def test_unchanged_files_are_hard_links_to_the_previous_generation(site):
     assert (stats.written, stats.unchanged, stats.removed) == (1, 3, 0)
 
 
-def test_clean_generation_rewrites_everything(site):
+def test_clean_generation_forgets_render_keys_but_keeps_identical_files(site):
+    with site.generation() as gen:
+        gen.write("index.html", b"x", key="k1")
+        gen.commit()
+    with site.generation(clean=True) as gen:
+        assert gen.previous_key("index.html") is None
+        gen.write("index.html", b"x", key="k1")
+        stats = gen.commit()
+    assert (stats.written, stats.unchanged) == (0, 1)
+    with site.generation() as gen:
+        assert gen.previous_key("index.html") == "k1"
+
+
+def test_only_differences_are_applied_to_the_other_slot(site):
     site.publish(FIRST_SITE)
-    _, stats = site.publish(FIRST_SITE, clean=True)
-    assert (stats.written, stats.unchanged) == (len(FIRST_SITE), 0)
-    assert site.files() == FIRST_SITE
+    site.publish(FIRST_SITE)                       # fills the second slot with links
+    third = dict(FIRST_SITE, **{"index.html": b"<h1>New</h1>"})
+    _, stats = site.publish(third)                 # back in the first slot
+    assert (stats.written, stats.unchanged) == (1, 3)
+    assert site.files() == third
+    assert site.slots() == ["a", "b"]
 
 
 def test_files_no_longer_produced_are_absent(site):
@@ -116,16 +132,19 @@ def test_two_writes_to_one_path_are_an_error(site):
     assert "site/topics/c/index.html" in str(info.value)
 
 
-def test_an_exception_in_the_block_keeps_the_previous_site_and_removes_the_partial_one(site):
+def test_an_exception_in_the_block_keeps_the_previous_site(site):
     first, _ = site.publish(FIRST_SITE)
     with pytest.raises(RuntimeError):
         with site.generation() as gen:
             gen.write("index.html", b"<h1>Half</h1>")
             raise RuntimeError("template failed")
-    assert not gen.path.exists()
+    assert gen.path != first.path
+    assert (site.builds / f"{gen.name}.dirty").exists()
     assert site.output.resolve() == first.path.resolve()
     assert site.files() == FIRST_SITE
-    assert site.generations() == [first.path.name]
+    # The next build starts that slot afresh and publishes a complete site.
+    site.publish({"index.html": b"<h1>Whole</h1>"})
+    assert site.files() == {"index.html": b"<h1>Whole</h1>"}
 
 
 def test_an_exception_after_commit_keeps_the_new_site(site):
@@ -151,23 +170,25 @@ def test_an_existing_real_site_folder_is_moved_aside_not_deleted(site):
     assert [p.read_bytes() for p in site.root.rglob("hand-made.html")] == [b"keep me"]
 
 
-def test_prune_keeps_the_current_and_the_previous_generation_only(site):
+def test_builds_alternate_between_two_slots_keeping_the_previous_site(site):
     first, _ = site.publish({"index.html": b"1"})
     second, _ = site.publish({"index.html": b"2"})
-    assert site.generations() == sorted([first.path.name, second.path.name])
+    assert {first.name, second.name} == {"a", "b"}
+    assert (first.path / "index.html").read_bytes() == b"1"   # the previous site, still whole
     third, _ = site.publish({"index.html": b"3"})
-    assert site.generations() == sorted([second.path.name, third.path.name])
-    assert not first.path.exists()
-    assert not (site.builds / f"{first.path.name}.json").exists()
+    assert third.name == first.name
+    assert site.slots() == ["a", "b"]
     assert site.files() == {"index.html": b"3"}
 
 
-def test_prune_removes_half_written_generations_of_killed_builds(site):
-    orphan = site.builds / "g0000000000000000000-1"
-    orphan.mkdir(parents=True)
-    (orphan / "index.html").write_bytes(b"half")
-    gen, _ = site.publish({"index.html": b"ok"})
-    assert site.generations() == [gen.path.name]
+def test_a_half_written_slot_of_a_killed_build_is_started_afresh(site):
+    site.publish({"index.html": b"ok", "old.html": b"old"})
+    orphan = site.builds / ("b" if site.output.resolve().name == "a" else "a")
+    orphan.mkdir(parents=True, exist_ok=True)
+    (orphan / "junk.html").write_bytes(b"half")
+    (site.builds / f"{orphan.name}.dirty").touch()
+    site.publish({"index.html": b"ok"})
+    assert site.files() == {"index.html": b"ok"}
 
 
 # --- safe_relpath --------------------------------------------------------------------------

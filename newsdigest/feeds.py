@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds, written with feedgen.
+"""Feeds: RSS 2.0 and Atom written with feedgen, JSON Feed 1.1, and an OPML list of them all.
 
 Deterministic: dates with offsets, newest first with the article id as tie-break (the model's
 order), feed dates from the newest item rather than the clock, absolute URLs, stable ids.
@@ -6,10 +6,12 @@ order), feed dates from the newest item rather than the clock, absolute URLs, st
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from xml.sax.saxutils import quoteattr
 
 from feedgen.feed import FeedGenerator
 
@@ -30,6 +32,11 @@ class FeedSpec:
     rss_path: str         # "feed.xml" or "topics/x/feed.xml"
     atom_path: str
     article_ids: tuple[str, ...]
+    kind: str = "site"    # "site", "topics" or "actors": how OPML groups it
+
+    @property
+    def json_path(self) -> str:
+        return self.rss_path.rpartition("/")[0] + "/feed.json" if "/" in self.rss_path else "feed.json"
 
 
 def entry_id(article_id: str) -> str:
@@ -95,3 +102,60 @@ def feed_specs_key(spec: FeedSpec, articles: list[Article], config_key: str) -> 
     for article in articles:
         h.update(article.digest.encode())
     return h.hexdigest()
+
+
+def json_feed_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": config.absolute(spec.page_path),
+        "feed_url": config.absolute(spec.json_path),
+        "description": spec.description or spec.title,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [],
+    }
+    for article in articles:
+        item = {
+            "id": entry_id(article.id),
+            "url": config.absolute(article.url_path),
+            "title": article.title,
+            "content_html": article.feed_html,
+            "summary": article.summary,
+            "date_published": article.date.isoformat(),
+            "date_modified": (article.updated or article.date).isoformat(),
+            "language": article.lang,
+        }
+        if article.author:
+            item["authors"] = [{"name": article.author}]
+        if article.topics:
+            item["tags"] = list(article.topics)
+        if article.url:
+            item["external_url"] = article.url
+        feed["items"].append(item)
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def opml_bytes(specs: list[FeedSpec], config: SiteConfig) -> bytes:
+    """One OPML file listing every RSS feed of the site, so a reader can subscribe to all at once."""
+    groups = {"site": [], "topics": [], "actors": []}
+    for spec in specs:
+        groups.setdefault(spec.kind, []).append(spec)
+    titles = {"site": config.title, "topics": "Topics", "actors": "Actors"}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "<head>",
+             f"<title>{_xml_text(config.title)} feeds</title>", "</head>", "<body>"]
+    for kind, members in groups.items():
+        if not members:
+            continue
+        lines.append(f"<outline text={quoteattr(_clean(titles.get(kind, kind)))}>")
+        for spec in members:
+            lines.append(f"  <outline type=\"rss\" text={quoteattr(_clean(spec.title))} title={quoteattr(_clean(spec.title))}"
+                         f" xmlUrl={quoteattr(config.absolute(spec.rss_path))} htmlUrl={quoteattr(config.absolute(spec.page_path))}/>")
+        lines.append("</outline>")
+    lines += ["</body>", "</opml>"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,7 +13,7 @@ from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
 from .extract.gazetteer import load_gazetteer
-from .feeds import atom_bytes, feed_specs_key, rss_bytes
+from .feeds import atom_bytes, feed_specs_key, json_feed_bytes, opml_bytes, rss_bytes
 from .model import SiteModel, build_model
 from .publish import BuildLock, BuildStats, Generation
 from .plan import feed_specs, plan_pages
@@ -116,7 +116,7 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     config_key = _hash(repr(model.config), __version__)
     for index, spec in enumerate(specs):
         key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
-        for what, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
+        for what, path in (("rss", spec.rss_path), ("atom", spec.atom_path), ("json", spec.json_path)):
             if gen.previous_key(path) == key and gen.reuse(path):
                 continue
             jobs.append((what, index, key))
@@ -138,6 +138,7 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
 
     for out, data in assets.files.values():
         gen.write(out, data)
+    gen.write("feeds.opml", opml_bytes(specs, model.config))
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
     gen.write("robots.txt", robots_bytes(model))
@@ -154,8 +155,7 @@ def _run_jobs(args) -> tuple[dict, BuildStats]:
         else:
             spec = specs[index]
             articles = [model.article(i) for i in spec.article_ids]
-            if what == "rss":
-                view.write(spec.rss_path, rss_bytes(spec, articles, model.config), key)
-            else:
-                view.write(spec.atom_path, atom_bytes(spec, articles, model.config), key)
+            path, make = {"rss": (spec.rss_path, rss_bytes), "atom": (spec.atom_path, atom_bytes),
+                          "json": (spec.json_path, json_feed_bytes)}[what]
+            view.write(path, make(spec, articles, model.config), key)
     return view.manifest, view.stats

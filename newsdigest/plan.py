@@ -50,6 +50,36 @@ def term_link(tax: Taxonomy, name: str) -> dict:
     return {"name": tax.term(slug).name, "url": f"{tax.key}/{slug}/"}
 
 
+def script_safe_json(value) -> str:
+    """JSON to place inside a <script> element: no '<', '>' or '&' can end it or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def news_article_jsonld(article: Article, model: SiteModel) -> str:
+    """schema.org NewsArticle structured data for search engines."""
+    config = model.config
+    data = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "headline": article.title[:110], "description": article.summary,
+        "datePublished": article.date.isoformat(), "dateModified": (article.updated or article.date).isoformat(),
+        "inLanguage": article.lang, "mainEntityOfPage": config.absolute(article.url_path),
+        "url": config.absolute(article.url_path),
+        "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
+    }
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.source:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if article.url:
+        data["isBasedOn"] = article.url
+    if article.topics:
+        data["keywords"] = list(article.topics)
+    if article.actors:
+        data["about"] = [{"@type": "Thing", "name": name} for name in article.actors]
+    return script_safe_json(data)
+
+
 class Planner:
     """Builds pages; memoises the article cards that many list pages share, and their hashes."""
 
@@ -145,17 +175,20 @@ def feed_specs(model: SiteModel) -> list[FeedSpec]:
             base = f"{tax.key}/{term.slug}/"
             specs.append(FeedSpec(f"{term.name} · {model.config.title}",
                                   f"Articles about {term.name} in {model.config.title}",
-                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n]))
+                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n], tax.key))
     return specs
 
 
 def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> list[dict]:
     site = model.config
     feeds = [{"title": f"{site.title} (RSS)", "type": "application/rss+xml", "url": site.absolute("feed.xml")},
-             {"title": f"{site.title} (Atom)", "type": "application/atom+xml", "url": site.absolute("atom.xml")}]
+             {"title": f"{site.title} (Atom)", "type": "application/atom+xml", "url": site.absolute("atom.xml")},
+             {"title": f"{site.title} (JSON Feed)", "type": "application/feed+json", "url": site.absolute("feed.json")}]
     if term_page is not None:
         feeds += [{"title": f"{title} (RSS)", "type": "application/rss+xml", "url": site.absolute(term_page + "feed.xml")},
-                  {"title": f"{title} (Atom)", "type": "application/atom+xml", "url": site.absolute(term_page + "atom.xml")}]
+                  {"title": f"{title} (Atom)", "type": "application/atom+xml", "url": site.absolute(term_page + "atom.xml")},
+                  {"title": f"{title} (JSON Feed)", "type": "application/feed+json",
+                   "url": site.absolute(term_page + "feed.json")}]
     return feeds
 
 
@@ -171,7 +204,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
     for article in model.articles:
         older, newer = model.neighbours(article)
         details = {"author": article.author, "section": article.section, "dateline": article.dateline,
-                   "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None}
+                   "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None,
+                   "jsonld": news_article_jsonld(article, model)}
         plan.add(article.url_path, "article.html", {
             "article": plan.card(article), "details": details, "body_html": article.body_html,
             "title": article.title, "description": article.summary,
@@ -191,7 +225,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
             base = f"{tax.key}/{term.slug}/"
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
-                         "feed": base + "feed.xml", "atom": base + "atom.xml"})
+                         "feed": base + "feed.xml", "atom": base + "atom.xml", "json": base + "feed.json"})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,

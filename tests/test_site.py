@@ -98,7 +98,8 @@ def test_html_pages_are_accessible_html5_without_scripts(built):
         assert html.startswith("<!doctype html>"), page
         assert re.search(r'<html lang="[a-z]{2}', html), page
         assert '<meta name="viewport"' in html, page
-        assert "<script" not in html, page  # nothing needs JavaScript to be read
+        # Nothing needs JavaScript to be read: the only script is JSON-LD data, never executed.
+        assert re.sub(r"<script type=\"application/ld\+json\">[^<]*</script>", "", html).count("<script") == 0, page
         assert html.count("<h1") == 1, page
         assert "<main" in html, page
 
@@ -205,3 +206,44 @@ def test_a_root_without_config_or_templates_uses_the_defaults(tmp_path):
     (articles / "hello.md").write_text("---\nid: a1\ntitle: Hello\ndate: 2025-01-02T03:04:05+00:00\n---\nHi.\n")
     assert main(["--root", str(tmp_path)]) == 0
     assert "Hello" in (tmp_path / "site/articles/2025/01/hello/index.html").read_text()
+
+
+def test_json_feed_has_the_required_fields(built):
+    import json
+    _, site = built
+    feed = json.loads((site / "feed.json").read_text())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "Tigris Ledger"
+    assert feed["feed_url"] == BASE + "feed.json" and feed["home_page_url"] == BASE
+    assert len(feed["items"]) == 13
+    rss_ids = [e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries]
+    assert [item["id"] for item in feed["items"]] == rss_ids
+    for item in feed["items"]:
+        assert item["url"].startswith(BASE) and item["content_html"]
+        assert datetime.fromisoformat(item["date_published"]).tzinfo is not None
+    topic = json.loads((site / "topics/water/feed.json").read_text())
+    assert topic["feed_url"] == BASE + "topics/water/feed.json"
+
+
+def test_opml_lists_every_feed(built):
+    import xml.etree.ElementTree as ET
+    _, site = built
+    tree = ET.parse(site / "feeds.opml")
+    urls = {o.get("xmlUrl") for o in tree.iter("outline") if o.get("xmlUrl")}
+    expected = {BASE + "feed.xml"}
+    for kind in ("topics", "actors"):
+        expected |= {BASE + p.relative_to(site).as_posix() for p in (site / kind).glob("*/feed.xml")}
+    assert urls == expected and len(urls) > 20
+    for url in urls:
+        assert (site / url[len(BASE):]).is_file()
+
+
+def test_article_pages_carry_open_graph_and_news_article_data(built):
+    import json
+    _, site = built
+    html = (site / "articles/2024/11/eu-iraq-launch-energy-dialogue/index.html").read_text()
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["@type"] == "NewsArticle" and data["headline"] == "EU and Iraq Launch Energy Dialogue in Brussels"
+    assert data["datePublished"] == "2024-11-19T16:00:00+00:00"

@@ -21,6 +21,7 @@ from .frontmatter import parse as parse_front_matter
 from .markup import render_markdown, lede_text
 from .slug import slugify
 
+MIN_YEAR, MAX_YEAR = 1900, 2200  # outside, a date is a typo; and year 1 cannot even change timezone
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
@@ -59,10 +60,19 @@ class Article:
 
 # --- field parsers: raw YAML value (text, list or None) -> typed value, or ValueError ---------
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as pages and feeds can carry it: no control characters, no lone surrogates."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
 def _text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         raise ValueError("must be a single text value, not a list or mapping")
-    return " ".join(str(value).split())
+    return " ".join(clean_text(str(value)).split())
 
 
 def _required_text(value: Any) -> str:
@@ -93,7 +103,7 @@ def _names(value: Any) -> tuple[str, ...]:
         raise ValueError("must be a list of names, like [Security, Diplomacy]")
     seen: dict[str, str] = {}
     for v in value:
-        name = " ".join(v.split())
+        name = " ".join(clean_text(v).split())
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
     return tuple(seen.values())
@@ -109,6 +119,8 @@ def parse_datetime(value: Any, config: SiteConfig) -> tuple[datetime, bool]:
             parsed = datetime.combine(date.fromisoformat(text), time())
         except ValueError:
             raise ValueError("must be an ISO 8601 date and time, like 2024-08-27T18:57:00+03:00") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"must be a date between the years {MIN_YEAR} and {MAX_YEAR}")
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=config.timezone), True
     return parsed, False
@@ -244,10 +256,12 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
     """parse_article over many files, on several processes when there are enough to be worth it."""
     if workers <= 1 or len(inputs) < PARALLEL_THRESHOLD:
         return _parse_batch(inputs, config)
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from .workers import die_with_parent
     size = max(50, len(inputs) // (workers * 4))
     batches = [inputs[i:i + size] for i in range(0, len(inputs), size)]
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), die_with_parent, (os.getpid(),)) as pool:
         return [r for results in pool.map(_parse_batch, batches, [config] * len(batches)) for r in results]
 
 

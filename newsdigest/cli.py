@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=text)
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+
+    p = sub.add_parser("deploy", parents=[common],
+                       help="upload site/ to the S3 bucket in site.toml [deploy], sending only what changed")
+    p.add_argument("--dry-run", action="store_true", help="print what would be uploaded and deleted; change nothing")
+    p.add_argument("--force-delete", action="store_true",
+                   help="allow deleting more remote objects than deploy.max_deletes")
     return parser
 
 
@@ -54,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         if command in ("serve", "watch"):
             from .watch import run as run_watch
             return run_watch(paths, serve=command == "serve", port=getattr(args, "port", 8000))
+        if command == "deploy":
+            from .deploy import deploy_command
+            return deploy_command(paths, report, dry_run=args.dry_run, force=args.force_delete)
     except NewsdigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -36,6 +36,17 @@ DEFAULT_SOURCES = {
 
 
 @dataclass(frozen=True)
+class DeploySettings:
+    """The [deploy] table: where `deploy` uploads the site. Credentials never come from here."""
+
+    bucket: str = ""                  # required by `deploy`; the site builds without it
+    prefix: str = ""                  # "" (bucket root) or a folder such as "digest/"
+    endpoint_url: str | None = None   # for S3-compatible stores (MinIO, R2, ...); None is AWS
+    region: str | None = None         # None: the AWS environment/config decides
+    max_deletes: int = 100            # more deletions than this need --force-delete
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = "News digest"
     description: str = ""
@@ -46,7 +57,9 @@ class SiteConfig:
     feed_size: int = 30
     author: str = ""
     date_format: str = "%-d %B %Y, %H:%M"
+    search: bool = True
     sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
+    deploy: DeploySettings = field(default_factory=DeploySettings)
 
     @property
     def base_path(self) -> str:
@@ -146,6 +159,12 @@ def _timezone(value: Any) -> ZoneInfo:
         raise ValueError('an IANA time zone name, like "Asia/Baghdad" or "UTC"') from None
 
 
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false (without quotes)")
+    return value
+
+
 def _date_format(value: Any) -> str:
     if not isinstance(value, str) or "%" not in value:
         raise ValueError('a strftime format, like "%-d %B %Y, %H:%M"')
@@ -161,6 +180,83 @@ def _sources(value: Any) -> dict[str, str]:
     return merged
 
 
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _bucket(value: Any) -> str:
+    if not isinstance(value, str) or not _BUCKET.match(value) or ".." in value:
+        raise ValueError('an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens, like "news-digest"')
+    return value
+
+
+def _key_prefix(value: Any) -> str:
+    form = 'a folder inside the bucket, like "digest/", or "" for the bucket root'
+    if not isinstance(value, str) or "\\" in value or "\x00" in value:
+        raise ValueError(form)
+    parts = value.strip().strip("/").split("/")
+    if parts == [""]:
+        return ""
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(form + ' (no empty, "." or ".." parts)')
+    return "/".join(parts) + "/"
+
+
+def _endpoint_url(value: Any) -> str:
+    form = 'an http(s) URL of an S3-compatible service, like "http://127.0.0.1:9000"'
+    if not isinstance(value, str):
+        raise ValueError(form)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(form)
+    return value.strip().rstrip("/")
+
+
+_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _region(value: Any) -> str:
+    if not isinstance(value, str) or not _REGION.match(value):
+        raise ValueError('a region name, like "eu-central-1" (or "auto" where the store asks for it)')
+    return value
+
+
+def _non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("a whole number of at least 0, like 100")
+    return value
+
+
+@dataclass(frozen=True)
+class Table:
+    """Validator of a [table] whose keys have validators of their own; builds `make(**values)`.
+
+    Bad values inside are reported as 'table.key'; unknown keys are warned about like top-level ones.
+    """
+
+    make: Callable[..., Any]
+    validators: dict[str, Callable[[Any], Any]]
+    example: str
+
+    def __call__(self, value: Any) -> Any:
+        # parse_config validates a table key by key (to name each bad one); this is the short form.
+        if not isinstance(value, dict):
+            raise ValueError(self.example)
+        values, _, errors = _validate(value, self.validators, "", CONFIG_FILE, "")
+        if errors:
+            raise ValueError(self.example)
+        return self.make(**values)
+
+
+_DEPLOY_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "bucket": _bucket,
+    "prefix": _key_prefix,
+    "endpoint_url": _endpoint_url,
+    "region": _region,
+    "max_deletes": _non_negative_int,
+}
+assert set(_DEPLOY_VALIDATORS) == {f.name for f in fields(DeploySettings)}
+
+
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "title": _nonempty_text,
     "description": _text,
@@ -171,14 +267,26 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "feed_size": _positive_int,
     "author": _text,
     "date_format": _date_format,
+    "search": _bool,
     "sources": _sources,
+    "deploy": Table(DeploySettings, _DEPLOY_VALIDATORS, 'a table, like [deploy] with bucket = "news-digest"'),
 }
 assert set(_VALIDATORS) == {f.name for f in fields(SiteConfig)}
 
 
-def _line_of(text: str, key: str) -> int | None:
+def _line_of(text: str, key: str, table: str = "") -> int | None:
+    """The line of `key = ...` (or `[key]`), searched inside `[table]` when one is given."""
+    start, end = 0, len(text)
+    if table:
+        header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+        if header is None:  # an inline table or dotted keys: point at the table's own line
+            return _line_of(text, table)
+        start = header.end()
+        following = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, start)
+        end = following.start() if following else end
     # [ \t], not \s: \s would match the newline of a blank line above and give that line.
-    match = re.search(rf"^[ \t]*\[?[ \t]*{re.escape(key)}[ \t]*[=\]]", text, re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[?[ \t]*{re.escape(key)}[ \t]*[=\]]", re.MULTILINE)
+    match = pattern.search(text, start, end)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -196,24 +304,41 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig, list[P
         raise NewsdigestError(Problem(path, f"not valid TOML: {exc}", "fix the syntax at that line",
                                       toml_error_line(exc))) from None
 
+    values, warnings, errors = _validate(data, _VALIDATORS, text, path, "")
+    if errors:
+        raise NewsdigestError(*errors)
+    return SiteConfig(**values), warnings
+
+
+def _validate(data: dict[str, Any], validators: dict[str, Callable[[Any], Any]], text: str, path: str,
+              table: str) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
+    """Typed values, warnings and errors for the keys of one table ("" is the top level)."""
     warnings: list[Problem] = []
     errors: list[Problem] = []
     values: dict[str, Any] = {}
     for key, raw in data.items():
-        validator = _VALIDATORS.get(key)
+        name = f"{table}.{key}" if table else key
+        validator = validators.get(key)
         if validator is None:
-            close = difflib.get_close_matches(key, _VALIDATORS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(_VALIDATORS))
-            warnings.append(Problem(path, f"unknown key '{key}' is ignored", hint, _line_of(text, key), "warning"))
+            close = difflib.get_close_matches(key, validators, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(validators))
+            warnings.append(Problem(path, f"unknown key '{name}' is ignored", hint,
+                                    _line_of(text, key, table), "warning"))
+            continue
+        if isinstance(validator, Table) and isinstance(raw, dict):
+            inner, inner_warnings, inner_errors = _validate(raw, validator.validators, text, path, name)
+            warnings += inner_warnings
+            errors += inner_errors
+            if not inner_errors:
+                values[key] = validator.make(**inner)
             continue
         try:
             values[key] = validator(raw)
         except ValueError as exc:
-            errors.append(Problem(path, f"'{key}' must be {exc} (got {raw!r})",
-                                  "correct the value or remove the key to use the default", _line_of(text, key)))
-    if errors:
-        raise NewsdigestError(*errors)
-    return SiteConfig(**values), warnings
+            errors.append(Problem(path, f"'{name}' must be {exc} (got {raw!r})",
+                                  "correct the value or remove the key to use the default",
+                                  _line_of(text, key, table)))
+    return values, warnings, errors
 
 
 def load_config(paths: Paths) -> tuple[SiteConfig, list[Problem]]:

@@ -6,11 +6,13 @@ order), feed dates from the newest item rather than the clock, absolute URLs, st
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import quote
 from xml.sax.saxutils import quoteattr
 
 from feedgen.feed import FeedGenerator
@@ -45,9 +47,9 @@ def entry_id(article_id: str) -> str:
         return uuid.UUID(article_id).urn
     except ValueError:
         pass
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", article_id):
+    if re.match(r"^(urn|tag|https?):\S+$", article_id, re.IGNORECASE):
         return article_id
-    return "urn:newsdigest:" + re.sub(r"[^A-Za-z0-9._~-]", lambda m: "%%%02X" % ord(m.group(0)), article_id)
+    return "urn:newsdigest:" + quote(article_id, safe="")
 
 
 def _clean(text: str) -> str:
@@ -84,7 +86,8 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
         for topic in article.topics:
             fe.category(term=_clean(topic))
         fe.content(_clean(article.feed_html), type="html")
-        fe.summary(_clean(article.summary))
+        # RSS readers treat <description> as HTML: the plain-text summary is escaped to stay text.
+        fe.summary(html.escape(_clean(article.summary), quote=False), type="html")
     return fg
 
 

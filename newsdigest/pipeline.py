@@ -127,7 +127,8 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
         if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
             import multiprocessing
             # fork: workers inherit the model, plan and templates without pickling them.
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            from .workers import die_with_parent
+            with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
                 for manifest, stats in pool.map(_run_jobs, [(gen.worker_view(), n, workers) for n in range(workers)]):
                     gen.merge(manifest, stats)
         else:
@@ -142,6 +143,22 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
     gen.write("robots.txt", robots_bytes(model))
+    if model.config.search:
+        write_search_index(gen, pages, fingerprints, globals_key)
+
+
+def write_search_index(gen: Generation, pages, fingerprints: dict, globals_key: str) -> None:
+    """Pagefind over the article pages; run again only when one of them changed."""
+    from .search import INDEX_DIR, build_search_index
+    article_keys = sorted(page_key(p, fingerprints[p.template], globals_key) for p in pages if p.template == "article.html")
+    key = _hash(article_keys, "search")
+    previous = [rel for rel in gen.live_manifest if rel.startswith(INDEX_DIR + "/")]
+    if previous and all(gen.previous_key(rel) == key for rel in previous):
+        if all(gen.reuse(rel) for rel in previous):
+            return
+    gen.remove_stale()  # the slot must hold exactly this build's pages before Pagefind reads it
+    for rel, data in build_search_index(gen.path).items():
+        gen.write(rel, data, key)
 
 
 def _run_jobs(args) -> tuple[dict, BuildStats]:

@@ -239,5 +239,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
         for url, ids, pager in paginate(month.url_path, month.article_ids, per_page):
             plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
 
+    if model.config.search:
+        plan.add("search/", "search.html", {"title": "Search", "feeds": feeds})
     plan.add("404.html", "404.html", {"title": "Page not found", "feeds": []})
     return plan.pages

@@ -194,8 +194,11 @@ class Generation:
 
     # -- publishing ----------------------------------------------------------------------------
 
-    def _remove_stale(self) -> None:
+    def remove_stale(self) -> None:
+        """Delete the slot's files that this build did not produce (so far)."""
         stale = set(self.slot_manifest) - set(self.manifest)
+        for relpath in stale:
+            self.slot_manifest.pop(relpath, None)
         parents = set()
         for relpath in stale:
             (self.path / relpath).unlink(missing_ok=True)
@@ -209,7 +212,7 @@ class Generation:
                 folder = folder.parent
 
     def commit(self) -> BuildStats:
-        self._remove_stale()
+        self.remove_stale()
         self.stats.removed = len(set(self.live_manifest) - set(self.manifest))
         manifest_file = self.builds / f"{self.name}.json"
         tmp = manifest_file.with_suffix(".tmp")

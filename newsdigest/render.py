@@ -35,7 +35,14 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["plain_label"] = plain_label
     return env
+
+
+def plain_label(text: str) -> str:
+    """A name for places that show it as HTML after decoding entities (Pagefind's filter labels):
+    without '<', '>' and '&' it can only ever be text."""
+    return text.replace("<", "").replace(">", "").replace("&", "")
 
 
 @contextmanager
@@ -123,6 +130,7 @@ def site_globals(model: SiteModel, assets: Assets) -> dict[str, Any]:
         "site": {"title": c.title, "description": c.description, "language": c.language, "author": c.author},
         "base_url": c.base_url, "base_path": c.base_path, "assets": assets.url_map(),
         "nav": [{"title": "Latest", "url": ""}, {"title": "Topics", "url": "topics/"},
-                {"title": "Actors", "url": "actors/"}, {"title": "Archive", "url": "archive/"}],
+                {"title": "Actors", "url": "actors/"}, {"title": "Archive", "url": "archive/"}]
+               + ([{"title": "Search", "url": "search/"}] if c.search else []),
         "description": c.description, "generator": f"newsdigest {__version__}",
     }

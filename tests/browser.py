@@ -21,8 +21,8 @@ def require_chromium() -> None:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """One Chromium for the whole test session (see the `browser` fixture in conftest.py)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:

@@ -19,3 +19,10 @@ def sample_site(tmp_path) -> Path:
     shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("inbox", "raw"))
     shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, shared by every browser test of the session."""
+    from browser import launch_browser
+    yield from launch_browser()

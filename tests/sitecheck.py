@@ -22,8 +22,18 @@ class LinkCollector(HTMLParser):
                 self.ids.add(value)
 
 
-def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+SEARCH_INDEX = "pagefind/"
+
+
+def site_files(site: Path, search_index: bool = False) -> dict[str, bytes]:
+    """path -> bytes of a built site. Pagefind's bundle is left out unless asked for: its filter
+    files differ from run to run for the same pages, so it is compared by what it finds instead."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and (search_index or not rel.startswith(SEARCH_INDEX)):
+            files[rel] = path.read_bytes()
+    return files
 
 
 def resolve_target(site: Path, page_rel: str, url: str, base_url: str) -> Path | None:

@@ -72,8 +72,9 @@ def test_entry_id_keeps_a_uri(uri):
 
 @pytest.mark.parametrize("text, expected", [
     ("oil-deal", "urn:newsdigest:oil-deal"),
-    ("budget 2024/ü", "urn:newsdigest:budget%202024%2F%FC"),
+    ("budget 2024/ü", "urn:newsdigest:budget%202024%2F%C3%BC"),
     ("12", "urn:newsdigest:12"),
+    ("javascript:alert(1)", "urn:newsdigest:javascript%3Aalert%281%29"),
 ])
 def test_entry_id_of_other_text_is_a_newsdigest_urn(text, expected):
     assert entry_id(text) == expected
@@ -93,7 +94,7 @@ def test_feed_parses_back_with_items_newest_first_as_given(render, home_spec, co
     assert [e.id for e in feed.entries] == [
         "urn:uuid:44124f96-0ea7-4be4-9bab-0b3b3dc362be",
         "tag:example.org,2024:oil-deal",
-        "urn:newsdigest:budget%202024%2F%FC",
+        "urn:newsdigest:budget%202024%2F%C3%BC",
     ]
     assert [e.title for e in feed.entries] == [
         "Water talks resume in Ankara", "Oil deal signed", "Budget passes parliament"]
@@ -220,3 +221,8 @@ def test_an_empty_feed_is_valid_and_stable(home_spec, config):
         data = render(home_spec, [], config)
         assert data == render(home_spec, [], config)
         assert feedparser.parse(data).entries == []
+
+
+def test_entry_ids_of_distinct_texts_are_distinct():
+    # Percent-encoding UTF-8 bytes, not code points: "＜x" and "ÿ1Cx" once collided.
+    assert entry_id("＜x") != entry_id("ÿ1Cx")

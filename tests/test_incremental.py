@@ -87,8 +87,8 @@ def test_one_new_article_rerenders_only_the_pages_that_show_it(tmp_path):
     changed = {p for p in after if before.get(p) != after[p]}
     newest_old = max(docs, key=lambda d: d.date)
     month = f"archive/{new.date:%Y}/{new.date:%m}/"
-    allowed_prefixes = ("page/", "topics/water/", "actors/nato/", month)
-    allowed = {"index.html", "feed.xml", "atom.xml", "sitemap.xml", "archive/index.html", "topics/index.html",
+    allowed_prefixes = ("page/", "topics/water/", "actors/nato/", month, "pagefind/")
+    allowed = {"index.html", "feed.xml", "atom.xml", "feed.json", "feeds.opml", "sitemap.xml", "archive/index.html", "topics/index.html",
                "actors/index.html", f"articles/{new.date:%Y}/{new.date:%m}/story-999/index.html",
                # the previous newest article now links to the new one as "next"
                f"articles/{newest_old.date:%Y}/{newest_old.date:%m}/{newest_old.slug}/index.html"}
@@ -101,6 +101,7 @@ def test_one_new_article_rerenders_only_the_pages_that_show_it(tmp_path):
                  and p not in allowed]
     assert len(untouched) > 40 and all(after[p] == before[p] for p in untouched)
     assert result.stats.written == len(changed)
+    assert any(p.startswith("pagefind/") for p in changed)  # the search index knows the new article
     assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 

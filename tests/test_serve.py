@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser, screenshot  # noqa: F401 - fixture
+from browser import screenshot
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2024/11/eu-iraq-launch-energy-dialogue.md"

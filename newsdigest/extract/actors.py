@@ -1,0 +1,886 @@
+"""Who each article is about: gazetteer names, discovered names, roles, and one identity per actor.
+
+Two pure steps:
+
+- `extract_mentions(text, title, gazetteer, source, agencies)` reads one article on its own:
+  gazetteer names (countries, demonyms, organisations, the site's people), people in no
+  gazetteer (titled names, names with a known given name, names that say or do something),
+  organisations defined with their abbreviation ("the Popular Defence Council (PDC)"), the
+  titles seen with each person, and what one article alone can tell about identity (a
+  surname alone means the full name used elsewhere in the same article). The result depends
+  only on its arguments, so the build caches it by content hash and `gazetteer.fingerprint`.
+- `resolve(corpus, ...)` puts the articles together: the same person written with other case
+  or particles, with or without a middle name, or with a nickname ("Tom" and "Thomas Goffus"
+  when their context agrees), surnames alone in articles that never give the full name,
+  abbreviations defined elsewhere, each actor's roles over time, the names in no gazetteer,
+  and pairs that look alike but were not merged.
+
+News agencies are not actors: the article's own source and the configured agencies are
+masked where the text only attributes ("said in a statement received by the Iraqi News
+Agency- INA"); an agency that is in the gazetteer and is the subject of the story counts.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from typing import Iterable, Mapping
+
+from ..slug import name_key
+from .gazetteer import Gazetteer, Hit, default_gazetteer
+from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, has_lower_particle,
+                    hits_of, is_attribution, is_nickname_of, lexicon, name_parts, nickname_related,
+                    organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
+
+EXTRACTOR_VERSION = "1"     # part of every cache key: bump when extraction changes
+
+
+# --- results ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the article where a name was found."""
+
+    surface: str            # as written
+    start: int              # offsets in the title or in the text
+    end: int
+    in_title: bool
+    actor: str              # the local actor it counts for; "" when it is not an actor
+    how: str                # "name", "alias", "demonym" (gazetteer); "discovered"; "surname";
+                            # "acronym"; "source" or "ambiguous" (not counted)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LocalActor:
+    """An actor as one article shows it."""
+
+    name: str                       # gazetteer canonical, or the fullest spelling in this article
+    kind: str                       # person, organisation, country, place ("" unknown)
+    known: bool                     # True: in the gazetteer
+    forms: tuple[str, ...]          # spellings as written, first seen first
+    roles: tuple[str, ...] = ()     # titles seen with the person
+    first: int = 0                  # order of first mention (title before text)
+    count: int = 1
+    evidence: tuple[str, ...] = ()  # why it is an actor: "gazetteer", "title", "apposition", ...
+
+
+@dataclass(frozen=True)
+class SingleName:
+    """A one-word name the article never spells out in full ("Goffus said")."""
+
+    surface: str
+    key: str                        # folded, without particles
+    titled: bool                    # written after a title or a courtesy title
+    roles: tuple[str, ...]
+    first: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What one article says on its own; cacheable (plain values only)."""
+
+    actors: tuple[LocalActor, ...]                    # in order of first mention
+    mentions: tuple[Mention, ...]
+    singles: tuple[SingleName, ...] = ()              # unresolved one-word names
+    acronyms: tuple[tuple[str, str], ...] = ()        # (abbreviation, organisation) defined here
+    abbreviations: tuple[tuple[str, int], ...] = ()   # unknown capitals seen: (abbreviation, first)
+    merges: tuple[tuple[str, str, str], ...] = ()     # (actor, form, reason) decided within the article
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    id: str
+    date: datetime | date | str
+    title: str
+    text: str
+    source: str = ""
+    explicit_actors: tuple[str, ...] | None = None   # front matter `actors:`; None = extract
+
+
+@dataclass(frozen=True)
+class Role:
+    date: str                   # ISO date of the article
+    title: str
+    article_id: str
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    name: str
+    kind: str
+    known: bool                         # in the gazetteer
+    aliases: tuple[str, ...]            # other spellings seen
+    roles: tuple[Role, ...]             # oldest first
+    article_ids: tuple[str, ...]        # newest first
+
+
+@dataclass(frozen=True)
+class ArticleActor:
+    """One actor of one article, with how it was found (for `explain`)."""
+
+    name: str
+    kind: str
+    forms: tuple[str, ...]
+    evidence: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Merge:
+    into: str
+    names: tuple[str, ...]
+    reason: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Discovered:
+    name: str
+    kind: str
+    articles: int
+    example: str                        # an article id
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    names: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    surface: str
+    reason: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    articles: dict[str, tuple[str, ...]]            # article id -> actor names, first mentioned first
+    actors: dict[str, ActorInfo]                    # canonical name -> what is known
+    merges: tuple[Merge, ...] = ()
+    discovered: tuple[Discovered, ...] = ()         # actors in no gazetteer, most frequent first
+    duplicates: tuple[Duplicate, ...] = ()          # look alike, not merged
+    unresolved: tuple[Unresolved, ...] = ()         # single names that could not be attributed
+    details: dict[str, tuple[ArticleActor, ...]] = field(default_factory=dict)
+
+
+class _Article:
+    """The actors of one article as they are found: each mention is recorded with the actor it
+    counts for (or why it does not count)."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, dict] = {}       # name -> fields, until local_actors()
+        self.mentions: list[Mention] = []
+        self.merges: list[tuple[str, str, str]] = []
+
+    def count(self, name: str, kind: str, known: bool, surface: str, start: int, end: int, how: str,
+              evidence: Iterable[str] = (), roles: Iterable[str] = (), in_title: bool = False, note: str = "") -> None:
+        pos = _TITLE_OFFSET + start if in_title else start
+        actor = self.actors.setdefault(name, {"kind": kind, "known": known, "forms": {}, "roles": [],
+                                              "first": pos, "count": 0, "evidence": []})
+        actor["count"] += 1
+        actor["first"] = min(actor["first"], pos)
+        actor["forms"][surface] = min(actor["forms"].get(surface, pos), pos)
+        actor["roles"] += [r for r in roles if r not in actor["roles"]]
+        actor["evidence"] += [e for e in evidence if e not in actor["evidence"]]
+        actor["kind"] = actor["kind"] or kind
+        self.mentions.append(Mention(surface, start, end, in_title, name, how, note))
+
+    def skip(self, surface: str, start: int, end: int, how: str, note: str, in_title: bool = False) -> None:
+        self.mentions.append(Mention(surface, start, end, in_title, "", how, note))
+
+    def merge(self, name: str, form: str, reason: str) -> None:
+        if (name, form, reason) not in self.merges:
+            self.merges.append((name, form, reason))
+
+    def local_actors(self) -> tuple[LocalActor, ...]:
+        ordered = sorted(self.actors.items(), key=lambda kv: kv[1]["first"])
+        return tuple(LocalActor(name, a["kind"], a["known"], tuple(sorted(a["forms"], key=a["forms"].get)),
+                                tuple(a["roles"]), a["first"], a["count"], tuple(a["evidence"])) for name, a in ordered)
+
+
+_TITLE_OFFSET = -1_000_000      # title mentions come before any text mention
+_SURNAME_MERGE = "surname alone; the full name is in the same article"
+
+
+def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = None, source: str = "",
+                     agencies: Mapping[str, str] | None = None) -> Mentions:
+    """Everything one article says about who it is about; see the module docstring."""
+    gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+    matcher = gazetteer.matcher(agencies)
+    art = _Article()
+    hits, masked = _screen(art, matcher.find(text), text, source, in_title=False)
+    reader = Reader(text, hits, masked)
+    names = _read_names(reader)
+    people = _people_of_the_article(art, names.persons)
+    by_surname = _surnames(people, hits, names.inside)
+    _count_gazetteer_hits(art, hits, names, by_surname)
+    singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
+    acronyms = _count_organisations(art, reader, names.organisations)
+    abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
+    if title:
+        title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
+        _count_title(art, title, title_hits, by_surname)
+    return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
+                    tuple(art.merges))
+
+
+def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool
+            ) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """Gazetteer hits that can be actors, and the spans that are not names of actors: the
+    article's own source, news agencies the text only quotes, and blocked phrases."""
+    own = name_key(source)
+    own_spans = source_spans(body, source)
+    masked = list(own_spans)
+    kept: list[Hit] = []
+    for hit in found:
+        if any(s < hit.end and hit.start < e for s, e in own_spans):
+            continue
+        if hit.how == "blocked":
+            masked.append((hit.start, hit.end))
+            continue
+        if hit.agency and (not hit.canonical or name_key(hit.agency) == own
+                           or is_attribution(body, hit.start, hit.end)):
+            masked.append((hit.start, hit.end))
+            note = "the article's source" if name_key(hit.agency) == own else f"news agency ({hit.agency})"
+            art.skip(hit.surface, hit.start, hit.end, "source", note, in_title)
+            continue
+        kept.append(hit)
+    for s, e in own_spans:
+        art.skip(body[s:e], s, e, "source", "the article's source", in_title)
+    return kept, masked
+
+
+@dataclass
+class _Names:
+    """Capitalised names read in one text, before identity is decided."""
+
+    persons: list[Candidate]                       # two words or more, read as people
+    singles: list[Candidate]                       # one word, maybe a surname
+    organisations: list[tuple[str, int, int, list[int]]]
+    inside: set[int]                                # ids of gazetteer hits inside a longer name
+    roles: dict[int, list[str]]                     # id of a gazetteer person hit -> titles seen with it
+
+
+def _read_names(reader: Reader) -> _Names:
+    runs = reader.runs()
+    candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
+    names = _Names([], [], organisation_names(reader, runs), set(), {})
+    for cand in candidates:
+        if cand.hit is not None:
+            if cand.hit.kind == "person":
+                names.roles.setdefault(id(cand.hit), []).extend(cand.roles)
+            continue
+        size = sum(1 for i in cand.indices if reader.token_class(i) != "L")
+        if size >= 2:
+            if cand.evidence and not cand.disqualified and size <= 5:
+                names.persons.append(cand)
+                names.inside |= {id(h) for h in hits_of(reader, cand.indices)}
+        elif size == 1 and reader.hit_at[cand.indices[0]] is None:
+            names.singles.append(cand)
+    for _, _, _, indices in names.organisations:
+        names.inside |= {id(h) for h in hits_of(reader, indices)}
+    return names
+
+
+def _people_of_the_article(art: _Article, persons: list[Candidate]) -> dict[str, str]:
+    """Count the full names read as people: one local person per name key, with a shorter
+    form (middle name left out) or a nickname joining the fuller, formal one. Returns the
+    name key -> local person name."""
+    groups: dict[str, list[Candidate]] = {}
+    for cand in persons:
+        groups.setdefault(person_key(cand.surface), []).append(cand)
+    keys = sorted(groups, key=lambda k: (-len(k.split()), min(c.start for c in groups[k])))
+    joins: dict[str, tuple[str, str]] = {}          # key -> (fuller key, reason)
+    for n, key in enumerate(keys):
+        if key in joins:
+            continue
+        full = key.split()
+        for other in keys[n + 1:]:
+            short = other.split()
+            if other in joins or short[-1] != full[-1]:
+                continue
+            if len(short) < len(full) and short[0] == full[0] and set(short[1:-1]) <= set(full[1:-1]):
+                joins[other] = (key, "middle name left out (same article)")
+            elif len(short) == len(full) and short[1:] == full[1:] and is_nickname_of(short[0], full[0]):
+                joins[other] = (key, f"{short[0].title()} is a nickname of {full[0].title()} (same article)")
+    local: dict[str, str] = {}
+    for key in keys:
+        root = key
+        while root in joins:
+            root = joins[root][0]
+        spellings = Counter(c.surface for c in groups[root])
+        local[key] = max(spellings, key=lambda s: (spellings[s], has_lower_particle(s), -len(s)))
+    for key in keys:
+        name = local[key]
+        for cand in groups[key]:
+            art.count(name, "person", False, cand.surface, cand.start, cand.end, "discovered", cand.evidence,
+                      cand.roles, note=", ".join(cand.evidence))
+        if key in joins:
+            art.merge(name, groups[key][0].surface, joins[key][1])
+    return local
+
+
+def _surnames(people: dict[str, str], hits: list[Hit], inside: set[int]) -> dict[str, set[str]]:
+    """Surname key -> the people of the article who have it (found in full or in the gazetteer)."""
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for key, name in people.items():
+        by_surname[key.split()[-1]].add(name)
+    for hit in hits:
+        if hit.kind == "person" and id(hit) not in inside:
+            parts = name_parts(hit.canonical)
+            if parts:
+                by_surname[parts[-1]].add(hit.canonical)
+    return by_surname
+
+
+def _count_gazetteer_hits(art: _Article, hits: list[Hit], names: _Names, by_surname: dict[str, set[str]]) -> None:
+    """Gazetteer names count as their canonical actor, except inside a longer name, and except
+    a surname alias when the article names someone else of that surname in full."""
+    named_in_full = {h.canonical for h in hits if h.kind == "person" and id(h) not in names.inside
+                     and len(name_parts(h.surface)) >= 2}
+    for hit in hits:
+        if id(hit) in names.inside:
+            art.skip(hit.surface, hit.start, hit.end, "inside a name", f"part of a longer name, not {hit.canonical}")
+            continue
+        roles = names.roles.get(id(hit), [])
+        if hit.kind == "person" and len(name_parts(hit.surface)) == 1:
+            others = by_surname.get(name_parts(hit.surface)[0], set()) - {hit.canonical}
+            if others and hit.canonical in named_in_full:
+                art.skip(hit.surface, hit.start, hit.end, "ambiguous",
+                         "could be " + " or ".join(sorted(others | {hit.canonical})))
+                continue
+            if len(others) == 1:
+                (name,) = others
+                art.count(name, "person", False, hit.surface, hit.start, hit.end, "surname", ["surname"], roles,
+                          note=f"not {hit.canonical}: the article names {name}")
+                art.merge(name, hit.surface, _SURNAME_MERGE)
+                continue
+        art.count(hit.canonical, hit.kind, True, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"], roles)
+
+
+def _count_single_names(art: _Article, reader: Reader, singles: list[Candidate], by_surname: dict[str, set[str]],
+                        discovered: set[str]) -> tuple[SingleName, ...]:
+    """One-word names: the surname of someone the article names in full, ambiguous between
+    two such people, or left for the corpus (when written like a person's name)."""
+    left: dict[str, dict] = {}
+    for cand in singles:
+        key = surname_key(cand.surface)
+        if not key:
+            continue
+        local = by_surname.get(key, set())
+        titled = "title" in cand.evidence or "courtesy title" in cand.evidence
+        if len(local) == 1:
+            (name,) = local
+            art.count(name, "person", name not in discovered, cand.surface, cand.start, cand.end, "surname",
+                      ["surname"], cand.roles)
+            if person_key(cand.surface) != person_key(name):
+                art.merge(name, cand.surface, _SURNAME_MERGE)
+        elif local:
+            art.skip(cand.surface, cand.start, cand.end, "ambiguous", "could be " + " or ".join(sorted(local)))
+        elif titled or "verb" in cand.evidence or reader.tokens[cand.indices[-1]].poss:
+            entry = left.setdefault(key, {"surface": cand.surface, "titled": False, "roles": [], "first": cand.start,
+                                          "count": 0})
+            entry["count"] += 1
+            entry["titled"] = entry["titled"] or titled
+            entry["roles"] += [r for r in cand.roles if r not in entry["roles"]]
+    return tuple(SingleName(e["surface"], key, e["titled"], tuple(e["roles"]), e["first"], e["count"])
+                 for key, e in left.items())
+
+
+def _count_organisations(art: _Article, reader: Reader, organisations) -> list[tuple[str, str]]:
+    """Organisations named in full or defined with their abbreviation; returns the
+    (abbreviation, name) pairs defined."""
+    acronyms: list[tuple[str, str]] = []
+    defined_at = set()
+    for abbr, name, start, end in acronym_definitions(reader):
+        if abbr not in dict(acronyms):
+            acronyms.append((abbr, name))
+        defined_at.add(start)
+        art.count(name, "organisation", False, name, start, end, "acronym", ["acronym"], note=f"defines {abbr}")
+    for name, start, end, _ in organisations:
+        if start not in defined_at:
+            art.count(name, "organisation", False, name, start, end, "discovered", ["organisation name"],
+                      note="organisation name")
+    return acronyms
+
+
+def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Article) -> tuple[tuple[str, int], ...]:
+    """Count abbreviations defined in this article; keep the other unknown ones (with their
+    first position) for the corpus, where another article may define them."""
+    unknown: dict[str, int] = {}
+    tokens, lex = reader.tokens, reader.lex
+    for i, tok in enumerate(tokens):
+        if not tok.cap or not all_caps(tok.text) or reader.hit_at[i] is not None or reader.masked_at[i]:
+            continue
+        if tok.text in defined:
+            if not (i >= 1 and tokens[i - 1].text == "("):
+                art.count(defined[tok.text], "organisation", False, tok.text, tok.start, tok.end, "acronym",
+                          ["acronym"])
+        elif 2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.low not in lex.not_abbreviations:
+            unknown.setdefault(tok.text, tok.start)
+    return tuple(sorted(unknown.items(), key=lambda kv: kv[1]))
+
+
+def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[str, set[str]]) -> None:
+    """The headline: gazetteer names, and the article's people by their surname. Headlines
+    capitalise every word, so no new names are read from them."""
+    stop = lexicon().stop
+    for hit in hits:
+        name = hit.canonical
+        if hit.kind == "person" and len(name_parts(hit.surface)) == 1:
+            others = by_surname.get(name_parts(hit.surface)[0], set()) - {hit.canonical}
+            if len(others) == 1 and hit.canonical not in art.actors:
+                (name,) = others
+        art.count(name, hit.kind, name == hit.canonical, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"],
+                  in_title=True)
+    taken = [(h.start, h.end) for h in hits]
+    for m in WORD_RE.finditer(title):
+        if any(s < m.end() and m.start() < e for s, e in taken) or not capitalised(m.group()):
+            continue
+        key = surname_key(m.group())
+        local = by_surname.get(key, set()) if key and key not in stop else set()
+        if len(local) == 1:
+            (name,) = local
+            art.count(name, "person", False, m.group(), m.start(), m.end(), "surname", ["surname"], in_title=True)
+
+
+# --- the corpus together -------------------------------------------------------------------------
+
+def _iso(value: datetime | date | str) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class _Member:
+    """One local actor of one article, on its way to a corpus identity. Keys: "g:" + canonical
+    name (gazetteer), "p:" + person key (a person), "o:" + name key (an organisation)."""
+
+    article: str
+    order: int
+    key: str
+    local: LocalActor
+    explicit: bool = False
+
+
+class _Clusters:
+    """Union-find over member keys, with the reason of every union."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent: dict[str, str] = {}
+        self.unions: list[tuple[str, str, str]] = []
+        for key in keys:
+            self.add(key)
+
+    def add(self, key: str) -> None:
+        self.parent.setdefault(key, key)
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str, reason: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if rb.startswith("g:") and not ra.startswith("g:"):
+            ra, rb = rb, ra         # a gazetteer key stays the root, so its canonical name wins
+        self.parent[rb] = ra
+        self.unions.append((a, b, reason))
+
+
+@dataclass
+class _Corpus:
+    """What the articles say, gathered for resolution."""
+
+    members: list[_Member] = field(default_factory=list)
+    singles: list[tuple[str, SingleName]] = field(default_factory=list)            # (article, name)
+    acronyms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # abbreviation -> keys
+    abbreviations: list[tuple[str, str, int]] = field(default_factory=list)        # (article, abbr, first)
+    merges: list[tuple[str, str, str, str]] = field(default_factory=list)          # (article, name or key, form, reason)
+    unresolved: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, member: _Member) -> None:
+        self.members.append(member)
+        self.spellings[member.key][member.local.name] += 1
+
+    def label(self, key: str) -> str:
+        """The spelling a key is written with most often (for reasons and reports)."""
+        spellings = self.spellings.get(key)
+        return spellings.most_common(1)[0][0] if spellings else _display_key(key)
+
+
+def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
+            agencies: Mapping[str, str] | None = None,
+            mentions: Mapping[str, Mentions] | None = None) -> Resolution:
+    """The actors of every article, one identity per actor across the corpus.
+
+    `mentions` (article id -> Mentions) are reused when given (the build caches them);
+    missing ones are extracted here. Articles with explicit actors keep exactly those
+    (canonicalised through the gazetteer)."""
+    gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}))
+    clusters = _Clusters(m.key for m in found.members)
+    context = _Context(found)
+    duplicates = _link_people(found, clusters, context, gazetteer)
+    _attribute_single_names(found, clusters, context)
+    _attribute_abbreviations(found)
+    return _summarise(corpus, found, clusters, duplicates, gazetteer)
+
+
+def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
+            mentions: dict[str, Mentions]) -> _Corpus:
+    found = _Corpus()
+    for article in corpus:
+        if article.explicit_actors is not None:
+            for n, name in enumerate(article.explicit_actors):
+                canonical = gazetteer.lookup(name)
+                known = canonical is not None
+                canonical = canonical or " ".join(name.split())
+                local = LocalActor(canonical, gazetteer.kind(canonical) if known else "", known, (name,),
+                                   first=n, evidence=("front matter",))
+                key = f"g:{canonical}" if known else f"p:{person_key(canonical) or name_key(canonical)}"
+                found.add(_Member(article.id, n, key, local, explicit=True))
+            continue
+        article_mentions = mentions.get(article.id)
+        if article_mentions is None:
+            article_mentions = extract_mentions(article.text, article.title, gazetteer, article.source, agencies)
+        for n, local in enumerate(article_mentions.actors):
+            if local.known:
+                key = f"g:{local.name}"
+            elif local.kind == "organisation":
+                key = f"o:{name_key(local.name)}"
+            else:
+                key = f"p:{person_key(local.name)}"
+            found.add(_Member(article.id, n, key, local))
+        found.singles += [(article.id, s) for s in article_mentions.singles]
+        for abbr, name in article_mentions.acronyms:
+            found.acronyms[abbr].add(f"o:{name_key(name)}")
+        found.abbreviations += [(article.id, abbr, first) for abbr, first in article_mentions.abbreviations]
+        found.merges += [(article.id, name, form, reason) for name, form, reason in article_mentions.merges]
+        for m in article_mentions.mentions:
+            if m.how == "ambiguous":
+                found.unresolved[(m.surface, f"{m.note}, in the same article")].append(article.id)
+    return found
+
+
+class _Context:
+    """What each key appears with: co-actors (people and organisations) and the words of the
+    roles held. Nicknames and lone surnames are only linked when their contexts agree."""
+
+    def __init__(self, found: _Corpus) -> None:
+        lex = lexicon()
+        self.co_actors: dict[str, set[str]] = defaultdict(set)
+        self.role_words: dict[str, set[str]] = defaultdict(set)
+        self.by_article: dict[str, list[_Member]] = defaultdict(list)
+        for m in found.members:
+            self.by_article[m.article].append(m)
+        for group in self.by_article.values():
+            keys = {m.key for m in group if m.local.kind in ("person", "organisation") or m.key.startswith(("p:", "o:"))}
+            for m in group:
+                self.co_actors[m.key] |= keys - {m.key}
+                for role in m.local.roles:
+                    self.role_words[m.key] |= {w for w in re.findall(r"[a-z]+", role.lower())
+                                               if w in lex.title_words and w not in ("senior", "official")}
+        self.label = found.label
+
+    def agrees(self, a: str, b: str) -> str:
+        """Why a and b are linked ("" when nothing links them)."""
+        shared = (self.co_actors[a] & self.co_actors[b]) - {a, b}
+        if shared:
+            return "both appear with " + ", ".join(sorted(self.label(k) for k in shared)[:3])
+        words = self.role_words[a] & self.role_words[b]
+        if words:
+            return "both hold roles with " + ", ".join(f"'{w}'" for w in sorted(words)[:3])
+        return ""
+
+
+def _person_parts(clusters: _Clusters, gazetteer: Gazetteer) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    for key in clusters.parent:
+        if key.startswith("p:"):
+            parts[key] = key[2:].split()
+        elif key.startswith("g:") and gazetteer.kind(key[2:]) == "person":
+            parts[key] = name_parts(key[2:])
+    return parts
+
+
+def _by_last_name(parts: dict[str, list[str]]) -> dict[str, list[str]]:
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for key, words in parts.items():
+        if len(words) >= 2:
+            by_last[words[-1]].append(key)
+    return by_last
+
+
+def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazetteer: Gazetteer) -> list[Duplicate]:
+    """Join the keys of one person: a gazetteer person's forms in other case or particles, a
+    middle name left out, a nickname when the context agrees. Returns the look-alikes left
+    apart."""
+    duplicates: list[Duplicate] = []
+    known: dict[str, str] = {}
+    for name, info in gazetteer.all_entries.items():
+        if info.kind == "person":
+            for form in (name, *info.aliases):
+                if len(name_parts(form)) >= 2:
+                    known.setdefault(person_key(form), f"g:{name}")
+    for key in list(clusters.parent):
+        if key.startswith("p:") and key[2:] in known:
+            clusters.add(known[key[2:]])
+            clusters.union(known[key[2:]], key, "same name as the gazetteer entry, apart from case, accents or particles")
+    parts = _person_parts(clusters, gazetteer)
+    for keys in _by_last_name(parts).values():
+        # middle names: "Giovanni Iannucci" is "Giovanni Maria Iannucci" when nobody else fits
+        for short in keys:
+            sp = parts[short]
+            fits = [k for k in keys if k != short and len(parts[k]) > len(sp)
+                    and parts[k][0] == sp[0] and set(sp[1:-1]) <= set(parts[k][1:-1])]
+            if len(fits) == 1:
+                clusters.union(fits[0], short, "same first and last name; a middle name left out")
+            elif len(fits) > 1:
+                duplicates.append(Duplicate(tuple(found.label(k) for k in [short, *fits]),
+                                            "a shorter name that fits more than one longer name"))
+        # nicknames: "Tom Goffus" is "Thomas Goffus" when surname and context agree
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                first_a, first_b = parts[a][0], parts[b][0]
+                if first_a == first_b or not nickname_related(first_a, first_b) or clusters.find(a) == clusters.find(b):
+                    continue
+                why = context.agrees(a, b)
+                names = f"{first_a.title()} and {first_b.title()}"
+                if why:
+                    clusters.union(a, b, f"{names} are forms of one given name; same surname; {why}")
+                else:
+                    duplicates.append(Duplicate((found.label(a), found.label(b)),
+                                                f"{names} are forms of one given name and the surname is the same, "
+                                                "but nothing else links them"))
+    return duplicates
+
+
+def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Context) -> None:
+    """A surname alone in an article that never gives the full name: the one person of that
+    surname in the corpus when it has a title or a co-actor in common with them; a new actor
+    when it has a title and nobody has that surname; otherwise left unresolved."""
+    by_last = _by_last_name({k: k[2:].split() if k.startswith("p:") else name_parts(k[2:])
+                             for k in clusters.parent if k.startswith(("p:", "g:"))})
+    root_co_actors: dict[str, set[str]] = defaultdict(set)
+    for key, others in context.co_actors.items():
+        root_co_actors[clusters.find(key)] |= {clusters.find(k) for k in others}
+    added: list[_Member] = []
+    for article_id, single in found.singles:
+        roots = {clusters.find(k) for k in by_last.get(single.key, [])}
+        local = LocalActor(single.surface, "person", False, (single.surface,), single.roles, single.first,
+                           single.count, ("title",) if single.titled else ("surname",))
+        if len(roots) == 1:
+            (root,) = roots
+            mine = {clusters.find(m.key) for m in context.by_article.get(article_id, [])}
+            shared = (mine & root_co_actors[root]) - {root}
+            if not (single.titled or shared):
+                found.unresolved[(single.surface, "the only person of that surname elsewhere, but nothing links them")
+                                 ].append(article_id)
+                continue
+            why = ("written with a title" if single.titled else
+                   "appears with " + ", ".join(sorted(found.label(k) for k in shared)[:3]))
+            key = next(k for k in by_last[single.key] if clusters.find(k) == root)
+            added.append(_Member(article_id, 10_000 + single.first, key, local))
+            found.merges.append((article_id, key, single.surface,
+                                 f"surname alone; the only person of that surname in the corpus; {why}"))
+        elif roots:
+            found.unresolved[(single.surface, "more than one person has this surname")].append(article_id)
+        elif single.titled:
+            clusters.add(f"p:{single.key}")
+            added.append(_Member(article_id, 10_000 + single.first, f"p:{single.key}", local))
+    for member in added:
+        found.add(member)
+
+
+def _attribute_abbreviations(found: _Corpus) -> None:
+    """An abbreviation another article defined ("the Euphrates Basin Authority (EBA)")."""
+    for article_id, abbr, first in found.abbreviations:
+        targets = found.acronyms.get(abbr, set())
+        if len(targets) == 1:
+            (key,) = targets
+            local = LocalActor(abbr, "organisation", False, (abbr,), (), 20_000 + first, 1, ("acronym",))
+            found.add(_Member(article_id, 20_000 + first, key, local))
+
+
+def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, duplicates: list[Duplicate],
+               gazetteer: Gazetteer) -> Resolution:
+    groups: dict[str, list[_Member]] = defaultdict(list)
+    for m in found.members:
+        groups[clusters.find(m.key)].append(m)
+    display = {root: _choose_display(root, group) for root, group in groups.items()}
+
+    def name_of(key: str) -> str:
+        return display.get(clusters.find(key), _display_key(key))
+
+    articles, details = _per_article(corpus, found.members, name_of, gazetteer)
+    actors = _per_actor(corpus, groups, display, gazetteer)
+    merges = _merges(found, clusters, groups, display, name_of)
+    discovered = sorted((Discovered(display[root], actors[display[root]].kind, len(actors[display[root]].article_ids),
+                                    actors[display[root]].article_ids[-1],
+                                    tuple(dict.fromkeys(f for m in group for f in m.local.forms)))
+                         for root, group in groups.items()
+                         if not root.startswith("g:") and not all(m.explicit for m in group)),
+                        key=lambda d: (-d.articles, name_key(d.name)))
+    unique: dict[tuple[str, ...], Duplicate] = {}
+    for dup in duplicates + _look_alikes(actors, gazetteer):
+        if len(set(dup.names)) > 1:
+            unique.setdefault(tuple(sorted(dup.names)), dup)
+    unresolved = tuple(Unresolved(surface, reason, tuple(sorted(set(ids))))
+                       for (surface, reason), ids in sorted(found.unresolved.items()))
+    return Resolution(articles, actors, merges, tuple(discovered), tuple(unique.values()), unresolved, details)
+
+
+def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, gazetteer: Gazetteer
+                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]]]:
+    by_article: dict[str, list[_Member]] = defaultdict(list)
+    for m in members:
+        by_article[m.article].append(m)
+    articles: dict[str, tuple[str, ...]] = {}
+    details: dict[str, tuple[ArticleActor, ...]] = {}
+    for article in corpus:
+        group = sorted(by_article.get(article.id, []), key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+        entries: dict[str, dict] = {}
+        for m in group:
+            entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
+            entry["kind"] = entry["kind"] or _kind_of(m, gazetteer)
+            for field_name, values in (("forms", m.local.forms), ("evidence", m.local.evidence),
+                                       ("roles", m.local.roles)):
+                entry[field_name] += [v for v in values if v not in entry[field_name]]
+        articles[article.id] = tuple(entries)
+        details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
+                                    for n, e in entries.items())
+    return articles, details
+
+
+def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],
+               gazetteer: Gazetteer) -> dict[str, ActorInfo]:
+    dates = {a.id: _iso(a.date)[:10] for a in corpus}
+    rank = {a.id: n for n, a in enumerate(sorted(corpus, key=lambda a: (_iso(a.date), a.id), reverse=True))}
+    actors: dict[str, ActorInfo] = {}
+    for root, group in groups.items():
+        name = display[root]
+        kinds = Counter(k for k in (_kind_of(m, gazetteer) for m in group) if k)
+        kind = gazetteer.kind(name) if root.startswith("g:") else (kinds.most_common(1)[0][0] if kinds else "")
+        forms = tuple(dict.fromkeys(f for m in group for f in m.local.forms if f != name))
+        roles = sorted({Role(dates[m.article], r, m.article) for m in group for r in m.local.roles},
+                       key=lambda r: (r.date, r.article_id, r.title))
+        newest_first = tuple(sorted({m.article for m in group}, key=rank.__getitem__))
+        actors[name] = ActorInfo(name, kind, root.startswith("g:"), forms, tuple(roles), newest_first)
+    return actors
+
+
+def _merges(found: _Corpus, clusters: _Clusters, groups: dict[str, list[_Member]], display: dict[str, str],
+            name_of) -> tuple[Merge, ...]:
+    """Every merge made, grouped by (result, names merged, reason), with the articles."""
+    merged: dict[tuple[str, tuple[str, ...], str], set[str]] = defaultdict(set)
+    for root, group in groups.items():
+        spellings = sorted({m.local.name for m in group if not m.explicit and m.local.name != display[root]
+                            and person_key(m.local.name) == person_key(display[root])})
+        if spellings:
+            merged[(display[root], tuple(spellings), "same name apart from case, accents or particles")] |= {
+                m.article for m in group}
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for m in found.members:
+        articles_of[m.key].add(m.article)
+    for a, b, reason in clusters.unions:
+        into = name_of(a)
+        names = tuple(dict.fromkeys(n for n in (found.label(a), found.label(b)) if n != into)) or (found.label(b),)
+        merged[(into, names, reason)] |= articles_of[a] | articles_of[b]
+    owners = {(m.article, m.local.name): m.key for m in found.members if not m.explicit}
+    for article_id, name, form, reason in found.merges:
+        key = name if name.startswith(("p:", "g:", "o:")) else owners.get((article_id, name))
+        into = name_of(key) if key else name
+        if name_key(form) != name_key(into):
+            merged[(into, (form,), reason)].add(article_id)
+    return tuple(Merge(into, names, reason, tuple(sorted(ids)))
+                 for (into, names, reason), ids in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])))
+
+
+def _kind_of(m: _Member, gazetteer: Gazetteer) -> str:
+    if m.local.kind:
+        return m.local.kind
+    if m.key.startswith("g:"):
+        return gazetteer.kind(m.key[2:])
+    return ""
+
+
+def _display_key(key: str) -> str:
+    """A readable name for a cluster key before display names are chosen."""
+    kind, _, rest = key.partition(":")
+    if kind == "g":
+        return rest
+    return " ".join(w[:1].upper() + w[1:] for w in rest.split())
+
+
+def _choose_display(root: str, group: list[_Member]) -> str:
+    """The canonical display name of a cluster: the gazetteer's; else the editor's spelling
+    from front matter; else the fullest name seen, the formal given name rather than a
+    nickname, the spelling used by the most articles, particles in lower case."""
+    if root.startswith("g:"):
+        return root[2:]
+    explicit = Counter(m.local.name for m in group if m.explicit)
+    if explicit:
+        return max(explicit, key=lambda s: (explicit[s], -len(s)))
+    articles: dict[str, set[str]] = defaultdict(set)
+    first_seen: dict[str, int] = {}
+    for n, m in enumerate(group):
+        articles[m.local.name].add(m.article)
+        first_seen.setdefault(m.local.name, n)
+    firsts = {name_parts(s)[0] for s in articles if name_parts(s)}
+
+    def is_nickname(spelling: str) -> bool:
+        parts = name_parts(spelling)
+        return bool(parts) and any(is_nickname_of(parts[0], other) for other in firsts if other != parts[0])
+
+    return max(articles, key=lambda s: (len(name_parts(s)), not is_nickname(s), len(articles[s]),
+                                        has_lower_particle(s), -first_seen[s]))
+
+
+def _look_alikes(actors: Mapping[str, ActorInfo], gazetteer: Gazetteer) -> list[Duplicate]:
+    """People whose names differ by a spelling variant (Mohammed and Muhammad al-Sudani; Layla
+    Hadad and Layla Haddad), and gazetteer surname aliases that are also the surname of
+    someone the gazetteer does not know."""
+    out: list[Duplicate] = []
+    people = [(a, name_parts(a.name)) for a in actors.values() if a.kind == "person" and len(name_parts(a.name)) >= 2]
+    same_last: dict[str, list[tuple[ActorInfo, tuple[str, ...]]]] = defaultdict(list)
+    same_first: dict[tuple[str, str], list[tuple[ActorInfo, tuple[str, ...]]]] = defaultdict(list)
+    for actor, parts in people:
+        same_last[parts[-1]].append((actor, parts))
+        same_first[(parts[0], parts[-1][:2])].append((actor, parts))
+    for buckets, index in ((same_last.values(), 0), (same_first.values(), -1)):
+        for bucket in buckets:
+            for i, (a, pa) in enumerate(bucket):
+                for b, pb in bucket[i + 1:]:
+                    x, y = pa[index], pb[index]
+                    if x == y or x[:1] != y[:1] or abs(len(x) - len(y)) > 2:
+                        continue
+                    similar = SequenceMatcher(None, x, y)
+                    if similar.real_quick_ratio() >= 0.75 and similar.quick_ratio() >= 0.75 and similar.ratio() >= 0.75:
+                        out.append(Duplicate((a.name, b.name), "names differ by a spelling variant"))
+    for name, info in gazetteer.entries.items():
+        if info.kind != "person":
+            continue
+        for alias in info.aliases:
+            parts = name_parts(alias)
+            if len(parts) != 1:
+                continue
+            for other, _ in same_last.get(parts[0], []):
+                if other.name != name and not other.known:
+                    out.append(Duplicate((name, other.name),
+                                         f"the gazetteer alias '{alias}' of {name} is also {other.name}'s surname"))
+    return out

@@ -1,0 +1,651 @@
+"""Reading names in English news text: the lexicon, name keys, capitalised runs, titles.
+
+The pieces `actors.extract_mentions` is built from. A `Reader` tokenises one text once and
+answers questions about it: which capitalised runs could be names, which title stands before
+a name ("National Security Adviser Qasim Al-Araji", "NATO's Deputy Secretary General for
+Operations, Thomas Goffus"), which apposition follows one (", the Commander of the NATO
+Mission in Iraq,"), whether a verb of saying follows. The word lists are data, in
+newsdigest/data/lexicon.toml.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from nicknames import NickNamer
+
+from .gazetteer import DATA_DIR, Hit
+
+
+# --- the lexicon -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of newsdigest/data/lexicon.toml, in lower case."""
+
+    heads: frozenset[str]
+    title_words: frozenset[str]
+    honorifics: frozenset[str]
+    connectors: frozenset[str]
+    org_heads: frozenset[str]
+    org_names: frozenset[str]
+    place_heads: frozenset[str]
+    particles: frozenset[str]
+    given: frozenset[str]
+    stop: frozenset[str]
+    speech: frozenset[str]
+    calendar: frozenset[str]
+    not_abbreviations: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    titles, orgs, names, words = data["titles"], data["organisations"], data["names"], data["words"]
+    places = data["places"]
+    nick = NickNamer.default_lookup()
+    from_nicknames = set(nick) | {n for values in nick.values() for n in values}
+    given = (from_nicknames - set(names["not_given"])) | set(names["given"])
+    heads = frozenset(titles["heads"])
+    return Lexicon(
+        heads=heads,
+        title_words=heads | frozenset(titles["modifiers"]),
+        honorifics=frozenset(titles["honorifics"]),
+        connectors=frozenset(titles["connectors"]),
+        org_heads=frozenset(orgs["heads"]),
+        org_names=frozenset(orgs["names"]),
+        place_heads=frozenset(places["heads"]),
+        particles=frozenset(names["particles"]),
+        given=frozenset(given),
+        stop=frozenset(words["stop"]),
+        speech=frozenset(words["speech"]),
+        calendar=frozenset(words["months"]) | frozenset(words["weekdays"]),
+        not_abbreviations=frozenset(words["not_abbreviations"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=4096)
+def nickname_related(a: str, b: str) -> bool:
+    """Whether two given names can be one person's (Tom and Thomas; Bob and Robert)."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return False
+    nn = _nicknamer()
+    if b in nn.nicknames_of(a) or a in nn.nicknames_of(b):
+        return True
+    return bool((nn.canonicals_of(a) | {a}) & (nn.canonicals_of(b) | {b}))
+
+
+def is_nickname_of(a: str, b: str) -> bool:
+    """Whether given name a is a nickname of b (Tom of Thomas)."""
+    return a.lower() in _nicknamer().nicknames_of(b.lower())
+
+
+# --- names as keys -------------------------------------------------------------------------------
+
+_WORD = r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*"
+WORD_RE = re.compile(_WORD)
+
+
+def fold_word(word: str) -> str:
+    """Lower case, without accents, straight apostrophes: the spelling-insensitive form."""
+    word = word.replace("\u2019", "'")
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=65536)
+def name_parts(name: str) -> tuple[str, ...]:
+    """The folded words of a name without particles: "Qasim Al-Araji" -> ("qasim", "araji")."""
+    particles = lexicon().particles
+    parts: list[str] = []
+    for word in WORD_RE.findall(name):
+        folded = fold_word(word)
+        if folded.endswith("'s"):
+            folded = folded[:-2]
+        head, sep, rest = folded.partition("-")
+        if sep and head in particles and rest:
+            folded = rest
+        elif head in particles and "'" in head:
+            folded = folded.split("'", 1)[1] or folded
+        if folded in particles:
+            continue
+        parts.append(folded)
+    return tuple(parts)
+
+
+def person_key(name: str) -> str:
+    """Two spellings with the same key are the same name (case, accents and particles aside)."""
+    return " ".join(name_parts(name))
+
+
+def surname_key(name: str) -> str:
+    parts = name_parts(name)
+    return parts[-1] if parts else ""
+
+
+def has_lower_particle(name: str) -> bool:
+    """House style writes particles inside a name in lower case: "Qasim al-Araji"."""
+    words = name.split()
+    particles = lexicon().particles
+    return any(w.partition("-")[0] in particles and w.partition("-")[1] for w in words[1:])
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(rf"({_WORD})|(\d+(?:[.,:]\d+)*)|(\S)")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'-]*")
+_TITLE_ABBREVIATIONS = frozenset({"lt", "col", "gen", "maj", "capt", "sgt", "adm", "brig", "cmdr", "amb", "gov",
+                                  "sen", "rep", "pres", "supt", "insp", "cpl", "pte", "lt-col", "lt-gen", "maj-gen"})
+_SENTENCE_END = frozenset(".!?:;\"\u201c\u201d|()[]\u2022")
+
+
+class _Token(NamedTuple):
+    text: str           # without a possessive 's
+    start: int
+    end: int
+    kind: str           # "w" word, "n" number, "p" punctuation
+    poss: bool          # was followed by 's
+    sent_start: bool    # first word of a sentence or a line
+    line_start: bool    # a line break before it
+    low: str            # lower case, straight apostrophes
+    cap: bool           # starts with a capital letter
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    append = tokens.append
+    find = text.find
+    prev_end = 0
+    prev_punct = ""
+    first = True
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        line_start = first or (start - prev_end > 0 and find("\n", prev_end, start) != -1)
+        sent_start = line_start or (prev_punct != "" and prev_punct in _SENTENCE_END)
+        first = False
+        group = m.lastindex
+        if group == 1:
+            word = m.group(1)
+            poss = False
+            if word[-1] in "sS" and len(word) > 2 and word[-2] in "'\u2019":
+                word, poss = word[:-2], True
+            append(_Token(word, start, start + len(word), "w", poss, sent_start, line_start,
+                          word.lower().replace("\u2019", "'"), word[0].isupper()))
+            prev_punct = ""
+        elif group == 2:
+            number = m.group(2)
+            append(_Token(number, start, end, "n", False, sent_start, line_start, number, False))
+            prev_punct = ""
+        else:
+            punct = m.group(3)
+            append(_Token(punct, start, end, "p", False, sent_start, line_start, punct, False))
+            prev_punct = punct
+        prev_end = end
+    return tokens
+
+
+def capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def all_caps(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+# --- extraction of one article -----------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    """A capitalised name read from the text, before identity is decided."""
+
+    indices: list[int]              # token indices
+    surface: str
+    start: int
+    end: int
+    evidence: list[str]
+    roles: list[str]
+    hit: Hit | None = None          # the gazetteer person the whole name is, if any
+    disqualified: str = ""
+
+
+class Reader:
+    """Reads one text: tokens, gazetteer hits per token, capitalised runs, titles."""
+
+    def __init__(self, text: str, hits: list[Hit], masked: list[tuple[int, int]]):
+        self.lex = lexicon()
+        self.text = text
+        self.tokens = _tokenise(text)
+        self.hit_at: list[Hit | None] = [None] * len(self.tokens)
+        self.masked_at: list[bool] = [False] * len(self.tokens)
+        self._assign(hits, masked)
+        self.lower_words = set(_LOWER_WORD.findall(text))
+
+    def _assign(self, hits: list[Hit], masked: list[tuple[int, int]]) -> None:
+        spans = sorted([(h.start, h.end, h) for h in hits] + [(s, e, None) for s, e in masked], key=lambda x: x[0])
+        j = 0
+        for i, tok in enumerate(self.tokens):
+            while j < len(spans) and spans[j][1] <= tok.start:
+                j += 1
+            k = j
+            while k < len(spans) and spans[k][0] < tok.end:
+                _, end, hit = spans[k]
+                if end > tok.start:
+                    if hit is None or not hit.canonical:
+                        self.masked_at[i] = True
+                    elif self.hit_at[i] is None:
+                        self.hit_at[i] = hit
+                k += 1
+
+    # token classes: N name word, P gazetteer person word, G other gazetteer or masked word,
+    # L particle, T title word, H courtesy title, S stop word, O organisation or place word,
+    # A capitals, X anything else (lower case, numbers, punctuation)
+    def token_class(self, i: int) -> str:
+        tok, lex = self.tokens[i], self.lex
+        if tok.kind != "w":
+            return "X"
+        low = tok.low
+        if self.masked_at[i]:
+            return "G"
+        hit = self.hit_at[i]
+        if hit is not None:
+            if hit.kind == "person":
+                return "P"
+            nxt = i + 1
+            if (hit.kind in ("country", "place") and hit.start == tok.start and hit.end == tok.end
+                    and low in lex.given and nxt < len(self.tokens) and self._name_like(nxt)
+                    and self.hit_at[nxt] is None and not self.masked_at[nxt]
+                    and self.tokens[nxt].start - tok.end == 1):
+                return "P"      # "Jordan Peterson": a country name used as a given name
+            return "G"
+        if not capitalised(tok.text):
+            if low in lex.particles:
+                return "L"
+            if self._particle_prefixed(tok.text):
+                return "N"
+            return "X"
+        if all_caps(tok.text):
+            return "A"
+        if low in lex.stop or low in lex.calendar:
+            return "S"
+        if low in lex.honorifics:
+            return "H"
+        if self.is_title_word(low):
+            return "T"
+        if low in lex.org_heads or low in lex.place_heads:
+            return "O"
+        if tok.sent_start and low in self.lower_words and low not in lex.given:
+            return "S"      # an ordinary word that starts a sentence
+        return "N"
+
+    def _particle_prefixed(self, word: str) -> bool:
+        head, sep, rest = word.partition("-")
+        return bool(sep) and head.lower() in self.lex.particles and rest[:1].isupper()
+
+    def _name_like(self, i: int) -> bool:
+        tok = self.tokens[i]
+        return tok.kind == "w" and (tok.cap or self._particle_prefixed(tok.text)) and not all_caps(tok.text)
+
+    def is_title_word(self, low: str) -> bool:
+        words = self.lex.title_words
+        if low in words:
+            return True
+        if "-" in low:
+            parts = low.split("-")
+            return all(p in words or p in ("counter", "anti", "vice", "co", "ex", "pro", "under", "in", "chief", "general")
+                       for p in parts)
+        return False
+
+    def is_head(self, low: str) -> bool:
+        heads = self.lex.heads
+        return low in heads or ("-" in low and any(p in heads for p in low.split("-")))
+
+    # --- capitalised runs ------------------------------------------------------------------
+
+    def runs(self) -> list[list[int]]:
+        """Maximal sequences of capitalised words (and particles between them) on one line,
+        with nothing but spaces between them; a possessive ends a run."""
+        tokens, text, particles = self.tokens, self.text, self.lex.particles
+        out: list[list[int]] = []
+        run: list[int] = []
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            starts = tok.kind == "w" and (tok.cap or ("-" in tok.text and self._particle_prefixed(tok.text)))
+            if run:
+                prev = tokens[run[-1]]
+                joined = not tok.line_start and not prev.poss and text[prev.end:tok.start].isspace()
+                if joined and starts:
+                    run.append(i)
+                    continue
+                if joined and tok.kind == "w" and tok.low in particles and i + 1 < n and self._name_like(i + 1):
+                    run.append(i)
+                    continue
+                out.append(run)
+                run = []
+            if starts:
+                run = [i]
+        if run:
+            out.append(run)
+        return out
+
+    # --- titles ------------------------------------------------------------------------------
+
+    def _span_text(self, first: int, last: int) -> str:
+        start = self.tokens[first].start
+        end = self.tokens[last].end + (2 if self.tokens[last].poss else 0)
+        return " ".join(self.text[start:end].split())
+
+    def title_before(self, i: int) -> tuple[str, bool]:
+        """(role, courtesy title) written right before token i: "National Security Adviser
+        Qasim Al-Araji", "NATO's Deputy Secretary General for Operations, Thomas Goffus"."""
+        tokens, lex = self.tokens, self.lex
+        j = i - 1
+        if j >= 0 and tokens[j].kind == "w" and tokens[j].low.rstrip(".") in lex.honorifics:
+            return "", True
+        if j >= 0 and tokens[j].text == "." and j >= 1 and tokens[j - 1].low in lex.honorifics:
+            return "", True
+        comma = j >= 0 and tokens[j].text == ","
+        if comma:
+            j -= 1
+        if j >= 0 and tokens[j].kind == "w" and tokens[j].low in lex.connectors:
+            return "", False    # "ambassador in Baghdad": not a title of the name
+        picked: list[int] = []
+        seen_head = False
+        while j >= 0 and len(picked) < 14:
+            tok = tokens[j]
+            if tok.kind != "w":
+                if tok.text == "." and j >= 1 and tokens[j - 1].low in _TITLE_ABBREVIATIONS:
+                    j -= 1      # "Lt. Col. Maja Eriksen"
+                    continue
+                if self.hit_at[j] is None or not picked:
+                    break
+                j -= 1          # inside "U.S."
+                continue
+            if (picked and tokens[picked[-1]].line_start) or (not picked and not comma and tokens[i].line_start):
+                break
+            if tok.poss and not self.is_title_word(tok.low):
+                break       # an owner ("NATO's", "Iraq's"), not part of the title
+            low = tok.low
+            if self.is_title_word(low) or low in lex.honorifics or low in _TITLE_ABBREVIATIONS:
+                pass
+            elif low in lex.connectors:
+                if low == "the" and not (j >= 1 and tokens[j - 1].low in lex.connectors - {"the", "and"}):
+                    break
+            elif capitalised(tok.text) and low not in lex.stop and low not in lex.calendar:
+                pass
+            elif comma and not seen_head and tok.text[:1].islower() and low not in lex.stop:
+                pass
+            else:
+                break
+            if self.is_head(low) or low in _TITLE_ABBREVIATIONS:
+                seen_head = True
+            picked.append(j)
+            if tok.poss:
+                break
+            j -= 1
+        picked.reverse()
+        while picked and not (self.is_title_word(tokens[picked[0]].low) or tokens[picked[0]].low in _TITLE_ABBREVIATIONS):
+            picked.pop(0)
+        while picked and tokens[picked[-1]].low in lex.connectors:
+            picked.pop()
+        if not picked or not any(self.is_head(tokens[k].low) or tokens[k].low in _TITLE_ABBREVIATIONS for k in picked):
+            return "", False
+        if comma and not self._head_near_end(picked):
+            return "", False
+        return self._span_text(picked[0], picked[-1]), False
+
+    def _head_near_end(self, picked: list[int]) -> bool:
+        """In "TITLE, Name" the title's head comes before its complement ("minister of water
+        resources"); a head far from the comma is probably something else."""
+        heads = [n for n, k in enumerate(picked) if self.is_head(self.tokens[k].low)]
+        return bool(heads) and len(picked) - heads[0] <= 10
+
+    _STOPPERS = frozenset({"who", "which", "that", "whose", "whom", "said", "says", "told", "when", "while",
+                           "as", "but", "after", "before", "because", "where", "has", "had", "have", "was", "is",
+                           "will", "would", "also"})
+
+    def apposition(self, k: int) -> tuple[str, int]:
+        """(role, index after it) for ", the Commander of the NATO Mission in Iraq," after a
+        name ending before token k; ("", k) when there is none."""
+        tokens, lex = self.tokens, self.lex
+        if k >= len(tokens) or tokens[k].text != ",":
+            return "", k
+        j = k + 1
+        if j < len(tokens) and tokens[j].low in ("the", "a", "an"):
+            j += 1
+        if j < len(tokens) and tokens[j].poss and tokens[j].kind == "w":
+            j += 1          # "Iraq's minister of electricity"
+        first = j
+        if first < len(tokens) and tokens[first].low in lex.connectors:
+            return "", k        # ", and the ...": the next item of a list
+        seen_head = False
+        while j < len(tokens) and j - first < 14:
+            tok = tokens[j]
+            if tok.kind != "w" and self.hit_at[j] is not None and j > first:
+                j += 1          # inside "U.S."
+                continue
+            if tok.kind != "w" or tok.line_start:
+                break
+            low = tok.low
+            if low in self._STOPPERS or low in lex.speech and not self.is_head(low):
+                break
+            if (j > first and capitalised(tok.text) and low in lex.given and self.hit_at[j] is None
+                    and not self.is_title_word(low)):
+                break           # a name begins: "... Affairs Javier Colomina"
+            if self.is_head(low):
+                seen_head = True
+            elif not (self.is_title_word(low) or low in lex.connectors or capitalised(tok.text) or seen_head):
+                return "", k
+            j += 1
+        else:
+            if j - first >= 14:
+                return "", k
+        last = j - 1
+        while last >= first and tokens[last].low in lex.connectors:
+            last -= 1
+        if last < first or not any(self.is_head(tokens[n].low) for n in range(first, last + 1)):
+            return "", k
+        words = [n for n in range(first, last + 1) if tokens[n].kind == "w"]
+        if not self.is_title_word(tokens[first].low) and not any(self.is_head(tokens[n].low) for n in words[:4]):
+            return "", k
+        return self._span_text(first, last), j
+
+    def speech_after(self, k: int) -> bool:
+        tokens = self.tokens
+        if k < len(tokens) and tokens[k].text == ",":
+            role, k2 = self.apposition(k)
+            if role and k2 < len(tokens) and tokens[k2].text == ",":
+                k = k2 + 1
+            else:
+                return False
+        while k < len(tokens) and tokens[k].kind == "w" and tokens[k].low in ("has", "had", "have", "also", "then",
+                                                                              "later", "on", "will", "would"):
+            k += 1
+        return k < len(tokens) and tokens[k].kind == "w" and tokens[k].low in self.lex.speech
+
+    def next_word(self, k: int) -> _Token | None:
+        return self.tokens[k] if k < len(self.tokens) and self.tokens[k].kind == "w" else None
+
+
+def segments(reader: Reader, run: list[int]) -> list[list[int]]:
+    """Split a capitalised run into name segments: titles, stop words, gazetteer names of
+    countries and organisations and other non-name words cut it."""
+    classes = [reader.token_class(i) for i in run]
+    out, seg = [], []
+    for i, c in zip(run, classes):
+        if c in ("N", "P") or (c == "L" and seg):
+            seg.append(i)
+        else:
+            if seg:
+                out.append(seg)
+            seg = []
+    if seg:
+        out.append(seg)
+    cleaned = []
+    for seg in out:
+        while seg and reader.token_class(seg[-1]) == "L":
+            seg.pop()
+        if seg:
+            cleaned.append(seg)
+    return cleaned
+
+
+def hits_of(reader: Reader, seg: list[int]) -> list[Hit]:
+    found: list[Hit] = []
+    for i in seg:
+        hit = reader.hit_at[i]
+        if hit is not None and hit not in found:
+            found.append(hit)
+    return found
+
+
+def read_candidate(reader: Reader, seg: list[int]) -> Candidate:
+    tokens, lex = reader.tokens, reader.lex
+    first, last = tokens[seg[0]], tokens[seg[-1]]
+    surface = " ".join(reader.text[first.start:last.end].split())
+    cand = Candidate(seg, surface, first.start, last.end, [], [])
+    hits = hits_of(reader, seg)
+    if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= last.end:
+        cand.hit = hits[0]
+    role, courtesy = reader.title_before(seg[0])
+    if role:
+        cand.roles.append(role)
+        cand.evidence.append("title")
+    elif courtesy:
+        cand.evidence.append("courtesy title")
+    after = seg[-1] + 1
+    role, _ = reader.apposition(after)
+    if role:
+        cand.roles.append(role)
+        cand.evidence.append("apposition")
+    if reader.speech_after(after):
+        cand.evidence.append("verb")
+    given = first.low.split("-")[0]
+    if given in lex.given or first.low in lex.given:
+        cand.evidence.append("given name")
+    nxt = reader.next_word(after)
+    if nxt is not None and not last.poss and (nxt.low in lex.org_heads or nxt.low in lex.place_heads):
+        cand.disqualified = f"followed by '{nxt.text}'"     # "Salah al-Din province", "Mosul Dam"
+    if after + 2 < len(tokens) and tokens[after].text == "(" and all_caps(tokens[after + 1].text):
+        cand.disqualified = "defines an abbreviation"
+    return cand
+
+
+def acronym_definitions(reader: Reader) -> list[tuple[str, str, int, int]]:
+    """(abbreviation, name, start, end) for "Popular Defence Council (PDC)" patterns whose
+    name ends with an organisation word and whose initials spell the abbreviation."""
+    tokens, lex = reader.tokens, reader.lex
+    found = []
+    for i in range(1, len(tokens) - 2):
+        if tokens[i].text != "(" or tokens[i + 2].text != ")":
+            continue
+        abbr = tokens[i + 1].text
+        if tokens[i + 1].kind != "w" or not all_caps(abbr) or len(abbr) > 8 or abbr.lower() in lex.not_abbreviations:
+            continue
+        if reader.hit_at[i + 1] is not None or reader.masked_at[i + 1]:
+            continue
+        words: list[int] = []
+        j = i - 1
+        while j >= 0 and len(words) < 10 and tokens[j].kind == "w" and not tokens[j].line_start:
+            if capitalised(tokens[j].text) or tokens[j].low in lex.connectors or tokens[j].low in lex.particles:
+                words.append(j)
+                j -= 1
+            else:
+                break
+        words.reverse()
+        for n in range(len(words)):
+            phrase = words[n:]
+            if not capitalised(tokens[phrase[0]].text):
+                continue
+            caps = [tokens[k].text for k in phrase if capitalised(tokens[k].text)]
+            initials = "".join(p[0] for w in caps for p in w.split("-") if p)
+            with_small = "".join(tokens[k].text[0] for k in phrase)
+            if abbr in (initials.upper(), with_small.upper()) and tokens[phrase[-1]].low in lex.org_heads:
+                if any(reader.hit_at[k] is not None and reader.hit_at[k].start <= tokens[phrase[0]].start
+                       and reader.hit_at[k].end >= tokens[phrase[-1]].end for k in phrase):
+                    break       # the gazetteer knows it already
+                if any(reader.masked_at[k] for k in phrase):
+                    break
+                name = reader._span_text(phrase[0], phrase[-1])
+                found.append((abbr, name, tokens[phrase[0]].start, tokens[i + 2].end))
+                break
+    return found
+
+
+def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str, int, int, list[int]]]:
+    """(name, start, end, token indices) of organisations named in full and in no gazetteer:
+    "Federal Integrity Commission" (ends with an organisation word), "Central Bank of Iraq",
+    "Ministry of Water Resources" (an organisation word, then "of" or "for" and more)."""
+    tokens, lex, text = reader.tokens, reader.lex, reader.text
+    starts = {run[0]: n for n, run in enumerate(runs)}
+    found = []
+    for n, run in enumerate(runs):
+        part = list(run)
+        while part and (reader.token_class(part[0]) in ("S", "H", "A")
+                        or (reader.hit_at[part[0]] is not None and reader.hit_at[part[0]].kind in ("country", "place"))):
+            part.pop(0)
+        if not part:
+            continue
+        chain = list(part)
+        last = run[-1]
+        while len(chain) < 9 and not tokens[last].poss and last + 2 < len(tokens):
+            k = last + 1
+            if tokens[k].low not in ("of", "for", "on") or not text[tokens[last].end:tokens[k].start].isspace():
+                break
+            k2 = k + 1
+            if tokens[k2].low == "the" and k2 + 1 < len(tokens):
+                k2 += 1
+            follow = starts.get(k2)
+            if follow is None:
+                break
+            chain += list(range(k, k2)) + runs[follow]
+            last = runs[follow][-1]
+        head_first = any(tokens[i].low in lex.org_names for i in part)
+        if head_first and len(chain) > len(part):
+            name_tokens = chain
+        elif tokens[part[-1]].low in lex.org_names and len(part) >= 2:
+            name_tokens = part
+        else:
+            continue
+        if any(reader.masked_at[i] for i in name_tokens):
+            continue
+        hits = hits_of(reader, name_tokens)
+        first, final = tokens[name_tokens[0]], tokens[name_tokens[-1]]
+        if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= final.end:
+            continue
+        if any(h.kind == "organisation" for h in hits):
+            continue        # "EU Commission" and the like are the gazetteer's business
+        name = " ".join(text[first.start:final.end].split())
+        found.append((name, first.start, final.end, name_tokens))
+    return found
+
+
+_ATTRIBUTION_BEFORE = re.compile(
+    r"(?:\b(?:told|to|by|from|via|according to|quoted|cited|reported|reporting|source|sources|for|with|in)\s*:?\s*"
+    r"(?:the\s+)?|[(\-\u2013\u2014/|:]\s*)$", re.I)
+_ATTRIBUTION_AFTER = re.compile(r"^(?:\s*[)\-\u2013\u2014/|:]|\s+(?:reported|reports|said|says|quoted|cited|correspondent|"
+                                r"learned|has learned|understands|reporter))", re.I)
+
+
+def is_attribution(text: str, start: int, end: int) -> bool:
+    return bool(_ATTRIBUTION_BEFORE.search(text[max(0, start - 40):start])
+                or _ATTRIBUTION_AFTER.match(text[end:end + 25]) or start == 0)
+
+
+def source_spans(text: str, source: str) -> list[tuple[int, int]]:
+    source = " ".join(source.split())
+    if len(source) < 2:
+        return []
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in source.split()) + r"(?!\w)", re.I)
+    return [m.span() for m in pattern.finditer(text)]

@@ -1,0 +1,290 @@
+"""One reader per input format, all with one narrow contract:
+
+    reader(path, data, sources) -> list[RawArticle | Rejected]
+
+A reader decodes the bytes, finds the article(s) and their metadata as text, and returns one
+RawArticle per article. A problem with the whole file raises Rejected; a problem with one
+record of a multi-record file (JSON Lines, a JSON list) is returned in that record's place,
+so the other records still go through.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..config import DEFAULT_SOURCES
+from ..errors import NewsdigestError
+from ..frontmatter import parse as parse_front_matter
+from .decode import decode
+from .header import clean_title, split_text_header, squash
+from .model import Rejected, RawArticle
+
+Reader = Callable[[Path, bytes, Mapping[str, str]], "list[RawArticle | Rejected]"]
+
+
+# --- plain scraped text --------------------------------------------------------------------------------
+
+def read_text(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    decoded = decode(data)
+    fields, where, body, body_line, taken = split_text_header(decoded.text, sources)
+    if not body.strip():
+        raise Rejected("no article text after the header", "the text must follow the title and date lines")
+    return [RawArticle(path=path, kind="text", text=body, body_line=body_line, field_lines=where,
+                       encoding=decoded.encoding, repaired=decoded.repaired, header=taken, **fields)]
+
+
+# --- saved HTML pages --------------------------------------------------------------------------------
+
+MIN_PAGE_WORDS = 8  # less than this is a menu or a caption, not an article
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def read_html(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    import trafilatura  # heavy: loaded only when a page is read
+
+    declared = _META_CHARSET.search(data[:4096])
+    decoded = decode(data, declared.group(1).decode("ascii", "replace") if declared else None)
+    doc = trafilatura.bare_extraction(
+        decoded.text, with_metadata=True, include_comments=False, include_tables=False,
+        include_images=False, include_links=False, favor_precision=True,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                "extensive_search": False})
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text.split()) < MIN_PAGE_WORDS:
+        raise Rejected("no article text found in the page",
+                       "save the article page itself (not a section front or a search page)")
+    site = squash(doc.sitename or "")
+    categories = [c for c in (doc.categories or []) if c]
+    return [RawArticle(
+        path=path, kind="html",
+        # trafilatura gives one block (paragraph, heading, list item) per line
+        text=text.replace("\n", "\n\n"),
+        title=clean_title(doc.title or "", site),
+        date=doc.date or "",
+        url=doc.url or "",
+        source=site or (doc.hostname or ""),
+        author=(doc.author or "").replace(";", ","),
+        section=categories[0] if categories else "",
+        encoding=decoded.encoding, repaired=decoded.repaired)]
+
+
+# --- JSON and JSON Lines from scrapers ----------------------------------------------------------------
+
+# Field names scrapers use, by the field they mean (first match wins, case-insensitive).
+JSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name"),
+    "text": ("text", "body", "content", "article", "article_text", "full_text", "articlebody"),
+    "date": ("date", "published", "published_at", "publishedat", "pubdate", "datepublished",
+             "date_published", "publish_date", "time", "timestamp", "created_at"),
+    "updated": ("updated", "updated_at", "modified", "datemodified", "date_modified", "last_modified"),
+    "url": ("url", "link", "canonical_url", "canonical", "permalink"),
+    "source": ("source", "site", "site_name", "sitename", "publisher", "agency"),
+    "author": ("author", "authors", "byline", "creator"),
+    "section": ("section", "category", "categories"),
+    "dateline": ("dateline", "location"),
+    "lang": ("lang", "language"),
+}
+REQUIRED_JSON = ("title", "text")
+_HTML_TAG = re.compile(r"<(?:p|br|div|h[1-6]|li|ul|ol|span|a|strong|em|b|i|blockquote|figure|section)\b[^>]*>",
+                       re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+
+
+def _as_text(value: Any, join: str = ", ") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return str(int(value))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _as_text(value.get("name") or value.get("title") or value.get("value"))
+    if isinstance(value, (list, tuple)):
+        return join.join(t for t in (_as_text(v) for v in value) if t)
+    return str(value)
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Text of an HTML fragment from a scraper, one paragraph per block; scripts dropped."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several kinds on broken markup; fall back to stripping tags
+        return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//form"):
+        bad.drop_tree()
+    for br in root.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in root.xpath(".//p|.//div|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote|.//tr"):
+        block.tail = "\n\n" + (block.tail or "")
+        block.text = "\n\n" + (block.text or "") if block.tag != "li" else (block.text or "")
+    return root.text_content()
+
+
+def _record(path: Path, kind: str, record: Any, line: int | None, decoded) -> RawArticle | Rejected:
+    if not isinstance(record, dict):
+        return Rejected(f"record is not a JSON object (found {type(record).__name__})",
+                        "each record must be an object with title, date, url, source and text", line)
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    fields: dict[str, str] = {}
+    for name, aliases in JSON_FIELDS.items():
+        for alias in aliases:
+            if alias in lowered and _as_text(lowered[alias]).strip():
+                value = lowered[alias]
+                fields[name] = _as_text(value, "\n\n" if name == "text" else ", ")
+                if name == "section" and isinstance(value, list):
+                    fields[name] = _as_text(value[:1])
+                break
+    missing = [name for name in REQUIRED_JSON if not fields.get(name, "").strip()]
+    if missing:
+        names = " and ".join(f"'{m}'" for m in missing)
+        return Rejected(f"record has no {names}", "scraper records need title, date, url, source and "
+                        "text (or body/content)", line)
+    text = fields.pop("text")
+    if _HTML_TAG.search(text):
+        text = html_fragment_text(text)
+    elif _ENTITY.search(text):
+        text = html.unescape(text)
+    for name in ("title", "author", "source"):
+        if name in fields and (_ENTITY.search(fields[name]) or "<" in fields[name]):
+            fields[name] = html.unescape(re.sub(r"<[^>]+>", "", fields[name]))
+    where = {name: line for name in fields} if line is not None else {}
+    return RawArticle(path=path, kind=kind, text=text, line=line, body_line=line or 1, field_lines=where,
+                      encoding=decoded.encoding, repaired=decoded.repaired, **fields)
+
+
+def _json_error(exc: json.JSONDecodeError, text: str) -> Rejected:
+    rest = text[exc.pos:].rstrip()
+    truncated = (exc.pos >= len(text.rstrip()) - 1
+                 or exc.msg.startswith("Unterminated string") and '"' not in rest[1:])
+    if truncated:
+        return Rejected("invalid JSON: the file ends in the middle of a value (truncated?)",
+                        "save the complete scraper output again", exc.lineno)
+    return Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})", "fix the JSON at that line", exc.lineno)
+
+
+def _array_items(text: str, start: int) -> list[tuple[Any, int]]:
+    """The items of the JSON array starting at text[start] == "[", with their line numbers."""
+    decoder = json.JSONDecoder()
+    items, pos = [], start + 1
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos < len(text) and text[pos] == "]":
+            return items
+        value, end = decoder.raw_decode(text, pos)
+        items.append((value, text.count("\n", 0, pos) + 1))
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+        elif pos < len(text) and text[pos] == "]":
+            return items
+        else:
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    """A record, a list of records, or an object holding one list of records ({"articles": [...]})."""
+    decoded = decode(data)
+    text = decoded.text
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            return read_jsonl(path, data, sources)  # JSON Lines saved as .json
+        raise _json_error(exc, text) from None
+    start = _skip_ws(text, 0)
+    if isinstance(value, list):
+        items = _array_items(text, start)
+    elif isinstance(value, dict) and not any(k.lower() in JSON_FIELDS["text"] for k in value):
+        lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
+        if len(lists) != 1:
+            raise Rejected("no article records in the JSON",
+                           "expected an object with title and text, or a list of such objects", 1)
+        items = [(item, None) for item in lists[0]]
+    else:
+        items = [(value, text.count("\n", 0, start) + 1 if isinstance(value, dict) else 1)]
+    if not items:
+        raise Rejected("the JSON list has no records", "", 1)
+    return [_record(path, "json", item, line, decoded) for item, line in items]
+
+
+def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    decoded = decode(data)
+    out: list[RawArticle | Rejected] = []
+    for number, line in enumerate(decoded.text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problem = _json_error(exc, line)
+            out.append(Rejected(problem.reason, problem.hint, number))
+            continue
+        out.append(_record(path, "jsonl", record, number, decoded))
+    if not out:
+        raise Rejected("empty file", "the file has no records")
+    return out
+
+
+# --- Markdown with front matter ---------------------------------------------------------------------
+
+_MD_FIELDS = ("title", "date", "updated", "url", "source", "author", "section", "dateline", "lang")
+
+
+def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    """An article already written as Markdown: validated, its fields kept, its body kept as written."""
+    decoded = decode(data)
+    try:
+        fm = parse_front_matter(decoded.text, str(path))
+    except NewsdigestError as exc:
+        problem = exc.problems[0]
+        raise Rejected(problem.message, problem.hint, problem.line) from None
+    fields = {name: _as_text(fm.meta.get(name)) for name in _MD_FIELDS if fm.meta.get(name) is not None}
+    extra = {k: v for k, v in fm.meta.items() if k not in _MD_FIELDS and v is not None}
+    if not fm.body.strip():
+        raise Rejected("the article has no text below the front matter", "", fm.body_line)
+    return [RawArticle(path=path, kind="markdown", text=fm.body, body_line=fm.body_line,
+                       field_lines=dict(fm.lines), encoding=decoded.encoding, repaired=decoded.repaired,
+                       markdown=True, extra=extra, **fields)]
+
+
+# --- dispatch --------------------------------------------------------------------------------------
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text, ".text": read_text,
+    ".html": read_html, ".htm": read_html, ".xhtml": read_html,
+    ".json": read_json,
+    ".jsonl": read_jsonl, ".ndjson": read_jsonl,
+    ".md": read_markdown, ".markdown": read_markdown,
+}
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def read(path: Path, data: bytes | None = None,
+         sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+    """The article(s) in one input file; Rejected if the file as a whole cannot be read."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise Rejected(f"unsupported file type {path.suffix or '(no extension)'!r}",
+                       "ingest reads " + ", ".join(sorted(READERS)))
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Rejected(f"cannot read the file: {exc.strerror or exc}") from None
+    return reader(path, data, sources)

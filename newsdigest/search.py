@@ -1,0 +1,33 @@
+"""The static search index: Pagefind run over the article pages of the slot being built.
+
+Pagefind's output is not byte-for-byte reproducible (its filter files vary from run to run),
+so the index is rebuilt only when an article page changed, and otherwise carried over as is.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import NewsdigestError, Problem
+
+INDEX_DIR = "pagefind"
+HINT = "install pagefind (pip install 'pagefind[extended]'), or set search = false in site.toml"
+
+
+def build_search_index(slot: Path) -> dict[str, bytes]:
+    """Pagefind's bundle for the article pages in `slot`, as {output path: bytes}."""
+    with tempfile.TemporaryDirectory(prefix="newsdigest-search-") as tmp:
+        command = [sys.executable, "-m", "pagefind", "--site", str(slot), "--glob", "articles/**/index.html",
+                   "--output-path", tmp, "--silent"]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {exc}", HINT)) from None
+        if done.returncode != 0:
+            reason = ((done.stderr or done.stdout).strip().splitlines() or ["pagefind failed"])[-1]
+            raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {reason}", HINT))
+        out = Path(tmp)
+        return {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                for p in sorted(out.rglob("*")) if p.is_file()}

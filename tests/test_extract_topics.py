@@ -1,0 +1,164 @@
+"""newsdigest.extract.topics: front matter, section labels and phrase rules, and the rules files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdigest.extract.topics import (TopicRule, TopicRules, assign_topics, default_rules, load_topic_rules,
+                                       parse_topic_rules, score_phrases)
+
+REPO = Path(__file__).resolve().parents[1]
+LONG = " filler" * 400      # long enough that thresholds apply in full
+
+RULES = TopicRules((
+    TopicRule("Water", (("water", 1.5), ("drought", 2.5), ("irrigat*", 2.0), ("water cannon", -2.0)), 4.0, 2,
+              ("Rivers",)),
+    TopicRule("Security", (("security forces", 3.0), ("security", 1.0), ("troops", 2.0)), 4.0, 2,
+              ("Security", "Defence")),
+    TopicRule("Terrorism", (("terroris*", 2.0), ("attack*", 1.0)), 4.0, 2),
+))
+
+
+def test_explicit_topics_win_and_take_the_taxonomy_spelling():
+    result = assign_topics("Drought talks", "drought drought irrigation", "Rivers", ["security", "Local News"], RULES)
+    assert result.topics == ("Security", "Local News")
+    assert [f.via for f in result.fired] == ["front matter", "front matter"]
+
+
+def test_an_empty_explicit_list_means_none_given():
+    assert assign_topics("", "security forces and troops" + LONG, "", [], RULES).topics == ("Security",)
+
+
+def test_the_section_label_names_a_topic_or_one_of_its_labels():
+    assert assign_topics("", LONG, "Security", None, RULES).topics == ("Security",)
+    assert assign_topics("", LONG, "defence", None, RULES).topics == ("Security",)
+    assert assign_topics("", LONG, "Rivers", None, RULES).fired[0].via == "section"
+    assert assign_topics("", LONG, "Politics / Security", None, RULES).topics == ("Security",)
+    assert assign_topics("", LONG, "Sport", None, RULES).topics == ()
+
+
+def test_phrase_rules_need_the_threshold_and_two_different_phrases():
+    assert assign_topics("", "drought and irrigation" + LONG, "", None, RULES).topics == ("Water",)
+    assert assign_topics("", "drought, drought, drought" + LONG, "", None, RULES).topics == ()
+    below = assign_topics("", "drought, drought, drought" + LONG, "", None, RULES).below
+    assert below[0].rule == "Water" and below[0].distinct == 1
+
+
+def test_section_first_then_rules_by_score():
+    result = assign_topics("", "terrorists attacked; terrorism; drought and irrigation, drought" + LONG, "Security",
+                           None, RULES)
+    assert result.topics == ("Security", "Water", "Terrorism")
+    assert result.fired[1].phrases[0] == ("drought", 2, 2.5)
+
+
+def test_wildcards_match_word_endings_only():
+    result = assign_topics("", "terrorists and terrorism; irrigated fields; not antiterrorism" + LONG, "", None, RULES)
+    water = next(f for f in result.fired + result.below if f.rule == "Water")
+    assert ("irrigat*", 1, 2.0) in water.phrases
+    terror = next(f for f in result.fired + result.below if f.rule == "Terrorism")
+    assert ("terroris*", 2, 2.0) in terror.phrases
+
+
+def test_a_longer_phrase_hides_the_shorter_one_within_a_rule_only():
+    scores = {rule.name: fired for rule, fired in score_phrases("", "a water cannon; security forces moved", RULES)}
+    assert scores["Water"].phrases == (("water cannon", 1, -2.0),) and scores["Water"].score == -2.0
+    assert scores["Security"].phrases == (("security forces", 1, 3.0),)
+
+
+def test_a_phrase_in_the_title_counts_twice_more_and_as_another_phrase():
+    result = assign_topics("Drought bites", "drought" + LONG, "", None, RULES)
+    assert result.topics == ("Water",)
+    assert result.fired[0].phrases == (("drought", 3, 2.5),)
+
+
+def test_short_texts_need_less_evidence():
+    short = "Security forces and troops moved. Security was tight."
+    long = short + LONG
+    assert assign_topics("", short, "", None, RULES).fired[0].threshold < 4.0
+    assert assign_topics("", long, "", None, RULES).fired[0].threshold == 4.0
+
+
+def test_the_default_taxonomy():
+    rules = default_rules()
+    names = [r.name for r in rules.rules]
+    for desk in ("Security", "Diplomacy", "Terrorism", "Cybersecurity", "Energy", "Water", "Economy"):
+        assert desk in names
+    iptc = {r.iptc for r in rules.rules}
+    assert {f"{n:02d}000000" for n in range(1, 18)} <= iptc       # the IPTC Media Topics top level
+    assert all(r.phrases or r.name == "Human Interest" for r in rules.rules)
+
+
+def test_default_taxonomy_names_match_the_sample_content():
+    used = set()
+    for file in (REPO / "content" / "articles").rglob("*.md"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("topics:"):
+                used |= {t.strip() for t in line.split(":", 1)[1].strip(" []").split(",")}
+    assert used and all(default_rules().topic(t).name == t for t in used)
+
+
+def test_the_seed_from_the_security_section():
+    text = "National Security Adviser Qasim Al-Araji confirmed that NATO's mission in Iraq is advisory."
+    assert "Security" in assign_topics("Iraq: NATO's mission is advisory", text, "Security").topics
+
+
+# --- content/topics.toml ---------------------------------------------------------------------------
+
+SITE = """\
+[defaults]
+threshold = 3
+
+[Water]
+threshold = 2.5
+sections = ["Rivers", "Marshes"]
+[Water.phrases]
+"salinity" = 2.0
+"water" = 0
+
+[Security]
+disabled = true
+
+["Local Government"]
+sections = ["Provinces"]
+["Local Government".phrases]
+"governor" = 2
+"council" = 1
+"""
+
+
+def test_site_rules_update_merge_remove_and_add():
+    rules, problems = parse_topic_rules(SITE, base=RULES)
+    assert problems == []
+    water = rules.topic("water")
+    assert water.threshold == 2.5 and water.sections == ("Rivers", "Marshes")
+    assert dict(water.phrases) == {"drought": 2.5, "irrigat*": 2.0, "water cannon": -2.0, "salinity": 2.0}
+    assert rules.topic("Security") is None and rules.topic("Terrorism") is not None
+    local = rules.topic("Local Government")
+    assert local.threshold == 3 and local.min_phrases == 2 and local.sections == ("Provinces",)
+
+
+def test_site_rules_can_start_from_nothing():
+    rules, _ = parse_topic_rules('[defaults]\nuse_defaults = false\n[Water.phrases]\n"dam" = 3\n', base=RULES)
+    assert [r.name for r in rules.rules] == ["Water"]
+
+
+def test_problems_in_the_rules_file_name_the_key():
+    rules, problems = parse_topic_rules('[Water]\nthreshold = "high"\ncolour = "blue"\n[Water.phrases]\n"x" = "y"\n',
+                                        base=RULES)
+    messages = " | ".join(p.message for p in problems)
+    assert "threshold" in messages and "colour" in messages and "'x'" in messages
+    assert all(p.path == "content/topics.toml" and p.level == "warning" for p in problems)
+    assert rules.topic("Water").threshold == 4.0
+
+
+def test_invalid_toml_keeps_the_defaults():
+    rules, problems = parse_topic_rules("[Water\n", base=RULES)
+    assert rules is RULES and problems[0].level == "error" and problems[0].line == 1
+
+
+def test_load_topic_rules(tmp_path):
+    rules, problems = load_topic_rules(tmp_path)
+    assert problems == [] and rules is default_rules()
+    (tmp_path / "topics.toml").write_text('[Water.phrases]\n"shatt al-arab" = 3\n', encoding="utf-8")
+    rules, problems = load_topic_rules(tmp_path)
+    assert problems == [] and ("shatt al-arab", 3.0) in rules.topic("Water").phrases
+    assert len(rules.rules) == len(default_rules().rules)

@@ -1,0 +1,130 @@
+"""Dedupe: one article however many times, files, formats and encodings it arrives in."""
+import json
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from newsdigest.config import Paths, SiteConfig
+from newsdigest.ingest import ingest_paths
+from newsdigest.ingest.dedupe import DedupeIndex, fingerprint, scan_articles
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
+SEED_001 = next(SEEDS.glob("001_*.txt"))
+
+STORY = ("The council signed a design contract for the first metro line on Monday, officials said. "
+         "The line will run for twenty kilometres under the busiest avenues of the capital. "
+         "Construction is expected to start next year once the financing is agreed.")
+
+
+def site(tmp_path: Path) -> Paths:
+    (tmp_path / "content" / "inbox").mkdir(parents=True)
+    return Paths(tmp_path)
+
+
+def statuses(results):
+    return [r.status for r in results]
+
+
+def test_fingerprint_ignores_case_punctuation_and_markdown_escapes():
+    a = fingerprint("", "", STORY)
+    b = fingerprint("", "", "\\" + STORY.upper().replace(",", "").replace(".", " ."))
+    assert a.text_hash == b.text_hash
+
+
+def test_index_finds_by_id_url_and_text():
+    index = DedupeIndex()
+    index.add(Path("a.md"), fingerprint("id-1", "https://www.example.com/story/", STORY))
+    assert index.find(fingerprint("id-1", "", "other")).why == "same id"
+    assert index.find(fingerprint("", "http://example.com/story#comments", "other")).why == "same URL"
+    assert index.find(fingerprint("", "", STORY)).why == "same text"
+    near = STORY.replace("officials said", "the council's head said") + " Residents welcomed the plan."
+    assert index.find(fingerprint("", "", near)).why.startswith("same text (")
+    assert index.find(fingerprint("", "", "A different story about the port of Basra and its new cranes "
+                                          "which unloaded more grain than ever before in August.")) is None
+
+
+def test_short_bodies_need_an_exact_match():
+    index = DedupeIndex()
+    index.add(Path("a.md"), fingerprint("", "", "Talks resumed on Monday in Baghdad."))
+    assert index.find(fingerprint("", "", "Talks resumed on Monday in Basra.")) is None
+
+
+def test_the_same_file_twice_in_one_run(tmp_path):
+    paths = site(tmp_path)
+    results = ingest_paths([SEED_001, SEED_001], paths, CONFIG)
+    assert statuses(results) == ["written", "duplicate"]
+    assert results[1].article == results[0].article
+
+
+def test_the_same_file_in_a_later_run(tmp_path):
+    paths = site(tmp_path)
+    first = ingest_paths([SEED_001], paths, CONFIG)
+    again = ingest_paths([SEED_001], paths, CONFIG)
+    assert statuses(again) == ["duplicate"] and again[0].article == first[0].article
+    assert len(list(paths.articles.rglob("*.md"))) == 1
+
+
+def test_the_same_text_in_another_format(tmp_path):
+    paths = site(tmp_path)
+    text = SEED_001.read_text(encoding="utf-8")
+    body = text.split("INA - BAGHDAD", 1)[1]
+    record = {"title": "Iraq: NATO's mission is advisory, not combat", "date": "2024-08-27T18:57:00+03:00",
+              "url": "https://ina.example/en/nato-advisory", "source": "INA", "text": body}
+    json_file = tmp_path / "scraped.json"
+    json_file.write_text(json.dumps(record), encoding="utf-8")
+    results = ingest_paths([SEED_001, json_file], paths, CONFIG)
+    assert statuses(results) == ["written", "duplicate"]
+    assert results[1].reason.startswith("same text")
+
+
+def test_the_same_text_in_another_encoding(tmp_path):
+    paths = site(tmp_path)
+    latin = FIXTURES / "article_latin1.txt"
+    utf8 = tmp_path / "same_article_utf8.txt"
+    utf8.write_text(latin.read_bytes().decode("latin-1"), encoding="utf-8")
+    bom = tmp_path / "with_bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + utf8.read_bytes())
+    assert statuses(ingest_paths([latin, utf8, bom], paths, CONFIG)) == ["written", "duplicate", "duplicate"]
+
+
+def test_mojibake_copy_is_a_duplicate_of_the_clean_one(tmp_path):
+    paths = site(tmp_path)
+    results = ingest_paths([FIXTURES / "article_utf8_bom.txt", FIXTURES / "article_mojibake.txt"], paths, CONFIG)
+    assert statuses(results) == ["written", "duplicate"]
+
+
+def test_existing_articles_are_scanned(tmp_path):
+    paths = site(tmp_path)
+    existing = paths.articles / "2024" / "08" / "hand-written.md"
+    existing.parent.mkdir(parents=True)
+    existing.write_text("---\nid: 123\ntitle: An edited title\ndate: 2024-08-27T18:57:00+03:00\n---\n\n"
+                        + SEED_001.read_text(encoding="utf-8").split("INA - BAGHDAD", 1)[1], encoding="utf-8")
+    (paths.articles / "2024" / "08" / "broken.md").write_text("no front matter", encoding="utf-8")
+    assert len(scan_articles(paths.articles).paths) == 1
+    results = ingest_paths([SEED_001], paths, CONFIG)
+    assert statuses(results) == ["duplicate"] and results[0].article == existing
+
+
+def test_different_articles_are_not_duplicates(tmp_path):
+    paths = site(tmp_path)
+    inputs = [SEEDS / p.name for p in sorted(SEEDS.glob("*.txt"))] + [
+        FIXTURES / name for name in ("article_byline_published_updated.txt", "article_glued_sentences.txt",
+                                     "article_city_agency_lede.txt", "article_month_name_date.txt",
+                                     "article_windows1256.txt", "page_with_nav_and_ads.html",
+                                     "scraper_records.jsonl", "scraper_records_list.json", "scraper_record.json")]
+    results = ingest_paths(inputs, paths, CONFIG)
+    assert set(statuses(results)) == {"written"}
+
+
+def test_an_inbox_duplicate_is_kept_under_raw_duplicates(tmp_path):
+    paths = site(tmp_path)
+    ingest_paths([SEED_001], paths, CONFIG)
+    dropped = paths.inbox / "again.txt"
+    shutil.copyfile(SEED_001, dropped)
+    results = ingest_paths([dropped], paths, CONFIG)
+    assert statuses(results) == ["duplicate"]
+    assert not dropped.exists()
+    assert results[0].raw == paths.raw / "duplicates" / "2024" / "08" / "again.txt"
+    assert results[0].raw.read_bytes() == SEED_001.read_bytes()

@@ -18,7 +18,7 @@ from .cache import Cache, cache_key
 from .config import SiteConfig
 from .errors import NewsdigestError, Problem
 from .frontmatter import parse as parse_front_matter
-from .markup import render_markdown, lede_text
+from .markup import html_to_text, lede_text, render_markdown
 from .slug import slugify
 
 MIN_YEAR, MAX_YEAR = 1900, 2200  # outside, a date is a typo; and year 1 cannot even change timezone
@@ -47,6 +47,9 @@ class Article:
     topics: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     digest: str = ""          # hash of the file's path and bytes: same digest, same article
+    text: str = ""            # the body as plain text, one paragraph per line pair (for extraction)
+    topics_given: bool = False  # the front matter lists topics: they are used as written
+    actors_given: bool = False  # likewise for actors
 
     @property
     def dir(self) -> str:
@@ -216,6 +219,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
         source=v.get("source", ""), url=v.get("url", ""), author=v.get("author", ""),
         section=v.get("section", ""), dateline=v.get("dateline", ""),
         topics=v.get("topics", ()), actors=v.get("actors", ()), digest=digest,
+        text=html_to_text(body.page_html), topics_given=bool(v.get("topics")), actors_given=bool(v.get("actors")),
     )
     return article, problems
 

@@ -9,14 +9,28 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__
 
 
-def cache_key(*parts: str | bytes) -> str:
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of newsdigest's own code and data: any change to the tool invalidates every entry,
+    even without a version bump (a cached object of an older shape is never reused)."""
+    package = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml", ".json", ".txt") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(*parts: str | bytes) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
     for part in parts:
         h.update(b"\0")
         h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))

@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--explain", action="store_true", help="print what cleaning dropped and why; write nothing")
 
+    p = sub.add_parser("explain", parents=[common], help="show why an article has its actors and topics")
+    p.add_argument("article", type=Path, metavar="ARTICLE", help="an article file under content/articles")
+
+    p = sub.add_parser("actors", parents=[common], help="actors found in the content")
+    p.add_argument("--review", action="store_true",
+                   help="list discovered names in no gazetteer, suspected duplicates and every merge made")
+
     for name, text in (("serve", "build, serve on 127.0.0.1, watch and rebuild with live reload"),
                        ("watch", "watch content/, templates/ and site.toml and rebuild on changes")):
         p = sub.add_parser(name, parents=[common], help=text)
@@ -57,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(paths, report, args.strict)
         if command == "ingest":
             return _ingest(paths, report, args.inputs, args.explain)
+        if command == "explain":
+            return _explain(paths, report, args.article)
+        if command == "actors":
+            return _actors(paths, report, args.review)
         if command in ("serve", "watch"):
             from .watch import run as run_watch
             return run_watch(paths, serve=command == "serve", port=getattr(args, "port", 8000))
@@ -85,6 +96,54 @@ def _check(paths: Paths, report: Report, strict: bool) -> int:
     _, model = load_site(paths, report)
     print(f"checked {len(model.articles)} articles: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     return 1 if report.errors or (strict and report.warnings) else 0
+
+
+def _enriched(paths: Paths, report: Report):
+    from .articles import load_articles
+    from .cache import Cache
+    from .config import load_config
+    from .enrich import enrich
+    from .extract.gazetteer import load_gazetteer
+    from .extract.topics import load_topic_rules
+    config, warnings = load_config(paths)
+    report.extend(warnings)
+    cache = Cache(paths.state / "cache.sqlite")
+    try:
+        articles, problems = load_articles(paths.root, paths.articles, config, cache)
+        report.extend(problems)
+        gazetteer, problems = load_gazetteer(paths.content)
+        report.extend(problems)
+        rules, problems = load_topic_rules(paths.content)
+        report.extend(problems)
+        return enrich(articles, config, gazetteer, rules, cache)
+    finally:
+        cache.close()
+
+
+def _explain(paths: Paths, report: Report, article_path: Path) -> int:
+    from .enrich import article_input
+    from .extract.explain import explain_article
+    articles, enrichment = _enriched(paths, report)
+    wanted = article_path.resolve()
+    match = next((a for a in articles if (paths.root / a.path).resolve() == wanted), None)
+    if match is None:
+        print(f"{article_path}: error: not a published article (give a file under content/articles; "
+              "`python build.py check` lists the ones that were skipped)", file=sys.stderr)
+        return 1
+    print(explain_article(article_input(match), enrichment.resolution, enrichment.topics.get(match.id),
+                          enrichment.mentions.get(match.id), match.section))
+    return 0
+
+
+def _actors(paths: Paths, report: Report, review: bool) -> int:
+    from .extract.explain import review as review_text
+    _, enrichment = _enriched(paths, report)
+    if review:
+        print(review_text(enrichment.resolution))
+    else:
+        for name, info in sorted(enrichment.resolution.actors.items(), key=lambda kv: (-len(kv[1].article_ids), kv[0])):
+            print(f"{len(info.article_ids):5d}  {name} ({info.kind or 'kind unknown'})")
+    return 0
 
 
 def _ingest(paths: Paths, report: Report, inputs: list[Path], explain: bool) -> int:

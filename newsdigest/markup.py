@@ -93,6 +93,15 @@ def render_markdown(text: str, page_url: str, config) -> Body:
     return Body(page_html, feed_html)
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|td|th|dd|dt|figcaption|div)>|<br\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of sanitised HTML, one paragraph per block, for extraction and search."""
+    blocks = (plain_text(block) for block in _BLOCK_END.split(fragment))
+    return "\n\n".join(b for b in blocks if b)
+
+
 def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 

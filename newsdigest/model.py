@@ -1,13 +1,16 @@
 """The site model: everything the pages and feeds show, computed before anything is written."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from .articles import Article
 from .config import SiteConfig
+from .extract.actors import Resolution
 from .extract.gazetteer import Gazetteer
-from .taxonomy import Taxonomy, build_taxonomy
+from .slug import name_key
+from .taxonomy import TermInfo, Taxonomy, build_taxonomy
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class SiteModel:
     topics: Taxonomy
     actors: Taxonomy
     months: tuple[Month, ...]                # newest first
+    roles: dict = field(default_factory=dict)             # actor slug -> ((ISO date, title, article id), ...)
+    co_mentions: dict = field(default_factory=dict)       # actor slug -> ((actor slug, articles), ...)
+    topic_actors: dict = field(default_factory=dict)      # topic slug -> ((actor slug, articles), ...)
 
     @property
     def taxonomies(self) -> tuple[Taxonomy, ...]:
@@ -60,20 +66,48 @@ class SiteModel:
         return cache
 
 
-def canonical_actors(article: Article, gazetteer: Gazetteer) -> Article:
-    """The article with its actor names in the gazetteer's canonical spelling, each once."""
-    names = tuple(dict.fromkeys(gazetteer.resolve(n) for n in article.actors))
-    return article if names == article.actors else replace(article, actors=names)
+def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, ...], names_of,
+                  limit: int = 10) -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each term of `source`, the `target` terms most often in the same articles, with counts
+    (most first, then by name). Actors of actors give co-mentions; actors of topics, who a topic is about."""
+    by_id = {a.id: a for a in articles}
+    result: dict[str, tuple[tuple[str, int], ...]] = {}
+    for term in source.terms:
+        counts: Counter = Counter()
+        for article_id in term.article_ids:
+            for name in names_of(by_id[article_id]):
+                other = target.slug(name)
+                if not (source is target and other == term.slug):
+                    counts[other] += 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], target.term(kv[0]).name.casefold(), kv[0]))
+        result[term.slug] = tuple(ranked[:limit])
+    return result
 
 
-def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazetteer) -> SiteModel:
-    articles = sorted((canonical_actors(a, gazetteer) for a in articles), key=lambda a: a.sort_key)
+def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazetteer,
+                resolution: Resolution | None = None) -> SiteModel:
+    """Articles (actors already canonical and topics chosen: see enrich.py) into the site model."""
+    articles = sorted(articles, key=lambda a: a.sort_key)
     topics = build_taxonomy("topics", "topic", "Topics", ((a.id, a.topics) for a in articles))
-    actors = build_taxonomy("actors", "actor", "Actors", ((a.id, a.actors) for a in articles),
-                            gazetteer.entries)
+    known = resolution.actors if resolution is not None else {}
+    info = {}
+    for article in articles:
+        for name in article.actors:
+            if name in info:
+                continue
+            entry = gazetteer.info(name)
+            seen = known.get(name)
+            aliases = tuple(dict.fromkeys((*entry.aliases, *(seen.aliases if seen else ()))))
+            info[name] = TermInfo(entry.kind or (seen.kind if seen else ""), entry.description, aliases)
+    actors = build_taxonomy("actors", "actor", "Actors", ((a.id, a.actors) for a in articles), info)
+    roles = {actors.slug(name): tuple((r.date, r.title, r.article_id) for r in seen.roles)
+             for name, seen in known.items() if seen.roles and name_key(name) in actors.slug_of}
     local = [(a.date.astimezone(config.timezone), a.id) for a in articles]
     months = tuple(
         Month(year, month, tuple(aid for _, aid in group))
         for (year, month), group in groupby(local, key=lambda pair: (pair[0].year, pair[0].month))
     )
-    return SiteModel(config, tuple(articles), topics, actors, months)
+    articles_t = tuple(articles)
+    return SiteModel(config, articles_t, topics, actors, months, roles,
+                     related_terms(actors, actors, articles_t, lambda a: a.actors),
+                     related_terms(topics, actors, articles_t, lambda a: a.actors))

@@ -7,12 +7,13 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from . import __version__
 from .articles import load_articles
-from .cache import Cache
+from .cache import Cache, code_fingerprint
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
+from .enrich import enrich
 from .extract.gazetteer import load_gazetteer
+from .extract.topics import load_topic_rules
 from .feeds import atom_bytes, feed_specs_key, json_feed_bytes, opml_bytes, rss_bytes
 from .model import SiteModel, build_model
 from .publish import BuildLock, BuildStats, Generation
@@ -55,7 +56,10 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)
-    return config, build_model(config, articles, gazetteer)
+    rules, problems = load_topic_rules(paths.content)
+    report.extend(problems)
+    articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
+    return config, build_model(config, articles, gazetteer, enrichment.resolution)
 
 
 def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
@@ -100,7 +104,7 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     assets = collect_assets(paths.templates)
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
-    globals_key = _hash(globals_, repr(model.config), __version__)
+    globals_key = _hash(globals_, repr(model.config), code_fingerprint())
     fingerprints: dict[str, str] = {}
     pages = plan_pages(model)
     specs = feed_specs(model)
@@ -113,7 +117,7 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
         if gen.previous_key(page.file) == key and gen.reuse(page.file):
             continue
         jobs.append(("page", index, key))
-    config_key = _hash(repr(model.config), __version__)
+    config_key = _hash(repr(model.config), code_fingerprint())
     for index, spec in enumerate(specs):
         key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
         for what, path in (("rss", spec.rss_path), ("atom", spec.atom_path), ("json", spec.json_path)):

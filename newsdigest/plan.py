@@ -192,6 +192,24 @@ def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> li
     return feeds
 
 
+def _roles(model: SiteModel, slug: str) -> list[dict]:
+    """An actor's titles over time, oldest first, each with the article it was seen in."""
+    roles = []
+    for iso, title, article_id in model.roles.get(slug, ()):
+        article = model.article(article_id)
+        roles.append({"date": iso, "title": title, "url": article.url_path, "article": article.title})
+    return roles
+
+
+def _related(model: SiteModel, key: str, slug: str) -> dict:
+    """Actors seen most with this term: co-mentions for an actor, who a topic is about."""
+    table = model.co_mentions if key == "actors" else model.topic_actors
+    actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "count": count}
+              for other, count in table.get(slug, ())]
+    title = "Most often mentioned with" if key == "actors" else "Most mentioned actors"
+    return {"title": title, "actors": actors}
+
+
 def plan_pages(model: SiteModel) -> list[Page]:
     plan = Planner(model)
     per_page = model.config.items_per_page
@@ -225,7 +243,10 @@ def plan_pages(model: SiteModel) -> list[Page]:
             base = f"{tax.key}/{term.slug}/"
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
-                         "feed": base + "feed.xml", "atom": base + "atom.xml", "json": base + "feed.json"})
+                         "feed": base + "feed.xml", "atom": base + "atom.xml", "json": base + "feed.json",
+                         "aliases": [a for a in term.aliases if a != term.name],
+                         "roles": _roles(model, term.slug),
+                         "related": _related(model, tax.key, term.slug)})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,

@@ -86,8 +86,14 @@ def nickname_related(a: str, b: str) -> bool:
 
 
 def is_nickname_of(a: str, b: str) -> bool:
-    """Whether given name a is a nickname of b (Tom of Thomas)."""
-    return a.lower() in _nicknamer().nicknames_of(b.lower())
+    """Whether given name a is a nickname of b (Tom of Thomas, not Thomas of Tom).
+
+    The data lists some pairs both ways; then the shorter name is taken as the nickname."""
+    a, b = a.lower(), b.lower()
+    names = _nicknamer()
+    if a not in names.nicknames_of(b):
+        return False
+    return b not in names.nicknames_of(a) or len(a) < len(b)
 
 
 # --- names as keys -------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Enrichment: who (actors) and what (topics) each article is about.
+
+Explicit front matter wins: an article that lists `actors:` or `topics:` keeps that list
+(actor names in the gazetteer's canonical spelling). Everything else is extracted from the
+article's text at build time; per-article results are cached by the article's digest, the
+gazetteer's and topic rules' fingerprints and the extractor version, so an editor's change
+to any of them takes effect on the next build, and nothing is ever stale.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+
+from .articles import Article
+from .cache import Cache, cache_key
+from .config import SiteConfig
+from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
+from .extract.gazetteer import Gazetteer
+from .extract.topics import TopicAssignment, TopicRules, assign_topics
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    resolution: Resolution
+    topics: dict[str, TopicAssignment] = field(default_factory=dict)    # article id -> why
+    mentions: dict[str, Mentions] = field(default_factory=dict)         # article id -> what was found
+
+
+def article_input(article: Article) -> ArticleInput:
+    return ArticleInput(article.id, article.date, article.title, article.text, article.source,
+                        article.actors if article.actors_given else None)
+
+
+def _rules_fingerprint(rules: TopicRules) -> str:
+    data = [[r.name, list(r.phrases), r.threshold, r.min_phrases, list(r.sections)] for r in rules.rules]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
+           cache: Cache | None = None) -> tuple[list[Article], Enrichment]:
+    """Articles with their actors and topics filled in, and the record of how."""
+    cache = cache or Cache(None)
+    agencies = dict(config.sources)
+    context = cache_key("extract", EXTRACTOR_VERSION, gazetteer.fingerprint, _rules_fingerprint(rules),
+                        json.dumps(sorted(agencies.items())))
+    keys = {a.id: cache_key(context, a.digest) for a in articles}
+    cached = cache.get_many("extract", keys.values())
+    fresh: dict[str, tuple] = {}
+    mentions: dict[str, Mentions] = {}
+    topics: dict[str, TopicAssignment] = {}
+    for article in articles:
+        key = keys[article.id]
+        entry = cached.get(key) or fresh.get(key)
+        if entry is None:
+            found = None if article.actors_given else extract_mentions(
+                article.text, article.title, gazetteer, article.source, agencies)
+            assigned = assign_topics(article.title, article.text, article.section,
+                                     article.topics if article.topics_given else None, rules)
+            entry = fresh[key] = (found, assigned)
+        if entry[0] is not None:
+            mentions[article.id] = entry[0]
+        topics[article.id] = entry[1]
+    cache.put_many("extract", fresh)
+    # Identities across articles (Tom and Thomas Goffus) need the whole corpus: not cached.
+    resolution = resolve([article_input(a) for a in articles], gazetteer, agencies, mentions)
+    enriched = []
+    for article in articles:
+        actors = resolution.articles.get(article.id, ())
+        chosen = topics[article.id].topics
+        if actors != article.actors or chosen != article.topics:
+            article = replace(article, actors=actors, topics=chosen)
+        enriched.append(article)
+    return enriched, Enrichment(resolution, topics, mentions)

@@ -62,8 +62,14 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             mentions[article.id] = entry[0]
         topics[article.id] = entry[1]
     cache.put_many("extract", fresh)
-    # Identities across articles (Tom and Thomas Goffus) need the whole corpus: not cached.
-    resolution = resolve([article_input(a) for a in articles], gazetteer, agencies, mentions)
+    # Identities across articles (Tom and Thomas Goffus) need the whole corpus: the result is
+    # cached for exactly this set of articles (a rebuild with no content change reuses it).
+    corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.digest}" for a in articles)))
+    resolution = cache.get_many("resolution", [corpus_key]).get(corpus_key)
+    if resolution is None:
+        resolution = resolve([article_input(a) for a in articles], gazetteer, agencies, mentions)
+        cache.put_many("resolution", {corpus_key: resolution})
+        cache.prune("resolution", {corpus_key})
     enriched = []
     for article in articles:
         actors = resolution.articles.get(article.id, ())

@@ -16,6 +16,7 @@ from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
 from .feeds import atom_bytes, feed_specs_key, json_feed_bytes, opml_bytes, rss_bytes
 from .model import SiteModel, build_model
+from .progress import progress
 from .publish import BuildLock, BuildStats, Generation
 from .plan import feed_specs, plan_pages
 from .render import collect_assets, make_environment, page_key, render_page, site_globals, template_fingerprint
@@ -92,6 +93,7 @@ def ingest_inbox_into(paths: Paths, report: Report, min_age: float) -> None:
             report.add(result.problem)
 
 
+RENDER_CHUNK = 100               # jobs per task handed to a worker
 PARALLEL_RENDER_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
 
 # What forked render workers inherit (set just before the pool starts; read-only in workers).
@@ -127,17 +129,22 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     result.pages = len(pages)
 
     _JOBS.update(env=env, globals=globals_, pages=pages, specs=specs, model=model, jobs=jobs)
+    chunks = [range(i, min(i + RENDER_CHUNK, len(jobs))) for i in range(0, len(jobs), RENDER_CHUNK)]
     try:
-        if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
-            import multiprocessing
-            # fork: workers inherit the model, plan and templates without pickling them.
-            from .workers import die_with_parent
-            with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
-                for manifest, stats in pool.map(_run_jobs, [(gen.worker_view(), n, workers) for n in range(workers)]):
+        with progress(len(jobs), "rendering") as advance:
+            if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
+                import multiprocessing
+                # fork: workers inherit the model, plan and templates without pickling them.
+                from .workers import die_with_parent
+                with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
+                    for manifest, stats in pool.imap_unordered(_run_jobs, [(gen.worker_view(), c) for c in chunks]):
+                        gen.merge(manifest, stats)
+                        advance(len(manifest))
+            else:
+                for chunk in chunks:
+                    manifest, stats = _run_jobs((gen.worker_view(), chunk))
                     gen.merge(manifest, stats)
-        else:
-            manifest, stats = _run_jobs((gen.worker_view(), 0, 1))
-            gen.merge(manifest, stats)
+                    advance(len(manifest))
     finally:
         _JOBS.clear()
 
@@ -166,10 +173,11 @@ def write_search_index(gen: Generation, pages, fingerprints: dict, globals_key: 
 
 
 def _run_jobs(args) -> tuple[dict, BuildStats]:
-    """Render every n-th job of _JOBS into the slot; returns what was written."""
-    view, start, step = args
+    """Render a range of _JOBS into the slot; returns what was written."""
+    view, indices = args
     env, globals_, pages, specs, model = (_JOBS[k] for k in ("env", "globals", "pages", "specs", "model"))
-    for what, index, key in _JOBS["jobs"][start::step]:
+    jobs = _JOBS["jobs"]
+    for what, index, key in (jobs[i] for i in indices):
         if what == "page":
             page = pages[index]
             view.write(page.file, render_page(env, page, globals_), key)

@@ -9,6 +9,7 @@ from .articles import Article
 from .config import SiteConfig
 from .extract.actors import Resolution
 from .extract.gazetteer import Gazetteer
+from .memo import memoized
 from .slug import name_key
 from .taxonomy import TermInfo, Taxonomy, build_taxonomy
 
@@ -44,11 +45,7 @@ class SiteModel:
 
     @property
     def _by_id(self) -> dict[str, Article]:
-        cache = self.__dict__.get("_ids")
-        if cache is None:
-            cache = {a.id: a for a in self.articles}
-            object.__setattr__(self, "_ids", cache)
-        return cache
+        return memoized(self, "by_id", lambda: {a.id: a for a in self.articles})
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(older, newer) article in publication order."""
@@ -59,11 +56,7 @@ class SiteModel:
 
     @property
     def _index(self) -> dict[str, int]:
-        cache = self.__dict__.get("_idx")
-        if cache is None:
-            cache = {a.id: i for i, a in enumerate(self.articles)}
-            object.__setattr__(self, "_idx", cache)
-        return cache
+        return memoized(self, "index", lambda: {a.id: i for i, a in enumerate(self.articles)})
 
 
 def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, ...], names_of,

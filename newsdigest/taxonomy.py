@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from .memo import memoized
 from .slug import name_key, unique_slugs
 
 
@@ -35,11 +36,7 @@ class Taxonomy:
 
     @property
     def _by_slug(self) -> dict[str, Term]:
-        cache = self.__dict__.get("_cache")
-        if cache is None:
-            cache = {t.slug: t for t in self.terms}
-            object.__setattr__(self, "_cache", cache)
-        return cache
+        return memoized(self, "by_slug", lambda: {t.slug: t for t in self.terms})
 
     def slug(self, name: str) -> str:
         return self.slug_of[name_key(name)]

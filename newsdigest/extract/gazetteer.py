@@ -28,6 +28,7 @@ from ..config import toml_error_line
 from ..errors import Problem
 from ..slug import name_key
 from ..taxonomy import TermInfo
+from ..memo import memoized
 
 KINDS = ("person", "organisation", "country", "place")
 GAZETTEER_FILE = "content/actors.toml"
@@ -106,13 +107,7 @@ class Gazetteer:
     # --- internals -----------------------------------------------------------------------------
 
     def _cached(self, key: str, compute):
-        cache = self.__dict__.get("_cache")
-        if cache is None:
-            cache = {}
-            object.__setattr__(self, "_cache", cache)
-        if key not in cache:
-            cache[key] = compute()
-        return cache[key]
+        return memoized(self, key, compute)
 
     def _own_forms(self) -> dict[str, Form]:
         forms: dict[str, Form] = {}

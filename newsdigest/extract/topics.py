@@ -26,6 +26,7 @@ from ..config import toml_error_line
 from ..errors import Problem
 from ..slug import name_key
 from .gazetteer import DATA_DIR, fold
+from ..memo import memoized
 
 TOPICS_FILE = "content/topics.toml"
 TITLE_FACTOR = 2.0          # a phrase in the title counts this many times its weight
@@ -102,13 +103,7 @@ class TopicRules:
         return self._cached("automaton", compute)
 
     def _cached(self, key: str, compute):
-        cache = self.__dict__.get("_cache")
-        if cache is None:
-            cache = {}
-            object.__setattr__(self, "_cache", cache)
-        if key not in cache:
-            cache[key] = compute()
-        return cache[key]
+        return memoized(self, key, compute)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
+from .stories import StoryIndex, StoryInput, cluster_stories, related_articles
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,28 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             article = replace(article, actors=actors, topics=chosen)
         enriched.append(article)
     return enriched, Enrichment(resolution, topics, mentions)
+
+
+def story_input(article: Article) -> StoryInput:
+    return StoryInput(article.id, article.date, article.title, article.summary, article.text, article.source,
+                      article.actors, article.topics)
+
+
+def find_stories(articles: list[Article], cache: Cache | None = None) -> tuple[StoryIndex, dict]:
+    """Stories (the same event from several sources) and related articles, for the whole corpus.
+
+    Both depend on every article, so they are cached for exactly this set of articles, actors
+    and topics: an unchanged corpus reuses them; any change recomputes them from scratch, which
+    is what keeps an incremental build identical to a clean one.
+    """
+    cache = cache or Cache(None)
+    key = cache_key("stories", "\n".join(sorted(
+        f"{a.id} {a.digest} {chr(31).join(a.actors)} {chr(31).join(a.topics)}" for a in articles)))
+    found = cache.get_many("stories", [key]).get(key)
+    if found is None:
+        items = [story_input(a) for a in articles]
+        index = cluster_stories(items)
+        found = (index, related_articles(items, index))
+        cache.put_many("stories", {key: found})
+        cache.prune("stories", {key})
+    return found

@@ -10,6 +10,7 @@ from .config import SiteConfig
 from .extract.actors import Resolution
 from .extract.gazetteer import Gazetteer
 from .memo import memoized
+from .stories import StoryIndex
 from .slug import name_key
 from .taxonomy import TermInfo, Taxonomy, build_taxonomy
 
@@ -35,6 +36,8 @@ class SiteModel:
     roles: dict = field(default_factory=dict)             # actor slug -> ((ISO date, title, article id), ...)
     co_mentions: dict = field(default_factory=dict)       # actor slug -> ((actor slug, articles), ...)
     topic_actors: dict = field(default_factory=dict)      # topic slug -> ((actor slug, articles), ...)
+    stories: StoryIndex | None = None                     # the same event from several sources
+    related: dict = field(default_factory=dict)           # article id -> related article ids, best first
 
     @property
     def taxonomies(self) -> tuple[Taxonomy, ...]:
@@ -78,7 +81,8 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
 
 
 def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazetteer,
-                resolution: Resolution | None = None) -> SiteModel:
+                resolution: Resolution | None = None, stories: StoryIndex | None = None,
+                related: dict | None = None) -> SiteModel:
     """Articles (actors already canonical and topics chosen: see enrich.py) into the site model."""
     articles = sorted(articles, key=lambda a: a.sort_key)
     topics = build_taxonomy("topics", "topic", "Topics", ((a.id, a.topics) for a in articles))
@@ -103,4 +107,5 @@ def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazettee
     articles_t = tuple(articles)
     return SiteModel(config, articles_t, topics, actors, months, roles,
                      related_terms(actors, actors, articles_t, lambda a: a.actors),
-                     related_terms(topics, actors, articles_t, lambda a: a.actors))
+                     related_terms(topics, actors, articles_t, lambda a: a.actors),
+                     stories, related or {})

@@ -11,7 +11,7 @@ from .articles import load_articles
 from .cache import Cache, code_fingerprint
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
-from .enrich import enrich
+from .enrich import enrich, find_stories
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
 from .feeds import atom_bytes, feed_specs_key, json_feed_bytes, opml_bytes, rss_bytes
@@ -60,7 +60,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     rules, problems = load_topic_rules(paths.content)
     report.extend(problems)
     articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
-    return config, build_model(config, articles, gazetteer, enrichment.resolution)
+    stories, related = find_stories(articles, cache)
+    return config, build_model(config, articles, gazetteer, enrichment.resolution, stories, related)
 
 
 def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:

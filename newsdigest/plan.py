@@ -210,6 +210,34 @@ def _related(model: SiteModel, key: str, slug: str) -> dict:
     return {"title": title, "actors": actors}
 
 
+def _story_links(model: SiteModel, article: Article) -> dict | None:
+    """'Also reported by': the other articles of the article's story, and the story page."""
+    if model.stories is None or article.id not in model.stories.story_of:
+        return None
+    story = model.stories.story_for(article.id)
+    if not story.has_page:
+        return None
+    others = [model.article(i) for i in story.article_ids if i != article.id]
+    return {"url": story.url_path, "count": len(story.sources), "first_source": story.first_source,
+            "others": [{"title": o.title, "url": o.url_path, "source": o.source or "unnamed source",
+                        "lang": o.lang, "dir": o.dir, "date": _local(o.date, model)} for o in others]}
+
+
+def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
+    """A page per story of two or more articles: every source, who reported first, in order."""
+    if model.stories is None:
+        return
+    for story in model.stories.stories:
+        if not story.has_page:
+            continue
+        first = model.article(story.article_ids[0])
+        plan.add_list(story.url_path, "story.html", story.article_ids, feeds=feeds,
+                      title=story.title, description=first.summary,
+                      story={"title": story.title, "sources": list(story.sources), "count": len(story.sources),
+                             "first_source": story.first_source, "first": _local(story.first_date, model),
+                             "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
+
+
 def plan_pages(model: SiteModel) -> list[Page]:
     plan = Planner(model)
     per_page = model.config.items_per_page
@@ -227,6 +255,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
         plan.add(article.url_path, "article.html", {
             "article": plan.card(article), "details": details, "body_html": article.body_html,
             "title": article.title, "description": article.summary,
+            "story": _story_links(model, article),
+            "related": [plan.card(model.article(i)) for i in model.related.get(article.id, ())],
             "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
             "feeds": feeds}, known={"body_html": article.digest})
 
@@ -260,6 +290,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
         for url, ids, pager in paginate(month.url_path, month.article_ids, per_page):
             plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
 
+    _plan_stories(plan, model, feeds)
     if model.config.search:
         plan.add("search/", "search.html", {"title": "Search", "feeds": feeds})
     plan.add("404.html", "404.html", {"title": "Page not found", "feeds": []})

@@ -40,7 +40,7 @@ def test_every_expected_page_exists(built):
                 "archive/index.html", "archive/2024/08/index.html",
                 "articles/2024/06/basra-water-conference/index.html"]:
         assert (site / rel).is_file(), rel
-    # 13 articles at 10 a page: two home pages.
+    # 15 articles at 10 a page: two home pages.
     assert (site / "page/2/index.html").is_file()
     assert not (site / "page/3").exists()
 
@@ -77,7 +77,7 @@ def test_actor_index_is_grouped_by_kind_with_counts(built):
     html = (site / "actors/index.html").read_text()
     headings = re.findall(r"<h2 id=\"group-\d+\">([^<]+)</h2>", html)
     assert headings[:3] == ["People", "Organisations", "Countries"]
-    assert re.search(r"<bdi>Layla Haddad</bdi></a> <span class=\"count\">\(5\)</span>", html)
+    assert re.search(r"<bdi>Layla Haddad</bdi></a> <span class=\"count\">\(7\)</span>", html)
 
 
 def test_gazetteer_alias_in_front_matter_maps_to_the_canonical_actor(sample_site):
@@ -112,7 +112,7 @@ def test_feeds_parse_back_with_the_right_items(built):
     atom = feedparser.parse((site / "atom.xml").read_bytes())
     for feed in (rss, atom):
         assert not feed.bozo, feed.bozo_exception
-        assert len(feed.entries) == 13  # fewer than feed_size
+        assert len(feed.entries) == 15  # fewer than feed_size
         dates = [datetime(*e.published_parsed[:6]) for e in feed.entries]
         assert dates == sorted(dates, reverse=True)
         for entry in feed.entries:
@@ -136,7 +136,7 @@ def test_feeds_parse_back_with_the_right_items(built):
 def test_term_feeds_list_only_their_articles(built):
     _, site = built
     feed = feedparser.parse((site / "actors/layla-haddad/feed.xml").read_bytes())
-    assert len(feed.entries) == 5
+    assert len(feed.entries) == 7
     assert feed.feed.title.startswith("Layla Haddad")
 
 
@@ -198,7 +198,7 @@ def test_one_bad_article_is_reported_and_the_rest_is_built(sample_site, capsys):
 def test_cli_root_before_or_after_the_command(sample_site, capsys):
     assert main(["--root", str(sample_site), "check"]) == 0
     assert main(["check", "--root", str(sample_site)]) == 0
-    assert "checked 13 articles" in capsys.readouterr().out
+    assert "checked 15 articles" in capsys.readouterr().out
 
 
 def test_a_root_without_config_or_templates_uses_the_defaults(tmp_path):
@@ -216,7 +216,7 @@ def test_json_feed_has_the_required_fields(built):
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"] == "Tigris Ledger"
     assert feed["feed_url"] == BASE + "feed.json" and feed["home_page_url"] == BASE
-    assert len(feed["items"]) == 13
+    assert len(feed["items"]) == 15
     rss_ids = [e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries]
     assert [item["id"] for item in feed["items"]] == rss_ids
     for item in feed["items"]:
@@ -248,3 +248,24 @@ def test_article_pages_carry_open_graph_and_news_article_data(built):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
     assert data["@type"] == "NewsArticle" and data["headline"] == "EU and Iraq Launch Energy Dialogue in Brussels"
     assert data["datePublished"] == "2024-11-19T16:00:00+00:00"
+
+
+def test_one_event_from_three_sources_is_one_story(built):
+    _, site = built
+    stories = list((site / "stories").iterdir())
+    assert len(stories) == 1
+    story = (stories[0] / "index.html").read_text()
+    assert "3 sources" in story and "first reported by <bdi>Tigris Wire</bdi>" in story
+    assert story.index("Iraq and Turkey Open New Round") < story.index("Agree to Publish Daily River Readings")
+    article = (site / "articles/2024/01/ankara-water-talks-begin-gauge-data/index.html").read_text()
+    assert "Also reported by" in article and "<bdi>Tigris Wire</bdi>" in article and "<bdi>Basra Daily</bdi>" in article
+    assert f"stories/{stories[0].name}/" in article
+
+
+def test_every_article_lists_related_articles(built):
+    _, site = built
+    for page in (site / "articles").rglob("index.html"):
+        html = page.read_text()
+        related = html.split('id="related-h"')[1].split("</aside>")[0]
+        links = re.findall(r'href="\.\./\.\./\.\./\.\./(articles/[^"]+)"', related)
+        assert 1 <= len(links) <= 5 and page.parent.relative_to(site).as_posix() + "/" not in links

@@ -162,3 +162,55 @@ def opml_bytes(specs: list[FeedSpec], config: SiteConfig) -> bytes:
 
 def _xml_text(text: str) -> str:
     return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    key: str              # "2024-08-27" or "2024-W35"
+    title: str
+    url_path: str         # "digest/2024-08-27/"
+    updated: datetime
+    html: str             # the digest's stories as HTML, links absolute
+
+
+def digest_items_html(view: dict, config: SiteConfig) -> str:
+    """A digest (as planned for its page) as HTML for feed readers: escaped text, absolute links."""
+    parts = []
+    for group in view["groups"]:
+        parts.append(f"<h3>{html.escape(group['topic'])}</h3><ul>")
+        for entry in group["entries"]:
+            sources = ", ".join(html.escape(s) for s in entry["sources"])
+            parts.append(f'<li><a href="{html.escape(config.absolute(entry["url"]))}">{html.escape(entry["title"])}</a>'
+                         + (f"<br>{html.escape(entry['lede'])}" if entry["lede"] else "")
+                         + (f"<br><small>{sources}</small>" if sources else "") + "</li>")
+        parts.append("</ul>")
+    return _clean("".join(parts))
+
+
+def digest_feed_bytes(items: list[DigestItem], config: SiteConfig, fmt: str) -> bytes:
+    """The digests feed: one item per day and per week, for readers who want a newsletter."""
+    fg = FeedGenerator()
+    page = config.absolute("digest/")
+    self_url = config.absolute("digest/feed.xml" if fmt == "rss" else "digest/atom.xml")
+    fg.id(page)
+    fg.title(_clean(f"{config.title}: digests"))
+    fg.description(_clean(f"Daily and weekly digests of {config.title}"))
+    fg.link(href=self_url, rel="self")
+    fg.link(href=page, rel="alternate")
+    fg.language(config.language)
+    fg.author(name=config.author or config.title)
+    fg.generator("newsdigest", version=__version__)
+    newest = max((i.updated for i in items), default=EPOCH)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for item in items:
+        fe = fg.add_entry(order="append")
+        ident = "urn:newsdigest:digest:" + quote(item.key, safe="")
+        fe.id(ident)
+        fe.guid(ident, permalink=False)
+        fe.title(_clean(item.title))
+        fe.link(href=config.absolute(item.url_path), rel="alternate")
+        fe.published(item.updated)
+        fe.updated(item.updated)
+        fe.content(item.html, type="html")
+    return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)

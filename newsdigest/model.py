@@ -38,6 +38,7 @@ class SiteModel:
     topic_actors: dict = field(default_factory=dict)      # topic slug -> ((actor slug, articles), ...)
     stories: StoryIndex | None = None                     # the same event from several sources
     related: dict = field(default_factory=dict)           # article id -> related article ids, best first
+    digests: tuple = ()                                   # daily and weekly digests, newest first
 
     @property
     def taxonomies(self) -> tuple[Taxonomy, ...]:
@@ -82,7 +83,7 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
 
 def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazetteer,
                 resolution: Resolution | None = None, stories: StoryIndex | None = None,
-                related: dict | None = None) -> SiteModel:
+                related: dict | None = None, digests: tuple = ()) -> SiteModel:
     """Articles (actors already canonical and topics chosen: see enrich.py) into the site model."""
     articles = sorted(articles, key=lambda a: a.sort_key)
     topics = build_taxonomy("topics", "topic", "Topics", ((a.id, a.topics) for a in articles))
@@ -108,4 +109,4 @@ def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazettee
     return SiteModel(config, articles_t, topics, actors, months, roles,
                      related_terms(actors, actors, articles_t, lambda a: a.actors),
                      related_terms(topics, actors, articles_t, lambda a: a.actors),
-                     stories, related or {})
+                     stories, related or {}, tuple(digests))

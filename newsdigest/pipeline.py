@@ -11,14 +11,16 @@ from .articles import load_articles
 from .cache import Cache, code_fingerprint
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
-from .enrich import enrich, find_stories
+from .digests import build_digests
+from .enrich import enrich, find_stories, story_input
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
-from .feeds import atom_bytes, feed_specs_key, json_feed_bytes, opml_bytes, rss_bytes
+from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_items_html, feed_specs_key, json_feed_bytes,
+                    opml_bytes, rss_bytes)
 from .model import SiteModel, build_model
 from .progress import progress
 from .publish import BuildLock, BuildStats, Generation
-from .plan import feed_specs, plan_pages
+from .plan import digest_view, feed_specs, plan_pages
 from .render import collect_assets, make_environment, page_key, render_page, site_globals, template_fingerprint
 from .sitemap import robots_bytes, sitemap_bytes
 
@@ -61,7 +63,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     report.extend(problems)
     articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
     stories, related = find_stories(articles, cache)
-    return config, build_model(config, articles, gazetteer, enrichment.resolution, stories, related)
+    digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
+    return config, build_model(config, articles, gazetteer, enrichment.resolution, stories, related, digests)
 
 
 def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
@@ -151,12 +154,29 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
 
     for out, data in assets.files.values():
         gen.write(out, data)
-    gen.write("feeds.opml", opml_bytes(specs, model.config))
+    digest_spec = [FeedSpec(f"{model.config.title}: digests", "", "digest/", "digest/feed.xml", "digest/atom.xml", ())]
+    gen.write("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], model.config))
+    if model.digests:
+        write_digest_feeds(gen, model)
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
     gen.write("robots.txt", robots_bytes(model))
     if model.config.search:
         write_search_index(gen, pages, fingerprints, globals_key)
+
+
+def write_digest_feeds(gen: Generation, model: SiteModel) -> None:
+    """digest/feed.xml and digest/atom.xml: the newest daily and weekly digests, one item each."""
+    items = []
+    for digest in model.digests[: model.config.feed_size]:
+        view = digest_view(model, digest)
+        items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
+                                digest_items_html(view, model.config)))
+    key = _hash([(i.key, i.title, i.url_path, i.updated.isoformat(), i.html) for i in items],
+                repr(model.config), code_fingerprint())
+    for path, fmt in (("digest/feed.xml", "rss"), ("digest/atom.xml", "atom")):
+        if not (gen.previous_key(path) == key and gen.reuse(path)):
+            gen.write(path, digest_feed_bytes(items, model.config, fmt), key)
 
 
 def write_search_index(gen: Generation, pages, fingerprints: dict, globals_key: str) -> None:

@@ -238,13 +238,69 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
                              "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
 
 
+def digest_url(kind: str, key: str) -> str:
+    return f"digest/{key}/"
+
+
+def digest_title(digest) -> str:
+    if digest.kind == "day":
+        return f"Daily digest, {digest.start.day} {MONTHS[digest.start.month - 1]} {digest.start.year}"
+    end = digest.end
+    return (f"Weekly digest, week {digest.key[-2:].lstrip('0')} of {digest.key[:4]} "
+            f"({digest.start.day} {MONTHS[digest.start.month - 1][:3]} – {end.day} {MONTHS[end.month - 1][:3]} {end.year})")
+
+
+def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
+    """A digest as plain values: its groups by topic, each entry with its lede and sources."""
+    groups = []
+    for group in digest.groups:
+        entries = []
+        for entry in group.entries[:limit]:
+            story = model.stories.story(entry.story_id) if model.stories and entry.story_id in model.stories._by_id else None
+            first = model.article(entry.article_ids[0])
+            url = story.url_path if story is not None and story.has_page else first.url_path
+            entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": list(entry.sources),
+                            "count": len(entry.article_ids), "lang": first.lang, "dir": first.dir})
+        groups.append({"topic": group.topic, "entries": entries})
+    return {"kind": digest.kind, "key": digest.key, "title": digest_title(digest), "url": digest_url(digest.kind, digest.key),
+            "start": digest.start.isoformat(), "end": digest.end.isoformat(), "groups": groups}
+
+
+def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
+    by_kind: dict[str, list] = {"day": [], "week": []}
+    for digest in model.digests:
+        by_kind[digest.kind].append(digest)
+    for kind, digests in by_kind.items():
+        for n, digest in enumerate(digests):  # newest first
+            newer = digests[n - 1] if n > 0 else None
+            older = digests[n + 1] if n + 1 < len(digests) else None
+            view = digest_view(model, digest)
+            plan.add(view["url"], "digest.html", {
+                "digest": view, "title": view["title"], "feeds": feeds,
+                "newer": {"title": digest_title(newer), "url": digest_url(kind, newer.key)} if newer else None,
+                "older": {"title": digest_title(older), "url": digest_url(kind, older.key)} if older else None})
+    index = {kind: [{"title": digest_title(d), "url": digest_url(kind, d.key)} for d in digests]
+             for kind, digests in by_kind.items()}
+    plan.add("digest/", "digests.html", {"weeks": index["week"], "days": index["day"], "title": "Digests",
+                                         "feeds": feeds + DIGEST_FEEDS(model)})
+
+
+def DIGEST_FEEDS(model: SiteModel) -> list[dict]:  # noqa: N802 - a constant-like helper
+    site = model.config
+    return [{"title": f"{site.title} digests (RSS)", "type": "application/rss+xml", "url": site.absolute("digest/feed.xml")},
+            {"title": f"{site.title} digests (Atom)", "type": "application/atom+xml", "url": site.absolute("digest/atom.xml")}]
+
+
 def plan_pages(model: SiteModel) -> list[Page]:
     plan = Planner(model)
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
+    latest = next((d for d in model.digests if d.kind == "day"), None)
+    lead = digest_view(model, latest, limit=3) if latest is not None else None
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
         plan.add_list(url, "index.html", ids, pager=pager, feeds=feeds,
+                      digest=lead if pager["number"] == 1 else None,
                       title="" if pager["number"] == 1 else f"Page {pager['number']}")
 
     for article in model.articles:
@@ -291,6 +347,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
             plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
 
     _plan_stories(plan, model, feeds)
+    if model.digests:
+        _plan_digests(plan, model, feeds)
     if model.config.search:
         plan.add("search/", "search.html", {"title": "Search", "feeds": feeds})
     plan.add("404.html", "404.html", {"title": "Page not found", "feeds": []})

@@ -131,7 +131,7 @@ def site_globals(model: SiteModel, assets: Assets) -> dict[str, Any]:
         "site": {"title": c.title, "description": c.description, "language": c.language, "author": c.author},
         "base_url": c.base_url, "base_path": c.base_path, "assets": assets.url_map(),
         "nav": [{"title": "Latest", "url": ""}, {"title": "Topics", "url": "topics/"},
-                {"title": "Actors", "url": "actors/"}, {"title": "Archive", "url": "archive/"}]
+                {"title": "Actors", "url": "actors/"}, {"title": "Digests", "url": "digest/"}, {"title": "Archive", "url": "archive/"}]
                + ([{"title": "Search", "url": "search/"}] if c.search else []),
         "description": c.description, "generator": f"newsdigest {__version__}",
     }

@@ -231,7 +231,7 @@ def test_opml_lists_every_feed(built):
     _, site = built
     tree = ET.parse(site / "feeds.opml")
     urls = {o.get("xmlUrl") for o in tree.iter("outline") if o.get("xmlUrl")}
-    expected = {BASE + "feed.xml"}
+    expected = {BASE + "feed.xml", BASE + "digest/feed.xml"}
     for kind in ("topics", "actors"):
         expected |= {BASE + p.relative_to(site).as_posix() for p in (site / kind).glob("*/feed.xml")}
     assert urls == expected and len(urls) > 20
@@ -269,3 +269,21 @@ def test_every_article_lists_related_articles(built):
         related = html.split('id="related-h"')[1].split("</aside>")[0]
         links = re.findall(r'href="\.\./\.\./\.\./\.\./(articles/[^"]+)"', related)
         assert 1 <= len(links) <= 5 and page.parent.relative_to(site).as_posix() + "/" not in links
+
+
+def test_daily_and_weekly_digests_and_their_feed(built):
+    _, site = built
+    day = (site / "digest/2024-01-16/index.html").read_text()
+    assert "Daily digest, 16 January 2024" in day
+    # The three reports of the Ankara talks are one entry (its story), not three.
+    assert day.count("stories/iraq-and-turkey-open-new-round") == 1
+    week = (site / "digest/2024-W03/index.html").read_text()
+    assert "3 sources" in week and "Tigris Wire" in week and "Basra Daily" in week
+    home = (site / "index.html").read_text()
+    assert home.index("Daily digest, 28 May 2025") < home.index("Latest articles")
+    feed = feedparser.parse((site / "digest/feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == 20
+    titles = [e.title for e in feed.entries]
+    assert any(t.startswith("Daily digest") for t in titles) and any(t.startswith("Weekly digest") for t in titles)
+    assert all(e.link.startswith(BASE + "digest/") for e in feed.entries)
+    assert len({e.id for e in feed.entries}) == 20

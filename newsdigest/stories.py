@@ -137,6 +137,8 @@ class _Features:
 
 
 STEM = 0
+DROP_NAMES = True
+NORM = "jaccard"
 
 
 def stem(word: str) -> str:
@@ -144,7 +146,7 @@ def stem(word: str) -> str:
 
 
 def _features(item: StoryInput) -> _Features:
-    names = {w for a in item.actors for w in content_words(a)}
+    names = {w for a in item.actors for w in content_words(a)} if DROP_NAMES else set()
     title = [stem(w) for w in content_words(item.title) if w not in names]
     lead = frozenset(title + [stem(w) for w in _lede_and_text(item, LEAD_WORDS) if w not in names])
     actors = frozenset(k for k in (name_key(a) for a in item.actors) if k)
@@ -187,7 +189,11 @@ class PairScore:
 
     @property
     def similarity(self) -> float:
-        return LEAD_W * self.lead + TITLE_W * self.title + ACTOR_W * self.actors
+        return combine(self)
+
+
+def combine(s) -> float:
+    return LEAD_W * s.lead + TITLE_W * s.title + ACTOR_W * s.actors
 
 
 class _Scorer:
@@ -214,6 +220,12 @@ class _Scorer:
     def _jaccard(self, i: int, j: int, attr: str, totals: list[int], weights: Mapping[str, int]) -> float:
         a, b = getattr(self.features[i], attr), getattr(self.features[j], attr)
         shared = _weight(a & b, weights) if a and b else 0
+        if not shared:
+            return 0.0
+        if NORM == "cosine":
+            return shared / math.sqrt(totals[i] * totals[j])
+        if NORM == "dice":
+            return 2 * shared / (totals[i] + totals[j])
         union = totals[i] + totals[j] - shared
         return shared / union if union else 0.0
 

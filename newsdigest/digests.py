@@ -1,0 +1,168 @@
+"""Daily and weekly digests: the period's stories grouped by topic, ranked by coverage and recency.
+
+A digest covers one local day ("2024-08-27") or one ISO week ("2024-W35", Monday to Sunday) in
+the site's timezone, and exists for every period with at least one article. A story appears in
+every digest whose period holds one of its articles, with only the articles of that period:
+the daily digest of its second day shows the second day's reports. Each entry is filed under
+one topic, the one most of its articles in the period carry (ties: the first report's order
+of topics, then the name); a story without topics is filed under "Other".
+
+Everything here is a pure function of the articles and the story index, so adding an article
+changes exactly the digests of its day and its week (and, through its story, nothing else:
+an entry lists only its own period's articles).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
+
+from .slug import name_key
+from .stories import StoryIndex, StoryInput
+
+OTHER = "Other"
+KIND_ORDER = {"week": 0, "day": 1}
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    story_id: str
+    title: str                        # the period's first report's title
+    lede: str                         # ... and its lede
+    article_ids: tuple[str, ...]      # the story's articles in the period, oldest first
+    sources: tuple[str, ...]          # their sources, in order of first report in the period
+    first_date: datetime
+    last_date: datetime
+
+    @property
+    def lead_article_id(self) -> str:
+        return self.article_ids[0]
+
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """(number of sources, number of articles): what ranks the entries of a group."""
+        return (len(self.sources), len(self.article_ids))
+
+
+class DigestGroup(NamedTuple):
+    topic: str                        # display name, or "Other"
+    entries: tuple[DigestEntry, ...]  # most coverage first, then the most recent
+
+
+@dataclass(frozen=True)
+class Digest:
+    kind: str                         # "day" or "week"
+    key: str                          # "2024-08-27" or "2024-W35"
+    start: date                       # first local day of the period
+    end: date                         # last local day of the period (the same as start for a day)
+    groups: tuple[DigestGroup, ...]   # most coverage first; "Other" last
+    updated: datetime                 # the newest article's date: the digest's date in feeds
+
+    @property
+    def url_path(self) -> str:
+        return f"digest/{self.key}/"
+
+    @property
+    def entries(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for g in self.groups for e in g.entries)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(aid for e in self.entries for aid in e.article_ids)
+
+    @property
+    def story_ids(self) -> tuple[str, ...]:
+        return tuple(e.story_id for e in self.entries)
+
+
+def day_key(day: date) -> str:
+    return day.isoformat()
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _primary_topic(members: list[StoryInput]) -> str:
+    """The topic most articles carry; ties by the first article's order of topics, then name."""
+    counts: Counter = Counter()
+    spelling: dict[str, str] = {}
+    rank: dict[str, int] = {}
+    for n, item in enumerate(members):
+        for p, topic in enumerate(item.topics):
+            key = name_key(topic)
+            if not key or key in {name_key(t) for t in item.topics[:p]}:
+                continue
+            counts[key] += 1
+            spelling.setdefault(key, topic)
+            rank.setdefault(key, n * 1000 + p)
+    if not counts:
+        return OTHER
+    key = min(counts, key=lambda k: (-counts[k], rank[k], k))
+    return spelling[key]
+
+
+def _entry(story_id: str, members: list[StoryInput]) -> DigestEntry:
+    first = members[0]
+    return DigestEntry(
+        story_id=story_id, title=first.title, lede=first.lede, article_ids=tuple(m.id for m in members),
+        sources=tuple(dict.fromkeys(m.source for m in members if m.source)),
+        first_date=first.date, last_date=members[-1].date,
+    )
+
+
+def _rank(entry: DigestEntry) -> tuple:
+    sources, articles = entry.coverage
+    return (-sources, -articles, -entry.last_date.timestamp(), entry.story_id)
+
+
+def build_digest(kind: str, key: str, start: date, end: date, items: list[StoryInput],
+                 index: StoryIndex) -> Digest:
+    """One digest from the articles of its period (any order)."""
+    ordered = sorted(items, key=lambda a: (a.date.timestamp(), a.id))
+    by_story: dict[str, list[StoryInput]] = {}
+    for item in ordered:
+        by_story.setdefault(index.story_of.get(item.id, item.id), []).append(item)
+    groups: dict[str, list[DigestEntry]] = {}
+    names: dict[str, str] = {}
+    for story_id, members in by_story.items():
+        topic = _primary_topic(members)
+        k = name_key(topic)
+        names.setdefault(k, topic)
+        groups.setdefault(k, []).append(_entry(story_id, members))
+    ranked = []
+    for k, entries in groups.items():
+        entries.sort(key=_rank)
+        ranked.append(DigestGroup(names[k], tuple(entries)))
+    # Groups: the one with the most sources first, then the most articles, then by name; "Other" last.
+    ranked.sort(key=lambda g: (g.topic == OTHER, -sum(e.coverage[0] for e in g.entries),
+                               -sum(e.coverage[1] for e in g.entries), name_key(g.topic), g.topic))
+    return Digest(kind, key, start, end, tuple(ranked), ordered[-1].date)
+
+
+def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo) -> tuple[Digest, ...]:
+    """Every daily and weekly digest, newest period end first; on the same end day the week
+    comes before the day (a Sunday's weekly digest sums up the Sunday's too)."""
+    days: dict[date, list[StoryInput]] = {}
+    weeks: dict[date, list[StoryInput]] = {}
+    for item in items:
+        local = item.date.astimezone(tz).date()
+        days.setdefault(local, []).append(item)
+        weeks.setdefault(week_start(local), []).append(item)
+    digests = [build_digest("day", day_key(d), d, d, members, index) for d, members in days.items()]
+    digests += [build_digest("week", week_key(d), d, d + timedelta(days=6), members, index)
+                for d, members in weeks.items()]
+    digests.sort(key=lambda d: (-d.end.toordinal(), KIND_ORDER[d.kind], d.key))
+    return tuple(digests)
+
+
+def digests_of(article: StoryInput, tz: tzinfo) -> tuple[str, str]:
+    """The keys of the day and week digests an article belongs to (for the page plan)."""
+    local = article.date.astimezone(tz).date()
+    return day_key(local), week_key(local)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .articles import Article
+from .charts import weekly_counts
 from .feeds import FeedSpec
 from .model import SiteModel
 from .taxonomy import Taxonomy
@@ -192,6 +194,16 @@ def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> li
     return feeds
 
 
+def _monthly(model: SiteModel, ids) -> list[int]:
+    """Articles per month for the given articles, over every month of the site, oldest first."""
+    months = [(m.year, m.month) for m in reversed(model.months)]
+    counts = Counter()
+    for article_id in ids:
+        local = model.article(article_id).date.astimezone(model.config.timezone)
+        counts[(local.year, local.month)] += 1
+    return [counts.get(m, 0) for m in months]
+
+
 def _roles(model: SiteModel, slug: str) -> list[dict]:
     """An actor's titles over time, oldest first, each with the article it was seen in."""
     roles = []
@@ -206,8 +218,10 @@ def _related(model: SiteModel, key: str, slug: str) -> dict:
     table = model.co_mentions if key == "actors" else model.topic_actors
     actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "count": count}
               for other, count in table.get(slug, ())]
+    # For the network picture: (name, weight, link from the actor's own page)
+    network = [[a["name"], a["count"], f"../{a['url'].split('/')[1]}/"] for a in actors[:8]] if key == "actors" else []
     title = "Most often mentioned with" if key == "actors" else "Most mentioned actors"
-    return {"title": title, "actors": actors}
+    return {"title": title, "actors": actors, "network": network}
 
 
 def _story_links(model: SiteModel, article: Article) -> dict | None:
@@ -322,6 +336,10 @@ def plan_pages(model: SiteModel) -> list[Page]:
                    "terms": [{"name": t.name, "url": f"{tax.key}/{t.slug}/", "count": len(t.article_ids)}
                              for t in terms]}
                   for kind, terms in grouped]
+        if tax.key == "topics":  # a trend line per topic: articles per month over the whole site
+            for group in groups:
+                for view, term in zip(group["terms"], [tax.term(t["url"].split("/")[1]) for t in group["terms"]]):
+                    view["trend"] = _monthly(model, term.article_ids)
         plan.add(f"{tax.key}/", "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
@@ -332,7 +350,9 @@ def plan_pages(model: SiteModel) -> list[Page]:
                          "feed": base + "feed.xml", "atom": base + "atom.xml", "json": base + "feed.json",
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
-                         "related": _related(model, tax.key, term.slug)})
+                         "related": _related(model, tax.key, term.slug),
+                         "weekly": weekly_counts([model.article(i).date for i in term.article_ids],
+                                                 model.config.timezone) if tax.key == "actors" else []})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,

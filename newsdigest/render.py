@@ -9,8 +9,9 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
+from markupsafe import Markup
 
-from . import __version__
+from . import __version__, charts
 from .errors import NewsdigestError, Problem
 from .markup import relative_root
 from .model import SiteModel
@@ -36,7 +37,32 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["plain_label"] = plain_label
+    env.filters["weekly_chart"] = weekly_chart
+    env.filters["network_chart"] = network_chart
+    env.filters["sparkline"] = sparkline
     return env
+
+
+# Charts are drawn while rendering, from data the page plan put in the context, so pages that
+# are not rendered cost nothing. Each comes with its data as a table, for screen readers and
+# anyone who would rather read numbers.
+
+def _with_table(svg: str, table: str) -> Markup:
+    return Markup(f'<figure class="chart">{svg}<details><summary>The data</summary>{table}</details></figure>')
+
+
+def weekly_chart(counts, title: str) -> Markup:
+    counts = [tuple(c) for c in counts]
+    return _with_table(charts.weekly_counts_svg(counts, title), charts.weekly_counts_table(counts, title))
+
+
+def network_chart(neighbours, center: str, title: str) -> Markup:
+    neighbours = [tuple(n) for n in neighbours]
+    return _with_table(charts.network_svg(center, neighbours, title), charts.network_table(center, neighbours, title))
+
+
+def sparkline(values, title: str, labels=None) -> Markup:
+    return Markup(charts.sparkline_svg(list(values), title))
 
 
 def plain_label(text: str) -> str:

@@ -56,7 +56,7 @@ class Digest:
     key: str                          # "2024-08-27" or "2024-W35"
     start: date                       # first local day of the period
     end: date                         # last local day of the period (the same as start for a day)
-    groups: tuple[DigestGroup, ...]   # most coverage first; "Other" last
+    groups: tuple[DigestGroup, ...]   # in the order of their first entries; "Other" last
     updated: datetime                 # the newest article's date: the digest's date in feeds
 
     @property
@@ -140,9 +140,8 @@ def build_digest(kind: str, key: str, start: date, end: date, items: list[StoryI
     for k, entries in groups.items():
         entries.sort(key=_rank)
         ranked.append(DigestGroup(names[k], tuple(entries)))
-    # Groups: the one with the most sources first, then the most articles, then by name; "Other" last.
-    ranked.sort(key=lambda g: (g.topic == OTHER, -sum(e.coverage[0] for e in g.entries),
-                               -sum(e.coverage[1] for e in g.entries), name_key(g.topic), g.topic))
+    # Groups in the order of their leading entries (the biggest story's topic first); "Other" last.
+    ranked.sort(key=lambda g: (g.topic == OTHER, _rank(g.entries[0]), name_key(g.topic), g.topic))
     return Digest(kind, key, start, end, tuple(ranked), ordered[-1].date)
 
 

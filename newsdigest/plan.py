@@ -218,8 +218,9 @@ def _related(model: SiteModel, key: str, slug: str) -> dict:
     table = model.co_mentions if key == "actors" else model.topic_actors
     actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "count": count}
               for other, count in table.get(slug, ())]
-    # For the network picture: (name, weight, link from the actor's own page)
-    network = [[a["name"], a["count"], f"../{a['url'].split('/')[1]}/"] for a in actors[:8]] if key == "actors" else []
+    # For the network picture: (name, weight, link). No links inside it: a picture (role="img")
+    # must hold no controls; the list beside it and the data table carry the links.
+    network = [[a["name"], a["count"], ""] for a in actors[:8]] if key == "actors" else []
     title = "Most often mentioned with" if key == "actors" else "Most mentioned actors"
     return {"title": title, "actors": actors, "network": network}
 
@@ -270,7 +271,10 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
     for group in digest.groups:
         entries = []
         for entry in group.entries[:limit]:
-            story = model.stories.story(entry.story_id) if model.stories and entry.story_id in model.stories._by_id else None
+            try:
+                story = model.stories.story(entry.story_id) if model.stories else None
+            except KeyError:  # an article alone in its story: the entry links to the article
+                story = None
             first = model.article(entry.article_ids[0])
             url = story.url_path if story is not None and story.has_page else first.url_path
             entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": list(entry.sources),
@@ -337,8 +341,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
                              for t in terms]}
                   for kind, terms in grouped]
         if tax.key == "topics":  # a trend line per topic: articles per month over the whole site
-            for group in groups:
-                for view, term in zip(group["terms"], [tax.term(t["url"].split("/")[1]) for t in group["terms"]]):
+            for group, (_, terms) in zip(groups, grouped):
+                for view, term in zip(group["terms"], terms):
                     view["trend"] = _monthly(model, term.article_ids)
         plan.add(f"{tax.key}/", "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds})

@@ -1,11 +1,14 @@
 """Stories: the articles about one event, from every source that reported it, and related articles.
 
 Two articles are linked when they were published within the time window of each other and
-either one nearly duplicates the other (shared word 4-grams at the start of the text) or
-together they look like the same event: their opening words, their titles and their actors
-overlap, each word and actor weighted by how rare it is in the whole set (sharing "Iraq" says
-little, sharing "Rumaila" says a lot). A story is a connected group of linked articles, so a
-follow-up joins the story of whatever it follows.
+either one nearly duplicates the other (shared word 4-grams at the start of the text) or they
+look like one event: the words of their openings (title, lede, first lines) are alike, the
+more so the more of their actors they share, and the more so the further apart they are in
+time. Words and actors are weighted by how rare they are in the whole set (sharing "Iraq" says
+little, sharing "Rumaila" says a lot); the names of shared actors count as actors, not again
+as words, so the same people doing something else the same week stay apart. A story is a
+connected group of linked articles, so a follow-up joins the story of whatever it follows.
+The figures and how the constants were chosen: docs/quality.md, "Stories".
 
 Everything is a pure function of the *set* of articles: they are put in one canonical order
 (date, then id) before anything else, weights are integers (sums do not depend on the order
@@ -20,10 +23,12 @@ digests, which list stories, not articles.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
@@ -90,7 +95,7 @@ class StoryIndex:
 
 # --- words ---------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_WORD = re.compile(r"\w+(?:,\d\d\d)*")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be been before being below between
 both but by can could did do does doing down during each few for from further had has have having he
@@ -99,31 +104,43 @@ once only or other our out over own per said same says say she should so some su
 their them then there these they this those through to too under until up upon very was we were what
 when where which while who whom why will with would you your yet new one two three week day today
 monday tuesday wednesday thursday friday saturday sunday mr mrs ms according told
-""".split())
-LEAD_WORDS = 60           # words of the text read for the opening: title + lede + this many
-SHINGLE_WORDS = 120       # words of the text compared for near-duplicates
-SHINGLE = 4
+""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+LEAD_CHARS = 800          # of the text read for the opening, with the title and lede (~120 words)
+SHINGLE_CHARS = 1000      # of the text compared for near-duplicates
+SHINGLE = 4               # words in a shingle
+
+
+def _normal(word: str) -> str:
+    if len(word) > 4 and word[-1] == "s" and word[-2] not in "su" and not word[0].isdigit():
+        return word[:-1]
+    return word
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words and numbers ("3,000" is one), possessive "'s" dropped, plural "-s" trimmed."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if len(word) > 4 and word[-1] == "s" and word[-2] not in "su" and not word[0].isdigit():
-            word = word[:-1]
-        out.append(word)
-    return out
+    """Lowercase words and numbers, "3,000" as one word."""
+    return _WORD.findall(text.lower())
 
 
-def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+def word_set(text: str) -> set[str]:
+    """The distinct content words of a text: no stopwords, no single letters, plural "-s" trimmed."""
+    found = set(words(text))
+    found -= STOPWORDS
+    plurals = {w for w in found if w[-1] == "s"}
+    found -= plurals
+    found.update(_normal(w) for w in plurals)
+    return found
 
 
-def _lede_and_text(item: StoryInput, limit: int) -> list[str]:
-    body = content_words(item.text)[:limit]
+def _prefix(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(None, 1)[0]
+
+
+def _opening(item: StoryInput) -> str:
+    """Title, lede (unless the text starts with it) and the start of the text."""
+    parts = [item.title, _prefix(item.text, LEAD_CHARS)]
     if item.lede and not item.text.lstrip().startswith(item.lede.strip()[:40]):
-        body = content_words(item.lede) + body
-    return body
+        parts.insert(1, _prefix(item.lede, LEAD_CHARS))
+    return "\n".join(parts)
 
 
 # --- features and weights ------------------------------------------------------------------------
@@ -131,39 +148,38 @@ def _lede_and_text(item: StoryInput, limit: int) -> list[str]:
 @dataclass(frozen=True)
 class _Features:
     time: float
-    title: frozenset
-    lead: frozenset
-    actors: frozenset
+    title: frozenset          # title words: blocking keys
+    lead: frozenset           # words of the title, the lede and the start of the text
+    actors: frozenset         # name keys
+    names: Mapping            # name key -> the words of that name
 
 
-STEM = 0
-DROP_NAMES = True
-NORM = "jaccard"
-
-
-def stem(word: str) -> str:
-    return word[:STEM] if STEM and not word[0].isdigit() else word
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset:
+    return frozenset(word_set(name))
 
 
 def _features(item: StoryInput) -> _Features:
-    names = {w for a in item.actors for w in content_words(a)} if DROP_NAMES else set()
-    title = [stem(w) for w in content_words(item.title) if w not in names]
-    lead = frozenset(title + [stem(w) for w in _lede_and_text(item, LEAD_WORDS) if w not in names])
-    actors = frozenset(k for k in (name_key(a) for a in item.actors) if k)
-    return _Features(item.date.timestamp(), frozenset(title), lead, actors)
+    names = {k: _name_words(a) for a in item.actors if (k := name_key(a))}
+    return _Features(item.date.timestamp(), frozenset(word_set(item.title)), frozenset(word_set(_opening(item))),
+                     frozenset(names), names)
 
 
 def _shingles(item: StoryInput) -> frozenset:
-    ws = words(item.text)[:SHINGLE_WORDS]
+    ws = words(_prefix(item.text, SHINGLE_CHARS))
     return frozenset(zip(*(ws[i:] for i in range(SHINGLE))))
 
 
-POWER = 1
+PRIOR = 500
 
 
-def rarity(counts: Counter, total: int, power: float = 1) -> dict[str, int]:
-    """Inverse document frequency as an integer (x100): exact, order-free sums."""
-    return {key: round(100 * math.log(1 + total / n) ** power) for key, n in counts.items()}
+def rarity(counts: Counter, total: int, prior: int = 0) -> dict[str, int]:
+    """Inverse document frequency as an integer (x100): exact sums, whatever a set's order.
+
+    `prior` documents are assumed in which the key does not occur: in a small set every word
+    of one story is "common", which says nothing about the word.
+    """
+    return {key: round(100 * math.log(1 + (total + prior) / n)) for key, n in counts.items()}
 
 
 def _weight(keys: Iterable[str], weights: Mapping[str, int]) -> int:
@@ -172,43 +188,61 @@ def _weight(keys: Iterable[str], weights: Mapping[str, int]) -> int:
 
 # --- the pair decision ---------------------------------------------------------------------------
 
-# Tuned on tests/fixtures/stories/ (see docs/quality.md, "Stories").
-LEAD_W, TITLE_W, ACTOR_W = 0.55, 0.2, 0.25
-THRESHOLD = 0.24          # same event when the weighted similarity reaches this
-LATE_PENALTY = 0.10       # added to the threshold at the far end of the window
+# Chosen on tests/fixtures/stories/ (see docs/quality.md, "Stories"): the middle of the range of
+# values that cluster the labelled set, with and without distractors, without an error.
+ACTOR_BOOST = 3.0         # similarity = words x (1 + ACTOR_BOOST x actors)
+THRESHOLD = 0.19          # same event at or above this on the same day...
+LATE_PENALTY = 1.0        # ...plus this times the share of the window between the two
 DUPLICATE = 0.5           # 4-gram Jaccard at which a text is a near-duplicate whatever else differs
+DUPLICATE_WORDS = 0.3     # 4-grams are compared only when the words are at least this alike
 
 
 @dataclass(frozen=True)
 class PairScore:
-    lead: float
-    title: float
-    actors: float
-    duplicate: float
-    days: float
+    """The evidence that two articles report one event."""
+
+    words: float              # idf-weighted cosine of the opening words (title, lede, first words)
+    actors: float             # idf-weighted cosine of the actors
+    duplicate: float          # Jaccard of the word 4-grams at the start of the texts
+    days: float               # apart
 
     @property
     def similarity(self) -> float:
-        return combine(self)
+        """Words decide, actors scale them: the same words with the same rare actors is one
+        event; the same actors with other words is another event between the same people."""
+        return self.words * (1 + ACTOR_BOOST * self.actors)
+
+    def threshold(self, window_days: float) -> float:
+        lateness = min(1.0, self.days / window_days) if window_days else 0.0
+        return THRESHOLD + LATE_PENALTY * lateness
+
+    def linked(self, window_days: float) -> bool:
+        if self.days > window_days:
+            return False
+        return self.duplicate >= DUPLICATE or self.similarity >= self.threshold(window_days)
 
 
-def combine(s) -> float:
-    return LEAD_W * s.lead + TITLE_W * s.title + ACTOR_W * s.actors
+def _cosine(a: frozenset, b: frozenset, total_a: int, total_b: int, weights: Mapping[str, int]) -> float:
+    """Cosine of two binary vectors weighted by rarity (totals are sums of squared weights)."""
+    if not (a and b):
+        return 0.0
+    shared = sum(weights[k] ** 2 for k in a & b)
+    return shared / math.sqrt(total_a * total_b) if shared else 0.0
 
 
 class _Scorer:
-    """Pair similarities over one canonical list of articles, with the set's word weights."""
+    """Pair evidence over one canonical list of articles, with the set's rarity weights."""
 
     def __init__(self, items: list[StoryInput], window: timedelta):
         self.items = items
-        self.window = window.total_seconds()
+        self.window_days = window.total_seconds() / 86400
         self.features = [_features(i) for i in items]
         n = len(items)
-        self.word_weight = rarity(Counter(w for f in self.features for w in f.lead), n, POWER)
-        self.actor_weight = rarity(Counter(a for f in self.features for a in f.actors), n)
-        self.lead_total = [_weight(f.lead, self.word_weight) for f in self.features]
-        self.title_total = [_weight(f.title, self.word_weight) for f in self.features]
-        self.actor_total = [_weight(f.actors, self.actor_weight) for f in self.features]
+        self.word_df = Counter(w for f in self.features for w in f.lead)
+        self.word_weight = rarity(self.word_df, n, PRIOR)
+        self.actor_weight = rarity(Counter(a for f in self.features for a in f.actors), n, PRIOR)
+        self.lead_norm = [sum(self.word_weight[w] ** 2 for w in f.lead) for f in self.features]
+        self.actor_norm = [sum(self.actor_weight[a] ** 2 for a in f.actors) for f in self.features]
         self._shingles: dict[int, frozenset] = {}
 
     def shingles(self, i: int) -> frozenset:
@@ -217,38 +251,38 @@ class _Scorer:
             found = self._shingles[i] = _shingles(self.items[i])
         return found
 
-    def _jaccard(self, i: int, j: int, attr: str, totals: list[int], weights: Mapping[str, int]) -> float:
-        a, b = getattr(self.features[i], attr), getattr(self.features[j], attr)
-        shared = _weight(a & b, weights) if a and b else 0
-        if not shared:
-            return 0.0
-        if NORM == "cosine":
-            return shared / math.sqrt(totals[i] * totals[j])
-        if NORM == "dice":
-            return 2 * shared / (totals[i] + totals[j])
-        union = totals[i] + totals[j] - shared
-        return shared / union if union else 0.0
+    def _words(self, i: int, j: int) -> float:
+        fi, fj = self.features[i], self.features[j]
+        common = fi.actors & fj.actors
+        if not common:
+            return _cosine(fi.lead, fj.lead, self.lead_norm[i], self.lead_norm[j], self.word_weight)
+        # The names of the actors both have count once, as actors, not again as words:
+        # otherwise two articles about the same people look alike whatever happened to them.
+        names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common))
+        w = self.word_weight
+        return _cosine(fi.lead - names, fj.lead - names,
+                       self.lead_norm[i] - sum(w[x] ** 2 for x in fi.lead & names),
+                       self.lead_norm[j] - sum(w[x] ** 2 for x in fj.lead & names), w)
 
-    def score(self, i: int, j: int) -> PairScore:
-        lead = self._jaccard(i, j, "lead", self.lead_total, self.word_weight)
-        title = self._jaccard(i, j, "title", self.title_total, self.word_weight)
-        actors = self._jaccard(i, j, "actors", self.actor_total, self.actor_weight)
-        duplicate = 0.0
-        if lead >= 0.25:
-            a, b = self.shingles(i), self.shingles(j)
-            if a and b:
-                duplicate = len(a & b) / len(a | b)
-        days = abs(self.features[i].time - self.features[j].time) / 86400
-        return PairScore(lead, title, actors, duplicate, days)
+    def _duplicate(self, i: int, j: int) -> float:
+        a, b = self.shingles(i), self.shingles(j)
+        return len(a & b) / len(a | b) if a and b else 0.0
+
+    def score(self, i: int, j: int, duplicate: bool = True) -> PairScore:
+        fi, fj = self.features[i], self.features[j]
+        words = self._words(i, j)
+        actors = _cosine(fi.actors, fj.actors, self.actor_norm[i], self.actor_norm[j], self.actor_weight)
+        dup = self._duplicate(i, j) if duplicate and words >= DUPLICATE_WORDS else 0.0
+        return PairScore(words, actors, dup, abs(fi.time - fj.time) / 86400)
 
     def linked(self, i: int, j: int) -> bool:
-        if abs(self.features[i].time - self.features[j].time) > self.window:
+        """The decision of PairScore.linked, computing the 4-grams only when they can matter."""
+        if abs(self.features[i].time - self.features[j].time) > self.window_days * 86400:
             return False
-        s = self.score(i, j)
-        if s.duplicate >= DUPLICATE:
+        s = self.score(i, j, duplicate=False)
+        if s.similarity >= s.threshold(self.window_days):
             return True
-        lateness = s.days * 86400 / self.window if self.window else 0.0
-        return s.similarity >= THRESHOLD + LATE_PENALTY * lateness
+        return s.words >= DUPLICATE_WORDS and self._duplicate(i, j) >= DUPLICATE
 
 
 # --- blocking ------------------------------------------------------------------------------------
@@ -256,23 +290,30 @@ class _Scorer:
 MAX_NEIGHBOURS = 40       # per blocking key, an article is compared with at most this many later ones
 
 
+RAREST = 3                # an article's rarest opening words (found elsewhere too) are blocking keys
+
+
 def _candidate_pairs(scorer: _Scorer) -> set[int]:
-    """Pairs (as i * n + j, i < j) within the window sharing an actor or an uncommon title word.
+    """Pairs (as i * n + j, i < j) within the window sharing an actor, an uncommon title word or
+    one of their three rarest opening words (so that near-duplicates with other titles and no
+    actors still meet).
 
     Keys found in more than a twentieth of the articles (and in more than 64) block nothing:
     "Iraq" or "said" would make every pair a candidate. Postings are in canonical order, which
     is date order, so each article is compared with the next ones until the window ends.
     """
     n = len(scorer.items)
+    cap = max(64, n // 20)
+    df = scorer.word_df
+    rank = {w: r for r, (_, w) in enumerate(sorted((c, w) for w, c in df.items() if 2 <= c <= cap))}
     postings: dict[str, list[int]] = {}
     for i, f in enumerate(scorer.features):
         for key in f.actors:
             postings.setdefault("a\0" + key, []).append(i)
-        for key in f.title:
+        for key in f.title | set(heapq.nsmallest(RAREST, (w for w in f.lead if w in rank), key=rank.__getitem__)):
             postings.setdefault("w\0" + key, []).append(i)
-    cap = max(64, n // 20)
     times = [f.time for f in scorer.features]
-    window = scorer.window
+    window = scorer.window_days * 86400
     pairs: set[int] = set()
     for posting in postings.values():
         size = len(posting)
@@ -342,14 +383,6 @@ def _story(members: list[StoryInput], sid: str) -> Story:
     )
 
 
-def link_pairs(items: list[StoryInput], window: timedelta = WINDOW) -> list[tuple[int, int]]:
-    """The linked pairs (indices into `canonical(items)`), in index order."""
-    ordered = canonical(items)
-    scorer = _Scorer(ordered, window)
-    n = len(ordered)
-    return [(c // n, c % n) for c in sorted(_candidate_pairs(scorer)) if scorer.linked(c // n, c % n)]
-
-
 def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW) -> StoryIndex:
     """Group articles into stories; the result depends only on the set of articles."""
     ordered = canonical(items)
@@ -383,59 +416,68 @@ def explain_pair(items: list[StoryInput], a: str, b: str, window: timedelta = WI
 
 # --- related articles ----------------------------------------------------------------------------
 
-RELATED_HALF_LIFE = 60.0   # days: a related article this much older or newer counts half as much
-SAME_STORY = 600           # bonus (in rarity units) for being in the same story
-TOPIC_SHARE = 0.5          # a shared topic counts half as much as a shared actor of the same rarity
+RELATED_HALF_LIFE = 30.0  # days over which the recency part of the weight halves...
+RELATED_FLOOR = 0.3       # ...down to this share: an old article about the same people still counts
+SAME_STORY = 300          # bonus (in rarity units) for being in the same story
+TOPIC_SHARE = 0.5         # a shared topic counts half as much as a shared actor as rare
 
 
-def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5) -> dict[str, tuple[str, ...]]:
+def recency(days: float) -> float:
+    """Weight of a related article this many days older or newer: 1 on the day, 0.3 at the limit."""
+    return RELATED_FLOOR + (1 - RELATED_FLOOR) * 0.5 ** (days / RELATED_HALF_LIFE)
+
+
+def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
+                     skip_story: bool = False) -> dict[str, tuple[str, ...]]:
     """Up to k related article ids per article, best first, never the article itself.
 
     Score = (rarity of the shared actors + half the rarity of the shared topics + a bonus when
-    in the same story) x 1 / (1 + days apart / 60). Candidates are the nearest articles in time
-    on each of the article's actors, topics and story (2k on each side), then every candidate
-    is scored on everything it shares. Ties: the closer in time, then the id.
+    in the same story) x recency(days apart). With `skip_story`, articles of the same story are
+    left out (for pages that list them already, as "also reported by").
+
+    Candidates are the 2k nearest articles in time on each of the article's actors, topics and
+    story, then every candidate is scored on all it shares. Ties: the closer in time, then id.
     """
     ordered = canonical(items)
     n = len(ordered)
-    pos = {a.id: i for i, a in enumerate(ordered)}
-    actor_keys = [frozenset(k for k in (name_key(x) for x in a.actors) if k) for a in ordered]
-    topic_keys = [frozenset(k for k in (name_key(x) for x in a.topics) if k) for a in ordered]
+    actor_keys = [frozenset(x for x in (name_key(a) for a in item.actors) if x) for item in ordered]
+    topic_keys = [frozenset(x for x in (name_key(t) for t in item.topics) if x) for item in ordered]
     actor_weight = rarity(Counter(x for keys in actor_keys for x in keys), n)
     topic_weight = {key: round(TOPIC_SHARE * w)
                     for key, w in rarity(Counter(x for keys in topic_keys for x in keys), n).items()}
-    story = [index.story_of.get(a.id, "") for a in ordered]
+    story = [index.story_of.get(item.id, "") for item in ordered]
+    keys_of: list[list[str]] = []
     postings: dict[str, list[int]] = {}
     for i in range(n):
-        for key in actor_keys[i]:
-            postings.setdefault("a\0" + key, []).append(i)
-        for key in topic_keys[i]:
-            postings.setdefault("t\0" + key, []).append(i)
-        if story[i]:
-            postings.setdefault("s\0" + story[i], []).append(i)
-    where: dict[str, dict[int, int]] = {key: {i: p for p, i in enumerate(post)} for key, post in postings.items()}
-    reach = 2 * k
-    times = [a.date.timestamp() for a in ordered]
-    result: dict[str, tuple[str, ...]] = {}
-    for i, article in enumerate(ordered):
         keys = ["a\0" + x for x in actor_keys[i]] + ["t\0" + x for x in topic_keys[i]]
         if story[i]:
             keys.append("s\0" + story[i])
-        candidates: set[int] = set()
+        keys_of.append(keys)
         for key in keys:
+            postings.setdefault(key, []).append(i)
+    position: dict[str, dict[int, int]] = {key: {i: p for p, i in enumerate(post)} for key, post in postings.items()}
+    reach = 2 * k
+    times = [item.date.timestamp() for item in ordered]
+    result: dict[str, tuple[str, ...]] = {}
+    for i, item in enumerate(ordered):
+        candidates: set[int] = set()
+        for key in keys_of[i]:
             post = postings[key]
-            p = where[key][i]
+            p = position[key][i]
             candidates.update(post[max(0, p - reach):p + reach + 1])
         candidates.discard(i)
         scored = []
         for j in candidates:
+            same_story = bool(story[i]) and story[i] == story[j]
+            if same_story and skip_story:
+                continue
             shared = (_weight(actor_keys[i] & actor_keys[j], actor_weight)
                       + _weight(topic_keys[i] & topic_keys[j], topic_weight)
-                      + (SAME_STORY if story[i] and story[i] == story[j] else 0))
+                      + (SAME_STORY if same_story else 0))
             if shared <= 0:
                 continue
             days = abs(times[i] - times[j]) / 86400
-            scored.append((-shared / (1 + days / RELATED_HALF_LIFE), days, ordered[j].id))
+            scored.append((-shared * recency(days), days, ordered[j].id))
         scored.sort()
-        result[article.id] = tuple(aid for _, _, aid in scored[:k])
+        result[item.id] = tuple(aid for _, _, aid in scored[:k])
     return result

@@ -187,6 +187,14 @@ class Inspector(HTMLParser):
         self.theme_scripts = 0           # elements loading the theme's own script files
         self._script_kind = ""           # inside a script element: "json-ld", "theme" or "foreign"
 
+    @staticmethod
+    def _theme_chart(tag: str, attributes: dict) -> bool:
+        """The theme's own charts: an <svg class="chart ..." role="img"> picture, and the
+        <details> holding its data table (their contents are checked like everything else)."""
+        if tag == "svg":
+            return (attributes.get("class") or "").startswith("chart ") and attributes.get("role") == "img"
+        return tag == "details"
+
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         attributes = dict(attrs)
@@ -194,7 +202,7 @@ class Inspector(HTMLParser):
             self.in_head = True
         if tag == "script":
             self._script(attributes)
-        elif tag in FORBIDDEN_TAGS:
+        elif tag in FORBIDDEN_TAGS and not (not self.fragment and self._theme_chart(tag, attributes)):
             self.problems.append(f"<{tag}> element")
         if tag == "meta" and (self.fragment or "http-equiv" in attributes):
             self.problems.append(f"<meta {attrs}>")
@@ -443,7 +451,8 @@ CHECK_SCRIPT = """
     if (!data && !theme) bad.push('script ' + el.outerHTML.slice(0, 80));
   }
   // The search box Pagefind's UI draws on the search page: a form that submits nowhere.
-  const own = el => el.matches('form.pagefind-ui__form[action="javascript:void(0);"]');
+  const own = el => el.matches('form.pagefind-ui__form[action="javascript:void(0);"]')
+    || el.matches('svg.chart[role="img"]');  // the theme's charts (their contents are checked below)
   for (const el of document.querySelectorAll('iframe, object, embed, base, form, svg, math, meta[http-equiv]'))
     if (!own(el)) bad.push('element <' + el.tagName.toLowerCase() + '>');
   const safe = new Set(['http:', 'https:', 'mailto:', 'file:']);  // file: for pages opened from disk

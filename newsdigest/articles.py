@@ -147,6 +147,12 @@ REQUIRED = ("title", "date")
 KNOWN = set(FIELDS) | set(DATE_FIELDS)
 
 
+def _shown(raw: Any, limit: int = 80) -> str:
+    """A value as shown in a message: never longer than a line."""
+    text = repr(raw)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass
 class Metadata:
     values: dict = field(default_factory=dict)
@@ -160,11 +166,13 @@ def validate_meta(meta: dict, lines: dict, path: str, config: SiteConfig) -> Met
     def problem(name: str, message: str, hint: str = "", level: str = "error") -> None:
         out.problems.append(Problem(path, f"field '{name}' {message}", hint, lines.get(name, 1), level))
 
-    for name in REQUIRED:
-        if meta.get(name) in (None, ""):
-            out.problems.append(Problem(path, f"missing required field '{name}'",
-                                        f"add a line '{name}: ...' to the front matter", 1))
+    missing = {name for name in REQUIRED if meta.get(name) in (None, "")}
+    for name in sorted(missing):
+        out.problems.append(Problem(path, f"missing required field '{name}'",
+                                    f"add a line '{name}: ...' to the front matter", 1))
     for name, raw in meta.items():
+        if name in missing:
+            continue  # reported once, above
         if name not in KNOWN:
             problem(name, "is not a known field and is ignored", "known fields: " + ", ".join(sorted(KNOWN)), "warning")
             continue
@@ -179,7 +187,7 @@ def validate_meta(meta: dict, lines: dict, path: str, config: SiteConfig) -> Met
             else:
                 value = FIELDS[name](raw)
         except ValueError as exc:
-            problem(name, f"{exc} (got {raw!r})")
+            problem(name, f"{exc} (got {_shown(raw)})")
             continue
         out.values[name] = value
     return out

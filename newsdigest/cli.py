@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -77,6 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     except NewsdigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # Disk full, permission denied, read-only folder: one line; the previous site stays published.
+        where = exc.filename or paths.state
+        print(f"{where}: error: {exc.strerror or exc} (free space or fix the permissions, then build again; "
+              "the previous site is still published)", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"{paths.state / 'cache.sqlite'}: error: the build cache cannot be used: {exc} "
+              "(free disk space; the cache is safe to delete)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

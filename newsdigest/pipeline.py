@@ -161,7 +161,7 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
     gen.write("robots.txt", robots_bytes(model))
-    if model.config.search:
+    if model.config.search and model.articles:  # Pagefind cannot index a site without articles
         write_search_index(gen, pages, fingerprints, globals_key)
 
 

@@ -1,4 +1,6 @@
-"""A bad-input corpus, generated at test time into a site folder (nothing large is committed).
+"""Inputs for the reliability tests, generated at test time (nothing large is committed):
+a bad-input corpus, and good scraped files in bulk (wire_story) for the fault, watch and load
+tests; and record_figures(), where those tests leave their figures for docs/reliability.md.
 
 Every case is one file (or one record of a JSON Lines file) with what the build must do with
 it: publish it (a good article, or an odd one that is still an article) or report it once,
@@ -16,6 +18,7 @@ import codecs
 import json
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -40,15 +43,17 @@ class Case:
     reason: str = ""                   # REPORTED: a fragment of the report line
     title: str = ""                    # PUBLISHED: the page's headline
     line: int | None = None            # REPORTED: the record's line in the file (JSON Lines)
-    shown: str = ""                    # REPORTED: the path the report names (default: rel)
+    reports: int = 1                   # REPORTED: error lines (one per distinct problem)
+    warning: str = ""                  # PUBLISHED: a fragment of the one warning it may get
+    bug: str = ""                      # a known bug makes the build get this case wrong (see the test)
 
     def content(self) -> bytes:
         return self.data() if callable(self.data) else self.data
 
-    @property
-    def reported_as(self) -> str:
-        where = self.shown or self.rel
-        return f"{where}:{self.line}" if self.line else where
+    def names(self, report_line: str) -> bool:
+        """Is this report line about this case (its file, and its record's line if it has one)?"""
+        prefix = f"{self.rel}:{self.line}:" if self.line else f"{self.rel}:"
+        return report_line.startswith(prefix)
 
 
 def _body(seed: int, sentences: int = 6) -> str:
@@ -67,7 +72,8 @@ def _md(meta_lines: list[str], body: str) -> bytes:
 
 def _article(title: str, date: str, seed: int, *extra: str, id_: str | None = None) -> bytes:
     """A valid article for content/articles, with YAML-safe quoting of the title."""
-    lines = [f"id: {id_ or f'bad-input-{seed:04d}'}", f"title: {json.dumps(title)}", f"date: {date}", *extra]
+    lines = [f"id: {id_ or f'bad-input-{seed:04d}'}", f"title: {json.dumps(title, ensure_ascii=False)}",
+             f"date: {date}", *extra]
     return _md(lines, _body(seed))
 
 
@@ -75,6 +81,7 @@ def _scraped(title: str, date: str, seed: int) -> bytes:
     return f"{title}\n{date}\n\n{_body(seed)}\n".encode("utf-8")
 
 
+@lru_cache(maxsize=1)
 def _huge_text() -> bytes:
     """A 50 MB scraped text file: a title, a date, then numbered sentences (no repeats)."""
     rng = random.Random(50)
@@ -89,6 +96,7 @@ def _huge_text() -> bytes:
     return b"".join(parts)[:target]
 
 
+@lru_cache(maxsize=1)
 def _deep_html(depth: int = 10_000) -> bytes:
     text = "<p>" + _body(900).replace("\n\n", "</p><p>") + "</p>"
     return ("<!doctype html><html><head><title>Nested ten thousand deep</title>"
@@ -96,10 +104,15 @@ def _deep_html(depth: int = 10_000) -> bytes:
             + "<div>" * depth + text + "</div>" * depth + "</body></html>").encode()
 
 
+@lru_cache(maxsize=1)
 def _deep_json(depth: int = 100_000) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
+ARABIC_BODY = ("أعلنت السلطات يوم الاثنين إعادة فتح المعبر الحدودي بعد أعمال صيانة استمرت شهرا كاملا. "
+               "وقال المسؤولون إن حركة الشاحنات عادت إلى طبيعتها وإن الجمارك ستعمل على مدار الساعة.")
+ARABIC_BODY_2 = ("قال مجلس المحافظة إن العمل في الجسر الجديد سيبدأ الشهر المقبل بتمويل من الموازنة. "
+                 "وأضاف أن المشروع يوفر مئات فرص العمل للشباب في المدينة.")
 INBOX = "content/inbox/"
 ARTICLES = "content/articles/2024/03/"
 DATE = "2024-03-05T09:00:00+03:00"
@@ -160,18 +173,42 @@ def odd_but_publishable_cases() -> list[Case]:
              PUBLISHED, title="Quarry licence renewed"),
         Case("no-id", ARTICLES + "no-id-field.md",
              _md(['title: "Convoy reaches the border post"', "date: 2024-03-14T10:00:00+03:00"], _body(14)),
-             PUBLISHED, title="Convoy reaches the border post"),
+             PUBLISHED, title="Convoy reaches the border post", warning="has no 'id'"),
         Case("date-1900", ARTICLES + "date-in-1900.md",
              _article("Archive photo of the 1900 flood", "1900-06-01T10:00:00+03:00", 15),
              PUBLISHED, title="Archive photo of the 1900 flood"),
         Case("control-characters", INBOX + "control-characters.txt",
              _scraped("Subsidy payments resume", "2024-03-15 10:00", 16).replace(b" plan ", b" plan\x07\x1b "),
              PUBLISHED, title="Subsidy payments resume"),
+        Case("utf16-bom", INBOX + "utf16-with-bom.txt",
+             codecs.BOM_UTF16_LE + _scraped("Ballot papers printed", "2024-03-21 10:00", 20).decode().encode("utf-16-le"),
+             PUBLISHED, title="Ballot papers printed"),
+        Case("cp1256", INBOX + "windows-1256.txt",
+             "افتتاح معبر حدودي جديد في الشمال\n2024-03-22 10:00\n\n".encode("cp1256") + ARABIC_BODY_2.encode("cp1256"),
+             PUBLISHED, title="افتتاح معبر حدودي جديد في الشمال"),
+        Case("truncated-multibyte-txt", INBOX + "truncated-multibyte.txt",
+             ("إعادة فتح المعبر الحدودي\n2024-03-23 10:00\n\n" + ARABIC_BODY.rstrip(".")).encode()[:-1],
+             PUBLISHED, title="إعادة فتح المعبر الحدودي"),
+        Case("json-lone-surrogate", INBOX + "lone-surrogate.json",
+             b'{"title": "Lone \\ud800 surrogate", "date": "2024-03-24T10:00:00+03:00", "text": "'
+             + _body(21).replace("\n\n", " ").encode() + b' A lone \\udc00 here."}',
+             PUBLISHED, title="Lone \ufffd surrogate"),
+        Case("yaml-lone-surrogate", INBOX + "lone-surrogate.md",
+             _md(['title: "Surrogate \\ud83d in YAML"', "date: 2024-03-25T10:00:00+03:00", 'topics: ["\\udc00x"]'],
+                 _body(22)),
+             PUBLISHED, title="Surrogate \ufffd in YAML"),
+        Case("json-lang-junk", INBOX + "language-zero.json",
+             json.dumps({"title": "Tariff talks stall", "date": "2024-03-26T10:00:00+03:00", "language": "0",
+                         "text": _body(23)}).encode(),
+             PUBLISHED, title="Tariff talks stall"),  # the junk language is dropped, not the article
         Case("duplicate-text", INBOX + "same-story-again.txt",
              _scraped("Canal repairs finish early in Basra", "2024-03-01 09:30", 1),
              IGNORED),  # a duplicate of good-txt: filed under raw/duplicates, not an error, no second article
         Case("hidden", INBOX + ".editor-swap.txt", _scraped("Hidden draft", "2024-03-01 09:30", 17), IGNORED),
     ]
+
+
+BROKEN_JSONL = b'{"title": "x",\n{{{\n'
 
 
 def inbox_bad_cases() -> list[Case]:
@@ -221,6 +258,9 @@ def inbox_bad_cases() -> list[Case]:
           "no title"),
         c("md-bad-yaml", "bad-yaml.md", b'---\ntitle: "unclosed\ndate: 2024-03-01\n---\n\nBody.\n', "YAML"),
         c("md-no-front-matter", "plain.md", b"# Just a heading\n\nAnd a paragraph.\n", "front matter"),
+        c("md-topics-mapping-inbox", "topics-mapping.md",
+          _md(['title: "Topics as a mapping"', "date: 2024-03-01T10:00:00+03:00", "topics: {a: b}"], _body(40)),
+          "'topics'"),
         c("md-no-body", "md-no-body.md", b'---\ntitle: "Nothing below"\ndate: 2024-03-01T10:00:00+03:00\n---\n',
           "no text"),
         c("json-truncated", "truncated.json", b'{"title": "Cut off", "date": "2024-03-01", "text": "The text wa',
@@ -236,8 +276,8 @@ def inbox_bad_cases() -> list[Case]:
         c("json-date-mapping", "date-mapping.json",
           json.dumps({"title": "Date as a mapping", "date": {"y": 2024}, "text": "The text of the story."}).encode(),
           "date"),
-        c("jsonl-all-broken", "broken.jsonl", b'{"title": "x",\n{{{\n', "invalid JSON", line=1),
-        Case("jsonl-broken-line-2", INBOX + "broken.jsonl", b"", REPORTED, reason="invalid JSON", line=2),
+        c("jsonl-broken-line-1", "broken.jsonl", BROKEN_JSONL, "invalid JSON", line=1),
+        c("jsonl-broken-line-2", "broken.jsonl", BROKEN_JSONL, "invalid JSON", line=2),
         c("truncated-utf8", "truncated-multibyte.json",
           '{"title": "Truncated مرحبا", "date": "2024-03-01", "text": "نص الخبر'.encode()[:-1], "JSON"),
     ]
@@ -275,8 +315,8 @@ def articles_bad_cases() -> list[Case]:
         c("md-png", "image.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "not UTF-8"),
         c("md-invalid-utf8", "invalid-utf8.md",
           _article("Latin-1 caf\u00e9", DATE, 31).replace("café".encode(), b"caf\xe9"), "not UTF-8"),
-        c("md-truncated-multibyte", "truncated-multibyte.md", _article("مرحبا", DATE, 32)[:-1].rstrip(b"\n")
-          .replace("مرحبا".encode(), "مرحبا".encode()[:-1]), "not UTF-8"),
+        c("md-truncated-multibyte", "truncated-multibyte.md",
+          _md(["id: cut", "title: Cut off", f"date: {DATE}"], ARABIC_BODY.rstrip(".")).rstrip(b"\n")[:-1], "not UTF-8"),
         c("md-utf16-no-bom", "utf16-no-bom.md", _article("UTF-16 without a BOM", DATE, 33).decode().encode("utf-16-le"),
           "no front matter"),
         c("md-utf16-bom", "utf16-bom.md", codecs.BOM_UTF16_LE + _article("UTF-16 with a BOM", DATE, 34).decode()
@@ -288,12 +328,16 @@ def articles_bad_cases() -> list[Case]:
         c("md-yaml-tabs", "tab-indent.md", _md(["title: Tabs", "topics:", "\t- Water", f"date: {DATE}"], body), "YAML"),
         c("md-yaml-list", "front-matter-list.md", _md(["- title", "- date"], body), "list of 'field: value'"),
         c("md-yaml-scalar", "front-matter-scalar.md", _md(["just some text"], body), "list of 'field: value'"),
-        c("md-empty-front-matter", "empty-front-matter.md", _md([], body), "missing required field"),
+        Case("md-empty-front-matter", ARTICLES + "empty-front-matter.md", _md([], body), REPORTED,
+             reason="missing required field", reports=2),  # title and date: two problems, one line each
         c("md-title-list", "title-list.md", _md(["id: t-list", "title: [a, b]", f"date: {DATE}"], body), "'title'"),
         c("md-title-mapping", "title-mapping.md", _md(["id: t-map", "title: {a: b}", f"date: {DATE}"], body),
           "'title'"),
-        c("md-title-empty", "title-empty.md", _md(["id: t-empty", 'title: ""', f"date: {DATE}"], body),
-          "missing required field 'title'"),
+        Case("md-title-empty", ARTICLES + "title-empty.md", _md(["id: t-empty", 'title: ""', f"date: {DATE}"], body),
+             REPORTED, reason="'title'"),
+        Case("md-title-huge-list", ARTICLES + "title-huge-list.md",
+             _md(["id: t-huge", "title: [" + ", ".join(["word"] * 100_000) + "]", f"date: {DATE}"], body),
+             REPORTED, reason="'title'"),
         c("md-date-mapping", "date-mapping.md", _md(["id: d-map", "title: Date map", "date: {year: 2024}"], body),
           "'date'"),
         c("md-date-list", "date-list.md", _md(["id: d-list", "title: Date list", "date: [2024, 3, 1]"], body),
@@ -342,8 +386,6 @@ def write_corpus(root: Path, cases: list[Case] | None = None) -> None:
         if case.rel in written:
             continue
         data = case.content()
-        if not data and case.rel.endswith(".jsonl") and case.line == 2:
-            continue  # the second report of a file written by another case
         path = root / case.rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -353,3 +395,26 @@ def write_corpus(root: Path, cases: list[Case] | None = None) -> None:
 def input_files(cases: list[Case]) -> set[str]:
     """The distinct files of a corpus."""
     return {c.rel for c in cases}
+
+
+# --- good scraped files in bulk -------------------------------------------------------------------
+
+def wire_story(n: int, salt: str = "") -> tuple[str, bytes, str]:
+    """(file name, bytes, title) of the n-th good scraped text file: distinct title, date and
+    words, so that no two are duplicates of each other."""
+    rng = random.Random(f"{salt}{n}")
+    title = f"Wire story {n}{salt}: {rng.choice(WORDS)} {rng.choice(WORDS)} update"
+    words = [rng.choice(WORDS) for _ in range(48)]
+    body = (f"Officials said item {n}{salt} covers the " + " ".join(words[:24]) + " work.\n\n"
+            f"A second statement on item {n}{salt} named the " + " ".join(words[24:]) + " teams.")
+    date = f"2024-{1 + n % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}"
+    return f"wire-{salt}{n:05d}.txt", f"{title}\n{date}\n\n{body}\n".encode(), title
+
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def record_figures(name: str, figures: dict) -> None:
+    """Write a test's figures to test-artifacts/reliability-<name>.json (not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"reliability-{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")

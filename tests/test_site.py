@@ -287,3 +287,9 @@ def test_daily_and_weekly_digests_and_their_feed(built):
     assert any(t.startswith("Daily digest") for t in titles) and any(t.startswith("Weekly digest") for t in titles)
     assert all(e.link.startswith(BASE + "digest/") for e in feed.entries)
     assert len({e.id for e in feed.entries}) == 20
+
+
+def test_a_site_without_any_article_builds(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "Empty"\n')
+    assert main(["--root", str(tmp_path)]) == 0
+    assert "No articles yet." in (tmp_path / "site/index.html").read_text()

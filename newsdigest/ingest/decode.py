@@ -90,12 +90,18 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         if what:
             raise Rejected(f"not a text file (looks like {what})",
                            "ingest takes .txt, .html, .json, .jsonl and .md files")
+    truncated = False
     if encoding is None:
         try:
             data.decode("utf-8")
             encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = _declared(declared, data)
+        except UnicodeDecodeError as exc:
+            if exc.end == len(data) and exc.reason == "unexpected end of data" and not data[:exc.start].isascii():
+                # UTF-8 cut off inside its last character (an interrupted download or copy): the
+                # rest has multibyte UTF-8 and is valid, so it is UTF-8; only that character is lost.
+                data, encoding, truncated = data[:exc.start], "utf-8", True
+            else:
+                encoding = _declared(declared, data)
         if encoding is None:
             best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
             if best is None or best.chaos > 0.25:
@@ -110,4 +116,4 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if not text.strip():
         raise Rejected("empty file", "the file has no text; delete it or save the article again")
     fixed = ftfy.fix_text(text, _FIX_CONFIG)
-    return Decoded(fixed, encoding, fixed != text)
+    return Decoded(fixed, encoding + (" (cut off inside its last character)" if truncated else ""), fixed != text)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
+from ..articles import MAX_YEAR, MIN_YEAR
 from .boilerplate import line_rule
 from .model import Rejected, RawArticle, Removal
 
@@ -171,6 +172,10 @@ def is_time_text(text: str) -> bool:
     return m is not None and _only_noise(probe[:m.start()] + " " + probe[m.end():])
 
 
+class DateOutOfRange(ValueError):
+    """A real date, but not one a news article can have (the build refuses it too)."""
+
+
 def parse_date(text: str, tz: tzinfo) -> datetime:
     """A date text as an aware datetime in the site time zone; ValueError says what is wrong.
 
@@ -182,17 +187,22 @@ def parse_date(text: str, tz: tzinfo) -> datetime:
         raise ValueError("empty date")
     if re.fullmatch(r"\d{9,13}", raw):  # Unix time from a scraper, in seconds or milliseconds
         seconds = int(raw) / (1000 if len(raw) > 11 else 1)
-        return datetime.fromtimestamp(seconds, timezone.utc).astimezone(tz)
+        value = datetime.fromtimestamp(seconds, timezone.utc)
+    else:
+        try:
+            found = find_date(raw)
+        except ValueError as exc:
+            raise ValueError(f"impossible date {raw!r} ({exc})") from None
+        if found is None:
+            raise ValueError(f"no date in {raw!r}")
+        value = found.value
     try:
-        found = find_date(raw)
-    except ValueError as exc:
-        raise ValueError(f"impossible date {raw!r} ({exc})") from None
-    if found is None:
-        raise ValueError(f"no date in {raw!r}")
-    value = found.value
-    if value.tzinfo is None:
-        return value.replace(tzinfo=tz)
-    return value.astimezone(tz)
+        value = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    except OverflowError:  # year 1 or 9999 moved across midnight by the zone change
+        raise DateOutOfRange(f"{raw!r} is outside the years {MIN_YEAR} to {MAX_YEAR}") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DateOutOfRange(f"{raw!r} is outside the years {MIN_YEAR} to {MAX_YEAR}")
+    return value
 
 
 # --- sources, datelines, names ------------------------------------------------------------------
@@ -576,6 +586,8 @@ def normalise(raw: RawArticle, tz: tzinfo, sources: Mapping[str, str]) -> Metada
         raise Rejected("no date found", NO_DATE_HINT, raw.where("date"))
     try:
         date = parse_date(raw.date, tz)
+    except DateOutOfRange as exc:
+        raise Rejected(f"date out of range: {exc}", "check the year of the date", raw.where("date")) from None
     except ValueError:
         raise Rejected(f"unparseable date {squash(raw.date)!r}",
                        "write it like 2024-08-27 18:57, 27-08-2024, March 3, 2025 10:15 AM or ISO 8601",

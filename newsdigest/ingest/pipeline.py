@@ -24,9 +24,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..articles import FIELDS, validate_meta
 from ..config import Paths, SiteConfig
 from ..errors import Problem, display_path
 from ..frontmatter import dump
+from ..progress import progress
 from ..slug import slugify
 from .clean import clean_body
 from .dedupe import DedupeIndex, Fingerprint, fingerprint, normalise_url, scan_articles
@@ -120,8 +122,16 @@ def _iso(value: datetime) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
+# About 150,000 words, ten times the longest long-read: more is a dump, not an article, and
+# cleaning and rendering it would stall every build.
+MAX_TEXT_CHARS = 1_000_000
+
+
 def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
     """Metadata, cleaned body and front matter of one raw article; Rejected if it cannot be one."""
+    if len(raw.text) > MAX_TEXT_CHARS:
+        raise Rejected(f"article text too long ({len(raw.text):,} characters; the limit is {MAX_TEXT_CHARS:,})",
+                       "check that it is one article; split it if not", raw.line)
     meta = normalise(raw, config.timezone, config.sources)
     removals: tuple[Removal, ...] = raw.header
     fixes: tuple[Fix, ...] = ()
@@ -144,6 +154,12 @@ def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
 
     extra = dict(raw.extra)
     given_id = str(extra.pop("id", "") or "").strip()
+    lang = raw.lang.strip()
+    if lang and not raw.markdown:
+        try:
+            FIELDS["lang"](lang)
+        except ValueError:
+            lang = ""  # a scraper's "language": "0" or "English" is not a tag: detect it instead
     front: dict = {
         "id": given_id or article_id(meta.url, source, meta.title, meta.date),
         "title": meta.title,
@@ -154,13 +170,17 @@ def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
         "author": meta.author,
         "section": meta.section,
         "dateline": dateline,
-        "lang": raw.lang.strip() or detect_lang(meta.title + " " + body),
+        "lang": lang or detect_lang(meta.title + " " + body),
         "topics": extra.pop("topics", None),
         "actors": extra.pop("actors", None),
         "summary": extra.pop("summary", None),
     }
     front.update(extra)  # other fields of a Markdown input, kept after the standard ones
     front = {k: v for k, v in front.items() if v not in (None, "", [], ())}
+    # The build's own check: never write an article the build would then refuse to publish.
+    errors = [p for p in validate_meta(front, {}, "", config).problems if p.level == "error"]
+    if errors:
+        raise Rejected(errors[0].message, errors[0].hint or "fix the front matter", raw.line)
     return Draft(meta=front, body=body, date=meta.date, slug=slugify(meta.title),
                  fingerprint=fingerprint(front["id"], meta.url, body), removals=removals, fixes=fixes,
                  line=raw.line)
@@ -263,6 +283,15 @@ def move_new(source: Path, target: Path) -> Path:
     raise AssertionError("unreachable")
 
 
+def _linked_from(folder: Path, path: Path) -> Path | None:
+    """The name move_new() gave `path` in `folder`, if it is that very file (same inode)."""
+    for candidate in _candidates(folder / path.name):
+        if not candidate.exists():
+            return None
+        if os.path.samefile(candidate, path):
+            return candidate
+
+
 def _candidates(target: Path):
     yield target
     n = 2
@@ -344,6 +373,12 @@ def _set_aside_rejected(path: Path, problems: list[IngestResult], paths: Paths, 
     return kept
 
 
+def _unexpected(exc: Exception) -> Rejected:
+    """A reader or cleaner failure that is not a Rejected: a bug, reported as a rejection."""
+    return Rejected(f"ingest failed on this file ({exc.__class__.__name__}: {str(exc)[:200]})",
+                    "this is a bug in newsdigest: please report it with the file")
+
+
 def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeIndex) -> list[IngestResult]:
     from_inbox = _is_inbox_file(path, paths)
     try:
@@ -353,6 +388,8 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
         return [IngestResult(path, "rejected", reason=f"cannot read the file: {exc.strerror or exc}")]
     except Rejected as exc:
         items = [exc]
+    except Exception as exc:  # noqa: BLE001 - one file a reader trips over must not stop the others
+        items = [_unexpected(exc)]
 
     results: list[IngestResult] = []
     dates: list[datetime] = []
@@ -362,7 +399,8 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
             continue
         try:
             draft = prepare(item, config)
-        except Rejected as exc:
+        except Exception as exc:  # noqa: BLE001 - Rejected, or a bug reported as a rejection
+            exc = exc if isinstance(exc, Rejected) else _unexpected(exc)
             results.append(IngestResult(path, "rejected", reason=exc.reason, line=exc.line or item.line,
                                         hint=exc.hint))
             continue
@@ -387,8 +425,14 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
         if from_inbox:
             _set_aside_rejected(path, rejected, paths, move=True)
     elif from_inbox and dates:
-        folder = paths.raw / DUPLICATES_DIR / f"{dates[0]:%Y}" / f"{dates[0]:%m}"
-        raw = move_new(path, folder / path.name)
+        kept = _linked_from(paths.raw / f"{dates[0]:%Y}" / f"{dates[0]:%m}", path)
+        if kept is not None:  # a run killed between the link into raw/ and the unlink: finish it
+            path.unlink()
+            _fsync_dir(path.parent)
+            raw = kept
+        else:
+            folder = paths.raw / DUPLICATES_DIR / f"{dates[0]:%Y}" / f"{dates[0]:%m}"
+            raw = move_new(path, folder / path.name)
     return [replace(r, raw=raw) if r.status != "rejected" else r for r in results]
 
 
@@ -400,11 +444,14 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig) -> list[I
     """
     index = scan_articles(paths.articles)
     results: list[IngestResult] = []
-    for item in _expand(list(inputs), paths):
-        if isinstance(item, IngestResult):
-            results.append(item)
-        else:
-            results.extend(_ingest_file(item, paths, config, index))
+    items = list(_expand(list(inputs), paths))
+    with progress(len(items), "ingesting") as advance:
+        for item in items:
+            if isinstance(item, IngestResult):
+                results.append(item)
+            else:
+                results.extend(_ingest_file(item, paths, config, index))
+            advance()
     return [replace(r, shown=display_path(r.input, paths.root)) for r in results]
 
 

@@ -127,7 +127,23 @@ def html_fragment_text(fragment: str) -> str:
     return root.text_content()
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def no_surrogates(value: Any) -> Any:
+    """A JSON or YAML value without lone surrogates ("\\ud800" escapes), which no file can hold:
+    each becomes U+FFFD, in strings, keys and nested lists and objects."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {no_surrogates(k): no_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _record(path: Path, kind: str, record: Any, line: int | None, decoded) -> RawArticle | Rejected:
+    record = no_surrogates(record)
     if not isinstance(record, dict):
         return Rejected(f"record is not a JSON object (found {type(record).__name__})",
                         "each record must be an object with title, date, url, source and text", line)
@@ -157,6 +173,11 @@ def _record(path: Path, kind: str, record: Any, line: int | None, decoded) -> Ra
     where = {name: line for name in fields} if line is not None else {}
     return RawArticle(path=path, kind=kind, text=text, line=line, body_line=line or 1, field_lines=where,
                       encoding=decoded.encoding, repaired=decoded.repaired, **fields)
+
+
+# Python's json module recurses once per level: "[[[[..." a hundred thousand deep exhausts the stack.
+def _too_deep(line: int | None = None) -> Rejected:
+    return Rejected("invalid JSON: values nested too deeply", "scraper records are objects of text fields", line)
 
 
 def _json_error(exc: json.JSONDecodeError, text: str) -> Rejected:
@@ -204,9 +225,14 @@ def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOUR
         if exc.msg == "Extra data" and text.lstrip().startswith("{"):
             return read_jsonl(path, data, sources)  # JSON Lines saved as .json
         raise _json_error(exc, text) from None
+    except RecursionError:
+        raise _too_deep() from None
     start = _skip_ws(text, 0)
     if isinstance(value, list):
-        items = _array_items(text, start)
+        try:
+            items = _array_items(text, start)
+        except RecursionError:
+            raise _too_deep() from None
     elif isinstance(value, dict) and not any(k.lower() in JSON_FIELDS["text"] for k in value):
         lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
         if len(lists) != 1:
@@ -232,6 +258,9 @@ def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOU
             problem = _json_error(exc, line)
             out.append(Rejected(problem.reason, problem.hint, number))
             continue
+        except RecursionError:
+            out.append(_too_deep(number))
+            continue
         out.append(_record(path, "jsonl", record, number, decoded))
     if not out:
         raise Rejected("empty file", "the file has no records")
@@ -251,8 +280,9 @@ def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_
     except NewsdigestError as exc:
         problem = exc.problems[0]
         raise Rejected(problem.message, problem.hint, problem.line) from None
-    fields = {name: _as_text(fm.meta.get(name)) for name in _MD_FIELDS if fm.meta.get(name) is not None}
-    extra = {k: v for k, v in fm.meta.items() if k not in _MD_FIELDS and v is not None}
+    meta = no_surrogates(fm.meta)
+    fields = {name: _as_text(meta.get(name)) for name in _MD_FIELDS if meta.get(name) is not None}
+    extra = {k: v for k, v in meta.items() if k not in _MD_FIELDS and v is not None}
     if not fm.body.strip():
         raise Rejected("the article has no text below the front matter", "", fm.body_line)
     return [RawArticle(path=path, kind="markdown", text=fm.body, body_line=fm.body_line,
@@ -271,6 +301,13 @@ READERS: dict[str, Reader] = {
 }
 
 
+# One article's file (text, page, Markdown) larger than this is not an article: reading and
+# cleaning it would stall every build (a 50 MB text takes minutes). JSON and JSON Lines files
+# hold many records and are not limited; each record's text is (pipeline.MAX_TEXT_CHARS).
+MAX_ARTICLE_FILE_BYTES = 16 * 1024 * 1024
+MULTI_RECORD = (".json", ".jsonl", ".ndjson")
+
+
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
@@ -287,4 +324,7 @@ def read(path: Path, data: bytes | None = None,
             data = path.read_bytes()
         except OSError as exc:
             raise Rejected(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_ARTICLE_FILE_BYTES and path.suffix.lower() not in MULTI_RECORD:
+        raise Rejected(f"file too large for one article ({len(data) / 2**20:.1f} MB; the limit is "
+                       f"{MAX_ARTICLE_FILE_BYTES // 2**20} MB)", "check that it is one article; split it if not")
     return reader(path, data, sources)

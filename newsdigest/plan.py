@@ -345,7 +345,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
                 for view, term in zip(group["terms"], terms):
                     view["trend"] = _monthly(model, term.article_ids)
         plan.add(f"{tax.key}/", "taxonomy.html", {
-            "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds})
+            "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
+            "trend_labels": [f"{MONTHS[m.month - 1][:3]} {m.year}" for m in reversed(model.months)]})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
         for term in tax.terms:
             base = f"{tax.key}/{term.slug}/"

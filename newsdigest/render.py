@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__, charts
 from .errors import NewsdigestError, Problem
@@ -62,7 +62,11 @@ def network_chart(neighbours, center: str, title: str) -> Markup:
 
 
 def sparkline(values, title: str, labels=None) -> Markup:
-    return Markup(charts.sparkline_svg(list(values), title))
+    values = list(values)
+    table = charts.sparkline_table(values, title, list(labels) if labels else None, header="Month")
+    return Markup(f'<div class="sparkline">{charts.sparkline_svg(values, title)}'
+                  f'<details><summary><span class="visually-hidden">{escape(title)}: </span>data</summary>'
+                  f'{table}</details></div>')
 
 
 def plain_label(text: str) -> str:

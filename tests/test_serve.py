@@ -1,7 +1,6 @@
 """Serve mode: a real HTTP server on 127.0.0.1, real file-system events, a real browser."""
 from __future__ import annotations
 
-import re
 import socket
 import subprocess
 import sys

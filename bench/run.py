@@ -599,7 +599,8 @@ def render_report(results: list[dict]) -> str:
         size = r["size"]
         v = r["versions"]
         out += [f"### {size:,} articles", "",
-                f"Run {r['started']} to {r['finished']} (UTC), {r['runs']} runs per phase. "
+                f"Run {r['started']} to {r['finished']} (UTC), {r['runs']} run{'s' if r['runs'] != 1 else ''} per phase"
+                f"{' (one run only: no spread)' if r['runs'] == 1 else ''}. "
                 f"`uptime` at the start: `{r['uptime_start']}`; at the end: `{r['uptime_end']}`. "
                 f"Python {v['python']}, newsdigest {v['newsdigest']}, Pelican {v['pelican']} (Markdown "
                 f"{v['markdown']}), Hugo {v['hugo']}.", "",
@@ -785,6 +786,7 @@ def main() -> None:
             path = RESULTS / f"{size}.json"
             result = json.loads(path.read_text())
             systems = {s.key: s for s in systems_for(size, set(args.watch or []), WORK)}
+            started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
             up = uptime()
             print(up, flush=True)
             result["watch"] = {}
@@ -794,8 +796,7 @@ def main() -> None:
                 print(f"-- watch latency: {size} {key}", flush=True)
                 result["watch"][key] = watch_latency(s, size, args.drops, args.seed)
             result["watch_run"] = {"command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
-                                   "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-                                   "uptime_start": up, "uptime_end": uptime()}
+                                   "started": started, "uptime_start": up, "uptime_end": uptime()}
             path.write_text(json.dumps(result, indent=1), encoding="utf-8")
         if not args.no_docs:
             write_docs(load_results())

@@ -86,18 +86,25 @@ class BuildEvents:
     on_failure: Callable[[str], None] = lambda message: None
 
 
-def young_inbox_files(paths: Paths, settle: float) -> list[Path]:
+def next_inbox_pass(paths: Paths, settle: float, build_started: float) -> float | None:
+    """When to look at the inbox again (a time.time() value), or None.
+
+    A file that was too young when the last build started was left in the inbox; it is due
+    once it has been unchanged for `settle` seconds, however long that build took. Files that
+    were already old enough then were handled (or set aside) by that build: no loop on them.
+    """
     if not paths.inbox.is_dir():
-        return []
-    now = time.time()
-    young = []
+        return None
+    due = []
     for path in paths.inbox.iterdir():
         try:
-            if path.is_file() and classify(path, paths) == "inbox" and now - path.stat().st_mtime < settle:
-                young.append(path)
+            if path.is_file() and classify(path, paths) == "inbox":
+                mtime = path.stat().st_mtime
+                if build_started - mtime < settle:
+                    due.append(mtime + settle)
         except OSError:
             continue
-    return young
+    return max(min(due), time.time()) + 0.05 if due else None
 
 
 def run_build(paths: Paths, events: BuildEvents, settle: float) -> bool:
@@ -139,9 +146,12 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     watch_folders()
     observer.start()
     try:
-        if initial_build:
-            run_build(paths, events, settle)
         recheck_at: float | None = None
+        if initial_build:
+            started = time.time()
+            run_build(paths, events, settle)
+            next_pass = next_inbox_pass(paths, settle, started)
+            recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
         while not stop.is_set():
             timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))
             recorder.wake.wait(timeout)
@@ -154,9 +164,11 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 break
             recorder.take()  # every build starts from the files on disk; the kinds only filter noise
             watch_folders()
+            started = time.time()
             run_build(paths, events, settle)
             # Files still being written were left in the inbox: look again once they have settled.
-            recheck_at = time.monotonic() + settle if young_inbox_files(paths, settle) else None
+            next_pass = next_inbox_pass(paths, settle, started)
+            recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
     finally:
         observer.stop()
         observer.join(timeout=5)

@@ -32,6 +32,7 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
+from .memo import memoized
 from .slug import name_key, short_hash, slugify
 
 WINDOW = timedelta(days=4)
@@ -86,11 +87,7 @@ class StoryIndex:
 
     @property
     def _by_id(self) -> dict[str, Story]:
-        cache = self.__dict__.get("_cache")
-        if cache is None:
-            cache = {s.id: s for s in self.stories}
-            object.__setattr__(self, "_cache", cache)
-        return cache
+        return memoized(self, "by_id", lambda: {s.id: s for s in self.stories})
 
 
 # --- words ---------------------------------------------------------------------------------------

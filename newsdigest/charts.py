@@ -18,6 +18,7 @@ import math
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .slug import name_key, short_hash
@@ -97,6 +98,7 @@ def table_html(caption: str, headers: Sequence[str], rows: Iterable[Sequence]) -
 
 # --- chart data ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # every actor's chart labels the same few hundred weeks
 def week_label(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

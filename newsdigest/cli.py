@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", parents=[common], help="ingest content/inbox, then build site/ (the default)")
     p.add_argument("--strict", action="store_true", help="fail, publishing nothing, on any warning or skipped article")
     p.add_argument("--clean", action="store_true", help="rebuild everything, ignoring the previous build")
+    p.add_argument("--timings", action="store_true", help="print the wall time of each build stage")
 
     p = sub.add_parser("check", parents=[common], help="report content problems without building")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     try:
         if command == "build":
-            return _build(paths, report, strict=getattr(args, "strict", False), clean=getattr(args, "clean", False))
+            return _build(paths, report, strict=getattr(args, "strict", False), clean=getattr(args, "clean", False),
+                          timings=getattr(args, "timings", False))
         if command == "check":
             return _check(paths, report, args.strict)
         if command == "ingest":
@@ -94,9 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _build(paths: Paths, report: Report, strict: bool, clean: bool) -> int:
+def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: bool = False) -> int:
     from .pipeline import BuildOptions, build
     result = build(paths, BuildOptions(strict=strict, clean=clean), report)
+    if timings:
+        for name, seconds in result.phases.items():
+            print(f"  {name:<24} {seconds:7.2f} s")
     print(f"built {paths.output}: {result.summary()}"
           + (f", {len(report.errors)} error(s), {len(report.warnings)} warning(s)" if report.problems else ""))
     return 1 if strict and report.problems else 0

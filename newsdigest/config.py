@@ -46,6 +46,9 @@ class DeploySettings:
     max_deletes: int = 100            # more deletions than this need --force-delete
 
 
+FEED_FORMATS = ("rss", "atom", "json")
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "News digest"
@@ -58,6 +61,7 @@ class SiteConfig:
     author: str = ""
     date_format: str = "%-d %B %Y, %H:%M"
     search: bool = True
+    term_feeds: tuple[str, ...] = FEED_FORMATS  # feeds written for every topic and actor (any of FEED_FORMATS)
     sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
     deploy: DeploySettings = field(default_factory=DeploySettings)
 
@@ -165,6 +169,16 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _feed_formats(value: Any) -> tuple[str, ...]:
+    example = 'a list of feed formats, like ["rss"], ["rss", "atom", "json"] or [] for none'
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(example)
+    unknown = [v for v in value if v not in FEED_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown feed format {unknown[0]!r}: {example}")
+    return tuple(f for f in FEED_FORMATS if f in value)  # one order, whatever the file's
+
+
 def _date_format(value: Any) -> str:
     if not isinstance(value, str) or "%" not in value:
         raise ValueError('a strftime format, like "%-d %B %Y, %H:%M"')
@@ -268,6 +282,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "author": _text,
     "date_format": _date_format,
     "search": _bool,
+    "term_feeds": _feed_formats,
     "sources": _sources,
     "deploy": Table(DeploySettings, _DEPLOY_VALIDATORS, 'a table, like [deploy] with bucket = "news-digest"'),
 }

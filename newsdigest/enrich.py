@@ -86,7 +86,7 @@ def story_input(article: Article) -> StoryInput:
                       article.actors, article.topics)
 
 
-def find_stories(articles: list[Article], cache: Cache | None = None) -> tuple[StoryIndex, dict]:
+def find_stories(articles: list[Article], cache: Cache | None = None, workers: int = 1) -> tuple[StoryIndex, dict]:
     """Stories (the same event from several sources) and related articles, for the whole corpus.
 
     Both depend on every article, so they are cached for exactly this set of articles, actors
@@ -99,8 +99,8 @@ def find_stories(articles: list[Article], cache: Cache | None = None) -> tuple[S
     found = cache.get_many("stories", [key]).get(key)
     if found is None:
         items = [story_input(a) for a in articles]
-        index = cluster_stories(items)
-        found = (index, related_articles(items, index))
+        index = cluster_stories(items, workers=workers)
+        found = (index, related_articles(items, index, workers=workers))
         cache.put_many("stories", {key: found})
         cache.prune("stories", {key})
     return found

@@ -35,6 +35,12 @@ class FeedSpec:
     atom_path: str
     article_ids: tuple[str, ...]
     kind: str = "site"    # "site", "topics" or "actors": how OPML groups it
+    formats: tuple[str, ...] = ("rss", "atom", "json")  # which of the three files are written
+
+    def paths(self) -> list[tuple[str, str]]:
+        """(format, output path) of every file of this feed that is written."""
+        every = {"rss": self.rss_path, "atom": self.atom_path, "json": self.json_path}
+        return [(f, every[f]) for f in self.formats]
 
     @property
     def json_path(self) -> str:
@@ -149,12 +155,14 @@ def opml_bytes(specs: list[FeedSpec], config: SiteConfig) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "<head>",
              f"<title>{_xml_text(config.title)} feeds</title>", "</head>", "<body>"]
     for kind, members in groups.items():
+        members = [spec for spec in members if spec.formats]
         if not members:
             continue
         lines.append(f"<outline text={quoteattr(_clean(titles.get(kind, kind)))}>")
         for spec in members:
+            url = spec.paths()[0][1]  # RSS when there is one: what every reader takes
             lines.append(f"  <outline type=\"rss\" text={quoteattr(_clean(spec.title))} title={quoteattr(_clean(spec.title))}"
-                         f" xmlUrl={quoteattr(config.absolute(spec.rss_path))} htmlUrl={quoteattr(config.absolute(spec.page_path))}/>")
+                         f" xmlUrl={quoteattr(config.absolute(url))} htmlUrl={quoteattr(config.absolute(spec.page_path))}/>")
         lines.append("</outline>")
     lines += ["</body>", "</opml>"]
     return ("\n".join(lines) + "\n").encode("utf-8")

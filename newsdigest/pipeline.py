@@ -5,6 +5,7 @@ import hashlib
 import os
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .articles import load_articles
@@ -21,7 +22,8 @@ from .model import SiteModel, build_model
 from .progress import progress
 from .publish import BuildLock, BuildStats, Generation
 from .plan import digest_view, feed_specs, plan_pages
-from .render import collect_assets, make_environment, page_key, render_page, site_globals, template_fingerprint
+from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
+                     template_fingerprint)
 from .sitemap import robots_bytes, sitemap_bytes
 
 
@@ -41,10 +43,24 @@ class BuildResult:
     stats: BuildStats = field(default_factory=BuildStats)
     seconds: float = 0.0
     published: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (build --timings)
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.stats.written} files written, {self.stats.unchanged} unchanged, "
                 f"{self.stats.removed} removed in {self.seconds:.2f} s")
+
+
+# Wall time per pipeline stage of the running build, for `build --timings` and bench/profile.py.
+PHASES: dict[str, float] = {}
+
+
+@contextmanager
+def phase(name: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - started
 
 
 def _hash(*parts: object) -> str:
@@ -55,23 +71,30 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     """Config, articles and gazetteer into the site model; problems go to the report."""
     config, warnings = load_config(paths)
     report.extend(warnings)
-    articles, problems = load_articles(paths.root, paths.articles, config, cache, workers)
+    with phase("load articles"):
+        articles, problems = load_articles(paths.root, paths.articles, config, cache, workers)
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)
     rules, problems = load_topic_rules(paths.content)
     report.extend(problems)
-    articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
-    stories, related = find_stories(articles, cache)
-    digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
-    return config, build_model(config, articles, gazetteer, enrichment.resolution, stories, related, digests)
+    with phase("actors and topics"):
+        articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
+    with phase("stories and related"):
+        stories, related = find_stories(articles, cache, workers)
+    with phase("digests and model"):
+        digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
+        model = build_model(config, articles, gazetteer, enrichment.resolution, stories, related, digests)
+    return config, model
 
 
 def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
     started = time.perf_counter()
+    PHASES.clear()
     with BuildLock(paths.state, announce=lambda msg: print(msg)):
         if options.ingest and paths.inbox.is_dir():
-            ingest_inbox_into(paths, report, options.inbox_min_age)
+            with phase("ingest"):
+                ingest_inbox_into(paths, report, options.inbox_min_age)
         cache = Cache(None if options.clean else paths.state / "cache.sqlite")
         try:
             config, model = load_site(paths, report, cache, options.workers)
@@ -83,9 +106,11 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
         result = BuildResult(articles=len(model.articles))
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             write_site(model, paths, gen, result, options.workers)
-            result.stats = gen.commit()
+            with phase("publish"):
+                result.stats = gen.commit()
         result.published = True
     result.seconds = time.perf_counter() - started
+    result.phases = dict(PHASES)
     return result
 
 
@@ -112,9 +137,34 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
     globals_key = _hash(globals_, repr(model.config), code_fingerprint())
     fingerprints: dict[str, str] = {}
-    pages = plan_pages(model)
-    specs = feed_specs(model)
-    jobs: list[tuple[str, int, str]] = []   # (what, index, key): the work that is left to do
+    with phase("plan"):
+        pages = plan_pages(model)
+        specs = feed_specs(model)
+        jobs = _jobs_left(model, env, pages, specs, gen, globals_key, fingerprints)
+    result.pages = len(pages)
+
+    _JOBS.update(env=env, globals=render_globals(env, globals_), pages=pages, specs=specs, model=model, jobs=jobs)
+    with phase("render"):
+        _render(jobs, gen, workers)
+
+    with phase("feeds, sitemap, search"):
+        for out, data in assets.files.values():
+            gen.write(out, data)
+        digest_spec = [FeedSpec(f"{model.config.title}: digests", "", "digest/", "digest/feed.xml", "digest/atom.xml", ())]
+        gen.write("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], model.config))
+        if model.digests:
+            write_digest_feeds(gen, model)
+        lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
+        gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
+        gen.write("robots.txt", robots_bytes(model))
+        if model.config.search and model.articles:  # Pagefind cannot index a site without articles
+            write_search_index(gen, pages, fingerprints, globals_key)
+
+
+def _jobs_left(model: SiteModel, env, pages, specs, gen: Generation, globals_key: str,
+               fingerprints: dict[str, str]) -> list[tuple[str, int, str]]:
+    """(what, index, key) for every page and feed whose key differs from the live site's file."""
+    jobs: list[tuple[str, int, str]] = []
     for index, page in enumerate(pages):
         fp = fingerprints.get(page.template)
         if fp is None:
@@ -126,13 +176,14 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
     config_key = _hash(repr(model.config), code_fingerprint())
     for index, spec in enumerate(specs):
         key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
-        for what, path in (("rss", spec.rss_path), ("atom", spec.atom_path), ("json", spec.json_path)):
+        for what, path in spec.paths():
             if gen.previous_key(path) == key and gen.reuse(path):
                 continue
             jobs.append((what, index, key))
-    result.pages = len(pages)
+    return jobs
 
-    _JOBS.update(env=env, globals=globals_, pages=pages, specs=specs, model=model, jobs=jobs)
+
+def _render(jobs, gen: Generation, workers: int) -> None:
     chunks = [range(i, min(i + RENDER_CHUNK, len(jobs))) for i in range(0, len(jobs), RENDER_CHUNK)]
     try:
         with progress(len(jobs), "rendering") as advance:
@@ -151,18 +202,6 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
                     advance(len(manifest))
     finally:
         _JOBS.clear()
-
-    for out, data in assets.files.values():
-        gen.write(out, data)
-    digest_spec = [FeedSpec(f"{model.config.title}: digests", "", "digest/", "digest/feed.xml", "digest/atom.xml", ())]
-    gen.write("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], model.config))
-    if model.digests:
-        write_digest_feeds(gen, model)
-    lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
-    gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
-    gen.write("robots.txt", robots_bytes(model))
-    if model.config.search and model.articles:  # Pagefind cannot index a site without articles
-        write_search_index(gen, pages, fingerprints, globals_key)
 
 
 def write_digest_feeds(gen: Generation, model: SiteModel) -> None:

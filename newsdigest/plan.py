@@ -100,10 +100,17 @@ class Planner:
 
     def _key_of(self, context: dict) -> str:
         parts = []
+        shared_of = self._shared
         for name in sorted(context):
             value = context[name]
-            shared = self._shared.get(id(value))
-            parts.append(f"{name}={shared[1] if shared is not None else _dumps(value)}")
+            shared = shared_of.get(id(value))
+            if shared is not None:
+                part = shared[1]
+            elif isinstance(value, list) and value and all(id(v) in shared_of for v in value):
+                part = "\x1dshared:" + ",".join(shared_of[id(v)][1] for v in value)  # a list of cards
+            else:
+                part = _dumps(value)
+            parts.append(f"{name}={part}")
         return "\x1f".join(parts)
 
     def card(self, article: Article) -> dict:
@@ -177,7 +184,8 @@ def feed_specs(model: SiteModel) -> list[FeedSpec]:
             base = f"{tax.key}/{term.slug}/"
             specs.append(FeedSpec(f"{term.name} · {model.config.title}",
                                   f"Articles about {term.name} in {model.config.title}",
-                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n], tax.key))
+                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n], tax.key,
+                                  model.config.term_feeds))
     return specs
 
 
@@ -187,11 +195,14 @@ def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> li
              {"title": f"{site.title} (Atom)", "type": "application/atom+xml", "url": site.absolute("atom.xml")},
              {"title": f"{site.title} (JSON Feed)", "type": "application/feed+json", "url": site.absolute("feed.json")}]
     if term_page is not None:
-        feeds += [{"title": f"{title} (RSS)", "type": "application/rss+xml", "url": site.absolute(term_page + "feed.xml")},
-                  {"title": f"{title} (Atom)", "type": "application/atom+xml", "url": site.absolute(term_page + "atom.xml")},
-                  {"title": f"{title} (JSON Feed)", "type": "application/feed+json",
-                   "url": site.absolute(term_page + "feed.json")}]
+        formats = site.term_feeds
+        feeds += [{"title": f"{title} ({name})", "type": kind, "url": site.absolute(term_page + file)}
+                  for fmt, name, kind, file in TERM_FEEDS if fmt in formats]
     return feeds
+
+
+TERM_FEEDS = (("rss", "RSS", "application/rss+xml", "feed.xml"), ("atom", "Atom", "application/atom+xml", "atom.xml"),
+              ("json", "JSON Feed", "application/feed+json", "feed.json"))
 
 
 def _monthly(model: SiteModel, ids) -> list[int]:
@@ -352,7 +363,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
             base = f"{tax.key}/{term.slug}/"
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
-                         "feed": base + "feed.xml", "atom": base + "atom.xml", "json": base + "feed.json",
+                         "feeds": [{"name": name, "url": base + file} for fmt, name, _, file in TERM_FEEDS
+                                   if fmt in model.config.term_feeds],
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
                          "related": _related(model, tax.key, term.slug),

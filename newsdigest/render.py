@@ -145,6 +145,38 @@ def page_key(page: Page, fingerprint: str, globals_key: str) -> str:
                           f"{page.key_data}".encode()).hexdigest()
 
 
+ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in a shared fragment
+
+
+class CardFragments:
+    """Each article's card, rendered once per build and shared by every list that shows it.
+
+    An article is on its home page, month, topics, actors and stories: about ten lists at once.
+    The `card` macro of macros.html sees only the card, the heading level and the site globals,
+    never the page, so its HTML is the same everywhere but for the way back to the site root,
+    which is put in last. Available to templates as `card_html(card, root, heading)`.
+    """
+
+    def __init__(self, env: jinja2.Environment, site_globals: dict):
+        self._env, self._globals = env, site_globals
+        self._card = None
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
+        key = (card["id"], heading)
+        html = self._memo.get(key)
+        if html is None:
+            if self._card is None:
+                self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
+            html = self._memo[key] = str(self._card(card, ROOT_MARK, heading))
+        return Markup(html.replace(ROOT_MARK, root))
+
+
+def render_globals(env: jinja2.Environment, site_globals: dict) -> dict:
+    """What every page is rendered with: the site globals and the shared card fragments."""
+    return {**site_globals, "card_html": CardFragments(env, site_globals)}
+
+
 def render_page(env: jinja2.Environment, page: Page, site_globals: dict) -> bytes:
     # The 404 page is served at any depth, so it links from the site's absolute base path.
     root = site_globals["base_path"] if page.url_path == "404.html" else relative_root(page.url_path)

@@ -34,6 +34,7 @@ from typing import Iterable, Mapping
 
 from .memo import memoized
 from .slug import name_key, short_hash, slugify
+from .workers import fork_map
 
 WINDOW = timedelta(days=4)
 
@@ -177,10 +178,6 @@ def rarity(counts: Counter, total: int, prior: int = 0) -> dict[str, int]:
     of one story is "common", which says nothing about the word.
     """
     return {key: round(100 * math.log(1 + (total + prior) / n)) for key, n in counts.items()}
-
-
-def _weight(keys: Iterable[str], weights: Mapping[str, int]) -> int:
-    return sum(weights[k] for k in keys)
 
 
 # --- the pair decision ---------------------------------------------------------------------------
@@ -380,13 +377,23 @@ def _story(members: list[StoryInput], sid: str) -> Story:
     )
 
 
-def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW) -> StoryIndex:
+PARALLEL_PAIRS = 20_000  # fewer candidate pairs than this are checked in this process
+
+
+def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW, workers: int = 1) -> StoryIndex:
     """Group articles into stories; the result depends only on the set of articles."""
     ordered = canonical(items)
     n = len(ordered)
     scorer = _Scorer(ordered, window)
-    edges = ((c // n, c % n) for c in _candidate_pairs(scorer))
-    groups = _components(n, ((i, j) for i, j in edges if scorer.linked(i, j)))
+    pairs = sorted(_candidate_pairs(scorer))
+    parts = workers if len(pairs) >= PARALLEL_PAIRS else 1
+    chunks = [pairs[p::parts] for p in range(parts)]  # interleaved: every chunk has old and new pairs
+
+    def linked(chunk: list[int]) -> list[int]:
+        return [c for c in chunk if scorer.linked(c // n, c % n)]
+
+    edges = [(c // n, c % n) for found in fork_map(linked, chunks, parts) for c in found]
+    groups = _components(n, edges)
     groups.sort(key=lambda g: g[0])
     stories: list[Story] = []
     taken: set[str] = set()
@@ -424,8 +431,11 @@ def recency(days: float) -> float:
     return RELATED_FLOOR + (1 - RELATED_FLOOR) * 0.5 ** (days / RELATED_HALF_LIFE)
 
 
+PARALLEL_RELATED = 2_000  # fewer articles than this are done in this process
+
+
 def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
-                     skip_story: bool = False) -> dict[str, tuple[str, ...]]:
+                     skip_story: bool = False, workers: int = 1) -> dict[str, tuple[str, ...]]:
     """Up to k related article ids per article, best first, never the article itself.
 
     Score = (rarity of the shared actors + half the rarity of the shared topics + a bonus when
@@ -439,42 +449,53 @@ def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
     n = len(ordered)
     actor_keys = [frozenset(x for x in (name_key(a) for a in item.actors) if x) for item in ordered]
     topic_keys = [frozenset(x for x in (name_key(t) for t in item.topics) if x) for item in ordered]
-    actor_weight = rarity(Counter(x for keys in actor_keys for x in keys), n)
-    topic_weight = {key: round(TOPIC_SHARE * w)
-                    for key, w in rarity(Counter(x for keys in topic_keys for x in keys), n).items()}
+    # One weight table over prefixed keys ("a\0" actors, "t\0" topics, "s\0" the story), so a
+    # candidate's score is one set intersection; a story key weighs SAME_STORY.
+    weight = {"a\0" + key: w for key, w in rarity(Counter(x for keys in actor_keys for x in keys), n).items()}
+    weight.update(("t\0" + key, round(TOPIC_SHARE * w))
+                  for key, w in rarity(Counter(x for keys in topic_keys for x in keys), n).items())
     story = [index.story_of.get(item.id, "") for item in ordered]
-    keys_of: list[list[str]] = []
+    keys_of: list[frozenset] = []
     postings: dict[str, list[int]] = {}
     for i in range(n):
         keys = ["a\0" + x for x in actor_keys[i]] + ["t\0" + x for x in topic_keys[i]]
         if story[i]:
             keys.append("s\0" + story[i])
-        keys_of.append(keys)
+            weight["s\0" + story[i]] = SAME_STORY
+        keys_of.append(frozenset(keys))
         for key in keys:
             postings.setdefault(key, []).append(i)
     position: dict[str, dict[int, int]] = {key: {i: p for p, i in enumerate(post)} for key, post in postings.items()}
     reach = 2 * k
     times = [item.date.timestamp() for item in ordered]
-    result: dict[str, tuple[str, ...]] = {}
-    for i, item in enumerate(ordered):
-        candidates: set[int] = set()
-        for key in keys_of[i]:
-            post = postings[key]
-            p = position[key][i]
-            candidates.update(post[max(0, p - reach):p + reach + 1])
-        candidates.discard(i)
-        scored = []
-        for j in candidates:
-            same_story = bool(story[i]) and story[i] == story[j]
-            if same_story and skip_story:
-                continue
-            shared = (_weight(actor_keys[i] & actor_keys[j], actor_weight)
-                      + _weight(topic_keys[i] & topic_keys[j], topic_weight)
-                      + (SAME_STORY if same_story else 0))
-            if shared <= 0:
-                continue
-            days = abs(times[i] - times[j]) / 86400
-            scored.append((-shared * recency(days), days, ordered[j].id))
-        scored.sort()
-        result[item.id] = tuple(aid for _, _, aid in scored[:k])
-    return result
+    ids = [item.id for item in ordered]
+    def best(indices: range) -> list[tuple[str, ...]]:
+        out = []
+        for i in indices:
+            keys_i = keys_of[i]
+            candidates: set[int] = set()
+            for key in keys_i:
+                post = postings[key]
+                p = position[key][i]
+                candidates.update(post[max(0, p - reach):p + reach + 1])
+            candidates.discard(i)
+            own_story = story[i]
+            time_i = times[i]
+            scored = []
+            for j in candidates:
+                same_story = bool(own_story) and own_story == story[j]
+                if same_story and skip_story:
+                    continue
+                shared = sum(weight[key] for key in keys_i & keys_of[j])
+                if shared <= 0:
+                    continue
+                days = abs(time_i - times[j]) / 86400
+                scored.append((-shared * recency(days), days, ids[j]))
+            scored.sort()
+            out.append(tuple(aid for _, _, aid in scored[:k]))
+        return out
+
+    parts = workers if n >= PARALLEL_RELATED else 1
+    ranges = [range(n * p // parts, n * (p + 1) // parts) for p in range(parts)]
+    found = [r for chunk in fork_map(best, ranges, parts) for r in chunk]
+    return dict(zip(ids, found))

@@ -184,3 +184,21 @@ def test_load_config_reports_a_file_that_is_not_utf8(tmp_path):
         load_config(Paths(tmp_path))
     assert info.value.problems[0].path == "site.toml"
     assert "UTF-8" in str(info.value)
+
+
+@pytest.mark.parametrize("written, formats", [
+    ("[]", ()), ('["rss"]', ("rss",)), ('["json", "rss"]', ("rss", "json")), ('["rss", "atom", "json"]', ("rss", "atom", "json")),
+])
+def test_term_feeds_are_a_set_of_known_formats(written, formats):
+    config, warnings = parse_config(f"term_feeds = {written}\n")
+    assert warnings == []
+    assert config.term_feeds == formats
+
+
+@pytest.mark.parametrize("written", ['"rss"', '["rss", "xml"]', "[1]"])
+def test_bad_term_feeds_name_the_key_and_the_expected_form(written):
+    with pytest.raises(NewsdigestError) as caught:
+        parse_config(f"term_feeds = {written}\n")
+    problem = caught.value.problems[0]
+    assert "term_feeds" in problem.message and "feed format" in problem.message
+    assert problem.line == 1

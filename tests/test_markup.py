@@ -199,3 +199,80 @@ def test_short_lede_is_not_cut():
 
 def test_lede_without_paragraphs_uses_the_whole_text():
     assert lede_text("<ul><li>one</li><li>two</li></ul>") == "one two"
+
+
+# --- the plain-paragraph fast path -------------------------------------------------------------
+
+def full_path(text, config):
+    """What the Markdown path makes of a body (the fast path switched off)."""
+    from unittest import mock
+    with mock.patch("newsdigest.markup.plain_paragraphs", lambda _text: None):
+        return render(text, config)
+
+
+PLAIN_BODIES = [
+    "One paragraph.",
+    "First line\nsecond line of the same paragraph.\n\nSecond paragraph.\n",
+    "\n\n\nLeading and trailing blank lines.\n\n\n\nAnd several between.\n\n",
+    '"We will rebuild," said the minister (speaking in Basra) on 12 May.',
+    "12 people were hurt; 3,400 left - the count rose 40% (officials: 'provisional').",
+    "Ministry: l'accord est signé… «Élysée» – “quoted” ‘single’ — done? Yes!",
+    "وزير الداخلية قاسم الأعرجي يستقبل السفير\n\nفقرة ثانية.",
+]
+
+NOT_PLAIN_BODIES = [
+    "1. a numbered list", "- a bullet", "* star", "+ plus", "> a quote", "# heading", "    code",
+    "Title\n=====", "Title\n-----", "a *word*", "a _word_", "a `code`", "[link](https://x.org)",
+    "a <b>tag</b>", "AT&T", "a | table", "line with a break  \nnext", "term\n: definition",
+    "ends with a space ", "a\tb", "non\u00a0breaking", "2024. A year", "3) item", "~~~\ncode\n~~~",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_BODIES)
+def test_plain_bodies_take_the_fast_path_with_the_markdown_result(text, config_under_sub_path):
+    from newsdigest.markup import plain_paragraphs
+    assert plain_paragraphs(text) is not None
+    assert render(text, config_under_sub_path) == full_path(text, config_under_sub_path)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN_BODIES)
+def test_anything_markdown_could_read_takes_the_full_path(text):
+    from newsdigest.markup import plain_paragraphs
+    assert plain_paragraphs(text) is None
+
+
+def test_fast_path_agrees_with_markdown_on_generated_text(config_under_sub_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newsdigest.markup import plain_paragraphs
+
+    # Letters, digits, the punctuation of news text, Markdown's syntax characters and the
+    # line structures that matter (blank lines, leading and trailing spaces).
+    alphabet = st.sampled_from(list("abcXYZ019 .,;:'\"()-–!?%$/é“”ع") + ["\n", "\n\n", "  ", "*", "#", "1. ", "- ",
+                                                                      ">", "_", "=", "&", "<b>", "`", "\t"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(alphabet, max_size=40).map("".join))
+    def check(text):
+        fast = plain_paragraphs(text)
+        if fast is not None:
+            assert render(text, config_under_sub_path) == full_path(text, config_under_sub_path)
+
+    check()
+
+
+def test_seed_and_sample_bodies_agree_on_both_paths(config_under_sub_path):
+    from newsdigest.frontmatter import parse
+    from newsdigest.ingest.pipeline import prepare
+    from newsdigest.ingest.readers import read
+    from newsdigest.markup import plain_paragraphs
+
+    from conftest import REPO, SEEDS
+    bodies = [parse(p.read_text(), p.name).body for p in sorted((REPO / "content" / "articles").rglob("*.md"))]
+    seeds = [prepare(raw, config_under_sub_path).body for seed in sorted(SEEDS.iterdir()) for raw in read(seed)]
+    assert len(seeds) == 2
+    bodies += seeds
+    assert all(plain_paragraphs(b) is not None for b in seeds)  # cleaned scraped news: the common case
+    for body in bodies:
+        assert render(body, config_under_sub_path) == full_path(body, config_under_sub_path)

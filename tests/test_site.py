@@ -293,3 +293,23 @@ def test_a_site_without_any_article_builds(tmp_path):
     (tmp_path / "site.toml").write_text('title = "Empty"\n')
     assert main(["--root", str(tmp_path)]) == 0
     assert "No articles yet." in (tmp_path / "site/index.html").read_text()
+
+
+def test_term_feeds_can_be_limited_to_rss_or_none(sample_site):
+    config = sample_site / "site.toml"
+    original = config.read_text()
+    config.write_text('term_feeds = ["rss"]\n' + original)  # top level: before any [table]
+    build_site(sample_site)
+    site = sample_site / "site"
+    term = site / "actors/layla-haddad"
+    assert (term / "feed.xml").is_file() and not (term / "atom.xml").exists() and not (term / "feed.json").exists()
+    page = (term / "index.html").read_text()
+    assert 'href="feed.xml"' in page or "feed.xml" in page
+    assert "atom.xml" not in page.split("<main")[1].split("</main>")[0]
+    assert (site / "atom.xml").is_file() and (site / "feed.json").is_file()  # the site's own feeds stay
+
+    config.write_text("term_feeds = []\n" + original)
+    build_site(sample_site)
+    assert not list(site.glob("actors/*/feed.xml")) and not list(site.glob("topics/*/atom.xml"))
+    assert "actors/" not in (site / "feeds.opml").read_text()
+    assert broken_links(site, BASE) == []

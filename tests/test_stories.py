@@ -250,3 +250,16 @@ def test_story_fields_are_plain_values():
     story = cluster_stories(FIRE).story_for("f1")
     assert isinstance(story, Story)
     assert all(isinstance(x, str) for x in story.article_ids + story.sources)
+
+
+def test_worker_processes_give_the_same_stories_and_related(labelled, monkeypatch):
+    import newsdigest.stories as stories
+    labelled, _ = labelled
+    one = cluster_stories(labelled)
+    one_related = related_articles(labelled, one)
+    monkeypatch.setattr(stories, "PARALLEL_PAIRS", 1)     # small enough to be split across workers
+    monkeypatch.setattr(stories, "PARALLEL_RELATED", 1)
+    two = cluster_stories(labelled, workers=2)
+    assert two == one
+    assert related_articles(labelled, two, workers=2) == one_related
+    assert list(related_articles(labelled, two, workers=3)) == list(one_related)  # same order of articles too

@@ -276,10 +276,11 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
             return results
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from .workers import die_with_parent
+    from .workers import die_with_parent, fork_ready
     size = max(50, len(inputs) // (workers * 4))
     batches = [inputs[i:i + size] for i in range(0, len(inputs), size)]
     results = []
+    fork_ready()
     with progress(len(inputs), "reading articles") as advance, \
             ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), die_with_parent, (os.getpid(),)) as pool:
         for batch in pool.map(_parse_batch, batches, [config] * len(batches)):

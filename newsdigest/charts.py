@@ -17,7 +17,7 @@ import html
 import math
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -98,9 +98,13 @@ def table_html(caption: str, headers: Sequence[str], rows: Iterable[Sequence]) -
 
 # --- chart data ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4096)  # every actor's chart labels the same few hundred weeks
 def week_label(day: date) -> str:
-    year, week, _ = day.isocalendar()
+    return _monday_label(day.toordinal() - day.weekday())
+
+
+@lru_cache(maxsize=8192)  # every actor's chart labels the same few hundred weeks
+def _monday_label(monday: int) -> str:
+    year, week, _ = date.fromordinal(monday).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -113,14 +117,10 @@ def weekly_counts(dates: Iterable[datetime], tz: tzinfo, start: date | None = No
         return []
     first = start or min(days)
     last = end or max(days)
-    monday = first - timedelta(days=first.weekday())
-    counts = Counter(week_label(d) for d in days)
-    out = []
-    while monday <= last:
-        label = week_label(monday)
-        out.append((label, counts.get(label, 0)))
-        monday += timedelta(days=7)
-    return out
+    # Weeks as the ordinal of their Monday: counting and stepping are integer operations.
+    counts = Counter(d.toordinal() - d.weekday() for d in days)
+    return [(_monday_label(monday), counts.get(monday, 0))
+            for monday in range(first.toordinal() - first.weekday(), last.toordinal() + 1, 7)]
 
 
 def co_mentions(actor_lists: Iterable[Sequence[str]], center: str, k: int = 8) -> list[tuple[str, int]]:

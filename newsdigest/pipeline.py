@@ -21,6 +21,7 @@ from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_
 from .model import SiteModel, build_model
 from .progress import progress
 from .publish import BuildLock, BuildStats, Generation
+from .workers import collector_paused
 from .plan import digest_view, feed_specs, plan_pages
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
                      template_fingerprint)
@@ -91,7 +92,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
 def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
     started = time.perf_counter()
     PHASES.clear()
-    with BuildLock(paths.state, announce=lambda msg: print(msg)):
+    with BuildLock(paths.state, announce=lambda msg: print(msg)), collector_paused():
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
                 ingest_inbox_into(paths, report, options.inbox_min_age)
@@ -190,7 +191,8 @@ def _render(jobs, gen: Generation, workers: int) -> None:
             if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
                 import multiprocessing
                 # fork: workers inherit the model, plan and templates without pickling them.
-                from .workers import die_with_parent
+                from .workers import die_with_parent, fork_ready
+                fork_ready()
                 with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
                     for manifest, stats in pool.imap_unordered(_run_jobs, [(gen.worker_view(), c) for c in chunks]):
                         gen.merge(manifest, stats)

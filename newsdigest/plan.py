@@ -163,15 +163,27 @@ class Planner:
 
 
 def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[str, tuple[str, ...], dict]]:
-    """(page url, ids on that page, pager) for a list; the first page lives at url_path itself."""
-    chunks = [ids[i:i + per_page] for i in range(0, len(ids), per_page)] or [()]
-    urls = [url_path] + [f"{url_path}page/{n}/" for n in range(2, len(chunks) + 1)]
-    pages = []
-    for n, chunk in enumerate(chunks, start=1):
-        pager = {"number": n, "count": len(chunks),
-                 "newer": urls[n - 2] if n > 1 else None,
-                 "older": urls[n] if n < len(chunks) else None}
-        pages.append((urls[n - 1], chunk, pager))
+    """(page url, ids on that page, pager) for a list given newest first.
+
+    Pages are slices of the list counted from its oldest end, numbered from the oldest: page 1
+    holds the oldest `per_page` items, page 2 the next ones, and so on. A new item changes the
+    first page (at url_path itself) and at most the newest numbered page or two; every other page
+    keeps its URL and its content as the list grows. Links to them stay right, and adding an
+    article to a site of 10,000 rewrites a few list pages, not hundreds.
+
+    The first page shows the newest slice, and the one before it while the newest is not full,
+    so it shows between per_page and 2 x per_page - 1 items (all of them in a shorter list).
+    """
+    oldest_first = ids[::-1]
+    chunks = [oldest_first[i:i + per_page] for i in range(0, len(ids), per_page)]
+    on_first = 1 if chunks and len(chunks[-1]) == per_page else 2
+    numbered = max(0, len(chunks) - on_first)    # pages 1..numbered stand on their own
+    urls = {n: f"{url_path}page/{n}/" for n in range(1, numbered + 1)}
+    first = tuple(x for chunk in chunks[numbered:] for x in chunk)[::-1]
+    pages = [(url_path, first, {"first": True, "number": None, "newer": None, "older": urls.get(numbered)})]
+    for n in range(numbered, 0, -1):            # newest first, as the list reads
+        pager = {"first": False, "number": n, "newer": urls.get(n + 1, url_path), "older": urls.get(n - 1)}
+        pages.append((urls[n], chunks[n - 1][::-1], pager))
     return pages
 
 
@@ -329,8 +341,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
     lead = digest_view(model, latest, limit=3) if latest is not None else None
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
         plan.add_list(url, "index.html", ids, pager=pager, feeds=feeds,
-                      digest=lead if pager["number"] == 1 else None,
-                      title="" if pager["number"] == 1 else f"Page {pager['number']}")
+                      digest=lead if pager["first"] else None,
+                      title="" if pager["first"] else f"Page {pager['number']}")
 
     for article in model.articles:
         older, newer = model.neighbours(article)
@@ -343,7 +355,10 @@ def plan_pages(model: SiteModel) -> list[Page]:
             "story": _story_links(model, article),
             "related": [plan.card(model.article(i)) for i in model.related.get(article.id, ())],
             "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
-            "feeds": feeds}, known={"body_html": article.digest})
+            "feeds": feeds},
+            # body and details (JSON-LD included) come from the article's file and its terms alone
+            known={"body_html": article.digest,
+                   "details": [article.digest, list(article.actors), list(article.topics)]})
 
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.key == "actors" else [("", list(tax.terms))]
@@ -374,7 +389,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,
                               term=term_view, pager=pager, feeds=term_feeds,
-                              title=term.name if pager["number"] == 1 else f"{term.name}, page {pager['number']}")
+                              title=term.name if pager["first"] else f"{term.name}, page {pager['number']}")
 
     months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}
               for m in model.months]

@@ -134,6 +134,9 @@ class Generation:
             target = self._target(relpath)
             tmp = target.with_name(f".{target.name}.link")
             try:
+                if mine is None and _new_link(self.previous / relpath, target):
+                    self.stats.unchanged += 1
+                    return
                 tmp.unlink(missing_ok=True)
                 os.link(self.previous / relpath, tmp)
                 os.replace(tmp, target)
@@ -148,6 +151,10 @@ class Generation:
             entry["ino"] = mine.get("ino")
             self.stats.unchanged += 1
             return
+        if mine is None and _write_new(target, data, entry):
+            self.stats.written += 1
+            return
+        # The slot's file may be a hard link to the live site's: replace it, never write into it.
         tmp = target.with_name(f".{target.name}.tmp")
         with open(tmp, "wb") as handle:
             handle.write(data)
@@ -222,6 +229,35 @@ class Generation:
         _swap_link(self.output, self.path)
         self.committed = True
         return self.stats
+
+
+# A file the slot does not have yet (not in its manifest, and a slot holds exactly its manifest)
+# is created in place: nobody reads a slot before the symlink swap, and creating one name
+# instead of a temporary one plus a rename halves the file-system work of a cold build. O_EXCL
+# makes sure that an unexpected file there is never written through; the caller then falls
+# back to a temporary file and a rename.
+
+def _write_new(target: Path, data: bytes, entry: dict) -> bool:
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # as open(): the umask applies
+    except FileExistsError:
+        return False
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            handle.write(data)
+            entry["ino"] = os.fstat(handle.fileno()).st_ino
+    except BaseException:
+        target.unlink(missing_ok=True)  # never leave a partial file under the final name
+        raise
+    return True
+
+
+def _new_link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return False
+    return True
 
 
 def _swap_link(output: Path, target: Path) -> None:

@@ -7,7 +7,9 @@ forever. On Linux each worker asks the kernel to kill it when its parent dies.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
+from contextlib import contextmanager
 import signal
 import sys
 
@@ -23,6 +25,32 @@ def die_with_parent(parent_pid: int) -> None:
             pass
     if os.getppid() != parent_pid:  # the parent died before the request took effect
         os._exit(1)
+    gc.enable()  # for the worker's own objects; what it inherited is frozen (see collector_paused)
+
+
+@contextmanager
+def collector_paused():
+    """No garbage collection in the build process while it runs.
+
+    A build allocates millions of objects that live until it ends and form few cycles: the
+    collector's passes over them cost about a tenth of the build's own time. Before each fork
+    the heap is frozen (`fork_ready`), so workers, which collect their own garbage, never walk
+    the inherited objects, which would copy every page they touch. Collection resumes, and
+    catches up, when the build is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def fork_ready() -> None:
+    """Call just before forking workers: see collector_paused."""
+    gc.freeze()
 
 
 # What forked fork_map workers run (set just before the pool starts; inherited, never pickled).
@@ -43,6 +71,7 @@ def fork_map(fn, tasks: list, workers: int) -> list:
         return [fn(task) for task in tasks]
     import multiprocessing
     _TASK.update(fn=fn, tasks=tasks)
+    fork_ready()
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
             return pool.map(_run_task, range(len(tasks)), chunksize=1)

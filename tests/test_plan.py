@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from newsdigest.articles import Article
 from newsdigest.config import SiteConfig
 from newsdigest.extract.gazetteer import Gazetteer
@@ -27,20 +29,41 @@ def model_of(articles, **config):
     return build_model(SiteConfig(items_per_page=3, **config), articles, Gazetteer())
 
 
-def test_paginate_puts_the_first_page_at_the_list_url():
-    pages = paginate("topics/water/", tuple("abcdefg"), 3)
-    assert [url for url, _, _ in pages] == ["topics/water/", "topics/water/page/2/", "topics/water/page/3/"]
-    assert pages[0][2] == {"number": 1, "count": 3, "newer": None, "older": "topics/water/page/2/"}
-    assert pages[2][1] == ("g",) and pages[2][2]["newer"] == "topics/water/page/2/"
-    assert paginate("", (), 3) == [("", (), {"number": 1, "count": 1, "newer": None, "older": None})]
+def test_paginate_puts_the_newest_first_and_numbers_the_rest_from_the_oldest():
+    newest_first = tuple("ihgfedcba")
+    pages = paginate("topics/water/", newest_first, 3)
+    assert [url for url, _, _ in pages] == ["topics/water/", "topics/water/page/2/", "topics/water/page/1/"]
+    assert [ids for _, ids, _ in pages] == [("i", "h", "g"), ("f", "e", "d"), ("c", "b", "a")]
+    assert pages[0][2] == {"first": True, "number": None, "newer": None, "older": "topics/water/page/2/"}
+    assert pages[1][2] == {"first": False, "number": 2, "newer": "topics/water/", "older": "topics/water/page/1/"}
+    assert pages[2][2] == {"first": False, "number": 1, "newer": "topics/water/page/2/", "older": None}
+    # While the newest slice is not full, the first page shows it and the slice before it.
+    assert [ids for _, ids, _ in paginate("t/", tuple("jihgfedcba"), 3)][:2] == [("j", "i", "h", "g"), ("f", "e", "d")]
+    assert paginate("", (), 3) == [("", (), {"first": True, "number": None, "newer": None, "older": None})]
+    assert paginate("", ("a", "b"), 3) == [("", ("a", "b"), {"first": True, "number": None, "newer": None, "older": None})]
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5, 20])
+def test_a_new_item_changes_the_first_page_and_at_most_two_others(per_page):
+    for n in range(0, 70):
+        before = {url: (ids, pager) for url, ids, pager in paginate("x/", tuple(range(n, 0, -1)), per_page)}
+        after_list = paginate("x/", tuple(range(n + 1, 0, -1)), per_page)
+        after = {url: (ids, pager) for url, ids, pager in after_list}
+        changed = {url for url in after if before.get(url) != after[url]} - {"x/"}
+        assert len(changed) <= 2, (n, changed)
+        assert set(before) - set(after) <= {"x/"}                       # no page ever disappears
+        shown = [i for _, ids, _ in after_list for i in ids]
+        assert shown == list(range(n + 1, 0, -1))                        # each item once, newest first
+        first = after_list[0][1]
+        assert len(first) >= min(per_page, n + 1) and len(first) < 2 * per_page
 
 
 def test_plan_has_every_page_once():
     pages = plan_pages(model_of([article(n) for n in range(8)]))
     files = [p.file for p in pages]
     assert len(files) == len(set(files))
-    assert {"index.html", "page/2/index.html", "page/3/index.html", "topics/index.html",
-            "topics/water/index.html", "topics/water/page/2/index.html", "actors/nato/index.html",
+    assert {"index.html", "page/1/index.html", "topics/index.html",
+            "topics/water/index.html", "actors/iraq/page/1/index.html", "actors/nato/index.html",
             "archive/index.html", "archive/2024/01/index.html", "404.html", "search/index.html"} <= set(files)
 
 
@@ -60,7 +83,7 @@ def test_page_keys_change_exactly_with_what_the_page_shows():
     # pages, and the month list show it. Story 6's page does not.
     assert "articles/2024/01/story-0/" in changed and "articles/2024/01/story-1/" in changed
     assert "articles/2024/01/story-6/" not in changed and "topics/water/" not in changed
-    assert "topics/energy/" in changed or "topics/energy/page/2/" in changed
+    assert "topics/energy/" in changed or "topics/energy/page/1/" in changed
 
 
 def test_template_fingerprint_follows_includes_and_imports(tmp_path):

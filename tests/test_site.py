@@ -40,8 +40,8 @@ def test_every_expected_page_exists(built):
                 "archive/index.html", "archive/2024/08/index.html",
                 "articles/2024/06/basra-water-conference/index.html"]:
         assert (site / rel).is_file(), rel
-    # 15 articles at 10 a page: two home pages.
-    assert (site / "page/2/index.html").is_file()
+    # 15 articles at 5 a page: the newest 5 on the home page, then page 2, then page 1 (the oldest).
+    assert (site / "page/2/index.html").is_file() and (site / "page/1/index.html").is_file()
     assert not (site / "page/3").exists()
 
 

@@ -32,7 +32,7 @@ import random
 import re
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -628,8 +628,13 @@ def write(fmt: str, root: Path, count: int, seed: int = DEFAULT_SEED, extract: b
 
 
 def add_one(fmt: str, root: Path, index: int, seed: int = DEFAULT_SEED, extract: bool = False) -> tuple[Article, Path]:
-    """Add article number `index` (one past the corpus, for example) to a corpus; returns it and its file."""
+    """Add article number `index` (one past the corpus, for example) to a corpus; returns it and its file.
+
+    It is dated after every article of the corpus (whose dates are whole minutes before 2025),
+    in the last month: on a news site the article that arrives is the newest one.
+    """
     a = make_article(index, make_pools(seed), seed)
+    a = replace(a, date=datetime(2024, 12, 31, 23, 59, 30 + index % 29, tzinfo=timezone.utc).astimezone(a.date.tzinfo))
     writer = {"newsdigest": lambda: add_newsdigest(root, a, extract), "pelican": lambda: add_pelican(root, a),
               "hugo": lambda: add_hugo(root, a)}[fmt]
     return a, writer()

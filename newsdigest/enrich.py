@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .stories import StoryIndex, StoryInput, cluster_stories, related_articles
+from .stories import StoryIndex, StoryInput, cluster_stories, related_incremental, story_features
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,10 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     """Stories (the same event from several sources) and related articles, for the whole corpus.
 
     Both depend on every article, so they are cached for exactly this set of articles, actors
-    and topics: an unchanged corpus reuses them; any change recomputes them from scratch, which
-    is what keeps an incremental build identical to a clean one.
+    and topics: an unchanged corpus reuses them. After a change, the stories are clustered again
+    from scratch; related articles are computed again only for the articles whose list can have
+    changed (stories.related_incremental, from the state the last build kept), which gives the
+    same lists as a computation from scratch.
     """
     cache = cache or Cache(None)
     key = cache_key("stories", "\n".join(sorted(
@@ -99,8 +101,20 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     found = cache.get_many("stories", [key]).get(key)
     if found is None:
         items = [story_input(a) for a in articles]
-        index = cluster_stories(items, workers=workers)
-        found = (index, related_articles(items, index, workers=workers))
+        # What clustering compares of each article depends on that article alone: kept per
+        # article (file digest and actors), so a new article costs one computation, not 10,000.
+        keys = {a.id: cache_key("story-features", a.digest, "\x1f".join(a.actors)) for a in articles}
+        cached = cache.get_many("story-features", keys.values())
+        features = {aid: cached[k] for aid, k in keys.items() if k in cached}
+        fresh = {keys[i.id]: story_features(i) for i in items if i.id not in features}
+        cache.put_many("story-features", fresh)
+        features.update((i.id, fresh[keys[i.id]]) for i in items if keys[i.id] in fresh)
+        index = cluster_stories(items, workers=workers, features=features)
+        state_key = cache_key("related-state")
+        previous = cache.get_many("related-state", [state_key]).get(state_key)
+        related, state = related_incremental(items, index, previous, workers=workers)
+        cache.put_many("related-state", {state_key: state})
+        found = (index, related)
         cache.put_many("stories", {key: found})
         cache.prune("stories", {key})
     return found

@@ -157,6 +157,12 @@ def _name_words(name: str) -> frozenset:
     return frozenset(word_set(name))
 
 
+def story_features(item: StoryInput) -> _Features:
+    """What clustering compares of one article: a function of the article alone, so a build
+    can keep it with the article (cluster_stories takes it back through `features`)."""
+    return _features(item)
+
+
 def _features(item: StoryInput) -> _Features:
     names = {k: _name_words(a) for a in item.actors if (k := name_key(a))}
     return _Features(item.date.timestamp(), frozenset(word_set(item.title)), frozenset(word_set(_opening(item))),
@@ -227,10 +233,11 @@ def _cosine(a: frozenset, b: frozenset, total_a: int, total_b: int, weights: Map
 class _Scorer:
     """Pair evidence over one canonical list of articles, with the set's rarity weights."""
 
-    def __init__(self, items: list[StoryInput], window: timedelta):
+    def __init__(self, items: list[StoryInput], window: timedelta, known: Mapping[str, _Features] | None = None):
         self.items = items
         self.window_days = window.total_seconds() / 86400
-        self.features = [_features(i) for i in items]
+        known = known or {}
+        self.features = [known.get(i.id) or _features(i) for i in items]
         n = len(items)
         self.word_df = Counter(w for f in self.features for w in f.lead)
         self.word_weight = rarity(self.word_df, n, PRIOR)
@@ -380,11 +387,14 @@ def _story(members: list[StoryInput], sid: str) -> Story:
 PARALLEL_PAIRS = 20_000  # fewer candidate pairs than this are checked in this process
 
 
-def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW, workers: int = 1) -> StoryIndex:
-    """Group articles into stories; the result depends only on the set of articles."""
+def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW, workers: int = 1,
+                    features: Mapping[str, _Features] | None = None) -> StoryIndex:
+    """Group articles into stories; the result depends only on the set of articles.
+
+    `features` (article id -> story_features of that very article) saves computing them again."""
     ordered = canonical(items)
     n = len(ordered)
-    scorer = _Scorer(ordered, window)
+    scorer = _Scorer(ordered, window, features)
     pairs = sorted(_candidate_pairs(scorer))
     parts = workers if len(pairs) >= PARALLEL_PAIRS else 1
     chunks = [pairs[p::parts] for p in range(parts)]  # interleaved: every chunk has old and new pairs
@@ -434,6 +444,18 @@ def recency(days: float) -> float:
 PARALLEL_RELATED = 2_000  # fewer articles than this are done in this process
 
 
+@dataclass(frozen=True)
+class RelatedState:
+    """What one related_articles computation saw and found, so the next one can redo only the
+    articles whose result may differ (see related_incremental)."""
+
+    params: tuple                                   # (k, skip_story)
+    inputs: Mapping[str, tuple[frozenset, float]]   # article id -> (its keys, its time)
+    weight: Mapping[str, int]                       # key -> weight
+    postings: Mapping[str, tuple[str, ...]]         # key -> article ids holding it, in canonical order
+    results: Mapping[str, tuple[str, ...]]
+
+
 def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
                      skip_story: bool = False, workers: int = 1) -> dict[str, tuple[str, ...]]:
     """Up to k related article ids per article, best first, never the article itself.
@@ -444,6 +466,21 @@ def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
 
     Candidates are the 2k nearest articles in time on each of the article's actors, topics and
     story, then every candidate is scored on all it shares. Ties: the closer in time, then id.
+    """
+    return related_incremental(items, index, None, k, skip_story, workers)[0]
+
+
+def related_incremental(items: list[StoryInput], index: StoryIndex, previous: RelatedState | None,
+                        k: int = 5, skip_story: bool = False,
+                        workers: int = 1) -> tuple[dict[str, tuple[str, ...]], RelatedState]:
+    """related_articles, reusing `previous` (the state of an earlier call) where it still holds.
+
+    An article's result depends only on its keys and time, the weights of its keys, and, for
+    each key, the articles within reach of it in that key's posting, with their keys and times.
+    So it is computed again only when one of these changed: the article itself changed, one of
+    its keys changed weight, or it is within reach of a change in one of its postings (an
+    article added, removed or changed there). Everything else keeps its previous result, which
+    is then exactly what a computation from scratch gives (tests/test_stories.py checks it).
     """
     ordered = canonical(items)
     n = len(ordered)
@@ -469,7 +506,10 @@ def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
     reach = 2 * k
     times = [item.date.timestamp() for item in ordered]
     ids = [item.id for item in ordered]
-    def best(indices: range) -> list[tuple[str, ...]]:
+    id_postings = {key: tuple(ids[i] for i in post) for key, post in postings.items()}
+    inputs = {ids[i]: (keys_of[i], times[i]) for i in range(n)}
+
+    def best(indices) -> list[tuple[str, ...]]:
         out = []
         for i in indices:
             keys_i = keys_of[i]
@@ -495,7 +535,42 @@ def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
             out.append(tuple(aid for _, _, aid in scored[:k]))
         return out
 
-    parts = workers if n >= PARALLEL_RELATED else 1
-    ranges = [range(n * p // parts, n * (p + 1) // parts) for p in range(parts)]
-    found = [r for chunk in fork_map(best, ranges, parts) for r in chunk]
-    return dict(zip(ids, found))
+    params = (k, skip_story)
+    if previous is not None and previous.params == params:
+        todo = sorted(_dirty(previous, inputs, weight, postings, position, id_postings, ids, keys_of, reach))
+    else:
+        todo = list(range(n))
+    parts = workers if len(todo) >= PARALLEL_RELATED else 1
+    chunks = [todo[len(todo) * p // parts:len(todo) * (p + 1) // parts] for p in range(parts)]
+    fresh = dict(zip((ids[i] for i in todo), (r for chunk in fork_map(best, chunks, parts) for r in chunk)))
+    results = {aid: fresh[aid] if aid in fresh else previous.results[aid] for aid in ids}
+    return results, RelatedState(params, inputs, weight, id_postings, results)
+
+
+def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postings, ids, keys_of,
+           reach) -> set[int]:
+    """Positions (canonical order) of the articles whose related list may have changed."""
+    changed = [i for i, aid in enumerate(ids) if previous.inputs.get(aid) != inputs[aid]]
+    dirty = set(changed)
+    for j in changed:  # whoever has a changed article as a candidate scores it again
+        for key in keys_of[j]:
+            post, p = postings[key], position[key][j]
+            dirty.update(post[max(0, p - reach - 1):p + reach + 2])
+    reweighed = {key for key in weight.keys() | previous.weight.keys() if weight.get(key) != previous.weight.get(key)}
+    if reweighed:
+        dirty.update(i for i, keys in enumerate(keys_of) if not keys.isdisjoint(reweighed))
+    for key, post in postings.items():
+        new, old = id_postings[key], previous.postings.get(key, ())
+        if new == old:
+            continue
+        # The postings agree on a prefix and a suffix; only articles whose window (reach either
+        # side) meets the part in between can see a difference.
+        limit = min(len(new), len(old))
+        a = 0
+        while a < limit and new[a] == old[a]:
+            a += 1
+        b = 0
+        while b < limit - a and new[-1 - b] == old[-1 - b]:
+            b += 1
+        dirty.update(post[max(0, a - reach - 1):min(len(post), len(post) - b + reach + 1)])
+    return dirty

@@ -263,3 +263,72 @@ def test_worker_processes_give_the_same_stories_and_related(labelled, monkeypatc
     assert two == one
     assert related_articles(labelled, two, workers=2) == one_related
     assert list(related_articles(labelled, two, workers=3)) == list(one_related)  # same order of articles too
+
+
+def _random_corpus(rnd: random.Random, n: int) -> list[StoryInput]:
+    return [_random_item(rnd, f"r{i:04d}") for i in range(n)]
+
+
+def _random_item(rnd: random.Random, aid: str) -> StoryInput:
+    # Small pools, so that postings are long and windows overlap: the hard case for reuse.
+    when = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=rnd.randrange(24 * 60))
+    actors = tuple(rnd.sample([f"Person {c}" for c in "ABCDEFGHIJKL"], rnd.randint(0, 3)))
+    topics = tuple(rnd.sample(["Water", "Energy", "Security", "Health"], rnd.randint(0, 2)))
+    return StoryInput(aid, when, f"Title {aid}", "", "", "Wire", actors, topics)
+
+
+def _random_index(rnd: random.Random, items: list[StoryInput]) -> StoryIndex:
+    story_of = {}
+    for item in items:
+        if rnd.random() < 0.3:
+            story_of[item.id] = f"story-{rnd.randrange(8)}"
+    return StoryIndex((), story_of)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_related_equals_a_computation_from_scratch(seed):
+    from newsdigest.stories import related_incremental
+    rnd = random.Random(seed)
+    items = _random_corpus(rnd, 120)
+    index = _random_index(rnd, items)
+    result, state = related_incremental(items, index, None)
+    assert result == related_articles(items, index)
+    serial = 1000
+    for step in range(40):
+        change = rnd.choice(["add", "add", "remove", "actors", "date", "story"])
+        items = list(items)
+        if change == "add":
+            items.append(_random_item(rnd, f"n{serial}"))
+            serial += 1
+        elif change == "remove":
+            items.pop(rnd.randrange(len(items)))
+        elif change == "actors":
+            i = rnd.randrange(len(items))
+            items[i] = replace(items[i], actors=_random_item(rnd, "x").actors, topics=_random_item(rnd, "x").topics)
+        elif change == "date":
+            i = rnd.randrange(len(items))
+            items[i] = replace(items[i], date=_random_item(rnd, "x").date)
+        if change == "story" or rnd.random() < 0.2:
+            index = _random_index(rnd, items)
+        result, state = related_incremental(items, index, state)
+        assert result == related_articles(items, index), (seed, step, change)
+        assert list(result) == list(related_articles(items, index))
+
+
+def test_incremental_related_recomputes_little_for_one_new_article():
+    from newsdigest import stories
+    rnd = random.Random(7)
+    items = _random_corpus(rnd, 400)
+    index = StoryIndex((), {})
+    _, state = stories.related_incremental(items, index, None)
+    calls = []
+    real = stories.recency
+    try:
+        stories.recency = lambda days: calls.append(days) or real(days)
+        stories.related_incremental(items + [_random_item(rnd, "new")], index, state)
+        again = len(calls)
+        calls.clear()
+        stories.related_incremental(items + [_random_item(rnd, "new")], index, None)
+        assert again < len(calls) / 2   # only a part is scored again
+    finally:
+        stories.recency = real

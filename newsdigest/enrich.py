@@ -19,6 +19,7 @@ from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolutio
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
 from .stories import StoryIndex, StoryInput, cluster_stories, related_incremental, story_features
+from .workers import fork_map
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,12 @@ def _rules_fingerprint(rules: TopicRules) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
+EXTRACT_BATCH = 100        # articles per task handed to a worker
+PARALLEL_EXTRACT = 200     # below this, extraction stays in this process
+
+
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
-           cache: Cache | None = None) -> tuple[list[Article], Enrichment]:
+           cache: Cache | None = None, workers: int = 1) -> tuple[list[Article], Enrichment]:
     """Articles with their actors and topics filled in, and the record of how."""
     cache = cache or Cache(None)
     agencies = dict(config.sources)
@@ -47,18 +52,22 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
                         json.dumps(sorted(agencies.items())))
     keys = {a.id: cache_key(context, a.digest) for a in articles}
     cached = cache.get_many("extract", keys.values())
-    fresh: dict[str, tuple] = {}
+    missing = list({keys[a.id]: a for a in articles if keys[a.id] not in cached}.values())
+
+    def extract(batch: list[Article]) -> list[tuple]:
+        return [(None if a.actors_given else extract_mentions(a.text, a.title, gazetteer, a.source, agencies),
+                 assign_topics(a.title, a.text, a.section, a.topics if a.topics_given else None, rules))
+                for a in batch]
+
+    batches = [missing[i:i + EXTRACT_BATCH] for i in range(0, len(missing), EXTRACT_BATCH)]
+    results = fork_map(extract, batches, workers if len(missing) >= PARALLEL_EXTRACT else 1)
+    fresh: dict[str, tuple] = {keys[a.id]: entry for batch, found in zip(batches, results)
+                               for a, entry in zip(batch, found)}
     mentions: dict[str, Mentions] = {}
     topics: dict[str, TopicAssignment] = {}
     for article in articles:
         key = keys[article.id]
-        entry = cached.get(key) or fresh.get(key)
-        if entry is None:
-            found = None if article.actors_given else extract_mentions(
-                article.text, article.title, gazetteer, article.source, agencies)
-            assigned = assign_topics(article.title, article.text, article.section,
-                                     article.topics if article.topics_given else None, rules)
-            entry = fresh[key] = (found, assigned)
+        entry = cached.get(key) or fresh[key]
         if entry[0] is not None:
             mentions[article.id] = entry[0]
         topics[article.id] = entry[1]

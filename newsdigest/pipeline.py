@@ -80,7 +80,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     rules, problems = load_topic_rules(paths.content)
     report.extend(problems)
     with phase("actors and topics"):
-        articles, enrichment = enrich(articles, config, gazetteer, rules, cache)
+        articles, enrichment = enrich(articles, config, gazetteer, rules, cache, workers)
     with phase("stories and related"):
         stories, related = find_stories(articles, cache, workers)
     with phase("digests and model"):

@@ -77,3 +77,26 @@ def test_an_editors_correction_in_front_matter_sticks_across_rebuilds(seeded):
         assert len(goffus) == 1 and len(article_links((goffus[0] / "index.html").read_text())) == 1
         page = next((seeded / "site/articles/2023/04").glob("*/index.html")).read_text()
         assert "topics/diplomacy/" in page and "topics/cybersecurity/" not in page and "goffus" not in page
+
+
+def test_extraction_on_worker_processes_gives_the_same_result(seeded, monkeypatch):
+    import newsdigest.enrich as enrich_module
+    from newsdigest.articles import load_articles
+    from newsdigest.config import Paths, load_config
+    from newsdigest.extract.gazetteer import load_gazetteer
+    from newsdigest.extract.topics import load_topic_rules
+    from conftest import REPO
+
+    paths = Paths(REPO)  # the sample site's 15 articles, with and without actors in front matter
+    config, _ = load_config(paths)
+    articles, _ = load_articles(paths.root, paths.articles, config)
+    seeds, _ = load_articles(seeded, seeded / "content/articles", config)
+    articles += seeds
+    gazetteer, _ = load_gazetteer(paths.content)
+    rules, _ = load_topic_rules(paths.content)
+    one = enrich_module.enrich(articles, config, gazetteer, rules)
+    monkeypatch.setattr(enrich_module, "PARALLEL_EXTRACT", 1)
+    monkeypatch.setattr(enrich_module, "EXTRACT_BATCH", 3)
+    two = enrich_module.enrich(articles, config, gazetteer, rules, workers=2)
+    assert two == one
+    assert any(a.actors for a in two[0]) and any(not a.actors_given for a in articles)

@@ -44,6 +44,7 @@ class BuildResult:
     stats: BuildStats = field(default_factory=BuildStats)
     seconds: float = 0.0
     published: bool = False
+    content_read_at: float = 0.0   # time.time() when the build began reading content/articles
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (build --timings)
 
     def summary(self) -> str:
@@ -97,6 +98,7 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
             with phase("ingest"):
                 ingest_inbox_into(paths, report, options.inbox_min_age)
         cache = Cache(None if options.clean else paths.state / "cache.sqlite")
+        content_read_at = time.time()
         try:
             config, model = load_site(paths, report, cache, options.workers)
         finally:
@@ -104,7 +106,7 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
         if options.strict and report.problems:
             raise NewsdigestError(Problem(str(paths.config.name), f"--strict: {len(report.problems)} problem(s) above",
                                           "fix them, or build without --strict; the previous site stays published"))
-        result = BuildResult(articles=len(model.articles))
+        result = BuildResult(articles=len(model.articles), content_read_at=content_read_at)
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             write_site(model, paths, gen, result, options.workers)
             with phase("publish"):

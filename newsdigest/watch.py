@@ -73,6 +73,24 @@ class ChangeRecorder(FileSystemEventHandler):
             self.wake.clear()
             return changes
 
+    def forget_own_writes(self, content_read_at: float) -> None:
+        """Drop the events a finished build caused itself, so that it is not followed by a
+        build with nothing to do: the ingest writes articles (older than the moment the build
+        began reading them) and moves inbox files away. A file changed after that moment, or
+        any other change, stays pending."""
+        with self.lock:
+            for path, kind in list(self.pending.items()):
+                try:
+                    changed = path.stat().st_mtime
+                except OSError:
+                    if kind == "inbox":  # moved into content/raw by the ingest
+                        del self.pending[path]
+                    continue
+                if kind == "content" and changed < content_read_at:
+                    del self.pending[path]
+            if not self.pending:
+                self.wake.clear()
+
     def quiet_for(self) -> float:
         with self.lock:
             return time.monotonic() - self.last_event
@@ -107,7 +125,7 @@ def next_inbox_pass(paths: Paths, settle: float, build_started: float) -> float 
     return max(min(due), time.time()) + 0.05 if due else None
 
 
-def run_build(paths: Paths, events: BuildEvents, settle: float) -> bool:
+def run_build(paths: Paths, events: BuildEvents, settle: float) -> BuildResult | None:
     report = Report()
     try:
         result = build(paths, BuildOptions(inbox_min_age=settle), report)
@@ -116,16 +134,16 @@ def run_build(paths: Paths, events: BuildEvents, settle: float) -> bool:
         print(message, file=sys.stderr)
         print("build failed; the last good site is still published", file=sys.stderr)
         events.on_failure(message)
-        return False
+        return None
     except Exception as exc:  # noqa: BLE001 - watch mode must survive any failed build
         message = f"unexpected error: {exc.__class__.__name__}: {exc}"
         traceback.print_exc()
         print("build failed; the last good site is still published", file=sys.stderr)
         events.on_failure(message)
-        return False
+        return None
     print(f"rebuilt: {result.summary()}", flush=True)
     events.on_success(result)
-    return True
+    return result
 
 
 def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None,
@@ -149,7 +167,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         recheck_at: float | None = None
         if initial_build:
             started = time.time()
-            run_build(paths, events, settle)
+            built = run_build(paths, events, settle)
+            if built is not None:
+                recorder.forget_own_writes(built.content_read_at)
             next_pass = next_inbox_pass(paths, settle, started)
             recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
         while not stop.is_set():
@@ -165,7 +185,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
             recorder.take()  # every build starts from the files on disk; the kinds only filter noise
             watch_folders()
             started = time.time()
-            run_build(paths, events, settle)
+            built = run_build(paths, events, settle)
+            if built is not None:
+                recorder.forget_own_writes(built.content_read_at)
             # Files still being written were left in the inbox: look again once they have settled.
             next_pass = next_inbox_pass(paths, settle, started)
             recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None

@@ -29,3 +29,34 @@ def test_what_the_ingest_writes_itself_is_ignored(tmp_path):
     assert classify(paths.inbox / "a.txt", paths) == "inbox"
     assert classify(paths.inbox / ".a.txt.part", paths) is None
     assert classify(paths.config, paths) == "config"
+
+
+def test_a_build_does_not_trigger_another_build_with_its_own_writes(tmp_path):
+    from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent
+
+    from newsdigest.watch import ChangeRecorder
+
+    paths = Paths(tmp_path)
+    (paths.articles / "2024/01").mkdir(parents=True)
+    paths.inbox.mkdir(parents=True)
+    written = paths.articles / "2024/01/ingested.md"     # by the build's ingest, before it read the articles
+    written.write_text("x")
+    edited = paths.articles / "2024/01/edited.md"        # by the editor, while the build was rendering
+    edited.write_text("y")
+    deleted = paths.articles / "2024/01/deleted.md"      # by the editor too: cannot tell when, so it counts
+    fresh_drop = paths.inbox / "late.txt"                # dropped while the build ran: still to ingest
+    fresh_drop.write_text("z")
+    read_at = time.time()
+    os.utime(written, (read_at - 5, read_at - 5))
+    os.utime(edited, (read_at + 1, read_at + 1))
+
+    recorder = ChangeRecorder(paths)
+    for event in (FileCreatedEvent(str(written)), FileDeletedEvent(str(paths.inbox / "moved.txt")),
+                  FileModifiedEvent(str(edited)), FileDeletedEvent(str(deleted)), FileCreatedEvent(str(fresh_drop))):
+        recorder.on_any_event(event)
+    recorder.forget_own_writes(read_at)
+    assert set(recorder.take()) == {edited, deleted, fresh_drop}
+
+    recorder.on_any_event(FileCreatedEvent(str(written)))
+    recorder.forget_own_writes(read_at)
+    assert not recorder.wake.is_set() and recorder.take() == {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .articles import Article
@@ -36,6 +37,30 @@ class Page:
     @property
     def file(self) -> str:
         return self.url_path + "index.html" if self.url_path == "" or self.url_path.endswith("/") else self.url_path
+
+
+class Lazy(Mapping):
+    """A context value computed only if the page is rendered. Only for values a page's key
+    identifies another way (Planner.add's `known`): most builds render few of the pages they
+    plan, and the key never looks inside."""
+
+    def __init__(self, make):
+        self._make = make
+        self._value = None
+
+    def _get(self) -> Mapping:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def _dumps(value) -> str:
@@ -155,10 +180,13 @@ class Planner:
         plain = {k: v for k, v in context.items() if k not in known}
         self.pages.append(Page(url_path, template, context, self._key_of(plain) + "|" + _dumps(known)))
 
-    def add_list(self, url_path: str, template: str, ids, **context) -> None:
-        """A page listing articles as cards under "articles"; keyed by the cards' hashes."""
+    def add_list(self, url_path: str, template: str, ids, known: dict | None = None, **context) -> None:
+        """A page listing articles as cards under "articles"; keyed by the cards' hashes (and
+        `known`, as for add)."""
         entries = [self._card(self.model.article(i)) for i in ids]
-        key_data = self._key_of(context) + "|" + ",".join(h for _, h in entries)
+        known = known or {}
+        plain = {k: v for k, v in context.items() if k not in known}
+        key_data = self._key_of(plain) + "|" + ",".join(h for _, h in entries) + ("|" + _dumps(known) if known else "")
         self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, key_data))
 
 
@@ -346,9 +374,10 @@ def plan_pages(model: SiteModel) -> list[Page]:
 
     for article in model.articles:
         older, newer = model.neighbours(article)
-        details = {"author": article.author, "section": article.section, "dateline": article.dateline,
-                   "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None,
-                   "jsonld": news_article_jsonld(article, model)}
+        details = Lazy(lambda article=article: {
+            "author": article.author, "section": article.section, "dateline": article.dateline,
+            "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None,
+            "jsonld": news_article_jsonld(article, model)})
         plan.add(article.url_path, "article.html", {
             "article": plan.card(article), "details": details, "body_html": article.body_html,
             "title": article.title, "description": article.summary,
@@ -382,14 +411,22 @@ def plan_pages(model: SiteModel) -> list[Page]:
                                    if fmt in model.config.term_feeds],
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
-                         "related": _related(model, tax.key, term.slug),
-                         "weekly": weekly_counts([model.article(i).date for i in term.article_ids],
-                                                 model.config.timezone) if tax.key == "actors" else []})
+                         "related": _related(model, tax.key, term.slug)})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
+            # Articles per week (actors): from the dates of the term's articles, which their
+            # files' digests identify; counted only when the page is rendered.
+            weekly = Lazy(lambda term=term: {"weeks": weekly_counts(
+                [model.article(i).date for i in term.article_ids], model.config.timezone)}) \
+                if tax.key == "actors" else {"weeks": []}
+            weekly_key = hashlib.sha1("\n".join(model.article(i).digest for i in term.article_ids).encode()).hexdigest() \
+                if tax.key == "actors" else ""
             for url, ids, pager in paginate(base, term.article_ids, per_page):
+                first = pager["first"]
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,
                               term=term_view, pager=pager, feeds=term_feeds,
-                              title=term.name if pager["first"] else f"{term.name}, page {pager['number']}")
+                              weekly=weekly if first else {"weeks": []},
+                              known={"weekly": weekly_key if first else ""},
+                              title=term.name if first else f"{term.name}, page {pager['number']}")
 
     months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}
               for m in model.months]

@@ -45,11 +45,12 @@ class SiteModel:
         return (self.topics, self.actors)
 
     def article(self, article_id: str) -> Article:
-        return self._by_id[article_id]
-
-    @property
-    def _by_id(self) -> dict[str, Article]:
-        return memoized(self, "by_id", lambda: {a.id: a for a in self.articles})
+        # Called a few hundred thousand times per build: the table is looked up directly.
+        table = self.__dict__.get("_articles_by_id")
+        if table is None:
+            table = {a.id: a for a in self.articles}
+            object.__setattr__(self, "_articles_by_id", table)  # derived once; the fields never change
+        return table[article_id]
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(older, newer) article in publication order."""

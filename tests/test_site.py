@@ -313,3 +313,25 @@ def test_term_feeds_can_be_limited_to_rss_or_none(sample_site):
     assert not list(site.glob("actors/*/feed.xml")) and not list(site.glob("topics/*/atom.xml"))
     assert "actors/" not in (site / "feeds.opml").read_text()
     assert broken_links(site, BASE) == []
+
+
+
+def test_worker_processes_build_the_same_site_as_one_process(sample_site, tmp_path, monkeypatch):
+    """Pages and feeds rendered on two workers, in small chunks, full and incremental."""
+    import newsdigest.pipeline as pipeline
+    other = tmp_path / "serial"
+    shutil.copytree(sample_site, other)
+    build_site(other, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_THRESHOLD", 1)
+    monkeypatch.setattr(pipeline, "RENDER_CHUNK", 7)
+    build_site(sample_site, workers=2)
+    assert site_files(sample_site / "site") == site_files(other / "site")
+
+    for root in (sample_site, other):  # one article edited: only what shows it changes, the same way
+        article = next((root / "content/articles").rglob("*.md"))
+        article.write_text(article.read_text().replace("title: ", "title: Revised: ", 1))
+    parallel, _ = build_site(sample_site, workers=2)
+    serial, _ = build_site(other, workers=1)
+    assert site_files(sample_site / "site") == site_files(other / "site")
+    assert (parallel.stats.written, parallel.stats.unchanged) == (serial.stats.written, serial.stats.unchanged)
+    assert 0 < parallel.stats.written < parallel.stats.unchanged

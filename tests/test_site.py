@@ -201,6 +201,15 @@ def test_cli_root_before_or_after_the_command(sample_site, capsys):
     assert "checked 15 articles" in capsys.readouterr().out
 
 
+def test_build_timings_name_every_stage(sample_site, capsys):
+    assert main(["--root", str(sample_site), "build", "--timings"]) == 0
+    out = capsys.readouterr().out
+    stages = re.findall(r"^  (\S.*?)\s+(\d+\.\d\d) s$", out, re.MULTILINE)
+    assert [name for name, _ in stages][:3] == ["load articles", "actors and topics", "stories and related"]
+    assert {"plan", "render", "publish"} <= {name for name, _ in stages}
+    assert out.strip().splitlines()[-1].startswith("built ")
+
+
 def test_a_root_without_config_or_templates_uses_the_defaults(tmp_path):
     articles = tmp_path / "content/articles/2025/01"
     articles.mkdir(parents=True)

@@ -267,7 +267,8 @@ class System:
 
     def command(self) -> list[str]:
         if self.fmt == "newsdigest":
-            return [str(PYTHON), str(BUILD_PY), "--root", str(self.root), "build"]
+            # --timings: the log of each build (bench/.work/logs/) has the time of every stage
+            return [str(PYTHON), str(BUILD_PY), "--root", str(self.root), "build", "--timings"]
         if self.fmt == "pelican":
             return [str(PEERS / "bin" / "pelican"), "-s", "pelicanconf.py", "-q"]
         return [str(hugo_binary()), "--source", str(self.root), "--quiet", "--cacheDir", str(self.root / ".hugo-cache")]

@@ -25,7 +25,7 @@ from .workers import collector_paused
 from .plan import digest_view, feed_specs, plan_pages
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
                      template_fingerprint)
-from .sitemap import robots_bytes, sitemap_bytes
+from .sitemap import robots_bytes, sitemap_files
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,8 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
         if model.digests:
             write_digest_feeds(gen, model)
         lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
-        gen.write("sitemap.xml", sitemap_bytes(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod))
+        for name, data in sitemap_files(model, [p.url_path for p in pages if p.url_path != "404.html"], lastmod).items():
+            gen.write(name, data)
         gen.write("robots.txt", robots_bytes(model))
         if model.config.search and model.articles:  # Pagefind cannot index a site without articles
             write_search_index(gen, pages, fingerprints, globals_key)

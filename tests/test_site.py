@@ -344,3 +344,26 @@ def test_worker_processes_build_the_same_site_as_one_process(sample_site, tmp_pa
     assert site_files(sample_site / "site") == site_files(other / "site")
     assert (parallel.stats.written, parallel.stats.unchanged) == (serial.stats.written, serial.stats.unchanged)
     assert 0 < parallel.stats.written < parallel.stats.unchanged
+
+
+def test_a_sitemap_past_the_protocol_limit_becomes_an_index(sample_site, monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    import newsdigest.sitemap as sitemap
+    build_site(sample_site)
+    single = (sample_site / "site/sitemap.xml").read_text()
+    monkeypatch.setattr(sitemap, "MAX_URLS", 10)   # 50,000 in real life
+    build_site(sample_site)
+    site = sample_site / "site"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert parts and all(p.startswith(BASE + "sitemap-") for p in parts)
+    urls = []
+    for part in parts:
+        urlset = ET.parse(site / part[len(BASE):]).getroot()
+        found = [loc.text for loc in urlset.findall("s:url/s:loc", ns)]
+        assert 0 < len(found) <= 10
+        urls += found
+    assert urls == [loc.text for loc in ET.fromstring(single).findall("s:url/s:loc", ns)]  # the same pages, in order

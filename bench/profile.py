@@ -8,7 +8,9 @@ Generates the corpus of bench/corpus.py (actors in front matter, search off; --e
 --search for the other variants) in bench/.work/profile-<count>, then, in this process:
 
 1. a cold build (no site, no .newsdigest), profiled;
-2. one new article added, then a build, profiled.
+2. one build with nothing changed, not profiled (it fills the second output slot, as on any
+   site built more than once);
+3. one new article added, then a build, profiled.
 
 Both print the top entries by cumulative time (and by own time). The default is one worker
 (--workers 1), so that the rendering, which a multi-core build does in forked worker
@@ -45,6 +47,13 @@ import run  # noqa: E402  (its snapshot of a newsdigest commit; newsdigest is im
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench/profile.py: begin (generated; edit bench/profile.py instead) -->", "<!-- bench/profile.py: end -->"
+
+
+def settle(paths, workers: int) -> None:
+    """A build with nothing changed, unprofiled: the site as an editor has it between articles."""
+    from newsdigest.errors import Report
+    from newsdigest.pipeline import BuildOptions, build
+    build(paths, BuildOptions(workers=workers), Report())
 
 
 def profiled_build(paths, workers: int, out: Path) -> tuple[float, str, str]:
@@ -111,6 +120,7 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     cold_wall, cold_stats, cold_summary = profiled_build(paths, args.workers, root / "cold.prof")
+    settle(paths, args.workers)
     corpus.add_one("newsdigest", root, args.count, extract=args.extract)
     load_mid = os.getloadavg()[0]
     add_wall, add_stats, add_summary = profiled_build(paths, args.workers, root / "add-one.prof")
@@ -135,7 +145,8 @@ def main() -> None:
                f"newsdigest {run.NEWSDIGEST['rev']}. Corpus: bench/corpus.py, {args.count:,} articles, {variant}. cProfile in one process; with "
                f"workers=1 the rendering that a normal build spreads over forked worker processes runs in "
                f"this process, so it shows here. cProfile's own overhead inflates the times (most for many "
-               f"small calls); read them as shares. `uptime` after the run: `{up}`.", ""]
+               f"small calls); read them as shares. The add-one build follows an unprofiled build with "
+               f"nothing changed, as on a site built before. `uptime` after the run: `{up}`.", ""]
         for name, head, cum_rows, own_rows in sections:
             out += [f"### {name[0].upper() + name[1:]}", "", head + ".", "", f"Top {len(cum_rows)} by cumulative time:",
                     "", table(cum_rows), "", f"Top {len(own_rows)} by own time:", "", table(own_rows), ""]

@@ -10,6 +10,7 @@ not most of their text).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class DedupeIndex:
 
     paths: list[Path] = field(default_factory=list)
     prints: list[Fingerprint] = field(default_factory=list)
+    sigs: list[tuple | None] = field(default_factory=list)   # each file's stat when it was added
     by_id: dict[str, int] = field(default_factory=dict)
     by_url: dict[str, int] = field(default_factory=dict)
     by_hash: dict[str, int] = field(default_factory=dict)
@@ -71,6 +73,7 @@ class DedupeIndex:
         n = len(self.paths)
         self.paths.append(path)
         self.prints.append(fp)
+        self.sigs.append(_signature(path))
         if fp.id:
             self.by_id.setdefault(fp.id, n)
         if fp.url:
@@ -99,17 +102,51 @@ class DedupeIndex:
         return None
 
 
+def _signature(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+# The index of the last scan in this process, with the articles the ingest added to it since.
+_LAST: dict = {}
+
+
 def scan_articles(articles: Path) -> DedupeIndex:
     """An index of every article under content/articles; unreadable files are skipped
-    (`check` reports them)."""
-    index = DedupeIndex()
+    (`check` reports them).
+
+    Watch and serve ingest again and again in one process, and reading every article's text
+    for each drop is most of a drop's build at 10,000 articles. So the index of the last scan
+    is reused when every file it holds is unchanged (same size, times and inode) and still
+    there; files that appeared since are added to it. Any other change means a full scan.
+    """
     if not articles.is_dir():
-        return index
-    for path in sorted(articles.rglob("*.md")):
-        try:
-            fm = parse_front_matter(path.read_text(encoding="utf-8"), str(path))
-        except (OSError, UnicodeDecodeError, NewsdigestError):
-            continue
-        meta = fm.meta
-        index.add(path, fingerprint(str(meta.get("id") or ""), str(meta.get("url") or ""), fm.body))
+        return DedupeIndex()
+    files = sorted(articles.rglob("*.md"))
+    index = _reusable(articles, files) or DedupeIndex()
+    known = set(index.paths)
+    for path in files:
+        if path not in known:
+            try:
+                fm = parse_front_matter(path.read_text(encoding="utf-8"), str(path))
+            except (OSError, UnicodeDecodeError, NewsdigestError):
+                continue
+            meta = fm.meta
+            index.add(path, fingerprint(str(meta.get("id") or ""), str(meta.get("url") or ""), fm.body))
+    _LAST.clear()
+    _LAST.update(articles=articles, index=index)
+    return index
+
+
+def _reusable(articles: Path, files: list[Path]) -> DedupeIndex | None:
+    index = _LAST.get("index")
+    if index is None or _LAST.get("articles") != articles:
+        return None
+    present = set(files)
+    for path, sig in zip(index.paths, index.sigs):
+        if sig is None or path not in present or _signature(path) != sig:
+            return None
     return index

@@ -153,7 +153,7 @@ def test_a_long_running_process_reuses_the_index_while_no_article_changed(tmp_pa
     assert _same_index(again, scan_articles(paths.articles))           # as a full scan finds them
 
     by_hand = paths.articles / "2024" / "08" / "by-hand.md"            # an editor adds a file: added
-    by_hand.write_text(f"---\nid: b2\ntitle: Other\ndate: 2024-08-28T10:00:00+03:00\n---\n\nA different text "
+    by_hand.write_text("---\nid: b2\ntitle: Other\ndate: 2024-08-28T10:00:00+03:00\n---\n\nA different text "
                        "about the harbour and its cranes, long enough to count.\n", encoding="utf-8")
     grown = scan_articles(paths.articles)
     assert len(grown.paths) == 3

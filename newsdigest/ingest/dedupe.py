@@ -10,7 +10,6 @@ not most of their text).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field

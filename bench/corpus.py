@@ -379,11 +379,14 @@ def newsdigest_site_toml(search: bool) -> str:
             f'feed_size = {FEED_SIZE}\nsearch = {"true" if search else "false"}\nterm_feeds = []\n')
 
 
-def add_newsdigest(root: Path, a: Article, extract: bool = False) -> Path:
-    path = newsdigest_path(root, a)
+def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(newsdigest_text(a, extract), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def add_newsdigest(root: Path, a: Article, extract: bool = False) -> Path:
+    return _write(newsdigest_path(root, a), newsdigest_text(a, extract))
 
 
 def write_newsdigest(root: Path, items, extract: bool = False, search: bool = False) -> int:
@@ -456,10 +459,7 @@ def pelican_text(a: Article) -> str:
 
 
 def add_pelican(root: Path, a: Article) -> Path:
-    path = root / "content" / f"{a.slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(pelican_text(a), encoding="utf-8")
-    return path
+    return _write(root / "content" / f"{a.slug}.md", pelican_text(a))
 
 
 def write_pelican(root: Path, items) -> int:
@@ -589,21 +589,15 @@ def hugo_text(a: Article) -> str:
 
 
 def add_hugo(root: Path, a: Article) -> Path:
-    path = root / "content" / "articles" / f"{a.slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(hugo_text(a), encoding="utf-8")
-    return path
+    return _write(root / "content" / "articles" / f"{a.slug}.md", hugo_text(a))
 
 
 def write_hugo(root: Path, items) -> int:
     root.mkdir(parents=True, exist_ok=True)
     (root / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
     for name, text in HUGO_LAYOUTS.items():
-        path = root / "layouts" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (root / "content" / "articles").mkdir(parents=True, exist_ok=True)
-    (root / "content" / "articles" / "_index.md").write_text('---\ntitle: "Archive"\n---\n', encoding="utf-8")
+        _write(root / "layouts" / name, text)
+    _write(root / "content" / "articles" / "_index.md", '---\ntitle: "Archive"\n---\n')
     return sum(1 for a in items if add_hugo(root, a))
 
 

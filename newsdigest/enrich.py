@@ -115,9 +115,9 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
         keys = {a.id: cache_key("story-features", a.digest, "\x1f".join(a.actors)) for a in articles}
         cached = cache.get_many("story-features", keys.values())
         features = {aid: cached[k] for aid, k in keys.items() if k in cached}
-        fresh = {keys[i.id]: story_features(i) for i in items if i.id not in features}
-        cache.put_many("story-features", fresh)
-        features.update((i.id, fresh[keys[i.id]]) for i in items if keys[i.id] in fresh)
+        fresh = {i.id: story_features(i) for i in items if i.id not in features}
+        cache.put_many("story-features", {keys[aid]: f for aid, f in fresh.items()})
+        features.update(fresh)
         index = cluster_stories(items, workers=workers, features=features)
         state_key = cache_key("related-state")
         previous = cache.get_many("related-state", [state_key]).get(state_key)

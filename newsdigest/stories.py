@@ -160,10 +160,6 @@ def _name_words(name: str) -> frozenset:
 def story_features(item: StoryInput) -> _Features:
     """What clustering compares of one article: a function of the article alone, so a build
     can keep it with the article (cluster_stories takes it back through `features`)."""
-    return _features(item)
-
-
-def _features(item: StoryInput) -> _Features:
     names = {k: _name_words(a) for a in item.actors if (k := name_key(a))}
     return _Features(item.date.timestamp(), frozenset(word_set(item.title)), frozenset(word_set(_opening(item))),
                      frozenset(names), names)
@@ -237,7 +233,7 @@ class _Scorer:
         self.items = items
         self.window_days = window.total_seconds() / 86400
         known = known or {}
-        self.features = [known.get(i.id) or _features(i) for i in items]
+        self.features = [known.get(i.id) or story_features(i) for i in items]
         n = len(items)
         self.word_df = Counter(w for f in self.features for w in f.lead)
         self.word_weight = rarity(self.word_df, n, PRIOR)

@@ -161,17 +161,20 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 observer.schedule(recorder, str(folder), recursive=True)
                 watched.add(folder)
 
+    def build_once() -> float | None:
+        """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
+        started = time.time()
+        built = run_build(paths, events, settle)
+        if built is not None:
+            recorder.forget_own_writes(built.content_read_at)
+        # Files still being written were left in the inbox: look again once they have settled.
+        next_pass = next_inbox_pass(paths, settle, started)
+        return time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
+
     watch_folders()
     observer.start()
     try:
-        recheck_at: float | None = None
-        if initial_build:
-            started = time.time()
-            built = run_build(paths, events, settle)
-            if built is not None:
-                recorder.forget_own_writes(built.content_read_at)
-            next_pass = next_inbox_pass(paths, settle, started)
-            recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
+        recheck_at = build_once() if initial_build else None
         while not stop.is_set():
             timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))
             recorder.wake.wait(timeout)
@@ -184,13 +187,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 break
             recorder.take()  # every build starts from the files on disk; the kinds only filter noise
             watch_folders()
-            started = time.time()
-            built = run_build(paths, events, settle)
-            if built is not None:
-                recorder.forget_own_writes(built.content_read_at)
-            # Files still being written were left in the inbox: look again once they have settled.
-            next_pass = next_inbox_pass(paths, settle, started)
-            recheck_at = time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
+            recheck_at = build_once()
     finally:
         observer.stop()
         observer.join(timeout=5)

@@ -22,6 +22,7 @@ from newsdigest.config import DeploySettings, parse_config
 from newsdigest.deploy import (LONG_CACHE, SHORT_CACHE, LocalFile, RemoteObject, cache_control, content_type,
                                delete_batches, plan_deploy, run_deploy, scan_site)
 from newsdigest.errors import NewsdigestError
+from processes import stop
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2024/01/iraq-turkey-open-water-sharing-talks.md"
@@ -231,12 +232,7 @@ def s3_endpoint(tmp_path_factory):
                 time.sleep(0.05)
         yield endpoint
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(autouse=True)

@@ -84,6 +84,17 @@ def reference_site(root: Path, scratch: Path) -> dict[str, bytes]:
     return files
 
 
+def built_then_changed(root: Path, scratch: Path, salt: str, articles: int,
+                       inbox: int) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
+    """A site built once, then given new articles and inbox files: every original input, the
+    site as published, and what a clean build of the new content gives (the faults' setup)."""
+    originals = make_site(root, articles=articles, inbox=inbox, salt=salt)
+    assert run(build_cmd(root)).returncode == 0
+    old = site_files(root / "site")
+    originals |= add_content(root, salt)
+    return originals, old, reference_site(root, scratch)
+
+
 def half_written_articles(root: Path) -> list[str]:
     """Article files that do not load (a half-written file would be one)."""
     bad = []
@@ -167,11 +178,7 @@ def disk_full(tmp_path_factory):
         pytest.skip("cannot mount a tmpfs here (needs root); the RLIMIT_FSIZE test covers writes failing")
     try:
         root = fs / "site-root"
-        originals = make_site(root, articles=40, inbox=5, salt="full")
-        assert run(build_cmd(root)).returncode == 0
-        old = site_files(root / "site")
-        originals |= add_content(root, "full")
-        reference = reference_site(root, scratch)
+        originals, old, reference = built_then_changed(root, scratch, "full", 40, 5)
         ballast = _fill(fs)
         attempts = []
         for free_kb in (0, 8, 32, 64, 128, 256, 512, 1024, 2048, 4096):
@@ -214,11 +221,7 @@ def file_size_limit(tmp_path_factory):
     only small files. Larger and larger limits until the build fits."""
     scratch = tmp_path_factory.mktemp("fsize")
     root = scratch / "site-root"
-    originals = make_site(root, articles=40, inbox=5, salt="fsize")
-    assert run(build_cmd(root)).returncode == 0
-    old = site_files(root / "site")
-    originals |= add_content(root, "fsize")
-    reference = reference_site(root, scratch)
+    originals, old, reference = built_then_changed(root, scratch, "fsize", 40, 5)
     attempts = []
     # The cache (SQLite) fails first; with --clean there is no cache and the site's files fail.
     for limit_kb, args in ((1, ()), (16, ()), (1, ("--clean",)), (8, ("--clean",)), (32, ("--clean",))):
@@ -273,11 +276,7 @@ def _chown_tree(root: Path, uid: int, gid: int) -> None:
 
 def test_permission_denied_on_the_builds_folder(world_readable_dir, tmp_path):
     root = world_readable_dir / "site-root"
-    originals = make_site(root, articles=30, inbox=3, salt="perm")
-    assert run(build_cmd(root)).returncode == 0
-    old = site_files(root / "site")
-    originals |= add_content(root, "perm")
-    reference = reference_site(root, tmp_path)
+    originals, old, reference = built_then_changed(root, tmp_path, "perm", 30, 3)
     builds = root / ".newsdigest/builds"
     prefix = _as_nobody()
     if prefix is not None:      # root ignores permissions: run the build as nobody instead
@@ -309,11 +308,7 @@ def test_read_only_builds_folder(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("a read-only bind mount needs root")
     root = tmp_path / "site-root"
-    originals = make_site(root, articles=30, inbox=3, salt="rofs")
-    assert run(build_cmd(root)).returncode == 0
-    old = site_files(root / "site")
-    originals |= add_content(root, "rofs")
-    reference = reference_site(root, tmp_path)
+    originals, old, reference = built_then_changed(root, tmp_path, "rofs", 30, 3)
     builds = root / ".newsdigest/builds"
     if not (_mount("--bind", str(builds), str(builds)) and _mount("-o", "remount,bind,ro", str(builds))):
         subprocess.run(["umount", str(builds)], capture_output=True)

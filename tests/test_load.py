@@ -26,6 +26,7 @@ from badinput import record_figures, wire_story
 from corpus import make_doc, write_site
 from newsdigest.frontmatter import parse
 from newsdigest.slug import slugify
+from processes import stop, wait_for
 from sitecheck import site_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,16 +41,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str, log: Path, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; the server's last lines:\n{tail}")
 
 
 class Client(threading.Thread):
@@ -116,7 +107,7 @@ def test_serve_under_2000_files_in_bursts(tmp_path):
                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=ENV)
     clients = [Client(port, urls, seed) for seed in range(2)]
     try:
-        wait_for(lambda: "rebuilt:" in log_path.read_text(), 60, "the first build", log_path)
+        wait_for(lambda: "rebuilt:" in log_path.read_text(), 60, "the first build", 0.2, log_path)
         for client in clients:
             client.start()
         fed_at = time.monotonic()
@@ -130,9 +121,9 @@ def test_serve_under_2000_files_in_bursts(tmp_path):
         fed = time.monotonic() - fed_at
 
         titles = {title for _, _, title in stories}
-        wait_for(lambda: not any(p.is_file() for p in inbox.iterdir()), 90, "the inbox to empty", log_path)
+        wait_for(lambda: not any(p.is_file() for p in inbox.iterdir()), 90, "the inbox to empty", 0.2, log_path)
         wait_for(lambda: len(list((root / "site/articles").glob("*/*/*/index.html"))) == len(stories) + 20, 90,
-                 "every page", log_path)
+                 "every page", 0.2, log_path)
         settled = time.monotonic() - fed_at
         time.sleep(1.0)  # requests against the final site too
     finally:
@@ -140,12 +131,7 @@ def test_serve_under_2000_files_in_bursts(tmp_path):
             client.stop.set()
         for client in clients:
             client.join(timeout=30)
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=15)
         log.close()
     output = log_path.read_text(encoding="utf-8", errors="replace")
 

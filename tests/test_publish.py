@@ -11,6 +11,7 @@ import pytest
 
 from newsdigest.errors import NewsdigestError
 from newsdigest.publish import BuildLock, Generation, current_generation, safe_relpath
+from processes import wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -243,22 +244,13 @@ with BuildLock(state, announce=announce):
 """
 
 
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
-
-
 def test_a_second_build_in_another_process_waits_for_the_lock(tmp_path):
     state = tmp_path / ".newsdigest"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), *sys.path]))
     with BuildLock(state, announce=lambda message: None):
         child = subprocess.Popen([sys.executable, "-c", LOCK_CHILD, str(state)], env=env)
         try:
-            assert wait_for(lambda: (state / "announced").exists() or child.poll() is not None)
+            assert wait_for(lambda: (state / "announced").exists() or child.poll() is not None, timeout=10.0)
             assert child.poll() is None, "the second build did not wait"
             assert "another newsdigest build is running" in (state / "announced").read_text()
             time.sleep(0.2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from browser import screenshot
+from processes import stop, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2024/11/eu-iraq-launch-energy-dialogue.md"
@@ -32,16 +32,6 @@ def get(url: str) -> tuple[int, str, dict]:
         return e.code, e.read().decode("utf-8"), dict(e.headers)
 
 
-def wait_for(predicate, timeout=20.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("timed out waiting")
-
-
 @pytest.fixture
 def server(sample_site):
     port = free_port()
@@ -53,11 +43,7 @@ def server(sample_site):
         wait_for(lambda: "rebuilt:" in (sample_site / "serve.log").read_text(), timeout=60)
         yield sample_site, base, lambda: (sample_site / "serve.log").read_text()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -18,21 +18,12 @@ import pytest
 from badinput import record_figures as record, wire_story
 from corpus import Doc, make_doc, write_site
 from newsdigest.frontmatter import parse
+from processes import stop, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = ('title = "Watch digest"\nbase_url = "https://example.org/w/"\ntimezone = "Asia/Baghdad"\n'
           "items_per_page = 10\nfeed_size = 10\n")
 NEWEST = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=3)))  # after every other date here
-
-
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 class Watcher:
@@ -52,12 +43,7 @@ class Watcher:
         return self.output().count("rebuilt:")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
         self.log.close()
 
     # -- what is on disk -------------------------------------------------------------------------

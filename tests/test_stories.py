@@ -332,3 +332,42 @@ def test_incremental_related_recomputes_little_for_one_new_article():
         assert again < len(calls) / 2   # only a part is scored again
     finally:
         stories.recency = real
+
+
+# --- blocking at density -----------------------------------------------------------------------------
+
+WORDS = [f"{a}{b}" for a in ("kar", "mel", "sor", "tib", "vun", "dal", "pes", "gor") for b in ("ad", "ek", "il", "om", "ux", "yr")]
+
+
+def _dense_item(rnd: random.Random, aid: str, days: int) -> StoryInput:
+    when = datetime(2024, 3, 1, tzinfo=timezone.utc) + timedelta(minutes=rnd.randrange(days * 24 * 60))
+    title = " ".join(rnd.sample(WORDS, 6))
+    text = " ".join(rnd.choice(WORDS) for _ in range(60))
+    actors = tuple(rnd.sample([f"Person {n}" for n in range(100)], rnd.randint(2, 5)))
+    return StoryInput(aid, when, title, "", text, "Wire", actors)
+
+
+def _candidates(items: list[StoryInput]) -> set[int]:
+    from newsdigest.stories import WINDOW, _candidate_pairs, _Scorer, canonical
+    return _candidate_pairs(_Scorer(canonical(items), WINDOW))
+
+
+def test_candidate_pairs_grow_with_the_articles_not_with_their_square():
+    # Four times the articles over the same days: each shares an actor with four times as many
+    # within the window. Without a bound per article the pairs grow about sixteenfold.
+    rnd = random.Random(11)
+    sparse = [_dense_item(rnd, f"s{i}", 30) for i in range(1000)]
+    dense = [_dense_item(rnd, f"d{i}", 30) for i in range(4000)]
+    assert len(_candidates(dense)) < 5 * len(_candidates(sparse))
+
+
+def test_many_reports_of_one_event_in_a_day_stay_one_story_among_dense_news():
+    rnd = random.Random(5)
+    others = [_dense_item(rnd, f"o{i}", 4) for i in range(600)]
+    event = [item(f"e{i:02d}", f"2024-03-02T{8 + i // 6:02d}:{i % 6 * 10:02d}:00+00:00",
+                  f"Flood closes the Qurna bridge{' again' * (i % 3)}",
+                  "Flood water closed the Qurna bridge on Saturday and the Wasit road was cut near Kut. "
+                  f"Report number {i} from the river.", f"Source {i % 7}", ["Person 3", "Wasit"])
+             for i in range(48)]
+    index = cluster_stories(others + event)
+    assert set(index.story_for("e00").article_ids) >= {e.id for e in event}

@@ -173,13 +173,28 @@ def _shingles(item: StoryInput) -> frozenset:
 PRIOR = 500
 
 
+def corpus_size(n: int) -> int:
+    """`n` rounded up to the next step of an eighth of an octave (about 9 %).
+
+    Weights computed against this size do not move when one article is added or removed,
+    except those of the keys that article holds: what depends on them (related lists) is then
+    recomputed around the change only, not across the corpus.
+    """
+    if n <= 1:
+        return max(n, 0)
+    size = 2 ** (math.ceil(8 * math.log2(n) - 1e-9) / 8)
+    return max(n, math.ceil(size - 1e-6))
+
+
 def rarity(counts: Counter, total: int, prior: int = 0) -> dict[str, int]:
     """Inverse document frequency as an integer (x100): exact sums, whatever a set's order.
 
-    `prior` documents are assumed in which the key does not occur: in a small set every word
-    of one story is "common", which says nothing about the word.
+    `total` is taken as corpus_size(total). `prior` documents are assumed in which the key
+    does not occur: in a small set every word of one story is "common", which says nothing
+    about the word.
     """
-    return {key: round(100 * math.log(1 + (total + prior) / n)) for key, n in counts.items()}
+    size = corpus_size(total) + prior
+    return {key: round(100 * math.log(1 + size / n)) for key, n in counts.items()}
 
 
 # --- the pair decision ---------------------------------------------------------------------------

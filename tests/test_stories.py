@@ -315,6 +315,24 @@ def test_incremental_related_equals_a_computation_from_scratch(seed):
         assert list(result) == list(related_articles(items, index))
 
 
+def test_one_more_article_moves_only_the_weights_of_its_own_keys():
+    from newsdigest.stories import corpus_size, name_key, related_incremental
+    rnd = random.Random(3)
+    items = [_dense_item(rnd, f"w{i}", 90) for i in range(700)]
+    index = StoryIndex((), {})
+    _, state = related_incremental(items, index, None)
+    checked = 0
+    for n in range(40):
+        new = _dense_item(rnd, f"x{n}", 90)
+        _, after = related_incremental(items + [new], index, state)
+        if corpus_size(len(items) + 1) == corpus_size(len(items)):
+            moved = {k for k in after.weight if after.weight[k] != state.weight.get(k)}
+            assert moved <= {"a\0" + name_key(a) for a in new.actors}, n
+            checked += 1
+        items, state = items + [new], after
+    assert checked > 30
+
+
 def test_incremental_related_recomputes_little_for_one_new_article():
     from newsdigest import stories
     rnd = random.Random(7)
@@ -325,10 +343,13 @@ def test_incremental_related_recomputes_little_for_one_new_article():
     real = stories.recency
     try:
         stories.recency = lambda days: calls.append(days) or real(days)
-        stories.related_incremental(items + [_random_item(rnd, "new")], index, state)
+        # One actor, no topic: the weights that move are that actor's (the corpus size is
+        # bucketed), so what is scored again is near it, not the articles of every topic.
+        new = replace(_random_item(rnd, "new"), actors=("Person A",), topics=())
+        stories.related_incremental(items + [new], index, state)
         again = len(calls)
         calls.clear()
-        stories.related_incremental(items + [_random_item(rnd, "new")], index, None)
+        stories.related_incremental(items + [new], index, None)
         assert again < len(calls) / 2   # only a part is scored again
     finally:
         stories.recency = real

@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .stories import StoryIndex, StoryInput, cluster_stories, related_incremental, story_features
+from .stories import StoryIndex, StoryInput, cluster_incremental, related_incremental, story_features
 from .workers import fork_map
 
 
@@ -99,10 +99,11 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     """Stories (the same event from several sources) and related articles, for the whole corpus.
 
     Both depend on every article, so they are cached for exactly this set of articles, actors
-    and topics: an unchanged corpus reuses them. After a change, the stories are clustered again
-    from scratch; related articles are computed again only for the articles whose list can have
-    changed (stories.related_incremental, from the state the last build kept), which gives the
-    same lists as a computation from scratch.
+    and topics: an unchanged corpus reuses them. After a change, only the pairs of articles
+    whose link can have changed are compared again (stories.cluster_incremental) and related
+    articles are computed again only for the articles whose list can have changed
+    (stories.related_incremental), both from the state the last build kept; both give what a
+    computation from scratch gives.
     """
     cache = cache or Cache(None)
     key = cache_key("stories", "\n".join(sorted(
@@ -118,7 +119,10 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
         fresh = {i.id: story_features(i) for i in items if i.id not in features}
         cache.put_many("story-features", {keys[aid]: f for aid, f in fresh.items()})
         features.update(fresh)
-        index = cluster_stories(items, workers=workers, features=features)
+        cluster_key = cache_key("cluster-state")
+        previous = cache.get_many("cluster-state", [cluster_key]).get(cluster_key)
+        index, clustered = cluster_incremental(items, previous, workers=workers, features=features, versions=keys)
+        cache.put_many("cluster-state", {cluster_key: clustered})
         state_key = cache_key("related-state")
         previous = cache.get_many("related-state", [state_key]).get(state_key)
         related, state = related_incremental(items, index, previous, workers=workers)

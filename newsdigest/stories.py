@@ -433,23 +433,86 @@ def _story(members: list[StoryInput], sid: str) -> Story:
 PARALLEL_PAIRS = 20_000  # fewer candidate pairs than this are checked in this process
 
 
+@dataclass(frozen=True)
+class ClusterState:
+    """What one clustering saw and decided, so the next one decides again only the pairs whose
+    decision may differ (see cluster_incremental)."""
+
+    window: timedelta
+    ids: tuple[str, ...]                  # canonical order of that call: pairs are numbered by it
+    versions: tuple[str, ...]             # per article, what its features were computed from
+    word_weight: Mapping[str, int]
+    actor_weight: Mapping[str, int]
+    checked: frozenset                    # candidate pairs, as i * len(ids) + j (i < j)
+    linked: frozenset                     # those of them that were linked
+
+
 def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW, workers: int = 1,
                     features: Mapping[str, _Features] | None = None) -> StoryIndex:
     """Group articles into stories; the result depends only on the set of articles.
 
     `features` (article id -> story_features of that very article) saves computing them again."""
+    return cluster_incremental(items, None, window, workers, features)[0]
+
+
+def _version(item: StoryInput) -> str:
+    return short_hash("\x1f".join((item.date.isoformat(), item.title, item.lede, item.text, *item.actors)), 16)
+
+
+def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, window: timedelta = WINDOW,
+                        workers: int = 1, features: Mapping[str, _Features] | None = None,
+                        versions: Mapping[str, str] | None = None) -> tuple[StoryIndex, ClusterState]:
+    """cluster_stories, deciding again only the candidate pairs whose decision may differ from
+    the one `previous` (the state of an earlier call) recorded.
+
+    Whether two articles are linked depends on their features, the window and the weights of
+    the keys they hold (their words and actors, which also make their norms). A pair both of
+    whose articles are unchanged (same `versions` entry: by default a hash of what the
+    features are computed from) and hold no key whose weight moved keeps its decision, if it
+    was a candidate then too; every other candidate pair is checked. Blocking and the
+    components are computed in full (they are cheap), so the stories are exactly those of a
+    computation from scratch (tests/test_stories.py checks it).
+    """
     ordered = canonical(items)
     n = len(ordered)
     scorer = _Scorer(ordered, window, features)
     pairs = sorted(_candidate_pairs(scorer))
-    parts = workers if len(pairs) >= PARALLEL_PAIRS else 1
-    chunks = [pairs[p::parts] for p in range(parts)]  # interleaved: every chunk has old and new pairs
+    ids = tuple(item.id for item in ordered)
+    version = tuple(versions[i] for i in ids) if versions is not None else tuple(map(_version, ordered))
+    known: list[int] = []
+    todo = pairs
+    if previous is not None and previous.window == window:
+        words_moved = {w for w, v in scorer.word_weight.items() if previous.word_weight.get(w) != v}
+        actors_moved = {a for a, v in scorer.actor_weight.items() if previous.actor_weight.get(a) != v}
+        before = {aid: p for p, aid in enumerate(previous.ids)}
+        old = [-1] * n
+        for i, (aid, f) in enumerate(zip(ids, scorer.features)):
+            p = before.get(aid, -1)
+            if (p >= 0 and previous.versions[p] == version[i] and f.lead.isdisjoint(words_moved)
+                    and f.actors.isdisjoint(actors_moved)):
+                old[i] = p
+        size = len(previous.ids)
+        todo = []
+        for c in pairs:
+            a, b = old[c // n], old[c % n]
+            # Unchanged articles keep their order (same date, same id), so a < b still.
+            if a >= 0 and b >= 0 and (then := a * size + b) in previous.checked:
+                if then in previous.linked:
+                    known.append(c)
+            else:
+                todo.append(c)
+    parts = workers if len(todo) >= PARALLEL_PAIRS else 1
+    chunks = [todo[p::parts] for p in range(parts)]  # interleaved: every chunk has old and new pairs
 
     def linked(chunk: list[int]) -> list[int]:
         return [c for c in chunk if scorer.linked(c // n, c % n)]
 
-    edges = [(c // n, c % n) for found in fork_map(linked, chunks, parts) for c in found]
-    groups = _components(n, edges)
+    found = known + [c for chunk in fork_map(linked, chunks, parts) for c in chunk]
+    state = ClusterState(window, ids, version, scorer.word_weight, scorer.actor_weight, frozenset(pairs), frozenset(found))
+    return _index(ordered, _components(n, ((c // n, c % n) for c in found))), state
+
+
+def _index(ordered: list[StoryInput], groups: list[list[int]]) -> StoryIndex:
     groups.sort(key=lambda g: g[0])
     stories: list[Story] = []
     taken: set[str] = set()

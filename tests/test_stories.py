@@ -167,11 +167,44 @@ def test_a_follow_up_keeps_the_story_id_of_the_first_report(labelled):
 
 
 def test_an_incremental_recomputation_equals_a_clean_one(labelled):
+    from newsdigest.stories import cluster_incremental
     items, full = labelled
-    # what a watch-mode build does: the previous index is thrown away and recomputed from the set
-    previous = cluster_stories(items[:-3])
+    previous, state = cluster_incremental(items[:-3], None)
     assert previous != full
-    assert cluster_stories(items[:-3] + items[-3:]) == full
+    again, _ = cluster_incremental(items[:-3] + items[-3:], state)
+    assert again == full and list(again.stories) == list(full.stories)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_incremental_clustering_equals_clustering_from_scratch(labelled, seed):
+    from newsdigest.stories import cluster_incremental
+    rnd = random.Random(seed)
+    pool, _ = labelled
+    items = rnd.sample(pool, len(pool) * 2 // 3)
+    index, state = cluster_incremental(items, None)
+    assert index == cluster_stories(items)
+    for step in range(25):
+        change = rnd.choice(["add", "add", "remove", "date", "later", "actors", "text"])
+        items = list(items)
+        outside = [x for x in pool if x.id not in {i.id for i in items}]
+        if change == "add" and outside:
+            items.append(rnd.choice(outside))
+        elif change == "remove":
+            items.pop(rnd.randrange(len(items)))
+        else:
+            i = rnd.randrange(len(items))
+            other = rnd.choice(pool)
+            if change == "date":   # moved next to another article, maybe into its story's days
+                items[i] = replace(items[i], date=other.date + timedelta(minutes=rnd.randint(-300, 300)))
+            elif change == "later":  # same words and weights, only further from its story
+                items[i] = replace(items[i], date=items[i].date + timedelta(hours=rnd.randint(12, 90)))
+            elif change == "actors":
+                items[i] = replace(items[i], actors=other.actors)
+            else:                  # rewritten as a copy of another report: a near-duplicate
+                items[i] = replace(items[i], title=other.title, lede=other.lede, text=other.text)
+        index, state = cluster_incremental(items, state)
+        fresh = cluster_stories(items)
+        assert index == fresh and list(index.stories) == list(fresh.stories), (seed, step, change)
 
 
 # --- related articles -----------------------------------------------------------------------------------

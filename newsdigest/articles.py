@@ -342,6 +342,8 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
         inputs.append((data_of[rel], rel))
     fresh = dict(zip((key for _, key in missing), parse_all(inputs, config, workers)))
     cache.put_many("article", fresh)
+    if fresh:
+        cache.trim("article", {key for _, key in entries})
     cache.put_many("stat", new_stats)
     if len(known) > len(entries) or new_stats:
         cache.prune("stat", {rel for rel, _ in entries})

@@ -37,6 +37,9 @@ def cache_key(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+TRIM_SLACK = 100   # unused entries a kind may hold beyond a fifth of the used ones
+
+
 class Cache:
     def __init__(self, path: Path | None):
         """path None: a cache that remembers nothing (for --clean builds and tests)."""
@@ -48,17 +51,29 @@ class Cache:
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in range(2):
+        for attempt in range(3):
             try:
                 db = sqlite3.connect(path, timeout=30)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
-                return db
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+                row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
+                if row is not None and row[0] == code_fingerprint():
+                    return db
+                empty = db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+                if row is None and empty:
+                    with db:
+                        db.execute("INSERT INTO meta VALUES ('code', ?)", [code_fingerprint()])
+                    return db
+                # Written by another version of newsdigest: every key holds the code's hash, so
+                # no entry can be used again; dropping the file is instant, while leaving them
+                # would grow the file with every upgrade (and slow every write into it).
+                db.close()
             except sqlite3.DatabaseError:
                 if attempt:
                     raise
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)  # damaged: start afresh
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)  # stale or damaged: start afresh
         raise AssertionError("unreachable")
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
@@ -94,6 +109,15 @@ class Cache:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
                                 [(kind, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+
+    def trim(self, kind: str, keep: set[str]) -> None:
+        """prune, once a fifth of the entries of a kind are unused (left by edited or removed
+        articles): pruning on every build would cost more than the space it frees."""
+        if self.db is None:
+            return
+        (count,) = self.db.execute("SELECT COUNT(*) FROM entries WHERE kind = ?", [kind]).fetchone()
+        if count > len(keep) * 5 // 4 + TRIM_SLACK:
+            self.prune(kind, keep)
 
     def prune(self, kind: str, keep: set[str]) -> None:
         """Forget entries of a kind that the current content no longer uses."""

@@ -72,6 +72,8 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             mentions[article.id] = entry[0]
         topics[article.id] = entry[1]
     cache.put_many("extract", fresh)
+    if fresh:
+        cache.trim("extract", set(keys.values()))
     # Identities across articles (Tom and Thomas Goffus) need the whole corpus: the result is
     # cached for exactly this set of articles (a rebuild with no content change reuses it).
     corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.digest}" for a in articles)))
@@ -118,6 +120,8 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
         features = {aid: cached[k] for aid, k in keys.items() if k in cached}
         fresh = {i.id: story_features(i) for i in items if i.id not in features}
         cache.put_many("story-features", {keys[aid]: f for aid, f in fresh.items()})
+        if fresh:
+            cache.trim("story-features", set(keys.values()))
         features.update(fresh)
         cluster_key = cache_key("cluster-state")
         previous = cache.get_many("cluster-state", [cluster_key]).get(cluster_key)

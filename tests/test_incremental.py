@@ -181,3 +181,49 @@ def test_deleting_the_build_state_gives_the_same_site(tmp_path):
     (root / "site").unlink()
     run(root)
     assert site_files(root / "site") == expected
+
+
+def _rows(root: Path) -> dict[str, int]:
+    import sqlite3
+    db = sqlite3.connect(root / ".newsdigest/cache.sqlite")
+    try:
+        return dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind"))
+    finally:
+        db.close()
+
+
+def test_a_cache_written_by_another_version_is_dropped_whole(tmp_path, monkeypatch):
+    from newsdigest import cache
+    rng = random.Random(8)
+    root = tmp_path / "upgrade"
+    docs = [make_doc(rng, n) for n in range(6)]
+    write_site(root, docs)
+    run(root)
+    before = _rows(root)
+    assert before["article"] == 6
+    # Another version of the tool: no old entry could ever be hit again, so none is kept.
+    cache.code_fingerprint.cache_clear()
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    try:
+        run(root)
+        assert _rows(root) == before
+        assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+    finally:
+        cache.code_fingerprint.cache_clear()
+
+
+def test_entries_of_edited_articles_do_not_pile_up(tmp_path, monkeypatch):
+    from newsdigest import cache
+    monkeypatch.setattr(cache, "TRIM_SLACK", 0)
+    rng = random.Random(9)
+    root = tmp_path / "edits"
+    docs = [make_doc(rng, n) for n in range(8)]
+    write_site(root, docs)
+    run(root)
+    for round_ in range(12):
+        docs[round_ % 8].title = f"Edited title {round_}"
+        docs[round_ % 8].write(root)
+        run(root)
+        rows = _rows(root)
+        assert rows["article"] <= 10 and rows["story-features"] <= 10, (round_, rows)
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")

@@ -146,7 +146,8 @@ def write_site(model: SiteModel, paths: Paths, gen: Generation, result: BuildRes
         jobs = _jobs_left(model, env, pages, specs, gen, globals_key, fingerprints)
     result.pages = len(pages)
 
-    _JOBS.update(env=env, globals=render_globals(env, globals_), pages=pages, specs=specs, model=model, jobs=jobs)
+    _JOBS.update(env=env, globals=render_globals(env, globals_), pages=pages, specs=specs, model=model, jobs=jobs,
+                 gen=gen)
     with phase("render"):
         _render(jobs, gen, workers)
 
@@ -193,16 +194,17 @@ def _render(jobs, gen: Generation, workers: int) -> None:
         with progress(len(jobs), "rendering") as advance:
             if workers > 1 and len(jobs) >= PARALLEL_RENDER_THRESHOLD:
                 import multiprocessing
-                # fork: workers inherit the model, plan and templates without pickling them.
+                # fork: workers inherit the model, plan, templates and the slot (with the live
+                # site's manifest) without pickling them: a task is a range of job numbers.
                 from .workers import die_with_parent, fork_ready
                 fork_ready()
                 with multiprocessing.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
-                    for manifest, stats in pool.imap_unordered(_run_jobs, [(gen.worker_view(), c) for c in chunks]):
+                    for manifest, stats in pool.imap_unordered(_run_jobs, chunks):
                         gen.merge(manifest, stats)
                         advance(len(manifest))
             else:
                 for chunk in chunks:
-                    manifest, stats = _run_jobs((gen.worker_view(), chunk))
+                    manifest, stats = _run_jobs(chunk)
                     gen.merge(manifest, stats)
                     advance(len(manifest))
     finally:
@@ -237,9 +239,9 @@ def write_search_index(gen: Generation, pages, fingerprints: dict, globals_key: 
         gen.write(rel, data, key)
 
 
-def _run_jobs(args) -> tuple[dict, BuildStats]:
+def _run_jobs(indices: range) -> tuple[dict, BuildStats]:
     """Render a range of _JOBS into the slot; returns what was written."""
-    view, indices = args
+    view = _JOBS["gen"].worker_view()
     env, globals_, pages, specs, model = (_JOBS[k] for k in ("env", "globals", "pages", "specs", "model"))
     jobs = _JOBS["jobs"]
     for what, index, key in (jobs[i] for i in indices):

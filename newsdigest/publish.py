@@ -185,9 +185,11 @@ class Generation:
         self.manifest[relpath] = entry
 
     def worker_view(self) -> "Generation":
-        """A copy for a worker process writing part of this slot; merge() its results back."""
+        """A copy for writing part of this slot (in a worker process, or a chunk at a time);
+        merge() its results back. It shares everything but what it records: copying the live
+        site's manifest for each chunk made a rebuild of a large site quadratic."""
         view = copy.copy(self)
-        view.manifest, view.stats, view._dirs = {}, BuildStats(), set(self._dirs)
+        view.manifest, view.stats = {}, BuildStats()
         return view
 
     def merge(self, manifest: dict[str, dict], stats: BuildStats) -> None:

@@ -345,8 +345,9 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     if fresh:
         cache.trim("article", {key for _, key in entries})
     cache.put_many("stat", new_stats)
-    if len(known) > len(entries) or new_stats:
-        cache.prune("stat", {rel for rel, _ in entries})
+    current = {rel for rel, _ in entries}
+    if not current.issuperset(known):   # entries of files that are gone (or now unreadable)
+        cache.prune("stat", current)
     by_url: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
     for rel, key in entries:

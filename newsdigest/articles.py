@@ -297,7 +297,7 @@ def file_digest(rel: str, data: bytes) -> str:
     return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
 
 
-def _signature(st: os.stat_result) -> tuple:
+def file_signature(st: os.stat_result) -> tuple:
     # ctime changes on every write, so a file rewritten with the same size and mtime still differs.
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
@@ -321,7 +321,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     for file in find_article_files(articles_dir):
         rel = file.relative_to(root).as_posix()
         try:
-            signature = _signature(file.stat())
+            signature = file_signature(file.stat())
             previous = known.get(rel)
             if previous is not None and previous[0] == signature:
                 digest = previous[1]

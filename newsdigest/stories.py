@@ -208,6 +208,17 @@ DUPLICATE = 0.5           # 4-gram Jaccard at which a text is a near-duplicate w
 DUPLICATE_WORDS = 0.3     # 4-grams are compared only when the words are at least this alike
 
 
+def _similarity(words: float, actors: float) -> float:
+    """Words decide, actors scale them: the same words with the same rare actors is one event;
+    the same actors with other words is another event between the same people."""
+    return words * (1 + ACTOR_BOOST * actors)
+
+
+def _threshold(days: float, window_days: float) -> float:
+    lateness = min(1.0, days / window_days) if window_days else 0.0
+    return THRESHOLD + LATE_PENALTY * lateness
+
+
 @dataclass(frozen=True)
 class PairScore:
     """The evidence that two articles report one event."""
@@ -219,13 +230,10 @@ class PairScore:
 
     @property
     def similarity(self) -> float:
-        """Words decide, actors scale them: the same words with the same rare actors is one
-        event; the same actors with other words is another event between the same people."""
-        return self.words * (1 + ACTOR_BOOST * self.actors)
+        return _similarity(self.words, self.actors)
 
     def threshold(self, window_days: float) -> float:
-        lateness = min(1.0, self.days / window_days) if window_days else 0.0
-        return THRESHOLD + LATE_PENALTY * lateness
+        return _threshold(self.days, window_days)
 
     def linked(self, window_days: float) -> bool:
         if self.days > window_days:
@@ -233,13 +241,11 @@ class PairScore:
         return self.duplicate >= DUPLICATE or self.similarity >= self.threshold(window_days)
 
 
-def _cosine(a: frozenset, b: frozenset, norm_a: int, norm_b: int, squares: Mapping[str, int]) -> float:
-    """Cosine of two binary vectors weighted by rarity (`squares`: each key's weight squared;
-    norms are the sums of those over each vector)."""
-    if not (a and b):
-        return 0.0
-    shared = sum(map(squares.__getitem__, a & b))
-    return shared / math.sqrt(norm_a * norm_b) if shared else 0.0
+def _cosine(shared: frozenset, norm_a: int, norm_b: int, squares: Mapping[str, int]) -> float:
+    """Cosine of two binary vectors weighted by rarity, from the keys both hold (`squares`:
+    each key's weight squared; the norms are the sums of those over each vector)."""
+    total = sum(map(squares.__getitem__, shared))
+    return total / math.sqrt(norm_a * norm_b) if total else 0.0
 
 
 class _Scorer:
@@ -271,20 +277,17 @@ class _Scorer:
         """Cosine of the opening words; `common` are the actors both have."""
         fi, fj = self.features[i], self.features[j]
         if not common:
-            return _cosine(fi.lead, fj.lead, self.lead_norm[i], self.lead_norm[j], self.word_square)
+            return _cosine(fi.lead & fj.lead, self.lead_norm[i], self.lead_norm[j], self.word_square)
         # The names of the actors both have count once, as actors, not again as words:
         # otherwise two articles about the same people look alike whatever happened to them.
         names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common))
         w = self.word_square
-        return _cosine(fi.lead - names, fj.lead - names,
+        return _cosine((fi.lead & fj.lead) - names,
                        self.lead_norm[i] - sum(map(w.__getitem__, fi.lead & names)),
                        self.lead_norm[j] - sum(map(w.__getitem__, fj.lead & names)), w)
 
     def _actors(self, i: int, j: int, common: frozenset) -> float:
-        if not common:
-            return 0.0
-        shared = sum(map(self.actor_square.__getitem__, common))
-        return shared / math.sqrt(self.actor_norm[i] * self.actor_norm[j])
+        return _cosine(common, self.actor_norm[i], self.actor_norm[j], self.actor_square)
 
     def _duplicate(self, i: int, j: int) -> float:
         a, b = self.shingles(i), self.shingles(j)
@@ -299,8 +302,8 @@ class _Scorer:
         return PairScore(words, actors, dup, abs(fi.time - fj.time) / 86400)
 
     def linked(self, i: int, j: int) -> bool:
-        """The decision of PairScore.linked with the same arithmetic, computing the 4-grams only
-        when they can matter (this runs for every candidate pair: no PairScore is built)."""
+        """The decision of PairScore.linked, computing the 4-grams only when they can matter
+        (this runs for every candidate pair: no PairScore is built)."""
         fi, fj = self.features[i], self.features[j]
         days = abs(fi.time - fj.time) / 86400
         window = self.window_days
@@ -308,8 +311,7 @@ class _Scorer:
             return False
         common = fi.actors & fj.actors
         words = self._words(i, j, common)
-        threshold = THRESHOLD + LATE_PENALTY * min(1.0, days / window) if window else THRESHOLD
-        if words * (1 + ACTOR_BOOST * self._actors(i, j, common)) >= threshold:
+        if _similarity(words, self._actors(i, j, common)) >= _threshold(days, window):
             return True
         return words >= DUPLICATE_WORDS and self._duplicate(i, j) >= DUPLICATE
 
@@ -335,8 +337,8 @@ def _candidate_pairs(scorer: _Scorer) -> set[int]:
     article's keys are taken rarest first (fewest articles, then the key), each posting nearest
     in time first, until it has BUDGET candidates: a rare shared key is the better evidence,
     and a story of many articles stays connected through the chain of its members. On the
-    labelled set it never binds; at 10,000 articles over three years it binds for 5 articles and
-    changes no link; at 100,000 it cuts the pairs from 3.0 to 1.2 million (docs/benchmarks.md).
+    labelled set it never binds; at 10,000 articles over three years it removes 5 of 29,673
+    pairs and no link; at 100,000 it cuts the pairs from 3.0 to 1.2 million (docs/benchmarks.md).
     """
     n = len(scorer.items)
     cap = max(64, n // 20)
@@ -470,8 +472,8 @@ def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, 
     whose articles are unchanged (same `versions` entry: by default a hash of what the
     features are computed from) and hold no key whose weight moved keeps its decision, if it
     was a candidate then too; every other candidate pair is checked. Blocking and the
-    components are computed in full (they are cheap), so the stories are exactly those of a
-    computation from scratch (tests/test_stories.py checks it).
+    components are computed in full, so the stories are exactly those of a computation from
+    scratch (tests/test_stories.py checks it).
     """
     ordered = canonical(items)
     n = len(ordered)
@@ -482,8 +484,8 @@ def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, 
     known: list[int] = []
     todo = pairs
     if previous is not None and previous.window == window:
-        words_moved = {w for w, v in scorer.word_weight.items() if previous.word_weight.get(w) != v}
-        actors_moved = {a for a, v in scorer.actor_weight.items() if previous.actor_weight.get(a) != v}
+        words_moved = _moved(scorer.word_weight, previous.word_weight)
+        actors_moved = _moved(scorer.actor_weight, previous.actor_weight)
         before = {aid: p for p, aid in enumerate(previous.ids)}
         old = [-1] * n
         for i, (aid, f) in enumerate(zip(ids, scorer.features)):
@@ -510,6 +512,11 @@ def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, 
     found = known + [c for chunk in fork_map(linked, chunks, parts) for c in chunk]
     state = ClusterState(window, ids, version, scorer.word_weight, scorer.actor_weight, frozenset(pairs), frozenset(found))
     return _index(ordered, _components(n, ((c // n, c % n) for c in found))), state
+
+
+def _moved(weights: Mapping[str, int], before: Mapping[str, int]) -> set[str]:
+    """Keys whose weight differs between two weight tables (new, gone or changed)."""
+    return {key for key in weights.keys() | before.keys() if weights.get(key) != before.get(key)}
 
 
 def _index(ordered: list[StoryInput], groups: list[list[int]]) -> StoryIndex:
@@ -665,7 +672,7 @@ def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postin
         for key in keys_of[j]:
             post, p = postings[key], position[key][j]
             dirty.update(post[max(0, p - reach - 1):p + reach + 2])
-    reweighed = {key for key in weight.keys() | previous.weight.keys() if weight.get(key) != previous.weight.get(key)}
+    reweighed = _moved(weight, previous.weight)
     if reweighed:
         dirty.update(i for i, keys in enumerate(keys_of) if not keys.isdisjoint(reweighed))
     for key, post in postings.items():

@@ -20,6 +20,16 @@ def run(root: Path, clean: bool = False):
     return result
 
 
+def built_site(tmp_path: Path, name: str, seed: int, count: int):
+    """A site of `count` generated articles, built once: (root, docs, the generator to make more)."""
+    rng = random.Random(seed)
+    root = tmp_path / name
+    docs = [make_doc(rng, n) for n in range(count)]
+    write_site(root, docs)
+    run(root)
+    return root, docs, rng
+
+
 def clean_build_of(root: Path, tmp: Path) -> dict[str, bytes]:
     """What a from-scratch build of root's current content produces."""
     if tmp.exists():
@@ -35,11 +45,7 @@ def snapshot(site: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_random_adds_edits_and_deletes_match_clean_builds(tmp_path):
-    rng = random.Random(20261123)
-    root = tmp_path / "inc"
-    docs = [make_doc(rng, n) for n in range(25)]
-    write_site(root, docs)
-    run(root)
+    root, docs, rng = built_site(tmp_path, "inc", 20261123, 25)
     counter = len(docs)
     for step in range(14):
         op = rng.choice(["add", "add", "edit", "edit", "delete", "retopic", "redate"])
@@ -119,10 +125,7 @@ def test_one_new_article_rerenders_only_the_pages_that_show_it(tmp_path):
 
 
 def test_a_template_change_rerenders_what_uses_it(tmp_path):
-    rng = random.Random(3)
-    root = tmp_path / "tpl"
-    write_site(root, [make_doc(rng, n) for n in range(12)])
-    run(root)
+    root, _, _ = built_site(tmp_path, "tpl", 3, 12)
     before = snapshot(root / "site")
     (root / "templates").mkdir()
     theme_term = Path(__import__("newsdigest.render", fromlist=["THEME"]).THEME) / "term.html"
@@ -137,10 +140,7 @@ def test_a_template_change_rerenders_what_uses_it(tmp_path):
 
 
 def test_a_config_change_rerenders_everything_that_shows_it(tmp_path):
-    rng = random.Random(4)
-    root = tmp_path / "cfg"
-    write_site(root, [make_doc(rng, n) for n in range(8)])
-    run(root)
+    root, _, _ = built_site(tmp_path, "cfg", 4, 8)
     config = root / "site.toml"
     config.write_text(config.read_text().replace('title = "Test digest"', 'title = "Renamed digest"'))
     run(root)
@@ -149,11 +149,7 @@ def test_a_config_change_rerenders_everything_that_shows_it(tmp_path):
 
 
 def test_cache_is_safe_to_delete_and_never_stale(tmp_path):
-    rng = random.Random(5)
-    root = tmp_path / "cache"
-    docs = [make_doc(rng, n) for n in range(10)]
-    write_site(root, docs)
-    run(root)
+    root, docs, _ = built_site(tmp_path, "cache", 5, 10)
     expected = site_files(root / "site")
     (root / ".newsdigest/cache.sqlite").unlink()
     run(root)
@@ -172,10 +168,7 @@ def test_cache_is_safe_to_delete_and_never_stale(tmp_path):
 
 
 def test_deleting_the_build_state_gives_the_same_site(tmp_path):
-    rng = random.Random(6)
-    root = tmp_path / "state"
-    write_site(root, [make_doc(rng, n) for n in range(6)])
-    run(root)
+    root, _, _ = built_site(tmp_path, "state", 6, 6)
     expected = site_files(root / "site")
     shutil.rmtree(root / ".newsdigest")
     (root / "site").unlink()
@@ -194,11 +187,7 @@ def _rows(root: Path) -> dict[str, int]:
 
 def test_a_cache_written_by_another_version_is_dropped_whole(tmp_path, monkeypatch):
     from newsdigest import cache
-    rng = random.Random(8)
-    root = tmp_path / "upgrade"
-    docs = [make_doc(rng, n) for n in range(6)]
-    write_site(root, docs)
-    run(root)
+    root, _, _ = built_site(tmp_path, "upgrade", 8, 6)
     before = _rows(root)
     assert before["article"] == 6
     # Another version of the tool: no old entry could ever be hit again, so none is kept.
@@ -215,11 +204,7 @@ def test_a_cache_written_by_another_version_is_dropped_whole(tmp_path, monkeypat
 def test_entries_of_edited_articles_do_not_pile_up(tmp_path, monkeypatch):
     from newsdigest import cache
     monkeypatch.setattr(cache, "TRIM_SLACK", 0)
-    rng = random.Random(9)
-    root = tmp_path / "edits"
-    docs = [make_doc(rng, n) for n in range(8)]
-    write_site(root, docs)
-    run(root)
+    root, docs, _ = built_site(tmp_path, "edits", 9, 8)
     for round_ in range(12):
         docs[round_ % 8].title = f"Edited title {round_}"
         docs[round_ % 8].write(root)

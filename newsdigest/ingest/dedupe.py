@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..articles import file_signature
 from ..errors import NewsdigestError
 from ..frontmatter import parse as parse_front_matter
 
@@ -103,10 +104,9 @@ class DedupeIndex:
 
 def _signature(path: Path) -> tuple | None:
     try:
-        st = path.stat()
+        return file_signature(path.stat())
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 # The index of the last scan in this process, with the articles the ingest added to it since.

@@ -625,7 +625,11 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
     id_postings = {key: tuple(ids[i] for i in post) for key, post in postings.items()}
     inputs = {ids[i]: (keys_of[i], times[i]) for i in range(n)}
 
+    weight_of = weight.__getitem__
+
     def best(indices) -> list[tuple[str, ...]]:
+        # About a hundred candidates per article: the k best are taken with a heap instead of
+        # sorting them all (the same order: no two tuples are equal, their ids differ).
         out = []
         for i in indices:
             keys_i = keys_of[i]
@@ -635,20 +639,18 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
                 p = position[key][i]
                 candidates.update(post[max(0, p - reach):p + reach + 1])
             candidates.discard(i)
-            own_story = story[i]
+            own_story = story[i] if skip_story else ""   # only to leave its story out
             time_i = times[i]
             scored = []
             for j in candidates:
-                same_story = bool(own_story) and own_story == story[j]
-                if same_story and skip_story:
+                if own_story and own_story == story[j]:
                     continue
-                shared = sum(weight[key] for key in keys_i & keys_of[j])
+                shared = sum(map(weight_of, keys_i & keys_of[j]))
                 if shared <= 0:
                     continue
                 days = abs(time_i - times[j]) / 86400
                 scored.append((-shared * recency(days), days, ids[j]))
-            scored.sort()
-            out.append(tuple(aid for _, _, aid in scored[:k]))
+            out.append(tuple(aid for _, _, aid in heapq.nsmallest(k, scored)))
         return out
 
     params = (k, skip_story)

@@ -639,11 +639,11 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
                 p = position[key][i]
                 candidates.update(post[max(0, p - reach):p + reach + 1])
             candidates.discard(i)
-            own_story = story[i] if skip_story else ""   # only to leave its story out
+            left_out = story[i] if skip_story else ""   # the article's own story, when skipped
             time_i = times[i]
             scored = []
             for j in candidates:
-                if own_story and own_story == story[j]:
+                if left_out and left_out == story[j]:
                     continue
                 shared = sum(map(weight_of, keys_i & keys_of[j]))
                 if shared <= 0:

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, needs_seeds
 from newsdigest.cli import main
 
 
@@ -29,6 +29,7 @@ def article_links(html):
     return set(re.findall(r'href="\.\./\.\./articles/(\d{4}/\d{2}/[^"]+)/"', html))
 
 
+@needs_seeds
 def test_one_actor_per_person_across_both_seeds(seeded):
     site = seeded / "site"
     slugs = {p.name for p in (site / "actors").iterdir() if p.is_dir()}
@@ -40,6 +41,7 @@ def test_one_actor_per_person_across_both_seeds(seeded):
     assert {"giovanni-maria-iannucci", "javier-colomina"} <= slugs
 
 
+@needs_seeds
 def test_actor_page_shows_kind_aliases_roles_and_co_mentions(seeded):
     html = actor_page(seeded, "qasim-al-araji")
     assert "Person" in html
@@ -49,12 +51,14 @@ def test_actor_page_shows_kind_aliases_roles_and_co_mentions(seeded):
     assert re.search(r'href="\.\./\.\./actors/nato/"><bdi>NATO</bdi></a> <span class="count">\(2 articles\)', html)
 
 
+@needs_seeds
 def test_the_ina_article_is_about_security_and_topics_list_their_actors(seeded):
     security = (seeded / "site/topics/security/index.html").read_text()
     assert "Iraq: NATO&#39;s mission is advisory, not combat" in security or "NATO's mission is advisory" in security
     assert "Most mentioned actors" in security
 
 
+@needs_seeds
 def test_explain_and_review_commands(seeded, capsys):
     article = next((seeded / "content/articles/2024/08").glob("*.md"))
     assert main(["explain", str(article), "--root", str(seeded)]) == 0
@@ -64,6 +68,7 @@ def test_explain_and_review_commands(seeded, capsys):
     assert "Merges made" in capsys.readouterr().out
 
 
+@needs_seeds
 def test_an_editors_correction_in_front_matter_sticks_across_rebuilds(seeded):
     article = next((seeded / "content/articles/2023/04").glob("*.md"))
     text = article.read_text()
@@ -79,6 +84,7 @@ def test_an_editors_correction_in_front_matter_sticks_across_rebuilds(seeded):
         assert "topics/diplomacy/" in page and "topics/cybersecurity/" not in page and "goffus" not in page
 
 
+@needs_seeds
 def test_extraction_on_worker_processes_gives_the_same_result(seeded, monkeypatch):
     import newsdigest.enrich as enrich_module
     from newsdigest.articles import load_articles

@@ -20,9 +20,9 @@ from newsdigest.extract.actors import ArticleInput, Resolution, person_key, reso
 from newsdigest.extract.gazetteer import default_gazetteer, load_gazetteer, parse_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
 from newsdigest.slug import name_key
+from conftest import SEEDS, needs_seeds
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 QUALITY = REPO / "tests" / "fixtures" / "quality"
 TARGET = 0.9
 
@@ -32,6 +32,8 @@ TARGET = 0.9
 def seed_records() -> list[dict]:
     """The two seeds as labelled records. Seed 000 keeps its raw text, repeated paragraphs and
     all; seed 001 keeps the body lines after its dateline ("INA - BAGHDAD")."""
+    if not any(SEEDS.glob("*.txt")):
+        return []       # no ../shared here: the set without the seeds; the seed tests skip
     raw0 = (SEEDS / "000_22032a1dfcab7bf5.txt").read_text(encoding="utf-8")
     first = raw0.strip().splitlines()[0].split()       # "date 2023-04-04 Iraq's national security ..."
     title0 = " ".join(first[2:])
@@ -147,38 +149,45 @@ def actors_named(resolution: Resolution, key: str) -> list[str]:
     return [name for name in resolution.actors if person_key(name) == key]
 
 
+@needs_seeds
 def test_one_qasim_al_araji_in_both_seeds(seeds):
     (name,) = actors_named(seeds, "qasim araji")
     assert name in ("Qasim al-Araji", "Qasim Al-Araji")
     assert set(seeds.actors[name].article_ids) >= {"seed-000", "seed-001"}
 
 
+@needs_seeds
 def test_one_thomas_goffus_in_both_seeds(seeds):
     assert actors_named(seeds, "tom goffus") == []
     (name,) = actors_named(seeds, "thomas goffus")
     assert set(seeds.actors[name].article_ids) >= {"seed-000", "seed-001"}
 
 
+@needs_seeds
 def test_nato_in_both_seeds(seeds):
     assert "NATO" in seeds.articles["seed-000"] and "NATO" in seeds.articles["seed-001"]
 
 
+@needs_seeds
 def test_iannucci_and_colomina_are_found(seeds):
     assert "Giovanni Maria Iannucci" in seeds.articles["seed-000"]
     assert "Javier Colomina" in seeds.articles["seed-001"]
 
 
+@needs_seeds
 def test_the_sources_are_not_actors(seeds):
     for article_id in ("seed-000", "seed-001"):
         names = {name_key(n) for n in seeds.articles[article_id]}
         assert not names & {"ina", "iraqi news agency", "shafaq news"}
 
 
+@needs_seeds
 def test_the_ina_seed_is_about_security():
     record = seed_records()[1]
     assert "Security" in assign_topics(record["title"], record["text"], record["section"], None).topics
 
 
+@needs_seeds
 def test_roles_are_dated():
     resolution = seeds_alone()
     roles = [(r.date, r.title) for r in resolution.actors["Thomas Goffus"].roles]

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from newsdigest.config import DEFAULT_SOURCES
 from newsdigest.ingest.clean import clean_body, line_rule, sentence_key, split_glued, split_sentences
 from newsdigest.ingest.header import split_text_header
+from conftest import SEEDS, needs_seeds
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 GLUED = re.compile(r"[a-z][.!?][A-Z][a-z]")
 
 
@@ -53,6 +53,7 @@ def assert_once_in_order(text: str, starts: list[str]) -> None:
     assert positions == sorted(positions)
 
 
+@needs_seeds
 def test_seed_000_is_the_complete_article_once_from_its_lede():
     cleaned = seed_body("000")
     text = cleaned.text
@@ -66,6 +67,7 @@ def test_seed_000_is_the_complete_article_once_from_its_lede():
     assert cleaned.markers[0].source == "Shafaq News"
 
 
+@needs_seeds
 def test_seed_000_removals_are_recorded():
     cleaned = seed_body("000")
     rules = {r.rule for r in cleaned.removals}
@@ -76,6 +78,7 @@ def test_seed_000_removals_are_recorded():
     assert any(f.before.endswith("services.During the c") for f in cleaned.fixes)
 
 
+@needs_seeds
 def test_seed_001_body():
     cleaned = seed_body("001")
     text = cleaned.text

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from newsdigest.config import Paths, SiteConfig
 from newsdigest.ingest import ingest_paths
 from newsdigest.ingest.dedupe import DedupeIndex, fingerprint, scan_articles
+from conftest import SEEDS, seed_path, needs_seeds
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
-SEED_001 = next(SEEDS.glob("001_*.txt"))
+SEED_001 = seed_path("001")
 
 STORY = ("The council signed a design contract for the first metro line on Monday, officials said. "
          "The line will run for twenty kilometres under the busiest avenues of the capital. "
@@ -51,6 +51,7 @@ def test_short_bodies_need_an_exact_match():
     assert index.find(fingerprint("", "", "Talks resumed on Monday in Basra.")) is None
 
 
+@needs_seeds
 def test_the_same_file_twice_in_one_run(tmp_path):
     paths = site(tmp_path)
     results = ingest_paths([SEED_001, SEED_001], paths, CONFIG)
@@ -58,6 +59,7 @@ def test_the_same_file_twice_in_one_run(tmp_path):
     assert results[1].article == results[0].article
 
 
+@needs_seeds
 def test_the_same_file_in_a_later_run(tmp_path):
     paths = site(tmp_path)
     first = ingest_paths([SEED_001], paths, CONFIG)
@@ -66,6 +68,7 @@ def test_the_same_file_in_a_later_run(tmp_path):
     assert len(list(paths.articles.rglob("*.md"))) == 1
 
 
+@needs_seeds
 def test_the_same_text_in_another_format(tmp_path):
     paths = site(tmp_path)
     text = SEED_001.read_text(encoding="utf-8")
@@ -95,6 +98,7 @@ def test_mojibake_copy_is_a_duplicate_of_the_clean_one(tmp_path):
     assert statuses(results) == ["written", "duplicate"]
 
 
+@needs_seeds
 def test_existing_articles_are_scanned(tmp_path):
     paths = site(tmp_path)
     existing = paths.articles / "2024" / "08" / "hand-written.md"
@@ -107,6 +111,7 @@ def test_existing_articles_are_scanned(tmp_path):
     assert statuses(results) == ["duplicate"] and results[0].article == existing
 
 
+@needs_seeds
 def test_different_articles_are_not_duplicates(tmp_path):
     paths = site(tmp_path)
     inputs = [SEEDS / p.name for p in sorted(SEEDS.glob("*.txt"))] + [
@@ -118,6 +123,7 @@ def test_different_articles_are_not_duplicates(tmp_path):
     assert set(statuses(results)) == {"written"}
 
 
+@needs_seeds
 def test_an_inbox_duplicate_is_kept_under_raw_duplicates(tmp_path):
     paths = site(tmp_path)
     ingest_paths([SEED_001], paths, CONFIG)
@@ -134,6 +140,7 @@ def _same_index(a: DedupeIndex, b: DedupeIndex) -> bool:
     return dict(zip(a.paths, a.prints)) == dict(zip(b.paths, b.prints))
 
 
+@needs_seeds
 def test_a_long_running_process_reuses_the_index_while_no_article_changed(tmp_path):
     """Watch ingests drop after drop: the index of the last run serves the next, exactly."""
     import os

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import SEEDS, needs_seeds
+
 from newsdigest.config import DEFAULT_SOURCES
 from newsdigest.ingest.header import (
     clean_title, find_date, is_date_text, match_marker, normalise, parse_date, resolve_source,
@@ -12,7 +14,6 @@ from newsdigest.ingest.header import (
 )
 from newsdigest.ingest.model import Rejected, RawArticle
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 
 
@@ -126,6 +127,7 @@ def test_clean_title_drops_the_site_name():
     assert clean_title("Iraq - Turkey water talks", "Gulf Monitor") == "Iraq - Turkey water talks"
 
 
+@needs_seeds
 def test_seed_000_header():
     fields, where, body, body_line, taken = split_text_header(seed("000"), DEFAULT_SOURCES)
     assert fields["title"] == "Iraq's national security advisor receives an invitation to visit Brussels for NATO talks"
@@ -137,6 +139,7 @@ def test_seed_000_header():
     assert [r.line for r in taken] == [1, 3]
 
 
+@needs_seeds
 def test_seed_001_header():
     fields, where, body, body_line, taken = split_text_header(seed("001"), DEFAULT_SOURCES)
     assert fields["title"] == "Iraq: NATO's mission is advisory, not combat"

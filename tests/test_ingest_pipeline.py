@@ -10,12 +10,12 @@ from newsdigest.config import Paths, SiteConfig
 from newsdigest.frontmatter import parse
 from newsdigest.ingest import explain, format_result, ingest_inbox, ingest_paths
 from newsdigest.ingest.pipeline import escape_markdown
+from conftest import seed_path, needs_seeds
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
-SEED_000 = next(SEEDS.glob("000_*.txt"))
-SEED_001 = next(SEEDS.glob("001_*.txt"))
+SEED_000 = seed_path("000")
+SEED_001 = seed_path("001")
 
 
 def site(tmp_path: Path) -> Paths:
@@ -40,6 +40,7 @@ def all_files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
+@needs_seeds
 def test_seeds_from_the_inbox(tmp_path):
     paths = site(tmp_path)
     drop(paths, SEED_000, SEED_001)
@@ -73,6 +74,7 @@ def test_seeds_from_the_inbox(tmp_path):
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
 
+@needs_seeds
 def test_ingest_path_copies_and_never_moves(tmp_path):
     paths = site(tmp_path / "site")
     outside = tmp_path / "drop"
@@ -84,6 +86,7 @@ def test_ingest_path_copies_and_never_moves(tmp_path):
     assert (paths.raw / "2024" / "08" / "story.txt").read_bytes() == SEED_001.read_bytes()
 
 
+@needs_seeds
 def test_ids_are_stable_across_sites(tmp_path):
     first = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], site(tmp_path / "a"), CONFIG)
     second = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], site(tmp_path / "b"), CONFIG)
@@ -92,6 +95,7 @@ def test_ids_are_stable_across_sites(tmp_path):
     assert ids[1] == str(uuid.uuid5(uuid.NAMESPACE_URL, "example.com/samarra-bridge"))  # from the URL
 
 
+@needs_seeds
 def test_bad_inputs_are_rejected_one_line_each_and_good_ones_still_ingested(tmp_path):
     paths = site(tmp_path)
     bad = ["bad_empty.txt", "bad_binary.txt", "bad_undecodable.txt", "bad_no_title.txt", "bad_no_date.txt",
@@ -150,6 +154,7 @@ def test_unsupported_and_missing_inputs(tmp_path):
     assert missing[0].status == "rejected" and missing[0].reason == "no such file or folder"
 
 
+@needs_seeds
 def test_nothing_under_raw_or_articles_is_overwritten(tmp_path):
     paths = site(tmp_path)
     # a different file already has the raw name, and a different article the slug
@@ -204,6 +209,7 @@ def test_escape_markdown():
     assert escape_markdown("a <b> [link](x) *x* `c`") == "a &lt;b> \\[link\\](x) \\*x\\* \\`c\\`"
 
 
+@needs_seeds
 def test_explain_reports_what_was_dropped_and_writes_nothing(tmp_path):
     paths = site(tmp_path)
     [dropped] = drop(paths, SEED_000)
@@ -235,6 +241,7 @@ def test_html_page_end_to_end(tmp_path):
     assert len(body.split("\n\n")) == 5
 
 
+@needs_seeds
 def test_young_inbox_files_wait_for_the_next_run(tmp_path):
     paths = site(tmp_path)
     [dropped] = drop(paths, SEED_001)
@@ -243,6 +250,7 @@ def test_young_inbox_files_wait_for_the_next_run(tmp_path):
     assert [r.status for r in ingest_inbox(paths, CONFIG, min_age=0)] == ["written"]
 
 
+@needs_seeds
 def test_rejections_as_problems_for_the_build_report(tmp_path):
     paths = site(tmp_path)
     drop(paths, FIXTURES / "bad_unparseable_date.txt", SEED_001)

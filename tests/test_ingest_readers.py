@@ -3,12 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS, needs_seeds
+
 from newsdigest.ingest.decode import decode
 from newsdigest.ingest.model import Rejected, RawArticle
 from newsdigest.ingest.readers import html_fragment_text, read
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def one(name: str) -> RawArticle:
@@ -25,6 +26,7 @@ def rejected(name: str) -> Rejected:
 
 # --- plain text -------------------------------------------------------------------------------------
 
+@needs_seeds
 @pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))
 def test_seeds_read_as_text(seed):
     raw = read(SEEDS / seed)[0]

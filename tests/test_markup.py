@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from conftest import needs_seeds
+
 from newsdigest.config import parse_config
 from newsdigest.markup import lede_text, relative_root, render_markdown
 
@@ -266,6 +268,7 @@ def test_fast_path_agrees_with_markdown_on_generated_text(config_under_sub_path)
     assert len(fast_ones) >= 20  # the comparison ran on a fair number of fast-path texts
 
 
+@needs_seeds
 def test_seed_and_sample_bodies_agree_on_both_paths(config_under_sub_path):
     from newsdigest.frontmatter import parse
     from newsdigest.ingest.pipeline import prepare

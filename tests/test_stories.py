@@ -10,6 +10,7 @@ import pytest
 
 from newsdigest.stories import (Story, StoryIndex, StoryInput, cluster_stories, explain_pair, recency,
                                 related_articles, story_id)
+from conftest import needs_seeds
 from test_stories_quality import labelled_inputs, seed_records, as_input
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -147,7 +148,7 @@ def test_shuffled_input_gives_identical_stories_and_related(labelled, seed):
     assert related_articles(shuffled, again) == related_articles(items, index)
 
 
-@pytest.mark.parametrize("added", ["s04", "s05", "s11", "s29", "s44", "seed-001"])
+@pytest.mark.parametrize("added", ["s04", "s05", "s11", "s29", "s44", pytest.param("seed-001", marks=needs_seeds)])
 def test_adding_one_article_changes_only_its_story(labelled, added):
     items, full = labelled
     before = cluster_stories([a for a in items if a.id != added])
@@ -213,12 +214,14 @@ def seeds() -> list[StoryInput]:
     return [as_input(r) for r in seed_records()]
 
 
+@needs_seeds
 def test_the_seeds_are_related_to_each_other():
     items = seeds()
     related = related_articles(items, cluster_stories(items))
     assert related == {"seed-000": ("seed-001",), "seed-001": ("seed-000",)}
 
 
+@needs_seeds
 def test_the_seeds_are_related_among_the_sample_sites_articles():
     from conftest import REPO
     from newsdigest.articles import load_articles
@@ -233,6 +236,7 @@ def test_the_seeds_are_related_among_the_sample_sites_articles():
     assert related["seed-000"][0] == "seed-001"
 
 
+@needs_seeds
 def test_the_seeds_are_related_in_the_labelled_set_too(labelled):
     items, index = labelled
     assert "seed-001" in related_articles(items, index)["seed-000"]

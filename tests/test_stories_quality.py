@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from newsdigest.stories import StoryIndex, StoryInput, cluster_stories, explain_pair
+from conftest import SEEDS, needs_seeds
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 FIXTURES = REPO / "tests" / "fixtures" / "stories"
 TARGET = 0.9
 
@@ -37,6 +37,8 @@ def seed_records() -> list[dict]:
     """The seeds, with a tiny local clean-up (the real cleaner lives in newsdigest/ingest):
     seed 000 from the line after its "Source:" line, repeated paragraphs and all; seed 001 from
     the line after its dateline ("INA - BAGHDAD")."""
+    if not any(SEEDS.glob("*.txt")):
+        return []       # no ../shared here: the set without the seeds; the seed tests skip
     lines0 = (SEEDS / "000_22032a1dfcab7bf5.txt").read_text(encoding="utf-8").strip().splitlines()
     first = lines0[0].split()                 # "date 2023-04-04 Iraq's national security ..."
     source_line = next(n for n, line in enumerate(lines0) if "Source:" in line)
@@ -186,6 +188,7 @@ def test_the_hard_negatives_stay_apart(measured):
         assert index.story_of[a] != index.story_of[b], (a, b)
 
 
+@needs_seeds
 def test_the_seeds_are_two_stories_and_seed_001_has_its_rewrites(measured):
     index: StoryIndex = measured["index"]
     assert index.story_of["seed-000"] != index.story_of["seed-001"]

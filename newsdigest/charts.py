@@ -296,7 +296,7 @@ def _x_axis(axis: Axis, base: float, width: float) -> str:
 
 def _figure(cid: str, svg: str, caption: str, table: str, summary: str, caption_class: str = "") -> str:
     hidden = f' class="{caption_class}"' if caption_class else ""
-    return (f'<figure class="chart">{svg}<figcaption id="{cid}-caption"{hidden}>{esc(caption)}</figcaption>'
+    return (f'<figure class="chart"><figcaption id="{cid}-caption"{hidden}>{esc(caption)}</figcaption>{svg}'
             f'<details><summary>{summary}</summary>{table}</details></figure>')
 
 

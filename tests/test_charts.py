@@ -148,7 +148,7 @@ def test_x_labels_are_in_the_chart():
 @pytest.mark.parametrize("kind", ["counts", "small", "together"])
 def test_charts_are_figures_with_an_accessible_svg_a_caption_and_a_table(kind):
     fig = figure(all_charts()[kind])
-    assert fig.tag == "figure"
+    assert fig.tag == "figure" and list(fig)[0].tag == "figcaption"     # first or last, as HTML asks
     svg = fig.find(f"{SVG}svg")
     assert svg.get("role") == "img" and svg.get("viewBox") is None and svg.get("width") == "100%"
     title = svg.find(f"{SVG}title")

@@ -33,7 +33,7 @@ from .slug import short_hash
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 SVG_NS = "http://www.w3.org/2000/svg"
-LABEL_CHARS = 28
+LABEL_CHARS = 22
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKS_UP_TO = 26        # a span of up to half a year is counted by week, a longer one by month
@@ -177,8 +177,10 @@ def period_name(start: date, unit: str) -> str:
 def span_text(axis: Axis) -> str:
     if not axis.starts:
         return ""
-    first, last = period_name(axis.starts[0], axis.unit), period_name(axis.starts[-1], axis.unit)
-    return first if len(axis.starts) == 1 else f"{first} to {last}"
+    first, last = (period_label(d, axis.unit) for d in (axis.starts[0], axis.starts[-1]))
+    if len(axis.starts) == 1:
+        return period_name(axis.starts[0], axis.unit)
+    return f"weeks of {first} to {last}" if axis.unit == "week" else f"{first} to {last}"
 
 
 # --- scales --------------------------------------------------------------------------------------
@@ -354,9 +356,8 @@ ROW_GAP = 10.0
 def together_desc(center: str, axis: Axis, rows: Sequence[Mapping]) -> str:
     if not rows:
         return f"{center} is not named together with anyone else."
-    parts = "; ".join(f"{r['name']}: {_plural(sum(r['counts']), 'article')}" for r in rows)
-    return (f"Articles naming {center} and each of {_plural(len(rows), 'other')}, per {axis.unit}, "
-            f"{span_text(axis)}; the number by each strip is its tallest bar. {parts}.")
+    return (f"Articles naming {center} with each of the {_plural(len(rows), 'actor')} named most often "
+            f"with it, per {axis.unit}, {span_text(axis)}; the number by each strip is its tallest bar.")
 
 
 def together_rows(axis: Axis, rows: Sequence[Mapping], root: str = "") -> list[tuple]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsdigest.charts import (PLOT_WIDTH, Axis, axis_between, axis_labels, counts_chart, counts_on, esc,
-                               nice_ticks, num, period_label, period_name, safe_url, series, table_html,
+                               nice_ticks, num, period_label, period_name, safe_url, series, span_text, table_html,
                                together_chart, unit_for, _text_px, LABEL_GAP, RIGHT_ROOM)
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -86,6 +86,8 @@ def test_period_labels_read_as_dates():
     assert period_label(date(2024, 1, 15), "week", with_year=False) == "15 Jan"
     assert period_name(date(2024, 1, 8), "week") == "week of 8 Jan 2024"
     assert period_name(date(2024, 5, 1), "month") == "May 2024"
+    assert span_text(axis_between(date(2024, 2, 5), date(2024, 7, 22))) == "weeks of 5 Feb 2024 to 22 Jul 2024"
+    assert span_text(axis_between(date(2024, 2, 5), date(2024, 2, 6))) == "week of 5 Feb 2024"
 
 
 def test_axis_labels_fall_on_round_months_and_name_the_year_when_it_changes():
@@ -162,6 +164,12 @@ def test_charts_are_figures_with_an_accessible_svg_a_caption_and_a_table(kind):
     assert all(tr.find("th").get("scope") == "row" for tr in table.find("tbody"))
 
 
+def test_the_caption_gives_the_total_the_span_the_peak_and_the_empty_periods():
+    caption = figure(counts_chart(MONTHLY, "t")).find("figcaption").text
+    assert caption == ("8 articles in 4 months, Jan 2024 to Apr 2024; the most in one month: 5 (Mar 2024); "
+                       "1 month with none.")
+
+
 def test_the_data_tables_hold_every_period_and_the_together_rows():
     rows = [[c.text for c in tr] for tr in figure(all_charts()["counts"]).find("details/table/tbody")]
     assert rows == [["Jan 2024", "2"], ["Feb 2024", "0"], ["Mar 2024", "5"], ["Apr 2024", "1"]]
@@ -181,7 +189,9 @@ def test_together_strips_share_one_axis_and_one_scale():
     assert ("2024-03-01", 28.0) in heights and ("2024-01-01", 14.0) in heights    # 2 = top, 1 = half
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert "NATO · 3 articles" in texts and texts.count("2") == 2                 # each strip: its top tick
-    assert "Thomas Goffus: 2 articles" in figure(together_chart(TOGETHER, "Iraq", "t")).find("figcaption").text
+    caption = figure(together_chart(TOGETHER, "Iraq", "t")).find("figcaption").text
+    assert caption == ("Articles naming Iraq with each of the 2 actors named most often with it, per month, "
+                       "Jan 2024 to Apr 2024; the number by each strip is its tallest bar.")
 
 
 @pytest.mark.parametrize("name", HOSTILE)

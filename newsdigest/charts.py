@@ -153,16 +153,6 @@ def counts_on(axis: Axis, days: Iterable[date]) -> list[int]:
     return [counts.get(start, 0) for start in axis.starts]
 
 
-def series(dates: Iterable[datetime], tz: tzinfo) -> dict:
-    """Articles per period over the span of their dates, in the timezone, as plain values:
-    {"unit", "starts", "counts"} (no periods for no dates)."""
-    days = local_days(dates, tz)
-    if not days:
-        return {"unit": "month", "starts": [], "counts": []}
-    axis = axis_between(min(days), max(days))
-    return {**axis.plain(), "counts": counts_on(axis, days)}
-
-
 def period_label(start: date, unit: str, with_year: bool = True) -> str:
     """An axis label: "Jan 2024" or "Feb" for a month, "8 Jan 2024" or "15 Jan" for a week."""
     text = f"{start.day} {MONTHS[start.month - 1]}" if unit == "week" else MONTHS[start.month - 1]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsdigest.charts import (PLOT_WIDTH, Axis, axis_between, axis_labels, counts_chart, counts_on, esc,
-                               nice_ticks, num, period_label, period_name, safe_url, series, span_text, table_html,
+                               local_days, nice_ticks, num, period_label, period_name, safe_url, span_text, table_html,
                                together_chart, unit_for, _text_px, LABEL_GAP, RIGHT_ROOM)
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -50,12 +50,12 @@ def test_a_month_without_articles_keeps_its_place_on_the_axis():
     tz = ZoneInfo("Asia/Baghdad")
     dates = [datetime(2024, 1, 31, 22, 0, tzinfo=timezone.utc),      # 1 February in Baghdad
              datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc), datetime(2024, 9, 3, 9, 0, tzinfo=timezone.utc)]
-    data = series(dates, tz)
-    assert data["unit"] == "month"
-    assert data["starts"] == ["2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01",
-                              "2024-07-01", "2024-08-01", "2024-09-01"]
-    assert data["counts"] == [1, 0, 0, 0, 1, 0, 0, 1]
-    assert series([], tz)["starts"] == []
+    days = local_days(dates, tz)
+    axis = axis_between(min(days), max(days))
+    assert axis.plain() == {"unit": "month", "starts": ["2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
+                                                        "2024-06-01", "2024-07-01", "2024-08-01", "2024-09-01"]}
+    assert counts_on(axis, days) == [1, 0, 0, 0, 1, 0, 0, 1]
+    assert counts_on(axis, local_days(dates, ZoneInfo("UTC"))) == [0, 0, 0, 0, 1, 0, 0, 1]   # 31 Jan in UTC
 
 
 def test_the_gap_month_is_an_empty_bar_in_its_slot():

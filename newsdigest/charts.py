@@ -236,7 +236,7 @@ def _chart_id(kind: str, data: object) -> str:
 
 def _svg_open(cid: str, kind: str, height: float, label: str, labelled_by: str | None) -> str:
     """An accessible SVG without viewBox (see the module's docstring): named by the heading
-    `labelled_by` (or its own title), described by the caption that follows it."""
+    `labelled_by` (or its own title), described by the figure's caption."""
     name = f'aria-labelledby="{esc(labelled_by)}"' if labelled_by else f'aria-labelledby="{cid}-title"'
     return (f'<svg xmlns="{SVG_NS}" class="chart chart-svg chart-{kind}" role="img" {name} '
             f'aria-describedby="{cid}-caption" width="100%" height="{num(height)}" id="{cid}">'
@@ -244,7 +244,8 @@ def _svg_open(cid: str, kind: str, height: float, label: str, labelled_by: str |
 
 
 def _y_axis(ticks: Sequence[int], top: float, plot_h: float, labelled: Sequence[int] | None = None) -> str:
-    """Grid lines across the plot at the ticks, each labelled in the gutter on the left."""
+    """Grid lines across the plot at the ticks; each tick (or those `labelled`) labelled in the
+    gutter on the left."""
     out = ['<g class="chart-grid" stroke="currentColor" stroke-width="1">']
     marks = []
     for t in ticks:

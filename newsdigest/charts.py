@@ -1,32 +1,49 @@
 """Charts drawn at build time as inline SVG: no JavaScript, accessible, deterministic.
 
-Each chart is an `<svg role="img">` named by its `<title>` and described by its `<desc>` (a
-sentence with the figures a reader would look for), and has a table of the same data for
-readers who cannot see it (`*_rows` give the rows, `table_html` the table). Every name and URL
-comes from articles, so every one is escaped; URLs other than relative and http(s) ones are
-dropped. Numbers are written with fixed precision, so the same data gives the same bytes.
+Readable at any width: an SVG here has no viewBox, so its units are CSS pixels and nothing in
+it is scaled; text keeps the size the stylesheet gives it (at least 12 px) on a phone and on a
+desktop. Across the width, positions are percentages, so a chart fills its column; heights
+are fixed pixels. The plot is the SVG's content box: the y-axis labels sit at negative x, in
+the padding the theme gives `.chart-svg` on the left.
 
-Colours are `currentColor` (the text colour); classes the theme's CSS may style: `chart`,
-`chart-bar`, `chart-line`, `chart-node`, `chart-edge`, `chart-label`, `chart-axis` (for
-example a halo in the page's background colour behind labels:
-`.chart-label { paint-order: stroke; stroke: var(--background); stroke-width: 3px }`).
+Time axes are continuous: every week or month from the first to the last has its slot, empty
+ones included, so the spacing tells the truth. The y axis has a few round ticks.
+
+Each chart is named by a heading on the page (the template writes it; its id is passed in),
+described by a visible caption (a sentence with the figures a reader would look for) and
+followed by a table of the same data. Names and URLs come from articles, so every one is
+escaped; URLs other than relative and http(s) ones are dropped. Numbers have fixed precision
+and ids come from the data, so the same data gives the same bytes.
+
+Colours: `currentColor` in the markup, overridden by the theme's CSS through its colour
+variables (light and dark). Classes: `chart-svg`, `chart-bar`, `chart-grid`, `chart-axis`,
+`chart-tick`, `chart-label`.
 """
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections import Counter
-from datetime import date, datetime, tzinfo
-from functools import lru_cache
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Iterable, Mapping, Sequence
 
-from .slug import name_key, short_hash
+from .slug import short_hash
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 SVG_NS = "http://www.w3.org/2000/svg"
 LABEL_CHARS = 22
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKS_UP_TO = 26        # a span of up to half a year is counted by week, a longer one by month
+# Label spacing is planned for the narrowest plot the theme gives a chart (a 390 px phone less
+# the page margins and the y-axis gutter), with text of the theme's chart size.
+PLOT_WIDTH = {"wide": 300, "narrow": 200}
+CHAR_PX = 8.0           # a generous average width of a 13 px system-ui character
+LABEL_GAP = 12.0        # at least this much space between two axis labels
+RIGHT_ROOM = 12.0       # how far the last label may run past the plot (the theme's right padding)
+STEPS = {"month": (1, 2, 3, 6, 12, 24, 60, 120), "week": (1, 2, 4, 8, 13, 26, 52, 104)}
 
 
 # --- escaping and numbers ------------------------------------------------------------------------
@@ -53,6 +70,10 @@ def num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def pct(fraction: float) -> str:
+    return num(100 * fraction) + "%"
+
+
 def short(name: str, limit: int = LABEL_CHARS) -> str:
     name = " ".join(str(name).split())
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
@@ -60,16 +81,6 @@ def short(name: str, limit: int = LABEL_CHARS) -> str:
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _open(kind: str, title: str, desc: str, width: int, height: int, data: object) -> tuple[str, str]:
-    """The opening of an accessible SVG, and its id (stable: from the kind, title and data)."""
-    cid = f"chart-{kind}-{short_hash(repr((kind, title, data)), 8)}"
-    head = (f'<svg xmlns="{SVG_NS}" class="chart chart-{kind}" role="img" '
-            f'aria-labelledby="{cid}-title {cid}-desc" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" id="{cid}">'
-            f'<title id="{cid}-title">{esc(title)}</title><desc id="{cid}-desc">{esc(desc)}</desc>')
-    return head, cid
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -96,225 +107,282 @@ def table_html(caption: str, headers: Sequence[str], rows: Iterable[Sequence]) -
     return "".join(out)
 
 
-# --- chart data ----------------------------------------------------------------------------------
+# --- periods -------------------------------------------------------------------------------------
 
-def week_label(day: date) -> str:
-    return _monday_label(day.toordinal() - day.weekday())
+@dataclass(frozen=True)
+class Axis:
+    """A continuous time axis: the first day of every week (Monday) or month, oldest first."""
+
+    unit: str                   # "week" or "month"
+    starts: tuple[date, ...]
+
+    def plain(self) -> dict:
+        return {"unit": self.unit, "starts": [d.isoformat() for d in self.starts]}
+
+    @classmethod
+    def from_plain(cls, value: Mapping) -> "Axis":
+        return cls(str(value["unit"]), tuple(date.fromisoformat(s) for s in value["starts"]))
 
 
-@lru_cache(maxsize=8192)  # every actor's chart labels the same few hundred weeks
-def _monday_label(monday: int) -> str:
-    year, week, _ = date.fromordinal(monday).isocalendar()
-    return f"{year}-W{week:02d}"
+def unit_for(first: date, last: date) -> str:
+    return "week" if (last - first).days < WEEKS_UP_TO * 7 else "month"
 
 
-def weekly_counts(dates: Iterable[datetime], tz: tzinfo, start: date | None = None,
-                  end: date | None = None) -> list[tuple[str, int]]:
-    """Articles per ISO week in the timezone, every week from the first to the last (or from
-    `start` to `end`), empty weeks included: ("2024-W35", 3)."""
-    days = [d.astimezone(tz).date() for d in dates]
-    if not days and (start is None or end is None):
+def period_start(day: date, unit: str) -> date:
+    return day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+
+
+def axis_between(first: date, last: date, unit: str | None = None) -> Axis:
+    """Every period from the one holding `first` to the one holding `last`."""
+    unit = unit or unit_for(first, last)
+    start, end = period_start(first, unit), period_start(last, unit)
+    if unit == "week":
+        return Axis(unit, tuple(date.fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1, 7)))
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return Axis(unit, tuple(date(start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1)
+                            for n in range(months + 1)))
+
+
+def local_days(dates: Iterable[datetime], tz: tzinfo) -> list[date]:
+    return [d.astimezone(tz).date() for d in dates]
+
+
+def counts_on(axis: Axis, days: Iterable[date]) -> list[int]:
+    """How many of the days fall in each period of the axis (days outside it are not counted)."""
+    counts = Counter(period_start(d, axis.unit) for d in days)
+    return [counts.get(start, 0) for start in axis.starts]
+
+
+def period_label(start: date, unit: str, with_year: bool = True) -> str:
+    """An axis label: "Jan 2024" or "Feb" for a month, "8 Jan 2024" or "15 Jan" for a week."""
+    text = f"{start.day} {MONTHS[start.month - 1]}" if unit == "week" else MONTHS[start.month - 1]
+    return f"{text} {start.year}" if with_year else text
+
+
+def period_name(start: date, unit: str) -> str:
+    """A period in full, for tables and tooltips: "Jan 2024", "week of 8 Jan 2024"."""
+    return f"week of {period_label(start, unit)}" if unit == "week" else period_label(start, unit)
+
+
+def span_text(axis: Axis) -> str:
+    if not axis.starts:
+        return ""
+    first, last = (period_label(d, axis.unit) for d in (axis.starts[0], axis.starts[-1]))
+    if len(axis.starts) == 1:
+        return period_name(axis.starts[0], axis.unit)
+    return f"weeks of {first} to {last}" if axis.unit == "week" else f"{first} to {last}"
+
+
+# --- scales --------------------------------------------------------------------------------------
+
+def nice_ticks(peak: int, most: int = 5) -> list[int]:
+    """Round, evenly spaced counts from 0 to at least `peak`, at most `most` of them (>= 2)."""
+    peak = max(1, int(peak))
+    most = max(2, most)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            top = -(-peak // step) * step
+            if top // step + 1 <= most:
+                return list(range(0, top + 1, step))
+        magnitude *= 10
+
+
+def peak_ticks(counts: Sequence[int]) -> list[int]:
+    """For small charts: 0 and the tallest bar, whatever it is, so its label reads as its height."""
+    return [0, max(1, max(counts, default=0))]
+
+
+def _aligned(axis: Axis, index: int, step: int) -> bool:
+    if axis.unit == "month":
+        start = axis.starts[index]
+        return (start.year * 12 + start.month - 1) % step == 0
+    return index % step == 0
+
+
+def _text_px(text: str) -> float:
+    return len(text) * CHAR_PX
+
+
+def axis_labels(axis: Axis, width: float = PLOT_WIDTH["wide"]) -> list[tuple[int, str]]:
+    """(period index, label) for the x axis: the densest round step whose labels fit side by
+    side in a plot `width` px wide; the year is named on the first label and when it changes."""
+    n = len(axis.starts)
+    if not n:
         return []
-    first = start or min(days)
-    last = end or max(days)
-    # Weeks as the ordinal of their Monday: counting and stepping are integer operations.
-    counts = Counter(d.toordinal() - d.weekday() for d in days)
-    return [(_monday_label(monday), counts.get(monday, 0))
-            for monday in range(first.toordinal() - first.weekday(), last.toordinal() + 1, 7)]
+    labels: list[tuple[int, str]] = []
+    for step in STEPS[axis.unit]:
+        labels, year = [], None
+        for i in range(n):
+            if _aligned(axis, i, step):
+                start = axis.starts[i]
+                text = period_label(start, axis.unit, with_year=start.year != year)
+                year = start.year
+                labels.append((i, text))
+        while labels and width * labels[-1][0] / n + _text_px(labels[-1][1]) > width + RIGHT_ROOM:
+            labels.pop()
+        spaced = all(width * (b[0] - a[0]) / n >= _text_px(a[1]) + LABEL_GAP for a, b in zip(labels, labels[1:]))
+        if spaced and labels:
+            return labels
+    return [(0, period_label(axis.starts[0], axis.unit))]
 
 
-def co_mentions(actor_lists: Iterable[Sequence[str]], center: str, k: int = 8) -> list[tuple[str, int]]:
-    """The k actors named most often in the same articles as `center`: (name, articles).
+# --- drawing -------------------------------------------------------------------------------------
 
-    Names are compared by name key and shown in their most used spelling; ties by name.
-    """
-    target = name_key(center)
-    counts: Counter = Counter()
-    spellings: dict[str, Counter] = {}
-    for names in actor_lists:
-        keys = {name_key(n): n for n in names if name_key(n)}
-        if target not in keys:
-            continue
-        for key, name in keys.items():
-            if key != target:
-                counts[key] += 1
-                spellings.setdefault(key, Counter())[name] += 1
-    best = sorted(counts, key=lambda key: (-counts[key], key))[:k]
-    return [(min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], counts[key]) for key in best]
+def _chart_id(kind: str, data: object) -> str:
+    return f"chart-{kind}-{short_hash(repr((kind, data)), 8)}"
 
 
-# --- articles per week ---------------------------------------------------------------------------
+def _svg_open(cid: str, kind: str, height: float, label: str, labelled_by: str | None) -> str:
+    """An accessible SVG without viewBox (see the module's docstring): named by the heading
+    `labelled_by` (or its own title), described by the figure's caption."""
+    name = f'aria-labelledby="{esc(labelled_by)}"' if labelled_by else f'aria-labelledby="{cid}-title"'
+    return (f'<svg xmlns="{SVG_NS}" class="chart chart-svg chart-{kind}" role="img" {name} '
+            f'aria-describedby="{cid}-caption" width="100%" height="{num(height)}" id="{cid}">'
+            f'<title id="{cid}-title">{esc(label)}</title>')
 
-def weekly_counts_rows(counts: Sequence[tuple[str, int]]) -> list[tuple[str, str]]:
-    return [(label, str(n)) for label, n in counts]
+
+def _y_axis(ticks: Sequence[int], top: float, plot_h: float, labelled: Sequence[int] | None = None) -> str:
+    """Grid lines across the plot at the ticks; each tick (or those `labelled`) labelled in the
+    gutter on the left."""
+    out = ['<g class="chart-grid" stroke="currentColor" stroke-width="1">']
+    marks = []
+    for t in ticks:
+        y = top + plot_h - plot_h * t / ticks[-1]
+        out.append(f'<line x1="0" y1="{num(y)}" x2="100%" y2="{num(y)}"/>')
+        if labelled is None or t in labelled:
+            marks.append(f'<text x="-6" y="{num(y)}" dy="0.35em" text-anchor="end">{t}</text>')
+    out.append('</g><g class="chart-tick" fill="currentColor">')
+    out += marks
+    out.append("</g>")
+    return "".join(out)
 
 
-def weekly_counts_table(counts: Sequence[tuple[str, int]], caption: str) -> str:
-    return table_html(caption, ("Week", "Articles"), weekly_counts_rows(counts))
+def _bars(axis: Axis, counts: Sequence[int], top_tick: int, top: float, plot_h: float, what: str) -> str:
+    """A bar per period, in its slot of the continuous axis; an empty period keeps its slot
+    (a bar of height 0) and every bar has a tooltip naming its period and count."""
+    n = len(axis.starts)
+    out = ['<g class="chart-bar" fill="currentColor">']
+    base = top + plot_h
+    for i, (start, value) in enumerate(zip(axis.starts, counts)):
+        h = plot_h * value / top_tick if top_tick else 0.0
+        out.append(f'<rect x="{pct((i + 0.1) / n)}" y="{num(base - h)}" width="{pct(0.8 / n)}" height="{num(h)}" '
+                   f'data-period="{start.isoformat()}">'
+                   f'<title>{esc(period_name(start, axis.unit) + ": " + _plural(value, what))}</title></rect>')
+    out.append("</g>")
+    return "".join(out)
 
 
-def weekly_counts_desc(counts: Sequence[tuple[str, int]]) -> str:
+def _x_axis(axis: Axis, base: float, width: float) -> str:
+    """The baseline, and a tick and a label at the start of each labelled period."""
+    n = len(axis.starts)
+    out = [f'<g class="chart-axis" stroke="currentColor" stroke-width="1">'
+           f'<line x1="0" y1="{num(base)}" x2="100%" y2="{num(base)}"/>']
+    labels = axis_labels(axis, width)
+    out += [f'<line x1="{pct(i / n)}" y1="{num(base)}" x2="{pct(i / n)}" y2="{num(base + 5)}"/>' for i, _ in labels]
+    out.append('</g><g class="chart-label" fill="currentColor">')
+    out += [f'<text x="{pct(i / n)}" y="{num(base + 19)}" dx="2">{esc(text)}</text>' for i, text in labels]
+    out.append("</g>")
+    return "".join(out)
+
+
+def _figure(cid: str, svg: str, caption: str, table: str, summary: str, caption_class: str = "") -> str:
+    hidden = f' class="{caption_class}"' if caption_class else ""
+    return (f'<figure class="chart"><figcaption id="{cid}-caption"{hidden}>{esc(caption)}</figcaption>{svg}'
+            f'<details><summary>{summary}</summary>{table}</details></figure>')
+
+
+TOP = 10.0          # room above the plot for half of the top tick's label
+X_LABELS = 24.0     # room below the plot for the x-axis labels
+
+
+# --- articles per period -------------------------------------------------------------------------
+
+def counts_desc(axis: Axis, counts: Sequence[int]) -> str:
     if not counts:
         return "No articles."
-    total = sum(n for _, n in counts)
-    peak_label, peak = max(counts, key=lambda c: (c[1], c[0]))  # the latest of equal peaks
-    return (f"{_plural(total, 'article')} in {_plural(len(counts), 'week')}, from {counts[0][0]} to "
-            f"{counts[-1][0]}; the most in one week: {peak} ({peak_label}).")
+    total = sum(counts)
+    peak = max(counts)
+    when = period_name(axis.starts[max(i for i, c in enumerate(counts) if c == peak)], axis.unit)  # latest peak
+    empty = sum(1 for c in counts if not c)
+    gaps = f"; {_plural(empty, axis.unit)} with none" if empty else ""
+    return (f"{_plural(total, 'article')} in {_plural(len(counts), axis.unit)}, {span_text(axis)}; "
+            f"the most in one {axis.unit}: {peak} ({when}){gaps}.")
 
 
-def weekly_counts_svg(counts: Sequence[tuple[str, int]], title: str, desc: str | None = None) -> str:
-    """A bar per week, oldest on the left; each bar has a tooltip with its week and count."""
-    counts = [(str(label), max(0, int(n))) for label, n in counts]
-    width, height = 600, 160
-    left, right, top, bottom = 34, 8, 10, 24
-    plot_w, plot_h = width - left - right, height - top - bottom
-    head, _ = _open("weekly", title, desc or weekly_counts_desc(counts), width, height, counts)
-    out = [head]
-    peak = max((n for _, n in counts), default=0)
-    base = top + plot_h
-    out.append(f'<g class="chart-axis" fill="currentColor" font-size="10">'
-               f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="currentColor" '
-               f'stroke-width="1"/>'
-               f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{peak}</text>'
-               f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>')
-    if counts:
-        out.append(f'<text x="{left}" y="{height - 6}">{esc(counts[0][0])}</text>')
-        if len(counts) > 1:
-            out.append(f'<text x="{width - right}" y="{height - 6}" text-anchor="end">{esc(counts[-1][0])}</text>')
-    out.append("</g>")
-    if counts:
-        slot = plot_w / len(counts)
-        bar = max(slot * 0.8, 0.5)
-        out.append('<g class="chart-bar" fill="currentColor">')
-        for n, (label, value) in enumerate(counts):
-            h = plot_h * value / peak if peak else 0.0
-            x = left + n * slot + (slot - bar) / 2
-            out.append(f'<rect x="{num(x)}" y="{num(base - h)}" width="{num(bar)}" height="{num(h)}">'
-                       f'<title>{esc(label)}: {_plural(value, "article")}</title></rect>')
-        out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
+def counts_rows(axis: Axis, counts: Sequence[int]) -> list[tuple[str, str]]:
+    return [(period_name(start, axis.unit), str(n)) for start, n in zip(axis.starts, counts)]
 
 
-# --- co-mention network --------------------------------------------------------------------------
-
-MAX_NEIGHBOURS = 12
-
-
-def _ranked(neighbours: Sequence[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
-    cleaned = [(" ".join(str(name).split()), max(0.0, float(weight)), url or "") for name, weight, url in neighbours]
-    cleaned.sort(key=lambda t: (-t[1], name_key(t[0]), t[0], t[2]))
-    return cleaned[:MAX_NEIGHBOURS]
-
-
-def _weight_text(weight: float) -> str:
-    return str(int(weight)) if float(weight).is_integer() else num(weight)
-
-
-def network_rows(center: str, neighbours: Sequence[tuple[str, float, str]]) -> list[tuple]:
-    """(name or (name, url), weight) per neighbour, closest first."""
-    return [((name, url) if safe_url(url) else name, _weight_text(w)) for name, w, url in _ranked(neighbours)]
-
-
-def network_table(center: str, neighbours: Sequence[tuple[str, float, str]], caption: str) -> str:
-    return table_html(caption, ("Named with " + center, "Articles together"), network_rows(center, neighbours))
+def counts_chart(data: Mapping, title: str, heading_id: str | None = None, size: str = "wide") -> str:
+    """A bar chart of articles per period ({"unit", "starts", "counts"}), with a y axis of
+    round ticks, the x axis labelled, a caption and the data as a table. `size` "narrow" is
+    the small version for lists (two ticks, a lower plot, labels spaced for a narrow column)."""
+    axis = Axis.from_plain(data)
+    counts = [max(0, int(c)) for c in data["counts"]][:len(axis.starts)]
+    cid = _chart_id("counts", (title, axis, counts))
+    wide = size == "wide"
+    plot_h = 120.0 if wide else 40.0
+    ticks = nice_ticks(max(counts, default=0)) if wide else peak_ticks(counts)
+    svg = [_svg_open(cid, "counts" if wide else "counts-small", TOP + plot_h + X_LABELS, title, heading_id),
+           _y_axis(ticks, TOP, plot_h),
+           _bars(axis, counts, ticks[-1], TOP, plot_h, "article"),
+           _x_axis(axis, TOP + plot_h, PLOT_WIDTH[size]), "</svg>"]
+    table = table_html(title, (axis.unit.capitalize(), "Articles"), counts_rows(axis, counts))
+    if wide:
+        return _figure(cid, "".join(svg), counts_desc(axis, counts), table, "The data")
+    # In a list, the range is said once above it (`span_text`): each caption is for screen readers.
+    return _figure(cid, "".join(svg), counts_desc(axis, counts), table,
+                   f'<span class="visually-hidden">{esc(title)}: </span>data', caption_class="visually-hidden")
 
 
-def network_desc(center: str, neighbours: Sequence[tuple[str, float, str]]) -> str:
-    ranked = _ranked(neighbours)
-    if not ranked:
+# --- named together over time --------------------------------------------------------------------
+
+ROW_LABEL = 20.0    # a row's name above its strip
+ROW_PLOT = 28.0     # the strip of bars
+ROW_GAP = 10.0
+
+
+def together_desc(center: str, axis: Axis, rows: Sequence[Mapping]) -> str:
+    if not rows:
         return f"{center} is not named together with anyone else."
-    names = "; ".join(f"{name} ({_weight_text(w)})" for name, w, _ in ranked)
-    return f"Named most often together with {center}, with the number of articles: {names}."
+    return (f"Articles naming {center} with each of the {_plural(len(rows), 'actor')} named most often "
+            f"with it, per {axis.unit}, {span_text(axis)}; the number by each strip is its tallest bar.")
 
 
-def network_svg(center: str, neighbours: Sequence[tuple[str, float, str]], title: str,
-                desc: str | None = None) -> str:
-    """The centre and its closest neighbours on a circle, closest first from the top, going
-    clockwise (with an even number, turned half a step so that no line runs down through the
-    centre's label); line and dot sizes grow with the weight. Neighbours with a URL are links.
-
-    A screen reader reads the chart as one image (its title and description); the table of
-    `network_rows` carries the same links for keyboard and screen reader users, so the links
-    in the picture are left out of the tab order.
-    """
-    ranked = _ranked(neighbours)
-    width, height = 480, 340
-    cx, cy, radius = width / 2, height / 2, 118.0
-    head, _ = _open("network", title, desc or network_desc(center, neighbours), width, height,
-                    (center, ranked))
-    out = [head]
-    top = max((w for _, w, _ in ranked), default=0.0)
-    points = []
-    for n, (name, weight, url) in enumerate(ranked):
-        turn = 0.5 if len(ranked) % 2 == 0 else 0.0
-        angle = -math.pi / 2 + 2 * math.pi * (n + turn) / len(ranked)
-        share = weight / top if top else 0.0
-        points.append((name, weight, url, math.cos(angle), math.sin(angle), share))
-    out.append('<g class="chart-edge" stroke="currentColor" stroke-opacity="0.5">')
-    for name, weight, url, c, s, share in points:
-        out.append(f'<line x1="{num(cx)}" y1="{num(cy)}" x2="{num(cx + radius * c)}" y2="{num(cy + radius * s)}" '
-                   f'stroke-width="{num(1 + 4 * share)}"/>')
-    out.append("</g>")
-    out.append('<g class="chart-node" fill="currentColor" font-size="11">')
-    for name, weight, url, c, s, share in points:
-        x, y = cx + radius * c, cy + radius * s
-        anchor = "start" if c > 0.2 else "end" if c < -0.2 else "middle"
-        lx = x + 10 * c + (4 if anchor == "start" else -4 if anchor == "end" else 0)
-        ly = y + 12 * s + (4 if abs(s) < 0.9 else (8 if s > 0 else -2))
-        node = (f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(4 + 6 * share)}"/>'
-                f'<text class="chart-label" x="{num(lx)}" y="{num(ly)}" text-anchor="{anchor}">{esc(short(name))}</text>'
-                f'<title>{esc(name)}: {_plural(int(weight), "article") if float(weight).is_integer() else num(weight)}'
-                f' with {esc(center)}</title>')
-        link = safe_url(url)
-        if link:
-            out.append(f'<a href="{esc(link)}" tabindex="-1">{node}</a>')
-        else:
-            out.append(f"<g>{node}</g>")
-    out.append("</g>")
-    out.append(f'<g class="chart-node chart-center" fill="currentColor" font-size="12" font-weight="bold">'
-               f'<circle cx="{num(cx)}" cy="{num(cy)}" r="12"/>'
-               f'<text class="chart-label" x="{num(cx)}" y="{num(cy + 28)}" text-anchor="middle">{esc(short(center))}</text>'
-               f'<title>{esc(center)}</title></g>')
-    out.append("</svg>")
-    return "".join(out)
+def together_rows(axis: Axis, rows: Sequence[Mapping], root: str = "") -> list[tuple]:
+    """(name or (name, url), articles together, the periods they were named together); a
+    relative URL is taken from the site's root, `root` (the page's way up to it)."""
+    out = []
+    for r in rows:
+        when = ", ".join(f"{period_name(s, axis.unit)} ({c})" for s, c in zip(axis.starts, r["counts"]) if c)
+        url = safe_url(r.get("url", ""))
+        url = url if not url or _SCHEME.match(url) or url.startswith("/") else root + url
+        name = (r["name"], url) if url else r["name"]
+        out.append((name, str(sum(r["counts"])), when))
+    return out
 
 
-# --- sparkline -----------------------------------------------------------------------------------
-
-def sparkline_rows(values: Sequence[int], labels: Sequence[str] | None = None) -> list[tuple[str, str]]:
-    labels = list(labels) if labels is not None else [str(n + 1) for n in range(len(values))]
-    return [(str(label), str(int(v))) for label, v in zip(labels, values)]
-
-
-def sparkline_table(values: Sequence[int], caption: str, labels: Sequence[str] | None = None,
-                    header: str = "Week") -> str:
-    return table_html(caption, (header, "Articles"), sparkline_rows(values, labels))
-
-
-def sparkline_desc(values: Sequence[int]) -> str:
-    if not values:
-        return "No data."
-    return (f"{_plural(len(values), 'value')}, from {int(values[0])} to {int(values[-1])}; "
-            f"lowest {int(min(values))}, highest {int(max(values))}, {int(sum(values))} in all.")
-
-
-def sparkline_svg(values: Sequence[int], title: str, desc: str | None = None) -> str:
-    """A small line of the values, oldest on the left, with a dot on the latest."""
-    values = [max(0, int(v)) for v in values]
-    width, height, pad = 100, 24, 3
-    head, _ = _open("sparkline", title, desc or sparkline_desc(values), width, height, values)
-    out = [head]
-    if values:
-        peak = max(values)
-        step = (width - 2 * pad) / (len(values) - 1) if len(values) > 1 else 0.0
-        points = [(pad + n * step if len(values) > 1 else width / 2,
-                   height - pad - ((height - 2 * pad) * v / peak if peak else 0.0)) for n, v in enumerate(values)]
-        if len(points) > 1:
-            path = " ".join(f"{num(x)},{num(y)}" for x, y in points)
-            out.append(f'<polyline class="chart-line" fill="none" stroke="currentColor" stroke-width="1.5" '
-                       f'stroke-linejoin="round" points="{path}"/>')
-        x, y = points[-1]
-        out.append(f'<circle class="chart-line" cx="{num(x)}" cy="{num(y)}" r="2" fill="currentColor"/>')
-    out.append("</svg>")
-    return "".join(out)
+def together_chart(data: Mapping, center: str, title: str, heading_id: str | None = None, root: str = "") -> str:
+    """Who is named with `center`, and when: a strip of bars per other name
+    ({"unit", "starts", "rows": [{"name", "url", "counts"}]}), one time axis and one scale
+    for all strips, so the strips compare."""
+    axis = Axis.from_plain(data)
+    rows = [{"name": " ".join(str(r["name"]).split()), "url": r.get("url", ""),
+             "counts": [max(0, int(c)) for c in r["counts"]][:len(axis.starts)]} for r in data["rows"]]
+    cid = _chart_id("together", (center, title, axis, rows))
+    ticks = peak_ticks([c for r in rows for c in r["counts"]])
+    row_h = ROW_LABEL + ROW_PLOT + ROW_GAP
+    height = TOP + row_h * len(rows) - ROW_GAP + X_LABELS
+    svg = [_svg_open(cid, "together", height, title, heading_id)]
+    for n, r in enumerate(rows):
+        top = TOP + n * row_h + ROW_LABEL
+        svg.append(f'<g class="chart-label" fill="currentColor"><text x="0" y="{num(top - 6)}">'
+                   f'{esc(short(r["name"]))} · {_plural(sum(r["counts"]), "article")}</text></g>')
+        svg.append(_y_axis(ticks, top, ROW_PLOT, (ticks[-1],)))
+        svg.append(_bars(axis, r["counts"], ticks[-1], top, ROW_PLOT, f"article with {center}"))
+    svg.append(_x_axis(axis, height - X_LABELS, PLOT_WIDTH["wide"]))
+    svg.append("</svg>")
+    table = table_html(title, ("Named with " + center, "Articles together", "When"), together_rows(axis, rows, root))
+    return _figure(cid, "".join(svg), together_desc(center, axis, rows), table, "The data")

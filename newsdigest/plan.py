@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .articles import Article
-from .charts import weekly_counts
+from . import charts
 from .feeds import FeedSpec
 from .model import SiteModel
 from .taxonomy import Taxonomy
@@ -245,14 +244,32 @@ TERM_FEEDS = (("rss", "RSS", "application/rss+xml", "feed.xml"), ("atom", "Atom"
               ("json", "JSON Feed", "application/feed+json", "feed.json"))
 
 
-def _monthly(model: SiteModel, ids) -> list[int]:
-    """Articles per month for the given articles, over every month of the site, oldest first."""
-    months = [(m.year, m.month) for m in reversed(model.months)]
-    counts = Counter()
-    for article_id in ids:
-        local = model.article(article_id).date.astimezone(model.config.timezone)
-        counts[(local.year, local.month)] += 1
-    return [counts.get(m, 0) for m in months]
+def _site_axis(model: SiteModel) -> dict:
+    """The time axis of the whole site, every period from the first article's to the last's."""
+    if not model.articles:
+        return {"unit": "month", "starts": []}
+    days = charts.local_days((model.articles[-1].date, model.articles[0].date), model.config.timezone)
+    return charts.axis_between(min(days), max(days)).plain()
+
+
+TOGETHER_ROWS = 5
+NO_CHARTS = {"coverage": {"starts": []}, "together": {"rows": []}}
+
+
+def _term_charts(model: SiteModel, term, related: dict) -> Lazy:
+    """A term's articles per period over its own span, and, on the same axis, when each of the
+    actors most often named with it was named in the same article; computed only if rendered."""
+    def make() -> dict:
+        articles = [model.article(i) for i in term.article_ids]
+        days = charts.local_days((a.date for a in articles), model.config.timezone)
+        axis = charts.axis_between(min(days), max(days))
+        named = [{model.actors.slug(name) for name in a.actors} for a in articles]
+        rows = [{"name": other["name"], "url": other["url"],
+                 "counts": charts.counts_on(axis, [d for d, slugs in zip(days, named) if other["slug"] in slugs])}
+                for other in related["actors"][:TOGETHER_ROWS]]
+        return {"coverage": {**axis.plain(), "counts": charts.counts_on(axis, days)},
+                "together": {**axis.plain(), "rows": rows}}
+    return Lazy(make)
 
 
 def _roles(model: SiteModel, slug: str) -> list[dict]:
@@ -267,13 +284,10 @@ def _roles(model: SiteModel, slug: str) -> list[dict]:
 def _related(model: SiteModel, key: str, slug: str) -> dict:
     """Actors seen most with this term: co-mentions for an actor, who a topic is about."""
     table = model.co_mentions if key == "actors" else model.topic_actors
-    actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "count": count}
+    actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "slug": other, "count": count}
               for other, count in table.get(slug, ())]
-    # For the network picture: (name, weight, link). No links inside it: a picture (role="img")
-    # must hold no controls; the list beside it and the data table carry the links.
-    network = [[a["name"], a["count"], ""] for a in actors[:8]] if key == "actors" else []
     title = "Most often mentioned with" if key == "actors" else "Most mentioned actors"
-    return {"title": title, "actors": actors, "network": network}
+    return {"title": title, "actors": actors}
 
 
 def _story_links(model: SiteModel, article: Article) -> dict | None:
@@ -395,13 +409,16 @@ def plan_pages(model: SiteModel) -> list[Page]:
                    "terms": [{"name": t.name, "url": f"{tax.key}/{t.slug}/", "count": len(t.article_ids)}
                              for t in terms]}
                   for kind, terms in grouped]
-        if tax.key == "topics":  # a trend line per topic: articles per month over the whole site
+        site_axis = _site_axis(model)
+        if tax.key == "topics":  # a small chart per topic: its articles per period over the whole site
+            axis = charts.Axis.from_plain(site_axis)
             for group, (_, terms) in zip(groups, grouped):
                 for view, term in zip(group["terms"], terms):
-                    view["trend"] = _monthly(model, term.article_ids)
+                    view["trend"] = charts.counts_on(axis, charts.local_days(
+                        (model.article(i).date for i in term.article_ids), model.config.timezone))
         plan.add(f"{tax.key}/", "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
-            "trend_labels": [f"{MONTHS[m.month - 1][:3]} {m.year}" for m in reversed(model.months)]})
+            "trend_axis": site_axis if tax.key == "topics" else None})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
         for term in tax.terms:
             base = f"{tax.key}/{term.slug}/"
@@ -413,19 +430,16 @@ def plan_pages(model: SiteModel) -> list[Page]:
                          "roles": _roles(model, term.slug),
                          "related": _related(model, tax.key, term.slug)})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
-            # Articles per week (actors): from the dates of the term's articles, which their
-            # files' digests identify; counted only when the page is rendered.
-            weekly = Lazy(lambda term=term: {"weeks": weekly_counts(
-                [model.article(i).date for i in term.article_ids], model.config.timezone)}) \
-                if tax.key == "actors" else {"weeks": []}
-            weekly_key = hashlib.sha1("\n".join(model.article(i).digest for i in term.article_ids).encode()).hexdigest() \
-                if tax.key == "actors" else ""
+            # Its charts come from the dates and actors of the term's articles, which their
+            # cards' hashes identify (with the related actors, already in term_view).
+            term_charts = _term_charts(model, term, term_view["related"])
+            charts_key = hashlib.sha1(",".join(plan._card(model.article(i))[1] for i in term.article_ids).encode()).hexdigest()
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 first = pager["first"]
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,
                               term=term_view, pager=pager, feeds=term_feeds,
-                              weekly=weekly if first else {"weeks": []},
-                              known={"weekly": weekly_key if first else ""},
+                              charts=term_charts if first else NO_CHARTS,
+                              known={"charts": charts_key if first else ""},
                               title=term.name if first else f"{term.name}, page {pager['number']}")
 
     months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import __version__, charts
 from .errors import NewsdigestError, Problem
@@ -37,36 +37,33 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["plain_label"] = plain_label
-    env.filters["weekly_chart"] = weekly_chart
-    env.filters["network_chart"] = network_chart
-    env.filters["sparkline"] = sparkline
+    env.filters["counts_chart"] = counts_chart
+    env.filters["trend_chart"] = trend_chart
+    env.filters["together_chart"] = together_chart
+    env.filters["axis_span"] = axis_span
     return env
 
 
 # Charts are drawn while rendering, from data the page plan put in the context, so pages that
-# are not rendered cost nothing. Each comes with its data as a table, for screen readers and
-# anyone who would rather read numbers.
+# are not rendered cost nothing. Each comes with a caption and its data as a table, for screen
+# readers and anyone who would rather read numbers; the template writes its heading.
 
-def _with_table(svg: str, table: str) -> Markup:
-    return Markup(f'<figure class="chart">{svg}<details><summary>The data</summary>{table}</details></figure>')
-
-
-def weekly_chart(counts, title: str) -> Markup:
-    counts = [tuple(c) for c in counts]
-    return _with_table(charts.weekly_counts_svg(counts, title), charts.weekly_counts_table(counts, title))
+def counts_chart(data, title: str, heading_id: str | None = None) -> Markup:
+    return Markup(charts.counts_chart(data, title, heading_id))
 
 
-def network_chart(neighbours, center: str, title: str) -> Markup:
-    neighbours = [tuple(n) for n in neighbours]
-    return _with_table(charts.network_svg(center, neighbours, title), charts.network_table(center, neighbours, title))
+def trend_chart(counts, axis, title: str) -> Markup:
+    """The small chart of a term in a list: its counts on the list's shared time axis."""
+    return Markup(charts.counts_chart({**axis, "counts": list(counts)}, title, size="narrow"))
 
 
-def sparkline(values, title: str, labels=None) -> Markup:
-    values = list(values)
-    table = charts.sparkline_table(values, title, list(labels) if labels else None, header="Month")
-    return Markup(f'<div class="sparkline">{charts.sparkline_svg(values, title)}'
-                  f'<details><summary><span class="visually-hidden">{escape(title)}: </span>data</summary>'
-                  f'{table}</details></div>')
+def axis_span(axis) -> str:
+    """ "Jan 2024 to May 2025": the periods a time axis covers."""
+    return charts.span_text(charts.Axis.from_plain(axis))
+
+
+def together_chart(data, center: str, title: str, heading_id: str | None = None, root: str = "") -> Markup:
+    return Markup(charts.together_chart(data, center, title, heading_id, root))
 
 
 def plain_label(text: str) -> str:

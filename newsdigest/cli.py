@@ -174,4 +174,5 @@ def _ingest(paths: Paths, report: Report, inputs: list[Path], explain: bool) -> 
     results = ingest_paths(inputs, paths, config)
     for result in results:
         print(format_result(result, paths.root))
+        report.extend(result.warnings)
     return 1 if any(r.status == "rejected" for r in results) else 0

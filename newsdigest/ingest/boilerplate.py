@@ -163,11 +163,17 @@ def _furniture(tables: dict[str, dict[str, dict[str, Any]]]) -> Furniture:
 
 # --- reading and checking a rules file -----------------------------------------------------------
 
+def _table_line(text: str, table: str) -> int | None:
+    """The line of a [table] header ("[en.my_rule]"), else of its first key."""
+    m = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else _line_of(text, table.rpartition(".")[2], table.rpartition(".")[0])
+
+
 def _check_rule(spec: Any, where: str, text: str, path: str, table: str, new: bool) -> list[Problem]:
     """What is wrong with one [LANG.RULE] table, by key."""
     if not isinstance(spec, dict):
         return [Problem(path, f"'{where}' must be a table of a rule ([{where}] with why = \"...\")",
-                        "see docs/ingest.md, Page furniture", _line_of(text, where.split(".")[-1], where.split(".")[0]))]
+                        "see docs/ingest.md, Page furniture", _table_line(text, where))]
     problems = []
     for key, value in spec.items():
         line = _line_of(text, key, table)
@@ -190,7 +196,7 @@ def _check_rule(spec: Any, where: str, text: str, path: str, table: str, new: bo
                                                 "fix the expression, or use starts/labels for plain phrases", line))
     if new and "why" not in spec:
         problems.append(Problem(path, f"the new rule '{where}' has no 'why'", "add why = \"...\": --explain prints it",
-                                _line_of(text, where.split(".")[-1], where.split(".")[0])))
+                                _table_line(text, where)))
     return problems
 
 

@@ -126,7 +126,8 @@ def _as_text(value: Any, join: str = ", ") -> str:
 
 
 # Elements of an HTML body that are page furniture, by tag or by a class or id word.
-_FURNITURE_TAGS = ".//script|.//style|.//noscript|.//iframe|.//form|.//aside|.//nav|.//button|.//figure|.//svg"
+_CODE_TAGS = ".//script|.//style|.//noscript|.//iframe|.//svg"
+_FURNITURE_TAGS = ".//form|.//aside|.//nav|.//button|.//figure"
 _FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:ad|ads|advert\w*|sponsor\w*|promo\w*|related|recommend\w*|newsletter|subscribe\w*|share|"
     r"sharing|social|outbrain|taboola|read-?more|more-stories|teaser)(?:$|[\s_-])", re.IGNORECASE)
@@ -148,16 +149,22 @@ def html_fragment(fragment: str) -> tuple[str, list[Removal]]:
     except Exception:  # lxml raises several kinds on broken markup; fall back to stripping tags
         return html.unescape(re.sub(r"<[^>]+>", " ", fragment)), []
     removals: list[Removal] = []
+    for bad in root.xpath(_CODE_TAGS):
+        bad.drop_tree()
+
+    def drop(element, why: str) -> None:
+        text = squash(element.text_content())
+        if text:
+            removals.append(Removal(text, "page furniture", why))
+        element.drop_tree()
+
     for bad in root.xpath(_FURNITURE_TAGS):
         if bad.getparent() is not None:
-            bad.drop_tree()
+            drop(bad, f"<{bad.tag}> element: not article text")
     for bad in root.xpath(".//*[@class or @id]"):
-        marks = f"{bad.get('class', '')} {bad.get('id', '')}"
+        marks = squash(f"{bad.get('class', '')} {bad.get('id', '')}")
         if bad.getparent() is not None and _FURNITURE_CLASS.search(marks):
-            text = squash(bad.text_content())
-            if text:
-                removals.append(Removal(text, "page furniture", f"HTML element marked {squash(marks)!r}"))
-            bad.drop_tree()
+            drop(bad, f"HTML element marked {marks!r}")
     for br in root.xpath(".//br"):
         br.tail = "\n" + (br.tail or "")
     for block in root.xpath(".//p|.//div|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote|.//tr"):
@@ -246,10 +253,9 @@ def _record(path: Path, kind: str, record: Any, line: int | None, decoded,
     keys = tuple(str(k) for k in record)
     missing = [name for name in REQUIRED_JSON if not found.get(name, "").strip()]
     if missing:
-        names = " and ".join(f"'{m}'" for m in missing)
-        shown = _USER_NAMES.get(missing[0], missing[0])
-        return Rejected(f"record has no {names} (its fields: {_field_list(keys)})",
-                        f'name the field that holds it in site.toml: [ingest.fields] {shown} = "<field>"', line)
+        shown = [_USER_NAMES.get(m, m) for m in missing]
+        return Rejected(f"record has no {' and '.join(repr(m) for m in shown)} (its fields: {_field_list(keys)})",
+                        f'name the field that holds it in site.toml: [ingest.fields] {shown[0]} = "<field>"', line)
     text = found.pop("text")
     removals: list[Removal] = []
     if _HTML_TAG.search(text):

@@ -220,19 +220,11 @@ def _sources(value: Any) -> dict[str, str]:
     return merged
 
 
-def _ingest_fields(value: Any) -> dict[str, tuple[str, ...]]:
-    example = 'a table of field = "name in your JSON" (or a list of names), like title = "hed"'
-    if not isinstance(value, dict):
-        raise ValueError(example)
-    out: dict[str, tuple[str, ...]] = {}
-    for key, names in value.items():
-        if key not in INGEST_FIELDS:
-            raise ValueError(f"{example}; {key!r} is not a field (fields: {', '.join(INGEST_FIELDS)})")
-        names = [names] if isinstance(names, str) else names
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-            raise ValueError(f"{example}; {key!r} must name one or more fields")
-        out[key] = tuple(n.strip() for n in names)
-    return out
+def _field_names(value: Any) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ValueError('the name of the field in your JSON, or a list of names, like "hed" or ["hed", "meta.headline"]')
+    return tuple(n.strip() for n in names)
 
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -311,7 +303,10 @@ _DEPLOY_VALIDATORS: dict[str, Callable[[Any], Any]] = {
 }
 assert set(_DEPLOY_VALIDATORS) == {f.name for f in fields(DeploySettings)}
 
-_INGEST_VALIDATORS: dict[str, Callable[[Any], Any]] = {"fields": _ingest_fields}
+_INGEST_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "fields": Table(lambda **names: names, {name: _field_names for name in INGEST_FIELDS},
+                    'a table of field = "name in your JSON", like [ingest.fields] with title = "hed"'),
+}
 assert set(_INGEST_VALIDATORS) == {f.name for f in fields(IngestSettings)}
 
 

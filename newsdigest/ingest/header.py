@@ -119,8 +119,8 @@ def find_date(text: str, *, time_anywhere: bool = True) -> DateMatch | None:
         has_time = True
         hour, minute, second = int(t["H"]), int(t["M"]), int(t["S"] or 0)
         ampm = (t["ampm"] or "").replace(".", "").replace(" ", "").lower()
-        if ampm and 12 < hour < 24 and ampm in ("pm", "م"):
-            ampm = ""  # a 24-hour clock with a redundant p.m. ("14:15 م"), as some sites print it
+        if ampm == "م" and 12 < hour < 24:
+            ampm = ""  # "14:15 م": a 24-hour time; م also marks the Gregorian calendar (ميلادي)
         if ampm:
             if not 1 <= hour <= 12:
                 raise ValueError(f"hour {hour} with {t['ampm']}")

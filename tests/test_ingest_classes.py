@@ -312,3 +312,38 @@ def test_existing_articles_keep_their_slug(tmp_path):
     [result] = ingest_paths([drop], paths, CONFIG)
     assert format_result(result, paths.root).startswith("duplicate of content/articles/2023/04/a-story-about-the.md")
     assert old.exists()
+
+
+def test_arabic_header_labels_and_a_wrapped_json_record(tmp_path):
+    page = write(tmp_path, "nineveh.txt", """مجلس محافظة نينوى يقر موازنة العام المقبل
+بقلم: هناء قادر
+تاريخ النشر: 2024-12-01 09:00 +03:00
+آخر تحديث: منذ 5 دقائق
+نينوى - شفق نيوز
+أقر مجلس محافظة نينوى يوم الأحد موازنة العام المقبل بعد جلسة استمرت ست ساعات.
+""")
+    assert ingested(tmp_path / "a", page) == [(
+        {"title": "مجلس محافظة نينوى يقر موازنة العام المقبل", "date": "2024-12-01T09:00:00+03:00",
+         "source": "شفق نيوز", "author": "هناء قادر", "dateline": "نينوى", "lang": "ar"},
+        "أقر مجلس محافظة نينوى يوم الأحد موازنة العام المقبل بعد جلسة استمرت ست ساعات.")]
+    wrapped = write(tmp_path, "wrapped.jsonl", '{"article": {"headline": "Wrapped record", "datePublished": '
+                                               '"2024-01-02T10:00:00Z", "articleBody": "A record in an object."}}\n')
+    assert ingested(tmp_path / "b", wrapped) == [
+        ({"title": "Wrapped record", "date": "2024-01-02T13:00:00+03:00"}, "A record in an object.")]
+
+
+@pytest.mark.parametrize("prose", [
+    "Our standards of living have fallen, the minister said.",
+    "Reporting by the agency suggested that the talks had stalled.",
+    "Research by Baghdad University shows the river has lost a third of its flow.",
+    "Two hours ago the gates were opened, an engineer said.",
+    "Share prices rose. Share The ministry said nothing",
+    "تحرير الموصل من داعش (2017)",
+    "انضموا إلى المحتجين في الساحة، قال أحد المتظاهرين.",
+    "معاييرنا في التعليم تراجعت كثيرا بحسب الوزير.",
+    "وقال المتحدث إن الإعلان عن الخطة سيكون الأسبوع المقبل.",
+])
+def test_prose_in_either_language_is_kept(prose):
+    from newsdigest.ingest.clean import clean_body
+    cleaned = clean_body(prose)
+    assert cleaned.removals == () and " ".join(cleaned.text.split()) == " ".join(prose.split())

@@ -360,7 +360,7 @@ def match_marker(text: str, sources: Mapping[str, str], *, lede: bool = True) ->
 
 def clean_author(text: str) -> str:
     name = squash(text)
-    name = re.sub(r"^(?:by|written by|reporting by|author)\s*:?\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"^(?:by|written by|reporting by|author|بقلم)\s*:?\s+", "", name, flags=re.IGNORECASE)
     return name.strip(" ,;|-–—")
 
 
@@ -412,10 +412,14 @@ _KEYS = {
     "section": "section", "category": "section",
     "url": "url", "link": "url", "original url": "url", "canonical": "url",
     "dateline": "dateline", "location": "dateline",
+    # Arabic pages label the same fields
+    "بقلم": "author", "كتب": "author", "كتبت": "author", "المحرر": "author", "المصدر": "source",
+    "تاريخ النشر": "date", "نشر بتاريخ": "date", "آخر تحديث": "updated", "اخر تحديث": "updated",
+    "القسم": "section", "التصنيف": "section", "الرابط": "url",
 }
 _KEY_RE = re.compile(r"^(?P<key>" + "|".join(sorted(map(re.escape, _KEYS), key=len, reverse=True))
                      + r")\s*[:：]\s*(?P<value>.+)$", re.IGNORECASE)
-_BY_RE = re.compile(r"^by\s+(?P<value>[A-Z\u0600-\u06ff][^|]{1,60})$", re.IGNORECASE)
+_BY_RE = re.compile(r"^(?:by|بقلم)\s+(?P<value>[A-Z\u0600-\u06ff][^|]{1,60})$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^(?:date\s*:?\s*)(?P<rest>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s+[-–—]\s+")
 _MAX_HEADER_LINES = 15

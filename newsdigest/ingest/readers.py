@@ -213,7 +213,12 @@ def _is_record(value: Any, fields: Mapping[str, tuple[str, ...]]) -> bool:
     if not isinstance(value, dict):
         return False
     lowered = _lowered(value)
-    return any(_lookup(lowered, n) not in (None, "") for f in ("title", "text") for n in _names(f, fields))
+    names = [n for f in ("title", "text") for n in _names(f, fields)]
+
+    def holds_text(v: Any) -> bool:  # {"rendered": ...} does; a whole record under "article" does not
+        return v not in (None, "") and not (isinstance(v, dict) and any(n in _lowered(v) for n in names))
+
+    return any(holds_text(_lookup(lowered, n)) for n in names)
 
 
 def _records_in(value: Any, fields: Mapping[str, tuple[str, ...]], depth: int = 0) -> list[Any] | None:
@@ -237,6 +242,9 @@ def _records_in(value: Any, fields: Mapping[str, tuple[str, ...]], depth: int = 
 def _record(path: Path, kind: str, record: Any, line: int | None, decoded,
             fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> RawArticle | Rejected:
     record = no_surrogates(record)
+    wrapped = _records_in(record, fields)
+    if wrapped is not None and len(wrapped) == 1 and isinstance(wrapped[0], dict):
+        record = wrapped[0]  # {"article": {...}}: one record wrapped in an object
     if not isinstance(record, dict):
         return Rejected(f"record is not a JSON object (found {type(record).__name__})",
                         "each record must be an object with title, date, url, source and text", line)

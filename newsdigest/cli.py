@@ -108,8 +108,13 @@ def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: boo
 
 
 def _check(paths: Paths, report: Report, strict: bool) -> int:
+    from .ingest.boilerplate import load_furniture
     from .pipeline import load_site
     _, model = load_site(paths, report)
+    try:
+        load_furniture(paths.content)  # the site's own furniture rules, used by the next ingest
+    except NewsdigestError as exc:
+        report.extend(exc.problems)
     print(f"checked {len(model.articles)} articles: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     return 1 if report.errors or (strict and report.warnings) else 0
 

@@ -248,6 +248,9 @@ def test_a_wrong_site_rules_file_leaves_the_inbox_waiting_and_the_build_goes_on(
     assert proc.returncode == 0, proc.stderr
     assert "content/boilerplate.toml:1: error: the new rule 'en.x' has no 'why'" in proc.stderr
     assert (paths.inbox / "story.txt").exists()
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(tmp_path), "check"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "content/boilerplate.toml:1: error: the new rule 'en.x'" in proc.stderr
 
 
 # --- the build and the inbox --------------------------------------------------------------------------

@@ -108,8 +108,13 @@ def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: boo
 
 
 def _check(paths: Paths, report: Report, strict: bool) -> int:
+    from .ingest.boilerplate import load_furniture
     from .pipeline import load_site
     _, model = load_site(paths, report)
+    try:
+        load_furniture(paths.content)  # the site's own furniture rules, used by the next ingest
+    except NewsdigestError as exc:
+        report.extend(exc.problems)
     print(f"checked {len(model.articles)} articles: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     return 1 if report.errors or (strict and report.warnings) else 0
 
@@ -174,4 +179,5 @@ def _ingest(paths: Paths, report: Report, inputs: list[Path], explain: bool) -> 
     results = ingest_paths(inputs, paths, config)
     for result in results:
         print(format_result(result, paths.root))
+        report.extend(result.warnings)
     return 1 if any(r.status == "rejected" for r in results) else 0

@@ -32,6 +32,21 @@ DEFAULT_SOURCES = {
     "MENA": "Middle East News Agency",
     "NNA": "National News Agency",
     "PETRA": "Jordan News Agency",
+    # The same agencies as Arabic datelines name them ("واع - بغداد", "بغداد (رويترز) -").
+    "واع": "Iraqi News Agency",
+    "رويترز": "Reuters",
+    "أ ف ب": "Agence France-Presse",
+    "فرانس برس": "Agence France-Presse",
+    "أ ب": "Associated Press",
+    "كونا": "Kuwait News Agency",
+    "وام": "Emirates News Agency",
+    "واس": "Saudi Press Agency",
+    "قنا": "Qatar News Agency",
+    "إرنا": "Islamic Republic News Agency",
+    "سانا": "Syrian Arab News Agency",
+    "أ ش أ": "Middle East News Agency",
+    "بترا": "Jordan News Agency",
+    "الأناضول": "Anadolu Agency",
 }
 
 
@@ -47,6 +62,16 @@ class DeploySettings:
 
 
 FEED_FORMATS = ("rss", "atom", "json")
+# The article fields a scraper's JSON record can hold, as [ingest.fields] names them.
+INGEST_FIELDS = ("title", "body", "date", "updated", "url", "source", "author", "section", "dateline", "lang")
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """The [ingest] table: how scraped input is read."""
+
+    # [ingest.fields]: field -> the site's scrapers' names for it, tried before the usual ones
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,7 @@ class SiteConfig:
     term_feeds: tuple[str, ...] = FEED_FORMATS  # feeds written for every topic and actor (any of FEED_FORMATS)
     sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
     deploy: DeploySettings = field(default_factory=DeploySettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
 
     @property
     def base_path(self) -> str:
@@ -194,6 +220,13 @@ def _sources(value: Any) -> dict[str, str]:
     return merged
 
 
+def _field_names(value: Any) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ValueError('the name of the field in your JSON, or a list of names, like "hed" or ["hed", "meta.headline"]')
+    return tuple(n.strip() for n in names)
+
+
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -270,6 +303,12 @@ _DEPLOY_VALIDATORS: dict[str, Callable[[Any], Any]] = {
 }
 assert set(_DEPLOY_VALIDATORS) == {f.name for f in fields(DeploySettings)}
 
+_INGEST_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "fields": Table(lambda **names: names, {name: _field_names for name in INGEST_FIELDS},
+                    'a table of field = "name in your JSON", like [ingest.fields] with title = "hed"'),
+}
+assert set(_INGEST_VALIDATORS) == {f.name for f in fields(IngestSettings)}
+
 
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "title": _nonempty_text,
@@ -285,6 +324,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "term_feeds": _feed_formats,
     "sources": _sources,
     "deploy": Table(DeploySettings, _DEPLOY_VALIDATORS, 'a table, like [deploy] with bucket = "news-digest"'),
+    "ingest": Table(IngestSettings, _INGEST_VALIDATORS, 'a table, like [ingest.fields] with title = "hed"'),
 }
 assert set(_VALIDATORS) == {f.name for f in fields(SiteConfig)}
 

@@ -118,9 +118,18 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
 
 
 def ingest_inbox_into(paths: Paths, report: Report, min_age: float) -> None:
-    from .ingest import ingest_inbox
+    """Ingest content/inbox, one line per input as `ingest` prints them; problems to the report.
+    A wrong content/boilerplate.toml is reported and the inbox left waiting: the build goes on."""
+    from .ingest import format_result, ingest_inbox
     config, _ = load_config(paths)
-    for result in ingest_inbox(paths, config, min_age=min_age):
+    try:
+        results = ingest_inbox(paths, config, min_age=min_age)
+    except NewsdigestError as exc:
+        report.extend(exc.problems)
+        return
+    for result in results:
+        print(format_result(result, paths.root))
+        report.extend(result.warnings)
         if result.problem is not None:
             report.add(result.problem)
 

@@ -300,7 +300,7 @@ def jsonl_mixed_case() -> list[Case]:
         Case("jsonl-good-1", rel, data, PUBLISHED, title="Reservoir levels rise after rain"),
         Case("jsonl-good-2", rel, data, PUBLISHED, title="Pipeline contract signed"),
         Case("jsonl-line-3", rel, data, REPORTED, reason="invalid JSON", line=3),
-        Case("jsonl-line-4", rel, data, REPORTED, reason="no 'text'", line=4),
+        Case("jsonl-line-4", rel, data, REPORTED, reason="no 'body'", line=4),
         Case("jsonl-line-5", rel, data, REPORTED, reason="not a JSON object", line=5),
     ]
 

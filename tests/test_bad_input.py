@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 CASES = bad_input_corpus()
 ENV = {**os.environ, "PYTHONUTF8": "1"}
 MAX_REPORT_LINE = 1000  # characters: a report line names the file and the problem, not the whole value
+NO_ZONE = "has no time zone"  # the warning of an inbox input whose date names no zone
 
 
 def build(root: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
@@ -83,7 +84,10 @@ def test_the_build_completes_without_a_traceback_and_exits_0(built):
     root, proc, lines, seconds = built
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
-    assert proc.stdout.startswith(f"built {root / 'site'}")
+    *ingested, summary = proc.stdout.splitlines()
+    assert summary.startswith(f"built {root / 'site'}")
+    # before it, one line per inbox input, as `ingest` prints them
+    assert ingested and all(re.match(r"(written |duplicate of |rejected: ).* <- content/inbox/", line) for line in ingested)
     assert seconds < 60
 
 
@@ -109,7 +113,8 @@ def test_nothing_else_is_reported(built):
     _, _, lines, _ = built
     for line in lines:
         claimed = [c for c in CASES if c.names(line) and (
-            (c.expect == REPORTED and ": error: " in line) or (c.warning and ": warning: " in line and c.warning in line))]
+            (c.expect == REPORTED and ": error: " in line) or (c.warning and ": warning: " in line and c.warning in line)
+            or (c.rel.startswith(INBOX) and ": warning: " in line and NO_ZONE in line))]
         assert claimed, f"unexpected report: {line[:300]}"
 
 

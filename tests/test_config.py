@@ -202,3 +202,30 @@ def test_bad_term_feeds_name_the_key_and_the_expected_form(written):
     problem = caught.value.problems[0]
     assert "term_feeds" in problem.message and "feed format" in problem.message
     assert problem.line == 1
+
+
+def test_ingest_fields_map_article_fields_to_a_scrapers_own_names():
+    config, warnings = parse_config('[ingest.fields]\ntitle = "hed"\nbody = ["story", "copy.text"]\n')
+    assert warnings == []
+    assert config.ingest.fields == {"title": ("hed",), "body": ("story", "copy.text")}
+    assert SiteConfig().ingest.fields == {}
+
+
+@pytest.mark.parametrize("written, key, expected_form", [
+    ('[ingest.fields]\ntitle = 3\n', "ingest.fields.title", "the name of the field in your JSON"),
+    ('[ingest.fields]\ntitle = []\n', "ingest.fields.title", "the name of the field in your JSON"),
+    ('[ingest]\nfields = "title"\n', "ingest.fields", 'a table of field = "name in your JSON"'),
+])
+def test_bad_ingest_fields_name_the_key_the_line_and_the_expected_form(written, key, expected_form):
+    error = config_error(written)
+    [problem] = error.problems
+    assert f"'{key}'" in problem.message and expected_form in problem.message
+    assert problem.line == 2
+
+
+def test_unknown_keys_in_ingest_are_warned_with_a_suggestion():
+    _, warnings = parse_config("[ingest]\nfeilds = {}\n")
+    assert [(w.message, w.hint, w.line) for w in warnings] == [
+        ("unknown key 'ingest.feilds' is ignored", "did you mean 'fields'?", 2)]
+    _, warnings = parse_config('[ingest.fields]\nheadline = "hed"\n')
+    assert [(w.message, w.line) for w in warnings] == [("unknown key 'ingest.fields.headline' is ignored", 2)]

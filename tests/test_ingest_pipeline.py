@@ -47,7 +47,7 @@ def test_seeds_from_the_inbox(tmp_path):
     results = ingest_inbox(paths, CONFIG)
     lines = [format_result(r, paths.root) for r in results]
     assert lines == [
-        "written content/articles/2023/04/iraqs-national-security-advisor-receives-an-invitation-to-visit-brussels-for.md"
+        "written content/articles/2023/04/iraqs-national-security-advisor-receives-an-invitation-to-visit-brussels.md"
         f" <- content/inbox/{SEED_000.name}",
         f"written content/articles/2024/08/iraq-natos-mission-is-advisory-not-combat.md <- content/inbox/{SEED_001.name}",
     ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..config import DEFAULT_SOURCES
-from .boilerplate import line_rule
+from .boilerplate import Furniture, builtin_furniture, line_rule  # noqa: F401 (line_rule: for callers of clean)
 from .header import Marker, match_marker, resolve_source, slash_markers, squash
 from .model import Fix, Removal
 
@@ -305,16 +305,17 @@ MAX_PASSES = 4
 
 
 def clean_body(text: str, *, title: str = "", first_line: int | None = 1,
-               sources: Mapping[str, str] = DEFAULT_SOURCES) -> Cleaned:
+               sources: Mapping[str, str] = DEFAULT_SOURCES, furniture: Furniture | None = None) -> Cleaned:
     """The cleaned body of an article, with what was removed and fixed and why.
 
     Cleaning repeats until nothing changes (usually once more, to confirm): removing a repeat
     can shorten a line until a rule recognises it, or bring a marker to the first paragraph.
     Later passes work on paragraphs, not file lines, so their removals carry no line number.
     """
-    result = _clean_once(text, title, first_line, sources)
+    furniture = furniture or builtin_furniture()
+    result = _clean_once(text, title, first_line, sources, furniture)
     for _ in range(MAX_PASSES - 1):
-        again = _clean_once(result.text, title, None, sources)
+        again = _clean_once(result.text, title, None, sources, furniture)
         if again.text == result.text:
             break
         result = Cleaned(again.paragraphs, result.removals + again.removals, result.fixes + again.fixes,
@@ -322,7 +323,8 @@ def clean_body(text: str, *, title: str = "", first_line: int | None = 1,
     return result
 
 
-def _clean_once(text: str, title: str, first_line: int | None, sources: Mapping[str, str]) -> Cleaned:
+def _clean_once(text: str, title: str, first_line: int | None, sources: Mapping[str, str],
+                furniture: Furniture) -> Cleaned:
     removals: list[Removal] = []
     fixes: list[Fix] = []
     markers: list[Marker] = []
@@ -338,7 +340,7 @@ def _clean_once(text: str, title: str, first_line: int | None, sources: Mapping[
         if not line:
             blocks.append([])
             continue
-        rule = line_rule(line)
+        rule = furniture.line_rule(line)
         if rule:
             removals.append(Removal(line, rule[0], rule[1], line_no))
             blocks.append([])
@@ -365,6 +367,10 @@ def _clean_once(text: str, title: str, first_line: int | None, sources: Mapping[
             continue
         joined, glue_fixes = split_glued(joined, line)
         fixes.extend(glue_fixes)
+        joined, labels = furniture.cut_glued_labels(joined)
+        removals += [Removal(label, rule, why, line) for label, rule, why in labels]
+        if not joined:
+            continue
         for i, sentence in enumerate(split_sentences(joined)):
             units.append(_Unit(sentence, line, par_start=i == 0, copy_start=i == 0 and paragraph[0][2],
                                order=len(units), key=sentence_key(sentence)))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import Paths, SiteConfig
 from ..errors import display_path
+from .boilerplate import load_furniture
 from .dedupe import scan_articles
 from .model import Rejected, RawArticle
 from .pipeline import Draft, prepare
@@ -32,6 +33,7 @@ def _describe(raw: RawArticle, draft: Draft, paths: Paths, index, root: Path) ->
             where = raw.field_lines.get(name)
             suffix = f"   (from line {where})" if where is not None and raw.kind in ("text", "markdown") else ""
             out.append(f"  {name:<9} {draft.meta[name]}{suffix}")
+    out += [f"  warning: {what} ({hint})" for what, hint, _ in draft.notes]
     taken = [r for r in draft.removals if r.rule == "header"]
     dropped = sorted((r for r in draft.removals if r.rule != "header"), key=lambda r: r.line or 0)
     if taken:
@@ -62,8 +64,9 @@ def explain(path: Path, paths: Paths, config: SiteConfig) -> str:
     path = Path(path)
     root = paths.root
     name = display_path(path, root)
+    furniture = load_furniture(paths.content)
     try:
-        items = read(path, None, config.sources)
+        items = read(path, None, config.sources, furniture, config.ingest.fields)
     except Rejected as exc:
         where = f":{exc.line}" if exc.line else ""
         return f"{name}{where}: rejected: {exc.reason}" + (f" ({exc.hint})" if exc.hint else "") + "\n"
@@ -78,7 +81,7 @@ def explain(path: Path, paths: Paths, config: SiteConfig) -> str:
         heading += f": read as {item.kind}, {item.encoding}" + (", mojibake repaired" if item.repaired else "")
         lines.append(heading)
         try:
-            draft = prepare(item, config)
+            draft = prepare(item, config, furniture)
         except Rejected as exc:
             lines.append(f"  rejected: {exc.reason}" + (f" ({exc.hint})" if exc.hint else ""))
             continue

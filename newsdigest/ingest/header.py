@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..articles import MAX_YEAR, MIN_YEAR
-from .boilerplate import line_rule
+from .boilerplate import Furniture, builtin_furniture
 from .model import Rejected, RawArticle, Removal
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -41,16 +41,18 @@ _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)
 # A second month name after a slash ("آب/أغسطس") is common in Iraqi papers.
 _MONTH_RE = rf"(?P<mon>{_MONTH})(?:\s*/\s*(?:{_MONTH}))?\.?"
 
+# A year ends at a non-digit, or where page text extraction glued the time on ("2025" "2:15 PM").
+_YEAR_END = r"(?:(?!\d)|(?=\d{1,2}:\d{2}(?!\d)))"
 _DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<y>\d{{4}})(?!\d)",
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>\d{{4}}){_YEAR_END}"),
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?\s+(?P<y>\d{{4}}){_YEAR_END}",
                re.IGNORECASE),
-    re.compile(rf"(?<![\w]){_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)",
+    re.compile(rf"(?<![\w]){_MONTH_RE}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_YEAR_END}",
                re.IGNORECASE),
 ]
 _TIME = re.compile(
-    r"(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"(?:(?<![\d:])|(?<=(?:1[89]|2[0-2])\d\d))(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?(?![a-z])|ص|م(?![\u0621-\u064a])))?", re.IGNORECASE)
 _ZONE = re.compile(
     r"\s*(?:(?P<z>Z(?![a-z]))|\(?(?:GMT|UTC)\s*(?P<gsign>[+-])\s*(?P<gh>\d{1,2})(?::?(?P<gm>\d{2}))?\)?"
@@ -117,6 +119,8 @@ def find_date(text: str, *, time_anywhere: bool = True) -> DateMatch | None:
         has_time = True
         hour, minute, second = int(t["H"]), int(t["M"]), int(t["S"] or 0)
         ampm = (t["ampm"] or "").replace(".", "").replace(" ", "").lower()
+        if ampm == "م" and 12 < hour < 24:
+            ampm = ""  # "14:15 م": a 24-hour time; م also marks the Gregorian calendar (ميلادي)
         if ampm:
             if not 1 <= hour <= 12:
                 raise ValueError(f"hour {hour} with {t['ampm']}")
@@ -176,26 +180,27 @@ class DateOutOfRange(ValueError):
     """A real date, but not one a news article can have (the build refuses it too)."""
 
 
-def parse_date(text: str, tz: tzinfo) -> datetime:
-    """A date text as an aware datetime in the site time zone; ValueError says what is wrong.
-
-    Naive values are taken as site-local time; values with a zone are converted to it, so the
-    same instant always reads the same in the front matter.
-    """
+def read_date(text: str) -> datetime:
+    """A date text as a datetime: aware when the text gave a zone (or is Unix time), else naive.
+    ValueError says what is wrong."""
     raw = str(text).strip()
     if not raw:
         raise ValueError("empty date")
     if re.fullmatch(r"\d{9,13}", raw):  # Unix time from a scraper, in seconds or milliseconds
         seconds = int(raw) / (1000 if len(raw) > 11 else 1)
-        value = datetime.fromtimestamp(seconds, timezone.utc)
-    else:
-        try:
-            found = find_date(raw)
-        except ValueError as exc:
-            raise ValueError(f"impossible date {raw!r} ({exc})") from None
-        if found is None:
-            raise ValueError(f"no date in {raw!r}")
-        value = found.value
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    try:
+        found = find_date(raw)
+    except ValueError as exc:
+        raise ValueError(f"impossible date {raw!r} ({exc})") from None
+    if found is None:
+        raise ValueError(f"no date in {raw!r}")
+    return found.value
+
+
+def in_zone(value: datetime, tz: tzinfo, raw: str) -> datetime:
+    """A date in the site time zone: naive values are taken as site-local time; values with a
+    zone are converted to it, so the same instant always reads the same in the front matter."""
     try:
         value = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     except OverflowError:  # year 1 or 9999 moved across midnight by the zone change
@@ -203,6 +208,11 @@ def parse_date(text: str, tz: tzinfo) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise DateOutOfRange(f"{raw!r} is outside the years {MIN_YEAR} to {MAX_YEAR}")
     return value
+
+
+def parse_date(text: str, tz: tzinfo) -> datetime:
+    """A date text as an aware datetime in the site time zone; ValueError says what is wrong."""
+    return in_zone(read_date(text), tz, str(text).strip())
 
 
 # --- sources, datelines, names ------------------------------------------------------------------
@@ -260,6 +270,42 @@ _PAIR = re.compile(rf"^(?P<a>{_SOURCE_NAME})\s*[-–—/]\s*(?P<b>{_SOURCE_NAME}
 _DASH_MARKER = re.compile(rf"^(?P<src>{_SOURCE_NAME})\s+[-–—]\s+(?=[\"'“«]?[A-Z])|^(?P<city>{_CITY})\s*:\s+(?=[A-Z])")
 
 
+# The same markers in Arabic, which has no capitals to tell a name: one side must be an agency
+# ("واع - بغداد", "بغداد (رويترز) - ", "شفق نيوز/ ").
+_AR = r"[\u0621-\u064a\u066e-\u06d3]"
+_AR_NAME = rf"{_AR}+(?:\s+{_AR}+){{0,3}}"
+_AR_CITY_AGENCY = re.compile(
+    rf"^(?P<city>{_AR}+(?:\s+{_AR}+)?)(?:\s*[،,][^()\n]{{1,30}})?\s*\((?P<src>[^()\n]{{2,40}})\)\s*(?:[-–—:]\s*|$)")
+_AR_PAIR = re.compile(rf"^(?P<a>{_AR_NAME})\s*[-–—/]\s*(?P<b>{_AR_NAME})\s*(?:$|[-–—:/]\s*)")
+_AR_DASH = re.compile(rf"^(?P<src>{_AR_NAME})\s*(?:/|[-–—](?=\s))\s*(?={_AR}|[\"«(])")
+# Agencies by their form: "وكالة ...", "... نيوز", "... برس", "... الإخبارية", spelt letters "أ ف ب".
+_AR_AGENCY = re.compile(r"^(?:وكال[ةه]\s.+|.+\s(?:نيوز|برس|الإخباري[ةه]|الاخباري[ةه]|24)|(?:\w\s){1,3}\w)$")
+
+
+def _is_arabic_agency(text: str, sources: Mapping[str, str]) -> bool:
+    name = squash(text)
+    return is_agency_code(name, sources) or bool(_AR_AGENCY.match(name))
+
+
+def _arabic_marker(text: str, sources: Mapping[str, str], lede: bool) -> Marker | None:
+    m = _AR_CITY_AGENCY.match(text)
+    if m:
+        return Marker(resolve_source(m["src"], sources), squash(m["city"]), m.group(0))
+    m = _AR_PAIR.match(text) if lede else None
+    if m:
+        a, b = squash(m["a"]), squash(m["b"])
+        if _is_arabic_agency(a, sources) and not _is_arabic_agency(b, sources) and len(b.split()) <= 2:
+            return Marker(resolve_source(a, sources), b, m.group(0))
+        if _is_arabic_agency(b, sources) and not _is_arabic_agency(a, sources) and len(a.split()) <= 2:
+            return Marker(resolve_source(b, sources), a, m.group(0))
+    m = _AR_DASH.match(text)
+    if m and _is_arabic_agency(m["src"], sources) and (lede or "/" in m.group(0)):
+        return Marker(resolve_source(m["src"], sources), "", m.group(0))
+    if m and lede and len(m["src"].split()) <= 2 and "/" not in m.group(0):
+        return Marker("", squash(m["src"]), m.group(0))  # "البصرة - " before a lede
+    return None
+
+
 def slash_markers(text: str):
     """Where "Source/ " markers may start in text (the caller checks what precedes them)."""
     return (m.start() for m in _SLASH_MARKER.finditer(text))
@@ -279,6 +325,8 @@ def match_marker(text: str, sources: Mapping[str, str], *, lede: bool = True) ->
     m = _CITY_AGENCY.match(text)
     if m:
         return Marker(resolve_source(m["src"], sources), squash(m["city"]), m.group(0))
+    if re.match(_AR, text):
+        return _arabic_marker(text, sources, lede)
     m = _SLASH_MARKER.match(text)
     if m:
         src = m["src"]
@@ -312,7 +360,7 @@ def match_marker(text: str, sources: Mapping[str, str], *, lede: bool = True) ->
 
 def clean_author(text: str) -> str:
     name = squash(text)
-    name = re.sub(r"^(?:by|written by|reporting by|author)\s*:?\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"^(?:by|written by|reporting by|author|بقلم)\s*:?\s+", "", name, flags=re.IGNORECASE)
     return name.strip(" ,;|-–—")
 
 
@@ -364,10 +412,14 @@ _KEYS = {
     "section": "section", "category": "section",
     "url": "url", "link": "url", "original url": "url", "canonical": "url",
     "dateline": "dateline", "location": "dateline",
+    # Arabic pages label the same fields
+    "بقلم": "author", "كتب": "author", "كتبت": "author", "المحرر": "author", "المصدر": "source",
+    "تاريخ النشر": "date", "نشر بتاريخ": "date", "آخر تحديث": "updated", "اخر تحديث": "updated",
+    "القسم": "section", "التصنيف": "section", "الرابط": "url",
 }
 _KEY_RE = re.compile(r"^(?P<key>" + "|".join(sorted(map(re.escape, _KEYS), key=len, reverse=True))
                      + r")\s*[:：]\s*(?P<value>.+)$", re.IGNORECASE)
-_BY_RE = re.compile(r"^by\s+(?P<value>[A-Z\u0600-\u06ff][^|]{1,60})$", re.IGNORECASE)
+_BY_RE = re.compile(r"^(?:by|بقلم)\s+(?P<value>[A-Z\u0600-\u06ff][^|]{1,60})$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^(?:date\s*:?\s*)(?P<rest>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s+[-–—]\s+")
 _MAX_HEADER_LINES = 15
@@ -419,8 +471,8 @@ def _looks_like_label(line: str) -> bool:
             and not re.search(r"[.!?:;,\"]$|\d", line))
 
 
-def split_text_header(text: str, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[str, int], str, int,
-                                                                      tuple[Removal, ...]]:
+def split_text_header(text: str, sources: Mapping[str, str], furniture: Furniture | None = None
+                      ) -> tuple[dict[str, str], dict[str, int], str, int, tuple[Removal, ...]]:
     """(fields, field lines, body, body's first line, header lines taken) of a scraped text.
 
     The header is the run of lines at the top that are metadata: a title (the first line
@@ -428,6 +480,7 @@ def split_text_header(text: str, sources: Mapping[str, str]) -> tuple[dict[str, 
     agency-and-dateline line, a short section label, and widgets such as "+A -A". The body
     starts at the first line after the title that is none of these.
     """
+    furniture = furniture or builtin_furniture()
     lines = text.split("\n")
     fields: dict[str, str] = {}
     where: dict[str, int] = {}
@@ -458,7 +511,7 @@ def split_text_header(text: str, sources: Mapping[str, str]) -> tuple[dict[str, 
             body_start = i
             break
         has_title = "title" in fields
-        rule = line_rule(line) or line_rule(raw_line.strip())
+        rule = furniture.line_rule(line) or furniture.line_rule(raw_line.strip())
         if rule:
             taken.append(Removal(raw_line.strip(), rule[0], rule[1], line_no))
             i += 1
@@ -560,6 +613,7 @@ class Metadata:
     author: str = ""
     section: str = ""
     dateline: str = ""
+    date_has_zone: bool = True   # False: the source gave no zone, the site's was assumed
 
 
 # One parser per text field: (raw value, sources) -> value.
@@ -583,9 +637,14 @@ def normalise(raw: RawArticle, tz: tzinfo, sources: Mapping[str, str]) -> Metada
         raise Rejected("no title found", "the first line of a text file (or the 'title' field) must be the headline",
                        raw.where("title"))
     if not str(raw.date).strip():
-        raise Rejected("no date found", NO_DATE_HINT, raw.where("date"))
+        hint = NO_DATE_HINT
+        if raw.record_fields:
+            hint = (f"the record's fields are {', '.join(raw.record_fields[:12])}: name the one holding the date "
+                    'in site.toml, like [ingest.fields] date = "<field>"')
+        raise Rejected("no date found", hint, raw.where("date"))
     try:
-        date = parse_date(raw.date, tz)
+        given = read_date(raw.date)
+        date = in_zone(given, tz, str(raw.date).strip())
     except DateOutOfRange as exc:
         raise Rejected(f"date out of range: {exc}", "check the year of the date", raw.where("date")) from None
     except ValueError:
@@ -598,4 +657,4 @@ def normalise(raw: RawArticle, tz: tzinfo, sources: Mapping[str, str]) -> Metada
             updated = parse_date(raw.updated, tz)
         except ValueError:
             updated = None  # an unreadable "updated" is not worth losing the article over
-    return Metadata(title=title, date=date, updated=updated, **values)
+    return Metadata(title=title, date=date, updated=updated, date_has_zone=given.tzinfo is not None, **values)

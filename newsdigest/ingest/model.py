@@ -64,6 +64,7 @@ class RawArticle:
     markdown: bool = False           # the body is Markdown to keep as written (.md input)
     extra: Mapping[str, Any] = field(default_factory=dict)  # other front matter kept as given
     header: tuple[Removal, ...] = ()  # text lines taken out as metadata or header noise
+    record_fields: tuple[str, ...] = ()  # a scraper record's field names, to name them when one is missing
 
     def where(self, name: str) -> int | None:
         """The file line a field came from, else the record's line."""

@@ -19,9 +19,11 @@ import os
 import re
 import tempfile
 import time
+import tomllib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from ..articles import FIELDS, validate_meta
@@ -30,9 +32,10 @@ from ..errors import Problem, display_path
 from ..frontmatter import dump
 from ..progress import progress
 from ..slug import slugify
+from .boilerplate import Furniture, load_furniture
 from .clean import clean_body
 from .dedupe import DedupeIndex, Fingerprint, fingerprint, normalise_url, scan_articles
-from .header import normalise
+from .header import normalise, squash
 from .model import Fix, RawArticle, Rejected, Removal
 from .readers import read
 
@@ -56,6 +59,12 @@ class IngestResult:
     hint: str = ""                 # what to do about a rejection
     raw: Path | None = None        # where the original file was kept
     shown: str = ""                # the input as the user should see it (relative to the site root)
+    notes: tuple[tuple[str, str, int | None], ...] = ()  # warnings: (what, what to do, line)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the user should know about an input that was ingested (a date without a zone)."""
+        return [Problem(self.shown or str(self.input), what, hint, line, "warning") for what, hint, line in self.notes]
 
     @property
     def problem(self) -> Problem | None:
@@ -78,6 +87,7 @@ class Draft:
     removals: tuple[Removal, ...] = ()
     fixes: tuple[Fix, ...] = ()
     line: int | None = None
+    notes: tuple[tuple[str, str, int | None], ...] = ()  # warnings: (what, what to do, line)
 
 
 # --- one article -------------------------------------------------------------------------------------
@@ -127,7 +137,35 @@ def _iso(value: datetime) -> str:
 MAX_TEXT_CHARS = 1_000_000
 
 
-def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
+@lru_cache(maxsize=1)
+def _dangling_words() -> tuple[str, ...]:
+    """Slug forms of the function words of data/slug_words.toml, longest first."""
+    data = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "slug_words.toml").read_text("utf-8"))
+    words = {slugify(word) for words in data.values() for word in words}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def article_slug(title: str) -> str:
+    """The slug of a new article: the title's, without function words dangling at its end
+    ("...-visit-brussels-for" where the length limit cut "for NATO talks")."""
+    slug = slugify(title)
+    cut = True
+    while cut:
+        cut = False
+        for word in _dangling_words():
+            if slug.endswith("-" + word):
+                slug, cut = slug[:-len(word) - 1], True
+                break
+    return slug
+
+
+def _zone_note(raw: RawArticle, config: SiteConfig) -> tuple[str, str, int | None]:
+    return (f"date {squash(raw.date)!r} has no time zone: read as {config.timezone.key} time (site.toml timezone)",
+            "if the source is in another zone, add its offset to the date, like 2024-08-27 18:57 +03:00",
+            raw.where("date"))
+
+
+def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = None) -> Draft:
     """Metadata, cleaned body and front matter of one raw article; Rejected if it cannot be one."""
     if len(raw.text) > MAX_TEXT_CHARS:
         raise Rejected(f"article text too long ({len(raw.text):,} characters; the limit is {MAX_TEXT_CHARS:,})",
@@ -141,7 +179,8 @@ def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
     else:
         # body lines are file lines only for text files; for a page or a record there are none
         first_line = raw.body_line if raw.kind == "text" else None
-        cleaned = clean_body(raw.text, title=meta.title, first_line=first_line, sources=config.sources)
+        cleaned = clean_body(raw.text, title=meta.title, first_line=first_line, sources=config.sources,
+                             furniture=furniture)
         removals += cleaned.removals
         fixes = cleaned.fixes
         if not cleaned.paragraphs:
@@ -181,9 +220,9 @@ def prepare(raw: RawArticle, config: SiteConfig) -> Draft:
     errors = [p for p in validate_meta(front, {}, "", config).problems if p.level == "error"]
     if errors:
         raise Rejected(errors[0].message, errors[0].hint or "fix the front matter", raw.line)
-    return Draft(meta=front, body=body, date=meta.date, slug=slugify(meta.title),
+    return Draft(meta=front, body=body, date=meta.date, slug=article_slug(meta.title),
                  fingerprint=fingerprint(front["id"], meta.url, body), removals=removals, fixes=fixes,
-                 line=raw.line)
+                 line=raw.line, notes=() if meta.date_has_zone else (_zone_note(raw, config),))
 
 
 # --- safe file operations ------------------------------------------------------------------------------
@@ -379,11 +418,12 @@ def _unexpected(exc: Exception) -> Rejected:
                     "this is a bug in newsdigest: please report it with the file")
 
 
-def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeIndex) -> list[IngestResult]:
+def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeIndex,
+                 furniture: Furniture) -> list[IngestResult]:
     from_inbox = _is_inbox_file(path, paths)
     try:
         data = path.read_bytes()
-        items = read(path, data, config.sources)
+        items = read(path, data, config.sources, furniture, config.ingest.fields)
     except OSError as exc:
         return [IngestResult(path, "rejected", reason=f"cannot read the file: {exc.strerror or exc}")]
     except Rejected as exc:
@@ -398,7 +438,7 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
             results.append(IngestResult(path, "rejected", reason=item.reason, line=item.line, hint=item.hint))
             continue
         try:
-            draft = prepare(item, config)
+            draft = prepare(item, config, furniture)
         except Exception as exc:  # noqa: BLE001 - Rejected, or a bug reported as a rejection
             exc = exc if isinstance(exc, Rejected) else _unexpected(exc)
             results.append(IngestResult(path, "rejected", reason=exc.reason, line=exc.line or item.line,
@@ -411,7 +451,7 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
             continue
         written = _write_article(draft, paths)
         index.add(written, draft.fingerprint)
-        results.append(IngestResult(path, "written", article=written, line=draft.line))
+        results.append(IngestResult(path, "written", article=written, line=draft.line, notes=draft.notes))
 
     written_any = any(r.status == "written" for r in results)
     rejected = [r for r in results if r.status == "rejected"]
@@ -442,6 +482,7 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig) -> list[I
     Files inside content/inbox are moved once handled; any other input is copied, never moved.
     A bad input never stops the others.
     """
+    furniture = load_furniture(paths.content)  # NewsdigestError if content/boilerplate.toml is wrong
     index = scan_articles(paths.articles)
     results: list[IngestResult] = []
     items = list(_expand(list(inputs), paths))
@@ -450,7 +491,7 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig) -> list[I
             if isinstance(item, IngestResult):
                 results.append(item)
             else:
-                results.extend(_ingest_file(item, paths, config, index))
+                results.extend(_ingest_file(item, paths, config, index, furniture))
             advance()
     return [replace(r, shown=display_path(r.input, paths.root)) for r in results]
 

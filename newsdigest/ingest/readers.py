@@ -1,11 +1,12 @@
 """One reader per input format, all with one narrow contract:
 
-    reader(path, data, sources) -> list[RawArticle | Rejected]
+    reader(path, data, sources, furniture, fields) -> list[RawArticle | Rejected]
 
 A reader decodes the bytes, finds the article(s) and their metadata as text, and returns one
 RawArticle per article. A problem with the whole file raises Rejected; a problem with one
 record of a multi-record file (JSON Lines, a JSON list) is returned in that record's place,
-so the other records still go through.
+so the other records still go through. `furniture` is the site's line rules (boilerplate.py),
+`fields` the site's own names for JSON fields (site.toml [ingest.fields]).
 """
 from __future__ import annotations
 
@@ -18,22 +19,26 @@ from typing import Any, Callable, Mapping
 from ..config import DEFAULT_SOURCES
 from ..errors import NewsdigestError
 from ..frontmatter import parse as parse_front_matter
+from .boilerplate import Furniture
 from .decode import decode
 from .header import clean_title, split_text_header, squash
-from .model import Rejected, RawArticle
+from .model import Rejected, RawArticle, Removal
 
-Reader = Callable[[Path, bytes, Mapping[str, str]], "list[RawArticle | Rejected]"]
+Reader = Callable[..., "list[RawArticle | Rejected]"]
+NO_FIELDS: Mapping[str, tuple[str, ...]] = {}
 
 
 # --- plain scraped text --------------------------------------------------------------------------------
 
-def read_text(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read_text(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
+              furniture: Furniture | None = None,
+              fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     decoded = decode(data)
-    fields, where, body, body_line, taken = split_text_header(decoded.text, sources)
+    found, where, body, body_line, taken = split_text_header(decoded.text, sources, furniture)
     if not body.strip():
         raise Rejected("no article text after the header", "the text must follow the title and date lines")
     return [RawArticle(path=path, kind="text", text=body, body_line=body_line, field_lines=where,
-                       encoding=decoded.encoding, repaired=decoded.repaired, header=taken, **fields)]
+                       encoding=decoded.encoding, repaired=decoded.repaired, header=taken, **found)]
 
 
 # --- saved HTML pages --------------------------------------------------------------------------------
@@ -42,7 +47,9 @@ MIN_PAGE_WORDS = 8  # less than this is a menu or a caption, not an article
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
-def read_html(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read_html(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
+              furniture: Furniture | None = None,
+              fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     import trafilatura  # heavy: loaded only when a page is read
 
     declared = _META_CHARSET.search(data[:4096])
@@ -73,24 +80,32 @@ def read_html(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOUR
 
 # --- JSON and JSON Lines from scrapers ----------------------------------------------------------------
 
-# Field names scrapers use, by the field they mean (first match wins, case-insensitive).
+# Field names scrapers use, by the field they mean (first match wins, case-insensitive). A site
+# names its own in site.toml ([ingest.fields]); those are tried first.
 JSON_FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "name"),
-    "text": ("text", "body", "content", "article", "article_text", "full_text", "articlebody"),
+    "title": ("title", "headline", "name", "heading"),
+    "text": ("text", "body", "content", "article", "article_text", "full_text", "articlebody", "body_html",
+             "html", "content_html", "body_text", "story", "text_html"),
     "date": ("date", "published", "published_at", "publishedat", "pubdate", "datepublished",
-             "date_published", "publish_date", "time", "timestamp", "created_at"),
+             "date_published", "publish_date", "published_date", "publication_date", "pub_date",
+             "published_time", "first_published", "datecreated", "time", "timestamp", "created_at"),
     "updated": ("updated", "updated_at", "modified", "datemodified", "date_modified", "last_modified"),
-    "url": ("url", "link", "canonical_url", "canonical", "permalink"),
-    "source": ("source", "site", "site_name", "sitename", "publisher", "agency"),
-    "author": ("author", "authors", "byline", "creator"),
+    "url": ("url", "link", "canonical_url", "canonical", "permalink", "article_url", "web_url"),
+    "source": ("source", "site", "site_name", "sitename", "publisher", "agency", "source_name", "outlet",
+               "publication"),
+    "author": ("author", "authors", "byline", "creator", "author_name", "writer"),
     "section": ("section", "category", "categories"),
     "dateline": ("dateline", "location"),
-    "lang": ("lang", "language"),
+    "lang": ("lang", "language", "inlanguage"),
 }
 REQUIRED_JSON = ("title", "text")
+# [ingest.fields] names the body "body", as users do; here it is the "text" field.
+_USER_NAMES = {"text": "body"}
 _HTML_TAG = re.compile(r"<(?:p|br|div|h[1-6]|li|ul|ol|span|a|strong|em|b|i|blockquote|figure|section)\b[^>]*>",
                        re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+# The text of a nested value: {"name": ...} (publisher, author), {"rendered": ...} (WordPress).
+_NESTED_TEXT = ("name", "title", "value", "rendered", "text", "@value", "href", "url", "@id")
 
 
 def _as_text(value: Any, join: str = ", ") -> str:
@@ -103,28 +118,59 @@ def _as_text(value: Any, join: str = ", ") -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return _as_text(value.get("name") or value.get("title") or value.get("value"))
+        lowered = {str(k).lower(): v for k, v in value.items()}
+        return _as_text(next((lowered[k] for k in _NESTED_TEXT if lowered.get(k) not in (None, "")), None))
     if isinstance(value, (list, tuple)):
         return join.join(t for t in (_as_text(v) for v in value) if t)
     return str(value)
 
 
+# Elements of an HTML body that are page furniture, by tag or by a class or id word.
+_CODE_TAGS = ".//script|.//style|.//noscript|.//iframe|.//svg"
+_FURNITURE_TAGS = ".//form|.//aside|.//nav|.//button|.//figure"
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:ad|ads|advert\w*|sponsor\w*|promo\w*|related|recommend\w*|newsletter|subscribe\w*|share|"
+    r"sharing|social|outbrain|taboola|read-?more|more-stories|teaser)(?:$|[\s_-])", re.IGNORECASE)
+
+
 def html_fragment_text(fragment: str) -> str:
     """Text of an HTML fragment from a scraper, one paragraph per block; scripts dropped."""
+    return html_fragment(fragment)[0]
+
+
+def html_fragment(fragment: str) -> tuple[str, list[Removal]]:
+    """An HTML body from a scraper as a saved page is read: one paragraph per block, and page
+    furniture (scripts, asides, share bars, elements classed as ads or related links) dropped
+    and returned as removals."""
     import lxml.html
 
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # lxml raises several kinds on broken markup; fall back to stripping tags
-        return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
-    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//form"):
+        return html.unescape(re.sub(r"<[^>]+>", " ", fragment)), []
+    removals: list[Removal] = []
+    for bad in root.xpath(_CODE_TAGS):
         bad.drop_tree()
+
+    def drop(element, why: str) -> None:
+        text = squash(element.text_content())
+        if text:
+            removals.append(Removal(text, "page furniture", why))
+        element.drop_tree()
+
+    for bad in root.xpath(_FURNITURE_TAGS):
+        if bad.getparent() is not None:
+            drop(bad, f"<{bad.tag}> element: not article text")
+    for bad in root.xpath(".//*[@class or @id]"):
+        marks = squash(f"{bad.get('class', '')} {bad.get('id', '')}")
+        if bad.getparent() is not None and _FURNITURE_CLASS.search(marks):
+            drop(bad, f"HTML element marked {marks!r}")
     for br in root.xpath(".//br"):
         br.tail = "\n" + (br.tail or "")
     for block in root.xpath(".//p|.//div|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote|.//tr"):
         block.tail = "\n\n" + (block.tail or "")
         block.text = "\n\n" + (block.text or "") if block.tag != "li" else (block.text or "")
-    return root.text_content()
+    return root.text_content(), removals
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -142,37 +188,101 @@ def no_surrogates(value: Any) -> Any:
     return value
 
 
-def _record(path: Path, kind: str, record: Any, line: int | None, decoded) -> RawArticle | Rejected:
+def _lowered(record: dict) -> dict[str, Any]:
+    return {str(k).lower(): v for k, v in record.items()}
+
+
+def _lookup(lowered: dict[str, Any], name: str) -> Any:
+    """A field by name, or by a dotted path into nested objects ("meta.headline")."""
+    if name in lowered or "." not in name:
+        return lowered.get(name)
+    value: Any = lowered
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = _lowered(value).get(part)
+    return value
+
+
+def _names(field: str, fields: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(n.lower() for n in fields.get(_USER_NAMES.get(field, field), ())) + JSON_FIELDS[field]
+
+
+def _is_record(value: Any, fields: Mapping[str, tuple[str, ...]]) -> bool:
+    """An object with a title or a body under a name we know (or the site mapped)."""
+    if not isinstance(value, dict):
+        return False
+    lowered = _lowered(value)
+    names = [n for f in ("title", "text") for n in _names(f, fields)]
+
+    def holds_text(v: Any) -> bool:  # {"rendered": ...} does; a whole record under "article" does not
+        return v not in (None, "") and not (isinstance(v, dict) and any(n in _lowered(v) for n in names))
+
+    return any(holds_text(_lookup(lowered, n)) for n in names)
+
+
+def _records_in(value: Any, fields: Mapping[str, tuple[str, ...]], depth: int = 0) -> list[Any] | None:
+    """The records a JSON object holds: itself, one list of records, or one object wrapping
+    either ({"data": {"articles": [...]}}, {"article": {...}}), searched a few levels down."""
+    if _is_record(value, fields):
+        return [value]
+    if not isinstance(value, dict) or depth > 3:
+        return None
+    found = []
+    for inner in value.values():
+        if isinstance(inner, list) and inner and all(isinstance(i, dict) for i in inner):
+            found.append(inner)
+        elif isinstance(inner, dict):
+            records = _records_in(inner, fields, depth + 1)
+            if records is not None:
+                found.append(records)
+    return found[0] if len(found) == 1 else None
+
+
+def _record(path: Path, kind: str, record: Any, line: int | None, decoded,
+            fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> RawArticle | Rejected:
     record = no_surrogates(record)
+    wrapped = _records_in(record, fields)
+    if wrapped is not None and len(wrapped) == 1 and isinstance(wrapped[0], dict):
+        record = wrapped[0]  # {"article": {...}}: one record wrapped in an object
     if not isinstance(record, dict):
         return Rejected(f"record is not a JSON object (found {type(record).__name__})",
                         "each record must be an object with title, date, url, source and text", line)
-    lowered = {str(k).lower(): v for k, v in record.items()}
-    fields: dict[str, str] = {}
-    for name, aliases in JSON_FIELDS.items():
-        for alias in aliases:
-            if alias in lowered and _as_text(lowered[alias]).strip():
-                value = lowered[alias]
-                fields[name] = _as_text(value, "\n\n" if name == "text" else ", ")
+    lowered = _lowered(record)
+    found: dict[str, str] = {}
+    for name in JSON_FIELDS:
+        for alias in _names(name, fields):
+            value = _lookup(lowered, alias)
+            if _as_text(value).strip():
+                found[name] = _as_text(value, "\n\n" if name == "text" else ", ")
                 if name == "section" and isinstance(value, list):
-                    fields[name] = _as_text(value[:1])
+                    found[name] = _as_text(value[:1])
                 break
-    missing = [name for name in REQUIRED_JSON if not fields.get(name, "").strip()]
+    keys = tuple(str(k) for k in record)
+    missing = [name for name in REQUIRED_JSON if not found.get(name, "").strip()]
     if missing:
-        names = " and ".join(f"'{m}'" for m in missing)
-        return Rejected(f"record has no {names}", "scraper records need title, date, url, source and "
-                        "text (or body/content)", line)
-    text = fields.pop("text")
+        shown = [_USER_NAMES.get(m, m) for m in missing]
+        return Rejected(f"record has no {' and '.join(repr(m) for m in shown)} (its fields: {_field_list(keys)})",
+                        f'name the field that holds it in site.toml: [ingest.fields] {shown[0]} = "<field>"', line)
+    text = found.pop("text")
+    removals: list[Removal] = []
     if _HTML_TAG.search(text):
-        text = html_fragment_text(text)
+        text, removals = html_fragment(text)
     elif _ENTITY.search(text):
         text = html.unescape(text)
     for name in ("title", "author", "source"):
-        if name in fields and (_ENTITY.search(fields[name]) or "<" in fields[name]):
-            fields[name] = html.unescape(re.sub(r"<[^>]+>", "", fields[name]))
-    where = {name: line for name in fields} if line is not None else {}
+        if name in found and (_ENTITY.search(found[name]) or "<" in found[name]):
+            found[name] = html.unescape(re.sub(r"<[^>]+>", "", found[name]))
+    where = {name: line for name in found} if line is not None else {}
     return RawArticle(path=path, kind=kind, text=text, line=line, body_line=line or 1, field_lines=where,
-                      encoding=decoded.encoding, repaired=decoded.repaired, **fields)
+                      encoding=decoded.encoding, repaired=decoded.repaired, header=tuple(removals),
+                      record_fields=keys, **found)
+
+
+def _field_list(keys: tuple[str, ...], most: int = 12) -> str:
+    if not keys:
+        return "none"
+    return ", ".join(keys[:most]) + (f" and {len(keys) - most} more" if len(keys) > most else "")
 
 
 # Python's json module recurses once per level: "[[[[..." a hundred thousand deep exhausts the stack.
@@ -215,7 +325,9 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
-def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
+              furniture: Furniture | None = None,
+              fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     """A record, a list of records, or an object holding one list of records ({"articles": [...]})."""
     decoded = decode(data)
     text = decoded.text
@@ -223,7 +335,7 @@ def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOUR
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text.lstrip().startswith("{"):
-            return read_jsonl(path, data, sources)  # JSON Lines saved as .json
+            return read_jsonl(path, data, sources, furniture, fields)  # JSON Lines saved as .json
         raise _json_error(exc, text) from None
     except RecursionError:
         raise _too_deep() from None
@@ -233,20 +345,21 @@ def read_json(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOUR
             items = _array_items(text, start)
         except RecursionError:
             raise _too_deep() from None
-    elif isinstance(value, dict) and not any(k.lower() in JSON_FIELDS["text"] for k in value):
-        lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
-        if len(lists) != 1:
-            raise Rejected("no article records in the JSON",
-                           "expected an object with title and text, or a list of such objects", 1)
-        items = [(item, None) for item in lists[0]]
     else:
-        items = [(value, text.count("\n", 0, start) + 1 if isinstance(value, dict) else 1)]
+        first_line = text.count("\n", 0, start) + 1
+        records = _records_in(value, fields)
+        if records is None or records == [value]:
+            items = [(value, first_line if isinstance(value, dict) else 1)]  # one record, or a rejection naming its fields
+        else:
+            items = [(item, None) for item in records]
     if not items:
         raise Rejected("the JSON list has no records", "", 1)
-    return [_record(path, "json", item, line, decoded) for item, line in items]
+    return [_record(path, "json", item, line, decoded, fields) for item, line in items]
 
 
-def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
+               furniture: Furniture | None = None,
+               fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     decoded = decode(data)
     out: list[RawArticle | Rejected] = []
     for number, line in enumerate(decoded.text.split("\n"), 1):
@@ -261,7 +374,7 @@ def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOU
         except RecursionError:
             out.append(_too_deep(number))
             continue
-        out.append(_record(path, "jsonl", record, number, decoded))
+        out.append(_record(path, "jsonl", record, number, decoded, fields))
     if not out:
         raise Rejected("empty file", "the file has no records")
     return out
@@ -272,7 +385,9 @@ def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOU
 _MD_FIELDS = ("title", "date", "updated", "url", "source", "author", "section", "dateline", "lang")
 
 
-def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
+                  furniture: Furniture | None = None,
+                  fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     """An article already written as Markdown: validated, its fields kept, its body kept as written."""
     decoded = decode(data)
     try:
@@ -312,8 +427,9 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def read(path: Path, data: bytes | None = None,
-         sources: Mapping[str, str] = DEFAULT_SOURCES) -> list[RawArticle | Rejected]:
+def read(path: Path, data: bytes | None = None, sources: Mapping[str, str] = DEFAULT_SOURCES,
+         furniture: Furniture | None = None,
+         fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
     """The article(s) in one input file; Rejected if the file as a whole cannot be read."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -327,4 +443,4 @@ def read(path: Path, data: bytes | None = None,
     if len(data) > MAX_ARTICLE_FILE_BYTES and path.suffix.lower() not in MULTI_RECORD:
         raise Rejected(f"file too large for one article ({len(data) / 2**20:.1f} MB; the limit is "
                        f"{MAX_ARTICLE_FILE_BYTES // 2**20} MB)", "check that it is one article; split it if not")
-    return reader(path, data, sources)
+    return reader(path, data, sources, furniture, fields)

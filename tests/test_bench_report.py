@@ -73,3 +73,10 @@ def test_each_date_mode_has_its_own_results_file_and_fixed_keeps_the_old_name():
     assert run.mode({"size": 1}) == "fixed"
     assert run.dates_info(100000, "steady")["span_days"] == 10 * run.dates_info(100000, "fixed")["span_days"]
 
+
+
+def test_a_run_without_the_add_one_phase_still_gives_a_report():
+    ten = result(10000, "fixed", {"nd-fm": 10.0, "hugo": 8.0})
+    for system in ten["systems"].values():
+        del system["phases"]["add-one"]
+    assert "Not evaluated: no 10,000-article run with Hugo and the add-one phase" in run.render_report([ten])

@@ -329,13 +329,13 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
 assert set(_VALIDATORS) == {f.name for f in fields(SiteConfig)}
 
 
-def _line_of(text: str, key: str, table: str = "") -> int | None:
+def line_of(text: str, key: str, table: str = "") -> int | None:
     """The line of `key = ...` (or `[key]`), searched inside `[table]` when one is given."""
     start, end = 0, len(text)
     if table:
         header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
         if header is None:  # an inline table or dotted keys: point at the table's own line
-            return _line_of(text, table)
+            return line_of(text, table)
         start = header.end()
         following = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, start)
         end = following.start() if following else end
@@ -378,7 +378,7 @@ def _validate(data: dict[str, Any], validators: dict[str, Callable[[Any], Any]],
             close = difflib.get_close_matches(key, validators, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(validators))
             warnings.append(Problem(path, f"unknown key '{name}' is ignored", hint,
-                                    _line_of(text, key, table), "warning"))
+                                    line_of(text, key, table), "warning"))
             continue
         if isinstance(validator, Table) and isinstance(raw, dict):
             inner, inner_warnings, inner_errors = _validate(raw, validator.validators, text, path, name)
@@ -392,7 +392,7 @@ def _validate(data: dict[str, Any], validators: dict[str, Callable[[Any], Any]],
         except ValueError as exc:
             errors.append(Problem(path, f"'{name}' must be {exc} (got {raw!r})",
                                   "correct the value or remove the key to use the default",
-                                  _line_of(text, key, table)))
+                                  line_of(text, key, table)))
     return values, warnings, errors
 
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.ingest.clean import clean_body, line_rule, sentence_key, split_glued, split_sentences
+from newsdigest.ingest.boilerplate import line_rule
+from newsdigest.ingest.clean import clean_body, sentence_key, split_glued, split_sentences
 from newsdigest.ingest.header import split_text_header
 from conftest import SEEDS, needs_seeds
 

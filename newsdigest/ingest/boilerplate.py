@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..config import _line_of
+from ..config import line_of
 from ..errors import NewsdigestError, Problem
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "boilerplate.toml"
@@ -166,7 +166,7 @@ def _furniture(tables: dict[str, dict[str, dict[str, Any]]]) -> Furniture:
 def _table_line(text: str, table: str) -> int | None:
     """The line of a [table] header ("[en.my_rule]"), else of its first key."""
     m = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else _line_of(text, table.rpartition(".")[2], table.rpartition(".")[0])
+    return text.count("\n", 0, m.start()) + 1 if m else line_of(text, table.rpartition(".")[2], table.rpartition(".")[0])
 
 
 def _check_rule(spec: Any, where: str, text: str, path: str, table: str, new: bool) -> list[Problem]:
@@ -176,7 +176,7 @@ def _check_rule(spec: Any, where: str, text: str, path: str, table: str, new: bo
                         "see docs/ingest.md, Page furniture", _table_line(text, where))]
     problems = []
     for key, value in spec.items():
-        line = _line_of(text, key, table)
+        line = line_of(text, key, table)
         if key not in _RULE_KEYS:
             problems.append(Problem(path, f"unknown key '{where}.{key}'", "known keys: " + ", ".join(_RULE_KEYS), line))
         elif key == "why" and (not isinstance(value, str) or not value.strip()):
@@ -213,7 +213,7 @@ def parse_rules(text: str, path: str, base: dict[str, dict[str, dict[str, Any]]]
     for lang, rules in data.items():
         if not isinstance(rules, dict):
             problems.append(Problem(path, f"'{lang}' must be a table of rules per language, like [en.my_rule]",
-                                    "see docs/ingest.md, Page furniture", _line_of(text, lang)))
+                                    "see docs/ingest.md, Page furniture", line_of(text, lang)))
             continue
         for name, spec in rules.items():
             current = merged.setdefault(lang, {}).get(name)

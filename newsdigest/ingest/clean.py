@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..config import DEFAULT_SOURCES
-from .boilerplate import Furniture, builtin_furniture, line_rule  # noqa: F401 (line_rule: for callers of clean)
+from .boilerplate import Furniture, builtin_furniture
 from .header import Marker, match_marker, resolve_source, slash_markers, squash
 from .model import Fix, Removal
 

@@ -149,13 +149,8 @@ def article_slug(title: str) -> str:
     """The slug of a new article: the title's, without function words dangling at its end
     ("...-visit-brussels-for" where the length limit cut "for NATO talks")."""
     slug = slugify(title)
-    cut = True
-    while cut:
-        cut = False
-        for word in _dangling_words():
-            if slug.endswith("-" + word):
-                slug, cut = slug[:-len(word) - 1], True
-                break
+    while word := next((w for w in _dangling_words() if slug.endswith("-" + w)), None):
+        slug = slug[:-len(word) - 1]
     return slug
 
 

@@ -35,7 +35,7 @@ class Article:
     path: str                 # source file, relative to the site root
     url_path: str             # "articles/2024/08/<slug>/", relative to the site root
     body_html: str            # sanitised; site-internal links relative to the article page
-    feed_html: str            # sanitised; every link absolute, for feed readers
+    root_html: str            # sanitised; links from the site root ("/..."): markup.feed_html() for feeds
     summary: str
     lang: str
     updated: datetime | None = None
@@ -218,11 +218,11 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
     when: datetime = v["date"]
     slug = slugify(PurePosixPath(rel).stem)
     url_path = f"articles/{when:%Y}/{when:%m}/{slug}/"
-    body = render_markdown(fm.body, page_url=config.absolute(url_path), config=config)
+    body = render_markdown(fm.body, url_path)
     summary = v.get("summary") or lede_text(body.page_html)
     article = Article(
         id=v["id"], title=v["title"], date=when, slug=slug, path=rel, url_path=url_path,
-        body_html=body.page_html, feed_html=body.feed_html, summary=summary,
+        body_html=body.page_html, root_html=body.root_html, summary=summary,
         lang=v.get("lang") or config.language, updated=v.get("updated"),
         source=v.get("source", ""), url=v.get("url", ""), author=v.get("author", ""),
         section=v.get("section", ""), dateline=v.get("dateline", ""),
@@ -302,6 +302,12 @@ def file_signature(st: os.stat_result) -> tuple:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
+def parse_key(config: SiteConfig) -> str:
+    """The settings an article's parsed form depends on: editing any other (base_url, title,
+    theme...) re-parses nothing."""
+    return repr((config.timezone.key, config.language))
+
+
 def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
                   workers: int = 1) -> tuple[list[Article], list[Problem]]:
     """Every publishable article, newest first; problems for the rest.
@@ -312,7 +318,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     the first in path order is kept, so the result does not depend on file-system order.
     """
     cache = cache or Cache(None)
-    config_key = repr(config)
+    config_key = parse_key(config)
     known = cache.get_all("stat")
     problems: list[Problem] = []
     entries: list[tuple[str, str]] = []            # (rel, cache key)

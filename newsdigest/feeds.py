@@ -20,6 +20,7 @@ from feedgen.feed import FeedGenerator
 from . import __version__
 from .articles import Article
 from .config import SiteConfig
+from .markup import feed_html
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # XML 1.0 cannot carry these characters at all; scraped text sometimes has them.
@@ -91,7 +92,7 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
             fe.author(name=_clean(article.author))
         for topic in article.topics:
             fe.category(term=_clean(topic))
-        fe.content(_clean(article.feed_html), type="html")
+        fe.content(_clean(feed_html(article.root_html, config.base_url)), type="html")
         # RSS readers treat <description> as HTML: the plain-text summary is escaped to stay text.
         fe.summary(html.escape(_clean(article.summary), quote=False), type="html")
     return fg
@@ -130,7 +131,7 @@ def json_feed_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig)
             "id": entry_id(article.id),
             "url": config.absolute(article.url_path),
             "title": article.title,
-            "content_html": article.feed_html,
+            "content_html": feed_html(article.root_html, config.base_url),
             "summary": article.summary,
             "date_published": article.date.isoformat(),
             "date_modified": (article.updated or article.date).isoformat(),

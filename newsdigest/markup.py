@@ -1,14 +1,16 @@
 """Markdown to safe HTML: article text is untrusted, so every body is sanitised with an allowlist.
 
 Each body is rendered once and kept in two forms: for its own page (site-internal links made
-relative, so the site works under any sub-path) and for feeds (every link absolute).
+relative, so the site works under any sub-path) and for feeds (links from the site root, made
+absolute by feed_html() when a feed is written: parsing never depends on where the site is deployed).
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -43,7 +45,7 @@ _TAG = re.compile(r"<[^>]+>")
 @dataclass(frozen=True)
 class Body:
     page_html: str
-    feed_html: str
+    root_html: str
 
 
 def _demote_headings(text: str) -> str:
@@ -59,10 +61,28 @@ def _page_link(value: str, root: str) -> str:
     return value
 
 
-def _feed_link(value: str, page_url: str, base_url: str) -> str:
+def _feed_link(value: str, page_path: str) -> str:
+    # Links are resolved from the site root ("/articles/...") here; feeds_html() puts the
+    # base_url in front when a feed is written, so parsing an article never depends on it.
+    if value.startswith("//"):
+        return "https:" + value
+    return urljoin(page_path, value)
+
+
+def _absolute_link(value: str, base_url: str) -> str:
     if value.startswith("/") and not value.startswith("//"):
         return base_url + value[1:]
-    return urljoin(page_url, value)
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def feed_html(root_html: str, base_url: str) -> str:
+    """An article's feed form (links from the site root) with every link absolute under base_url.
+
+    Most scraped articles have no link at all, and are returned as they are."""
+    if 'href="/' not in root_html and 'src="/' not in root_html:
+        return root_html
+    return sanitize(root_html, lambda v: _absolute_link(v, base_url))
 
 
 def sanitize(fragment: str, url_filter=None) -> str:
@@ -104,17 +124,17 @@ def plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{p}</p>" for p in _PARAGRAPH_BREAK.split(text))
 
 
-def render_markdown(text: str, page_url: str, config) -> Body:
+def render_markdown(text: str, url_path: str) -> Body:
+    """The page and feed forms of an article body for the page at url_path ("articles/2024/08/x/")."""
     plain = plain_paragraphs(text)
     if plain is not None:
         return Body(plain, plain)  # no links, so the page and feed forms are the same
     _md.reset()
     raw = _demote_headings(_md.convert(text))
-    page_path = urlsplit(page_url).path[len(config.base_path):]
-    root = relative_root(page_path)
+    root = relative_root(url_path)
     page_html = sanitize(raw, lambda v: _page_link(v, root))
-    feed_html = sanitize(raw, lambda v: _feed_link(v, page_url, config.base_url))
-    return Body(page_html, feed_html)
+    root_html = sanitize(raw, lambda v: _feed_link(v, "/" + url_path))
+    return Body(page_html, root_html)
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|td|th|dd|dt|figcaption|div)>|<br\s*/?>", re.IGNORECASE)

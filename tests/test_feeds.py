@@ -23,7 +23,7 @@ def make_article(id: str, slug: str, date: datetime, title: str, **extra) -> Art
     fields = dict(
         id=id, title=title, date=date, slug=slug, path=f"content/articles/{slug}.md", url_path=url_path,
         body_html=f'<p>Body of {slug}. <a href="../../../../topics/oil/">Oil</a></p>',
-        feed_html=f'<p>Body of {slug}. <a href="{BASE}topics/oil/">Oil</a></p>',
+        root_html=f'<p>Body of {slug}. <a href="{BASE}topics/oil/">Oil</a></p>',
         summary=f"Summary of {slug}.", lang="en", topics=("Oil",), digest=f"digest-{slug}",
     )
     fields.update(extra)
@@ -193,7 +193,7 @@ def test_xml_invalid_control_characters_are_removed(home_spec, config):
 
 def test_control_characters_in_content_and_summary_are_removed(home_spec, config):
     article = make_article("c1", "ctrl", datetime(2024, 1, 1, tzinfo=timezone.utc), "Ctrl",
-                           feed_html="<p>a\x0bb</p>", summary="x\x0cy", author="Ra\x01sha")
+                           root_html="<p>a\x0bb</p>", summary="x\x0cy", author="Ra\x01sha")
     for render in (rss_bytes, atom_bytes):
         data = render(home_spec, [article], config)
         ET.fromstring(data)

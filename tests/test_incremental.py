@@ -212,3 +212,28 @@ def test_entries_of_edited_articles_do_not_pile_up(tmp_path, monkeypatch):
         rows = _rows(root)
         assert rows["article"] <= 10 and rows["story-features"] <= 10, (round_, rows)
     assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
+def test_a_base_url_edit_reparses_no_article(tmp_path):
+    """Parsed articles do not depend on where the site is deployed: moving it keeps every one."""
+    import sqlite3
+    root, docs, _ = built_site(tmp_path, "moved", 11, 12)
+    (root / docs[0].rel).unlink()
+    docs[0].body += "\n\nSee [the topics](/topics/) and [notes](#notes)."
+    docs[0].write(root)
+    run(root)
+    db = root / ".newsdigest" / "cache.sqlite"
+
+    def parsed() -> set[tuple[str, int]]:
+        with sqlite3.connect(db) as con:  # rowid changes whenever an entry is written again
+            return set(con.execute("SELECT key, rowid FROM entries WHERE kind = 'article'"))
+
+    before = parsed()
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text().replace("https://example.org/t/", "https://news.example.net/"))
+    run(root)
+    assert parsed() == before
+    feed = (root / "site" / "feed.xml").read_text()
+    assert "https://news.example.net/articles/" in feed and "example.org/t/" not in feed
+    assert "https://news.example.net/topics/" in feed  # the article's own site link, made absolute
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import needs_seeds
 
 from newsdigest.config import parse_config
-from newsdigest.markup import lede_text, relative_root, render_markdown
+from newsdigest.markup import feed_html, lede_text, relative_root, render_markdown
 
 ARTICLE_PATH = "articles/2024/08/water-talks/"
 
@@ -26,7 +27,9 @@ def config_at_root():
 
 
 def render(text, config):
-    return render_markdown(text, config.absolute(ARTICLE_PATH), config)
+    """Both forms as readers get them: the page's, and the feed's once base_url is applied."""
+    body = render_markdown(text, ARTICLE_PATH)
+    return SimpleNamespace(page_html=body.page_html, feed_html=feed_html(body.root_html, config.base_url))
 
 
 def hrefs(fragment: str) -> list[str]:

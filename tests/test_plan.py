@@ -18,7 +18,7 @@ TZ = timezone(timedelta(hours=3))
 def article(n: int, **changes) -> Article:
     fields = dict(id=f"id-{n:03d}", title=f"Story {n}", date=datetime(2024, 1, 1, tzinfo=TZ) + timedelta(days=n),
                   slug=f"story-{n}", path=f"content/articles/2024/01/story-{n}.md",
-                  url_path=f"articles/2024/01/story-{n}/", body_html=f"<p>Body {n}</p>", feed_html=f"<p>Body {n}</p>",
+                  url_path=f"articles/2024/01/story-{n}/", body_html=f"<p>Body {n}</p>", root_html=f"<p>Body {n}</p>",
                   summary=f"Body {n}", lang="en", topics=("Water",) if n % 2 else ("Energy",),
                   actors=("Iraq", "NATO") if n % 3 else ("Iraq",), digest=f"digest-{n}")
     fields.update(changes)

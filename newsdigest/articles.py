@@ -1,29 +1,26 @@
 """Load cleaned articles: content/articles/**/*.md -> Article dataclasses.
 
-Front matter fields go through one table of field parsers; a bad article is reported with
+Front matter fields go through the article schema (schema.py); a bad article is reported with
 its file, line and field, and skipped, so the rest of the site still builds.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
 
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .errors import NewsdigestError, Problem
 from .frontmatter import parse as parse_front_matter
 from .markup import html_to_text, lede_text, render_markdown
+from .schema import validate_meta
 from .slug import slugify
 
-MIN_YEAR, MAX_YEAR = 1900, 2200  # outside, a date is a typo; and year 1 cannot even change timezone
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
-_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -61,138 +58,6 @@ class Article:
         return (-self.date.timestamp(), self.id)
 
 
-# --- field parsers: raw YAML value (text, list or None) -> typed value, or ValueError ---------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """Text as pages and feeds can carry it: no control characters, no lone surrogates."""
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, dict)):
-        raise ValueError("must be a single text value, not a list or mapping")
-    return " ".join(clean_text(str(value)).split())
-
-
-def _required_text(value: Any) -> str:
-    text = _text(value)
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _url(value: Any) -> str:
-    text = _text(value)
-    if text and not re.match(r"^https?://[^\s/]+", text):
-        raise ValueError("must be an absolute http(s) URL, like https://example.org/news/1")
-    return text
-
-
-def _lang(value: Any) -> str:
-    text = _text(value)
-    if not _LANG.match(text):
-        raise ValueError('must be a BCP 47 language tag, like "en" or "ar"')
-    return text
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of names, like [Security, Diplomacy]")
-    seen: dict[str, str] = {}
-    for v in value:
-        name = " ".join(clean_text(v).split())
-        if name and name.casefold() not in seen:
-            seen[name.casefold()] = name
-    return tuple(seen.values())
-
-
-def parse_datetime(value: Any, config: SiteConfig) -> tuple[datetime, bool]:
-    """(aware datetime, whether the site timezone had to be assumed)."""
-    text = _text(value)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(text), time())
-        except ValueError:
-            raise ValueError("must be an ISO 8601 date and time, like 2024-08-27T18:57:00+03:00") from None
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValueError(f"must be a date between the years {MIN_YEAR} and {MAX_YEAR}")
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=config.timezone), True
-    return parsed, False
-
-
-FIELDS: dict[str, Callable[[Any], Any]] = {
-    "id": _required_text,
-    "title": _required_text,
-    "source": _text,
-    "url": _url,
-    "author": _text,
-    "section": _text,
-    "dateline": _text,
-    "lang": _lang,
-    "topics": _names,
-    "actors": _names,
-    "summary": _text,
-}
-DATE_FIELDS = ("date", "updated")
-REQUIRED = ("title", "date")
-KNOWN = set(FIELDS) | set(DATE_FIELDS)
-
-
-def _shown(raw: Any, limit: int = 80) -> str:
-    """A value as shown in a message: never longer than a line."""
-    text = repr(raw)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-@dataclass
-class Metadata:
-    values: dict = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def validate_meta(meta: dict, lines: dict, path: str, config: SiteConfig) -> Metadata:
-    """Typed fields from raw front matter, with errors and warnings naming file, line and field."""
-    out = Metadata()
-
-    def problem(name: str, message: str, hint: str = "", level: str = "error") -> None:
-        out.problems.append(Problem(path, f"field '{name}' {message}", hint, lines.get(name, 1), level))
-
-    missing = {name for name in REQUIRED if meta.get(name) in (None, "")}
-    for name in sorted(missing):
-        out.problems.append(Problem(path, f"missing required field '{name}'",
-                                    f"add a line '{name}: ...' to the front matter", 1))
-    for name, raw in meta.items():
-        if name in missing:
-            continue  # reported once, above
-        if name not in KNOWN:
-            problem(name, "is not a known field and is ignored", "known fields: " + ", ".join(sorted(KNOWN)), "warning")
-            continue
-        if raw is None:
-            continue
-        try:
-            if name in DATE_FIELDS:
-                value, assumed = parse_datetime(raw, config)
-                if assumed:
-                    problem(name, f"has no UTC offset; assumed the site timezone {config.timezone.key}",
-                            "write it with an offset, like 2024-08-27T18:57:00+03:00", "warning")
-            else:
-                value = FIELDS[name](raw)
-        except ValueError as exc:
-            problem(name, f"{exc} (got {_shown(raw)})")
-            continue
-        out.values[name] = value
-    return out
-
-
 def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
     """One article file's bytes to an Article; None (with the reasons) when it cannot be published."""
     try:
@@ -204,7 +69,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
         fm = parse_front_matter(text, rel)
     except NewsdigestError as exc:
         return None, list(exc.problems)
-    meta = validate_meta(fm.meta, fm.lines, rel, config)
+    meta = validate_meta(fm.meta, fm.lines, rel, config.timezone)
     problems = meta.problems
     if any(p.level == "error" for p in problems):
         return None, problems

@@ -71,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
             return _explain(paths, report, args.article)
         if command == "actors":
             return _actors(paths, report, args.review)
-        if command in ("serve", "watch"):
+        if command == "watch":
             from .watch import run as run_watch
-            return run_watch(paths, serve=command == "serve", port=getattr(args, "port", 8000))
+            return run_watch(paths)
+        if command == "serve":
+            from .serve import run as run_serve
+            return run_serve(paths, args.port)
         if command == "deploy":
             from .deploy import deploy_command
             return deploy_command(paths, report, dry_run=args.dry_run, force=args.force_delete)

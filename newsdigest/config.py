@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import NewsdigestError, Problem
+from .schema import LANG_TAG
 
 CONFIG_FILE = "site.toml"
 
@@ -171,11 +172,10 @@ def _base_url(value: Any) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
 def _language(value: Any) -> str:
-    if not isinstance(value, str) or not _LANG.match(value):
+    if not isinstance(value, str) or not LANG_TAG.match(value):
         raise ValueError('a BCP 47 language tag, like "en" or "ar-IQ"')
     return value
 

@@ -192,6 +192,11 @@ def make_server(paths: Paths, port: int, state: BuildState) -> ThreadingHTTPServ
     return server
 
 
+def run(paths: Paths, port: int) -> int:
+    """`build.py serve`: build, serve on 127.0.0.1 and rebuild on every change until Ctrl-C."""
+    return serve_and_watch(paths, port, threading.Event())
+
+
 def serve_and_watch(paths: Paths, port: int, stop: threading.Event) -> int:
     state = BuildState()
     try:

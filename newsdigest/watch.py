@@ -193,14 +193,12 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         observer.join(timeout=5)
 
 
-def run(paths: Paths, serve: bool, port: int) -> int:
+def run(paths: Paths) -> int:
+    """`build.py watch`: rebuild on every change until Ctrl-C (`serve` adds an HTTP server around it)."""
     stop = threading.Event()
-    if not serve:
-        print(f"watching {paths.root} (Ctrl-C to stop)", flush=True)
-        try:
-            watch(paths, stop)
-        except KeyboardInterrupt:
-            stop.set()
-        return 0
-    from .serve import serve_and_watch
-    return serve_and_watch(paths, port, stop)
+    print(f"watching {paths.root} (Ctrl-C to stop)", flush=True)
+    try:
+        watch(paths, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0

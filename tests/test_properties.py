@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newsdigest.articles import MAX_YEAR, MIN_YEAR, parse_article
+from newsdigest.articles import parse_article
+from newsdigest.schema import MAX_YEAR, MIN_YEAR
 from newsdigest.config import DEFAULT_SOURCES, SiteConfig
 from newsdigest.errors import NewsdigestError
 from newsdigest.frontmatter import dump, parse

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.articles import clean_text
+from newsdigest.schema import clean_text
 from newsdigest.extract.names import person_key
 from newsdigest.config import Paths
 from newsdigest.errors import NewsdigestError, Report

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ..config import Paths, SiteConfig
 from ..errors import display_path
+from ..schema import SCRAPED
 from .boilerplate import load_furniture
 from .dedupe import scan_articles
 from .model import Rejected, RawArticle
 from .pipeline import Draft, prepare
 from .readers import read
 
-_FIELDS = ("title", "date", "updated", "source", "url", "author", "section", "dateline", "lang", "id")
 
 
 def _quote(text: str, limit: int = 400) -> str:
@@ -28,7 +28,7 @@ def _at(line: int | None) -> str:
 
 def _describe(raw: RawArticle, draft: Draft, paths: Paths, index, root: Path) -> list[str]:
     out = []
-    for name in _FIELDS:
+    for name in (*SCRAPED, "id"):
         if name in draft.meta:
             where = raw.field_lines.get(name)
             suffix = f"   (from line {where})" if where is not None and raw.kind in ("text", "markdown") else ""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
-from ..articles import MAX_YEAR, MIN_YEAR
+from ..schema import MAX_YEAR, MIN_YEAR
 from .boilerplate import Furniture, builtin_furniture
 from .model import Rejected, RawArticle, Removal
 

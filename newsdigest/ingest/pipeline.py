@@ -26,8 +26,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from ..articles import FIELDS, validate_meta
 from ..config import Paths, SiteConfig
+from ..schema import ORDER, parse_value, validate_meta
 from ..errors import Problem, display_path
 from ..frontmatter import dump
 from ..progress import progress
@@ -43,10 +43,6 @@ from .readers import read
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://newsdigest.invalid/article-id")
 REJECTED_DIR = "rejected"
 DUPLICATES_DIR = "duplicates"
-FRONT_MATTER_ORDER = ("id", "title", "date", "updated", "source", "url", "author", "section", "dateline",
-                      "lang", "topics", "actors", "summary")
-
-
 @dataclass(frozen=True)
 class IngestResult:
     """What became of one input (or of one record of a multi-record input)."""
@@ -191,10 +187,10 @@ def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = N
     lang = raw.lang.strip()
     if lang and not raw.markdown:
         try:
-            FIELDS["lang"](lang)
+            parse_value("lang", lang)
         except ValueError:
             lang = ""  # a scraper's "language": "0" or "English" is not a tag: detect it instead
-    front: dict = {
+    standard = {
         "id": given_id or article_id(meta.url, source, meta.title, meta.date),
         "title": meta.title,
         "date": _iso(meta.date),
@@ -209,10 +205,11 @@ def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = N
         "actors": extra.pop("actors", None),
         "summary": extra.pop("summary", None),
     }
+    front = {name: standard[name] for name in ORDER}   # written in the schema's order
     front.update(extra)  # other fields of a Markdown input, kept after the standard ones
     front = {k: v for k, v in front.items() if v not in (None, "", [], ())}
     # The build's own check: never write an article the build would then refuse to publish.
-    errors = [p for p in validate_meta(front, {}, "", config).problems if p.level == "error"]
+    errors = [p for p in validate_meta(front, {}, "", config.timezone).problems if p.level == "error"]
     if errors:
         raise Rejected(errors[0].message, errors[0].hint or "fix the front matter", raw.line)
     return Draft(meta=front, body=body, date=meta.date, slug=article_slug(meta.title),

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 from ..config import DEFAULT_SOURCES
 from ..errors import NewsdigestError
 from ..frontmatter import parse as parse_front_matter
+from ..schema import SCRAPED
 from .boilerplate import Furniture
 from .decode import decode
 from .header import clean_title, split_text_header, squash
@@ -382,9 +383,6 @@ def read_jsonl(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOU
 
 # --- Markdown with front matter ---------------------------------------------------------------------
 
-_MD_FIELDS = ("title", "date", "updated", "url", "source", "author", "section", "dateline", "lang")
-
-
 def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_SOURCES,
                   furniture: Furniture | None = None,
                   fields: Mapping[str, tuple[str, ...]] = NO_FIELDS) -> list[RawArticle | Rejected]:
@@ -396,8 +394,8 @@ def read_markdown(path: Path, data: bytes, sources: Mapping[str, str] = DEFAULT_
         problem = exc.problems[0]
         raise Rejected(problem.message, problem.hint, problem.line) from None
     meta = no_surrogates(fm.meta)
-    fields = {name: _as_text(meta.get(name)) for name in _MD_FIELDS if meta.get(name) is not None}
-    extra = {k: v for k, v in meta.items() if k not in _MD_FIELDS and v is not None}
+    fields = {name: _as_text(meta.get(name)) for name in SCRAPED if meta.get(name) is not None}
+    extra = {k: v for k, v in meta.items() if k not in SCRAPED and v is not None}
     if not fm.body.strip():
         raise Rejected("the article has no text below the front matter", "", fm.body_line)
     return [RawArticle(path=path, kind="markdown", text=fm.body, body_line=fm.body_line,

@@ -132,23 +132,15 @@ def _parse_batch(batch: list[tuple[bytes, str]], config: SiteConfig) -> list:
 def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int = 1) -> list:
     """parse_article over many files, on several processes when there are enough to be worth it."""
     from .progress import progress
+    from .workers import fork_imap
     if workers <= 1 or len(inputs) < PARALLEL_THRESHOLD:
-        with progress(len(inputs), "reading articles") as advance:
-            results = []
-            for start in range(0, len(inputs), 100):
-                results += _parse_batch(inputs[start:start + 100], config)
-                advance(min(100, len(inputs) - start))
-            return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from .workers import die_with_parent, fork_ready
-    size = max(50, len(inputs) // (workers * 4))
+        workers, size = 1, 100
+    else:
+        size = max(50, len(inputs) // (workers * 4))
     batches = [inputs[i:i + size] for i in range(0, len(inputs), size)]
     results = []
-    fork_ready()
-    with progress(len(inputs), "reading articles") as advance, \
-            ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), die_with_parent, (os.getpid(),)) as pool:
-        for batch in pool.map(_parse_batch, batches, [config] * len(batches)):
+    with progress(len(inputs), "reading articles") as advance:
+        for batch in fork_imap(lambda b: _parse_batch(b, config), batches, workers):
             results += batch
             advance(len(batch))
     return results

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import contextmanager
 
 MIN_ITEMS = 200  # shorter work finishes before a bar would be worth drawing
@@ -25,3 +26,18 @@ def progress(total: int, what: str):
     from tqdm import tqdm
     with tqdm(total=total, desc=what, unit=" items", leave=False, file=sys.stderr, dynamic_ncols=True) as bar:
         yield bar.update
+
+
+class Timings:
+    """Wall seconds per stage of one build, for `build --timings` and bench/profile.py."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started

@@ -137,7 +137,7 @@ def collect_assets(site_templates: Path) -> Assets:
 
 def page_key(page: Page, fingerprint: str, globals_key: str) -> str:
     """Same key, same bytes: the page's data, its template (and what that uses), the globals."""
-    # globals_key already covers the tool's code (see pipeline.write_site).
+    # globals_key already covers the tool's code (see outputs.site_outputs).
     return hashlib.sha256(f"{fingerprint}\0{globals_key}\0{page.url_path}\0{page.template}\0"
                           f"{page.key_data}".encode()).hexdigest()
 

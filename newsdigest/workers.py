@@ -53,27 +53,40 @@ def fork_ready() -> None:
     gc.freeze()
 
 
-# What forked fork_map workers run (set just before the pool starts; inherited, never pickled).
-_TASK: dict = {}
+# In a worker process only: the function and tasks it inherited from the pool's parent.
+_INHERITED: tuple = ()
+
+
+def _inherit(parent_pid: int, fn, tasks: list) -> None:
+    die_with_parent(parent_pid)
+    global _INHERITED
+    _INHERITED = (fn, tasks)
 
 
 def _run_task(index: int):
-    return _TASK["fn"](_TASK["tasks"][index])
+    fn, tasks = _INHERITED
+    return fn(tasks[index])
+
+
+def fork_imap(fn, tasks: list, workers: int, ordered: bool = True):
+    """fn(t) for each task, yielded as they finish, on forked worker processes when there are
+    several workers (in task order when `ordered`).
+
+    The workers inherit fn and everything it refers to (closures, the model, large indexes)
+    through fork, as the pool's initializer arguments: nothing is pickled but the task number
+    and the result. This is the one process pool of a build.
+    """
+    if workers <= 1 or len(tasks) <= 1:
+        yield from (fn(task) for task in tasks)
+        return
+    import multiprocessing
+    fork_ready()
+    with multiprocessing.get_context("fork").Pool(min(workers, len(tasks)), _inherit,
+                                                  (os.getpid(), fn, tasks)) as pool:
+        run = pool.imap if ordered else pool.imap_unordered
+        yield from run(_run_task, range(len(tasks)), chunksize=1)
 
 
 def fork_map(fn, tasks: list, workers: int) -> list:
-    """[fn(t) for t in tasks], on forked worker processes when there are several workers.
-
-    The workers inherit fn and everything it refers to (closures, large indexes) without
-    pickling; only the results travel back. Results are in task order.
-    """
-    if workers <= 1 or len(tasks) <= 1:
-        return [fn(task) for task in tasks]
-    import multiprocessing
-    _TASK.update(fn=fn, tasks=tasks)
-    fork_ready()
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks)), die_with_parent, (os.getpid(),)) as pool:
-            return pool.map(_run_task, range(len(tasks)), chunksize=1)
-    finally:
-        _TASK.clear()
+    """[fn(t) for t in tasks], on forked worker processes when there are several workers."""
+    return list(fork_imap(fn, tasks, workers))

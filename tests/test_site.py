@@ -327,12 +327,12 @@ def test_term_feeds_can_be_limited_to_rss_or_none(sample_site):
 
 def test_worker_processes_build_the_same_site_as_one_process(sample_site, tmp_path, monkeypatch):
     """Pages and feeds rendered on two workers, in small chunks, full and incremental."""
-    import newsdigest.pipeline as pipeline
+    import newsdigest.outputs as outputs
     other = tmp_path / "serial"
     shutil.copytree(sample_site, other)
     build_site(other, workers=1)
-    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_THRESHOLD", 1)
-    monkeypatch.setattr(pipeline, "RENDER_CHUNK", 7)
+    monkeypatch.setattr(outputs, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(outputs, "CHUNK", 7)
     build_site(sample_site, workers=2)
     assert site_files(sample_site / "site") == site_files(other / "site")
 

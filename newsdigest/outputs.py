@@ -1,0 +1,155 @@
+"""Every file of the site as one kind of thing: a keyed output.
+
+The plan says which pages and feeds exist. Here they become Outputs, together with the static
+assets, the digest feeds, the OPML list, the sitemaps and robots.txt: a path, a key (a hash of
+everything the bytes depend on) and how to make the bytes. The search index is a Bundle: several
+files made at once from the article pages, once they are written. write_outputs() is the one loop
+that fills a build's slot: an output whose key is the live site's is carried over, the rest are
+made (on worker processes when there are many), so an unchanged site costs a key comparison per file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from .cache import code_fingerprint
+from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_items_html, feed_specs_key,
+                    json_feed_bytes, opml_bytes, rss_bytes)
+from .model import SiteModel
+from .plan import Page, digest_view, feed_specs, plan_pages
+from .progress import progress
+from .publish import BuildStats, Generation
+from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
+                     template_fingerprint)
+from .sitemap import robots_bytes, sitemap_files
+from .workers import fork_imap
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str                       # relative to the site root
+    key: str                        # same key, same bytes
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Files made together from the pages already in the slot (the search index)."""
+    prefix: str                     # every file of the bundle is under it
+    key: str
+    make: Callable[[Path], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class SiteOutputs:
+    outputs: list[Output]
+    bundles: list[Bundle]
+    pages: int                      # how many of the outputs are HTML pages
+
+
+def key_of(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def made(path: str, data: bytes) -> Output:
+    """An output cheap enough to make while planning: its key is its bytes."""
+    return Output(path, hashlib.sha256(data).hexdigest(), partial(bytes, data))
+
+
+def site_outputs(model: SiteModel, templates: Path) -> SiteOutputs:
+    env = make_environment(templates)
+    assets = collect_assets(templates)
+    globals_ = site_globals(model, assets)
+    # The whole config is in every page's key: cards and dates depend on timezone and formats.
+    globals_key = key_of(globals_, repr(model.config), code_fingerprint())
+    shared = render_globals(env, globals_)
+    pages = plan_pages(model)
+    fingerprints: dict[str, str] = {}
+
+    def page_output(page: Page) -> Output:
+        fp = fingerprints.get(page.template)
+        if fp is None:
+            fp = fingerprints[page.template] = template_fingerprint(env, page.template)
+        return Output(page.file, page_key(page, fp, globals_key), partial(render_page, env, page, shared))
+
+    outputs = [page_output(page) for page in pages]
+    specs = feed_specs(model)
+    outputs += feed_outputs(model, specs)
+    outputs += [made(out, data) for out, data in assets.files.values()]
+    outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
+    bundles = []
+    if model.config.search and model.articles:  # Pagefind cannot index a site without articles
+        from .search import INDEX_DIR, build_search_index
+        article_keys = sorted(o.key for o, p in zip(outputs, pages) if p.template == "article.html")
+        bundles.append(Bundle(INDEX_DIR + "/", key_of(article_keys, "search"), build_search_index))
+    return SiteOutputs(outputs, bundles, len(pages))
+
+
+FEED_MAKERS = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}
+
+
+def _feed(fmt: str, spec: FeedSpec, model: SiteModel) -> bytes:
+    return FEED_MAKERS[fmt](spec, [model.article(i) for i in spec.article_ids], model.config)
+
+
+def feed_outputs(model: SiteModel, specs: list[FeedSpec]) -> list[Output]:
+    config_key = key_of(repr(model.config), code_fingerprint())
+    outputs = []
+    for spec in specs:
+        key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
+        outputs += [Output(path, key, partial(_feed, fmt, spec, model)) for fmt, path in spec.paths()]
+    return outputs
+
+
+def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]) -> list[Output]:
+    """The OPML list, the digest feeds, the sitemaps and robots.txt."""
+    config = model.config
+    digest_spec = [FeedSpec(f"{config.title}: digests", "", "digest/", "digest/feed.xml", "digest/atom.xml", ())]
+    outputs = [made("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], config))]
+    if model.digests:
+        items = []
+        for digest in model.digests[: config.feed_size]:
+            view = digest_view(model, digest)
+            items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
+                                    digest_items_html(view, config)))
+        outputs += [made(path, digest_feed_bytes(items, config, fmt))
+                    for path, fmt in (("digest/feed.xml", "rss"), ("digest/atom.xml", "atom"))]
+    lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
+    outputs += [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod).items()]
+    outputs.append(made("robots.txt", robots_bytes(model)))
+    return outputs
+
+
+CHUNK = 100               # outputs per task handed to a worker
+PARALLEL_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
+
+
+def _make_chunk(gen: Generation, chunk: list[Output]) -> tuple[dict, BuildStats]:
+    view = gen.worker_view()
+    for output in chunk:
+        view.write(output.path, output.make(), output.key)
+    return view.manifest, view.stats
+
+
+def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
+    """Fill the build's slot: carry over every output whose key is unchanged, make the others."""
+    todo = [o for o in site.outputs if not (gen.previous_key(o.path) == o.key and gen.reuse(o.path))]
+    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    # Forked workers inherit the model, templates and the slot without pickling them.
+    with progress(len(todo), "rendering") as advance:
+        for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,
+                                         workers if len(todo) >= PARALLEL_THRESHOLD else 1):
+            gen.merge(manifest, stats)
+            advance(len(manifest))
+    for bundle in site.bundles:
+        previous = [rel for rel in gen.live_manifest if rel.startswith(bundle.prefix)]
+        if previous and all(gen.previous_key(rel) == bundle.key for rel in previous) \
+                and all(gen.reuse(rel) for rel in previous):
+            continue
+        gen.remove_stale()  # the slot must hold exactly this build's pages before the bundle reads it
+        for rel, data in bundle.make(gen.path).items():
+            gen.write(rel, data, bundle.key)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import XMLGenerator
 
 from feedgen.feed import FeedGenerator
 
@@ -153,24 +154,41 @@ def opml_bytes(specs: list[FeedSpec], config: SiteConfig) -> bytes:
     for spec in specs:
         groups.setdefault(spec.kind, []).append(spec)
     titles = {"site": config.title, "topics": "Topics", "actors": "Actors"}
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "<head>",
-             f"<title>{_xml_text(config.title)} feeds</title>", "</head>", "<body>"]
+    out = io.StringIO()
+    xml = XMLGenerator(out, encoding="UTF-8", short_empty_elements=True)  # escapes text and attributes
+    xml.startDocument()
+    xml.startElement("opml", {"version": "2.0"})
+    xml.characters("\n")
+    xml.startElement("head", {})
+    xml.characters("\n")
+    xml.startElement("title", {})
+    xml.characters(f"{_clean(config.title)} feeds")
+    xml.endElement("title")
+    xml.characters("\n")
+    xml.endElement("head")
+    xml.characters("\n")
+    xml.startElement("body", {})
+    xml.characters("\n")
     for kind, members in groups.items():
         members = [spec for spec in members if spec.formats]
         if not members:
             continue
-        lines.append(f"<outline text={quoteattr(_clean(titles.get(kind, kind)))}>")
+        xml.startElement("outline", {"text": _clean(titles.get(kind, kind))})
         for spec in members:
             url = spec.paths()[0][1]  # RSS when there is one: what every reader takes
-            lines.append(f"  <outline type=\"rss\" text={quoteattr(_clean(spec.title))} title={quoteattr(_clean(spec.title))}"
-                         f" xmlUrl={quoteattr(config.absolute(url))} htmlUrl={quoteattr(config.absolute(spec.page_path))}/>")
-        lines.append("</outline>")
-    lines += ["</body>", "</opml>"]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _xml_text(text: str) -> str:
-    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            xml.characters("\n  ")
+            xml.startElement("outline", {"type": "rss", "text": _clean(spec.title), "title": _clean(spec.title),
+                                         "xmlUrl": config.absolute(url), "htmlUrl": config.absolute(spec.page_path)})
+            xml.endElement("outline")
+        xml.characters("\n")
+        xml.endElement("outline")
+        xml.characters("\n")
+    xml.endElement("body")
+    xml.characters("\n")
+    xml.endElement("opml")
+    xml.characters("\n")
+    xml.endDocument()
+    return out.getvalue().encode("utf-8")
 
 
 @dataclass(frozen=True)

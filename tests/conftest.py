@@ -1,7 +1,11 @@
-"""Shared fixtures: the repository, the seeds, and a copy of the sample site to build."""
+"""Shared fixtures: the repository, the seeds, a copy of the sample site to build, the sample site
+served over HTTP, and the browser."""
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,10 +24,8 @@ def seed_path(prefix: str) -> Path:
     return next(iter(sorted(SEEDS.glob(prefix + "_*.txt"))), SEEDS / f"{prefix}_absent.txt")
 
 
-@pytest.fixture
-def sample_site(tmp_path) -> Path:
-    """A private copy of the sample site (site.toml, content/, templates/) to build in."""
-    root = tmp_path / "sample"
+def copy_sample(root: Path) -> Path:
+    """A private copy of the sample site (site.toml, content/, templates/) at root, to build in."""
     root.mkdir()
     shutil.copy(REPO / "site.toml", root / "site.toml")
     shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("inbox", "raw"))
@@ -31,8 +33,34 @@ def sample_site(tmp_path) -> Path:
     return root
 
 
+@pytest.fixture
+def sample_site(tmp_path) -> Path:
+    return copy_sample(tmp_path / "sample")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    """The sample site built and served by a plain static HTTP server on 127.0.0.1 (its URL)."""
+    from newsdigest.config import Paths
+    from newsdigest.errors import Report
+    from newsdigest.pipeline import BuildOptions, build
+    root = copy_sample(tmp_path_factory.mktemp("browser") / "sample")
+    result = build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
+    assert result.published
+    handler = functools.partial(_QuietHandler, directory=str((root / "site").resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, shared by every browser test of the session."""
-    from browser import launch_browser
+    from support.browser import launch_browser
     yield from launch_browser()

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from corpus import make_doc, write_site
-from sitecheck import site_files
+from support.corpus import make_doc, write_site
+from support.sitecheck import site_files
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/badinput.py) through a real build, in a subprocess.
+"""The bad-input corpus (tests/support/badinput.py) through a real build, in a subprocess.
 
 The build completes; each bad file is reported once, naming its path (and line) and the
 reason, with no traceback; every good article is published exactly once; nothing dropped into
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from badinput import INBOX, PUBLISHED, REPORTED, bad_input_corpus, input_files, record_figures, write_corpus
-from sitecheck import site_files
+from support.badinput import INBOX, PUBLISHED, REPORTED, bad_input_corpus, input_files, record_figures, write_corpus
+from support.sitecheck import site_files
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = bad_input_corpus()

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO
 
-# Loaded under its own name: tests/corpus.py (the test suite's article maker) is `corpus` here.
+# bench/ is not a package: its corpus.py is loaded from its file, under a name of its own.
 _spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "bench" / "corpus.py")
 corpus = importlib.util.module_from_spec(_spec)
 sys.modules["bench_corpus"] = corpus   # dataclasses look their module up while the class is made

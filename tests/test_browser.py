@@ -1,16 +1,9 @@
 """What a reader sees, in a real browser: pages at phone and desktop widths, links, search, a11y."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
-from browser import screenshot
-from newsdigest.config import Paths
-from newsdigest.errors import Report
-from newsdigest.pipeline import BuildOptions, build
+from support.browser import screenshot
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 PAGES = {
@@ -22,31 +15,6 @@ PAGES = {
     "actors": "actors/",
     "search": "search/",
 }
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served_site(tmp_path_factory):
-    """The sample site built and served by a plain static HTTP server on 127.0.0.1."""
-    import shutil
-    from conftest import REPO
-    root = tmp_path_factory.mktemp("browser") / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("inbox", "raw"))
-    shutil.copytree(REPO / "templates", root / "templates")
-    result = build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
-    assert result.published
-    handler = functools.partial(QuietHandler, directory=str((root / "site").resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
 
 
 @pytest.fixture

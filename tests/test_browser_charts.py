@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from browser import screenshot
-from test_browser import served_site  # noqa: F401 - the sample site, built and served once per module
+from support.browser import screenshot
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SCHEMES = ("light", "dark")
@@ -43,7 +42,7 @@ BARS = """
 
 
 @pytest.fixture
-def open_page(browser, served_site):  # noqa: F811 - the fixture imported above
+def open_page(browser, served_site):
     contexts = []
 
     def make(path: str, width: str, scheme: str = "light"):

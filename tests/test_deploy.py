@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,9 +21,9 @@ from newsdigest.config import DeploySettings, parse_config
 from newsdigest.deploy import (LONG_CACHE, SHORT_CACHE, LocalFile, RemoteObject, cache_control, content_type,
                                delete_batches, plan_deploy, run_deploy, scan_site)
 from newsdigest.errors import NewsdigestError
-from processes import stop
+from conftest import copy_sample
+from support.processes import free_port, stop
 
-REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2024/01/iraq-turkey-open-water-sharing-talks.md"
 ARTICLE_PAGE = "articles/2024/01/iraq-turkey-open-water-sharing-talks/index.html"
 
@@ -203,18 +202,12 @@ def test_deploy_that_is_not_a_table_and_unknown_deploy_keys():
 
 # --- against a real S3 API (moto server) --------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory):
     """http://127.0.0.1:PORT of a moto S3 server running for this module."""
     pytest.importorskip("boto3")
     pytest.importorskip("moto.server")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
@@ -301,11 +294,7 @@ def build(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built_sample(tmp_path_factory) -> Path:
     """The sample site, built once for this module; tests deploy copies of it."""
-    root = tmp_path_factory.mktemp("built") / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("inbox", "raw"))
-    shutil.copytree(REPO / "templates", root / "templates")
+    root = copy_sample(tmp_path_factory.mktemp("built") / "sample")
     build(root)
     return root
 
@@ -489,7 +478,7 @@ def test_missing_bucket_is_one_line_naming_it(tiny_site, s3_endpoint):
 
 def test_unreachable_endpoint_is_one_line_naming_it(tiny_site):
     pytest.importorskip("boto3")
-    endpoint = f"http://127.0.0.1:{_free_port()}"   # nothing listens there
+    endpoint = f"http://127.0.0.1:{free_port()}"   # nothing listens there
     with pytest.raises(NewsdigestError) as info:
         run_deploy(tiny_site, DeploySettings("news-digest", "", endpoint))
     message = str(info.value)

@@ -9,7 +9,7 @@ micro-averaged over all articles; docs/quality.md reports them. Print them with
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from newsdigest.extract.gazetteer import default_gazetteer, load_gazetteer, pars
 from newsdigest.extract.topics import assign_topics, default_rules
 from newsdigest.slug import name_key
 from conftest import SEEDS, needs_seeds
+from support.scoring import Score
 
 REPO = Path(__file__).resolve().parents[1]
 QUALITY = REPO / "tests" / "fixtures" / "quality"
@@ -63,33 +64,12 @@ def as_inputs(records: list[dict]) -> list[ArticleInput]:
 
 # --- measuring -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Score:
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 1.0
-
-
-def micro(pairs) -> tuple[Score, list[tuple[str, set, set]]]:
-    """Micro-averaged score over (id, predicted, true) triples, and the articles with errors."""
-    tp = fp = fn = 0
-    errors = []
+def micro(pairs) -> Score:
+    """Micro-averaged score over (id, predicted, true) triples, names compared by their key."""
+    score = Score()
     for article_id, predicted, true in pairs:
-        got, want = {name_key(n) for n in predicted}, {name_key(n) for n in true}
-        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-        if got != want:
-            errors.append((article_id, got - want, want - got))
-    return Score(tp, fp, fn), errors
+        score.add(article_id, {name_key(n) for n in predicted}, {name_key(n) for n in true})
+    return score
 
 
 def quality_gazetteer():
@@ -120,15 +100,15 @@ def test_the_labelled_set_is_big_enough():
 
 
 def test_actor_precision_and_recall(measured):
-    score, errors = measured["actors"]
-    assert score.precision >= TARGET, errors
-    assert score.recall >= TARGET, errors
+    score = measured["actors"]
+    assert score.precision >= TARGET, score.errors
+    assert score.recall >= TARGET, score.errors
 
 
 def test_topic_precision_and_recall(measured):
-    score, errors = measured["topics"]
-    assert score.precision >= TARGET, errors
-    assert score.recall >= TARGET, errors
+    score = measured["topics"]
+    assert score.precision >= TARGET, score.errors
+    assert score.recall >= TARGET, score.errors
 
 
 # --- the seeds, exactly -----------------------------------------------------------------------------
@@ -201,11 +181,10 @@ def test_roles_are_dated():
 def report(result: dict) -> str:
     lines = [f"{result['articles']} articles"]
     for what in ("actors", "topics"):
-        score, errors = result[what]
-        lines.append(f"{what}: precision {score.precision:.3f}, recall {score.recall:.3f} "
-                     f"(tp {score.true_positives}, fp {score.false_positives}, fn {score.false_negatives})")
-        for article_id, extra, missing in errors:
-            lines.append(f"  {article_id}: extra {sorted(extra)}, missing {sorted(missing)}")
+        score = result[what]
+        lines.append(f"{what}: {score.line()}")
+        for article_id, extra, missing in score.errors:
+            lines.append(f"  {article_id}: extra {extra}, missing {missing}")
     return "\n".join(lines)
 
 

@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from badinput import record_figures, wire_story
-from corpus import make_doc, write_site
+from support.badinput import record_figures, wire_story
+from support.corpus import make_doc, write_site
 from newsdigest.articles import parse_article
 from newsdigest.config import SiteConfig
 from newsdigest.frontmatter import parse
-from sitecheck import site_files
+from support.sitecheck import site_files
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = 'title = "Fault digest"\nbase_url = "https://example.org/f/"\ntimezone = "Asia/Baghdad"\n'

@@ -10,8 +10,8 @@ from newsdigest.config import Paths
 from newsdigest.errors import Report
 from newsdigest.pipeline import BuildOptions, build
 
-from corpus import make_doc, write_site
-from sitecheck import site_files
+from support.corpus import make_doc, write_site
+from support.sitecheck import site_files
 
 
 def run(root: Path, clean: bool = False):

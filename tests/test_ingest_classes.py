@@ -18,6 +18,7 @@ from newsdigest.frontmatter import parse
 from newsdigest.ingest import explain, format_result, ingest_inbox, ingest_paths
 from newsdigest.ingest.boilerplate import load_furniture
 from newsdigest.ingest.pipeline import article_slug
+from support.corpus import inbox_site
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -26,15 +27,10 @@ CONFIG, _ = parse_config('timezone = "Asia/Baghdad"\n')
 MAPPED, _ = parse_config('timezone = "Asia/Baghdad"\n[ingest.fields]\ntitle = "hed"\ndate = "ts"\nbody = "story"\n')
 
 
-def site(tmp_path: Path) -> Paths:
-    (tmp_path / "content" / "inbox").mkdir(parents=True)
-    return Paths(tmp_path)
-
-
 def ingested(tmp_path: Path, source: Path, config=CONFIG) -> list[tuple[dict, str] | str]:
     """(front matter without id, body) per article written, or the reason of each rejection."""
     out = []
-    for result in ingest_paths([source], site(tmp_path), config):
+    for result in ingest_paths([source], inbox_site(tmp_path), config):
         if result.status != "written":
             out.append(result.reason)
             continue
@@ -82,7 +78,7 @@ def test_scraper_fields_mapped_in_site_toml_and_an_unmapped_record_named(tmp_pat
 
 
 def test_without_the_mapping_the_records_are_rejected_naming_their_fields(tmp_path):
-    results = ingest_paths([FIXTURES / "scraper_custom_fields.json"], site(tmp_path), CONFIG)
+    results = ingest_paths([FIXTURES / "scraper_custom_fields.json"], inbox_site(tmp_path), CONFIG)
     assert [r.reason for r in results] == ["record has no 'title' (its fields: hed, ts, outlet, story)",
                                            "record has no 'title' and 'body' (its fields: hed, ts, copy_text)"]
     assert results[0].hint == 'name the field that holds it in site.toml: [ingest.fields] title = "<field>"'
@@ -91,13 +87,13 @@ def test_without_the_mapping_the_records_are_rejected_naming_their_fields(tmp_pa
 def test_a_record_without_a_date_names_its_fields(tmp_path):
     path = write(tmp_path, "no-date.json", '{"headline": "Kirkuk fair opens", "story_time": "noon", '
                                             '"content": "The Kirkuk book fair opened on Sunday with 200 publishers."}')
-    [result] = ingest_paths([path], site(tmp_path / "site"), CONFIG)
+    [result] = ingest_paths([path], inbox_site(tmp_path / "site"), CONFIG)
     assert result.reason == "no date found"
     assert "headline, story_time, content" in result.hint and "[ingest.fields] date" in result.hint
 
 
 def test_explain_lists_wire_credits_and_arabic_furniture_in_their_own_words(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     text = explain(FIXTURES / "wire_glued_date_byline_credits.txt", paths, CONFIG)
     assert '[relative time] "Updated 2 hours ago"' in text
     assert '[source marker] "MOSUL, Mar 3 (Tigris Wire) -"' in text
@@ -203,7 +199,7 @@ starts = ["حمّل تطبيق دجلة"]
 
 
 def test_a_site_adds_its_sources_furniture_without_code(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     (paths.content / "boilerplate.toml").write_text(SITE_RULES, encoding="utf-8")
     (paths.inbox / "story.txt").write_text("""Amara marshes fill after spring rains
 2024-04-10 09:00 +03:00
@@ -239,7 +235,7 @@ def test_a_wrong_site_rules_file_is_an_error_naming_key_and_line(tmp_path, rules
 
 
 def test_a_wrong_site_rules_file_leaves_the_inbox_waiting_and_the_build_goes_on(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     (paths.content / "boilerplate.toml").write_text("[en.x]\nstarts = ['a']\n", encoding="utf-8")
     (paths.inbox / "story.txt").write_text("Title here\n2024-04-10 09:00 +03:00\nSome text of the story.\n",
                                            encoding="utf-8")
@@ -256,7 +252,7 @@ def test_a_wrong_site_rules_file_leaves_the_inbox_waiting_and_the_build_goes_on(
 # --- the build and the inbox --------------------------------------------------------------------------
 
 def test_build_prints_one_line_per_inbox_input_and_warns_of_dates_without_zone(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     story = "Kirkuk fair opens\n2024-04-10 09:00\nThe Kirkuk book fair opened on Sunday with two hundred publishers.\n"
     (paths.inbox / "fair.txt").write_text(story, encoding="utf-8")
     (paths.inbox / ".gitkeep").write_text("", encoding="utf-8")
@@ -276,7 +272,7 @@ def test_build_prints_one_line_per_inbox_input_and_warns_of_dates_without_zone(t
 
 def test_a_date_with_a_zone_or_in_unix_time_is_not_warned_about(tmp_path):
     results = ingest_paths([FIXTURES / "wire_glued_date_byline_credits.txt", FIXTURES / "scraper_other_field_names.json"],
-                           site(tmp_path), CONFIG)
+                           inbox_site(tmp_path), CONFIG)
     assert [r.status for r in results] == ["written", "written"]
     assert [r.warnings for r in results] == [[], []]
 
@@ -304,7 +300,7 @@ def test_new_slugs_do_not_end_on_a_function_word(title, slug):
 
 def test_existing_articles_keep_their_slug(tmp_path):
     """A URL is a contract: an article already on disk is never renamed, whatever its slug."""
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     old = paths.articles / "2023" / "04" / "a-story-about-the.md"
     old.parent.mkdir(parents=True)
     old.write_text("---\nid: 5b0c3c16-6a0e-4a36-9d8f-4f6e2a6f0b11\ntitle: A story about the\n"

@@ -1,6 +1,5 @@
 """Body cleaning: boilerplate, repeated text, glued sentences, and the record of every removal."""
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

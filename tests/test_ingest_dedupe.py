@@ -4,10 +4,11 @@ import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsdigest.config import Paths, SiteConfig
+from newsdigest.config import SiteConfig
 from newsdigest.ingest import ingest_paths
 from newsdigest.ingest.dedupe import DedupeIndex, fingerprint, scan_articles
 from conftest import SEEDS, seed_path, needs_seeds
+from support.corpus import inbox_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
@@ -16,11 +17,6 @@ SEED_001 = seed_path("001")
 STORY = ("The council signed a design contract for the first metro line on Monday, officials said. "
          "The line will run for twenty kilometres under the busiest avenues of the capital. "
          "Construction is expected to start next year once the financing is agreed.")
-
-
-def site(tmp_path: Path) -> Paths:
-    (tmp_path / "content" / "inbox").mkdir(parents=True)
-    return Paths(tmp_path)
 
 
 def statuses(results):
@@ -53,7 +49,7 @@ def test_short_bodies_need_an_exact_match():
 
 @needs_seeds
 def test_the_same_file_twice_in_one_run(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     results = ingest_paths([SEED_001, SEED_001], paths, CONFIG)
     assert statuses(results) == ["written", "duplicate"]
     assert results[1].article == results[0].article
@@ -61,7 +57,7 @@ def test_the_same_file_twice_in_one_run(tmp_path):
 
 @needs_seeds
 def test_the_same_file_in_a_later_run(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     first = ingest_paths([SEED_001], paths, CONFIG)
     again = ingest_paths([SEED_001], paths, CONFIG)
     assert statuses(again) == ["duplicate"] and again[0].article == first[0].article
@@ -70,7 +66,7 @@ def test_the_same_file_in_a_later_run(tmp_path):
 
 @needs_seeds
 def test_the_same_text_in_another_format(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     text = SEED_001.read_text(encoding="utf-8")
     body = text.split("INA - BAGHDAD", 1)[1]
     record = {"title": "Iraq: NATO's mission is advisory, not combat", "date": "2024-08-27T18:57:00+03:00",
@@ -83,7 +79,7 @@ def test_the_same_text_in_another_format(tmp_path):
 
 
 def test_the_same_text_in_another_encoding(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     latin = FIXTURES / "article_latin1.txt"
     utf8 = tmp_path / "same_article_utf8.txt"
     utf8.write_text(latin.read_bytes().decode("latin-1"), encoding="utf-8")
@@ -93,14 +89,14 @@ def test_the_same_text_in_another_encoding(tmp_path):
 
 
 def test_mojibake_copy_is_a_duplicate_of_the_clean_one(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     results = ingest_paths([FIXTURES / "article_utf8_bom.txt", FIXTURES / "article_mojibake.txt"], paths, CONFIG)
     assert statuses(results) == ["written", "duplicate"]
 
 
 @needs_seeds
 def test_existing_articles_are_scanned(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     existing = paths.articles / "2024" / "08" / "hand-written.md"
     existing.parent.mkdir(parents=True)
     existing.write_text("---\nid: 123\ntitle: An edited title\ndate: 2024-08-27T18:57:00+03:00\n---\n\n"
@@ -113,7 +109,7 @@ def test_existing_articles_are_scanned(tmp_path):
 
 @needs_seeds
 def test_different_articles_are_not_duplicates(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     inputs = [SEEDS / p.name for p in sorted(SEEDS.glob("*.txt"))] + [
         FIXTURES / name for name in ("article_byline_published_updated.txt", "article_glued_sentences.txt",
                                      "article_city_agency_lede.txt", "article_month_name_date.txt",
@@ -125,7 +121,7 @@ def test_different_articles_are_not_duplicates(tmp_path):
 
 @needs_seeds
 def test_an_inbox_duplicate_is_kept_under_raw_duplicates(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     ingest_paths([SEED_001], paths, CONFIG)
     dropped = paths.inbox / "again.txt"
     shutil.copyfile(SEED_001, dropped)
@@ -145,7 +141,7 @@ def test_a_long_running_process_reuses_the_index_while_no_article_changed(tmp_pa
     """Watch ingests drop after drop: the index of the last run serves the next, exactly."""
     import os
     import newsdigest.ingest.dedupe as dedupe
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     first = paths.articles / "2024" / "08" / "first.md"
     first.parent.mkdir(parents=True)
     first.write_text(f"---\nid: a1\ntitle: Metro\ndate: 2024-08-27T18:57:00+03:00\n---\n\n{STORY}\n", encoding="utf-8")

@@ -11,16 +11,12 @@ from newsdigest.frontmatter import parse
 from newsdigest.ingest import explain, format_result, ingest_inbox, ingest_paths
 from newsdigest.ingest.pipeline import escape_markdown
 from conftest import seed_path, needs_seeds
+from support.corpus import inbox_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
 SEED_000 = seed_path("000")
 SEED_001 = seed_path("001")
-
-
-def site(tmp_path: Path) -> Paths:
-    (tmp_path / "content" / "inbox").mkdir(parents=True)
-    return Paths(tmp_path)
 
 
 def drop(paths: Paths, *sources: Path) -> list[Path]:
@@ -42,7 +38,7 @@ def all_files(folder: Path) -> list[str]:
 
 @needs_seeds
 def test_seeds_from_the_inbox(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     drop(paths, SEED_000, SEED_001)
     results = ingest_inbox(paths, CONFIG)
     lines = [format_result(r, paths.root) for r in results]
@@ -76,7 +72,7 @@ def test_seeds_from_the_inbox(tmp_path):
 
 @needs_seeds
 def test_ingest_path_copies_and_never_moves(tmp_path):
-    paths = site(tmp_path / "site")
+    paths = inbox_site(tmp_path / "site")
     outside = tmp_path / "drop"
     outside.mkdir()
     shutil.copyfile(SEED_001, outside / "story.txt")
@@ -88,8 +84,8 @@ def test_ingest_path_copies_and_never_moves(tmp_path):
 
 @needs_seeds
 def test_ids_are_stable_across_sites(tmp_path):
-    first = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], site(tmp_path / "a"), CONFIG)
-    second = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], site(tmp_path / "b"), CONFIG)
+    first = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], inbox_site(tmp_path / "a"), CONFIG)
+    second = ingest_paths([SEED_001, FIXTURES / "scraper_records.jsonl"], inbox_site(tmp_path / "b"), CONFIG)
     ids = [article(r.article)[0]["id"] for r in first]
     assert ids == [article(r.article)[0]["id"] for r in second]
     assert ids[1] == str(uuid.uuid5(uuid.NAMESPACE_URL, "example.com/samarra-bridge"))  # from the URL
@@ -97,7 +93,7 @@ def test_ids_are_stable_across_sites(tmp_path):
 
 @needs_seeds
 def test_bad_inputs_are_rejected_one_line_each_and_good_ones_still_ingested(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     bad = ["bad_empty.txt", "bad_binary.txt", "bad_undecodable.txt", "bad_no_title.txt", "bad_no_date.txt",
            "bad_unparseable_date.txt", "bad_truncated.json", "bad_markdown_no_date.md"]
     drop(paths, *(FIXTURES / name for name in bad), SEED_001)
@@ -128,7 +124,7 @@ def test_bad_inputs_are_rejected_one_line_each_and_good_ones_still_ingested(tmp_
 
 
 def test_jsonl_with_some_bad_records(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [dropped] = drop(paths, FIXTURES / "scraper_records_missing_fields.jsonl")
     results = ingest_inbox(paths, CONFIG)
     assert [(r.status, r.line) for r in results] == [("written", 1), ("rejected", 2), ("rejected", 3),
@@ -143,7 +139,7 @@ def test_jsonl_with_some_bad_records(tmp_path):
 
 
 def test_unsupported_and_missing_inputs(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     (paths.inbox / "notes.docx").write_bytes(b"PK\x03\x04....")
     (paths.inbox / ".DS_Store").write_bytes(b"\x00\x00")
     results = ingest_inbox(paths, CONFIG)
@@ -156,7 +152,7 @@ def test_unsupported_and_missing_inputs(tmp_path):
 
 @needs_seeds
 def test_nothing_under_raw_or_articles_is_overwritten(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     # a different file already has the raw name, and a different article the slug
     raw_taken = paths.raw / "2024" / "08" / "story.txt"
     raw_taken.parent.mkdir(parents=True)
@@ -173,7 +169,7 @@ def test_nothing_under_raw_or_articles_is_overwritten(tmp_path):
 
 
 def test_markdown_input_keeps_its_fields(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [result] = ingest_paths([FIXTURES / "article_with_front_matter.md"], paths, CONFIG)
     meta, body = article(result.article)
     assert list(meta) == ["id", "title", "date", "source", "url", "topics", "actors", "summary", "editor_note"]
@@ -183,7 +179,7 @@ def test_markdown_input_keeps_its_fields(tmp_path):
 
 
 def test_arabic_article_gets_lang(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [result] = ingest_paths([FIXTURES / "article_windows1256.txt"], paths, CONFIG)
     meta, body = article(result.article)
     assert meta["lang"] == "ar" and meta["date"] == "2024-08-27T18:57:00+03:00"
@@ -191,7 +187,7 @@ def test_arabic_article_gets_lang(tmp_path):
 
 
 def test_scraped_text_cannot_become_markup(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [result] = ingest_paths([FIXTURES / "article_markdown_special.txt"], paths, CONFIG)
     _, body = article(result.article)
     html = markdown.markdown(body)
@@ -211,7 +207,7 @@ def test_escape_markdown():
 
 @needs_seeds
 def test_explain_reports_what_was_dropped_and_writes_nothing(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [dropped] = drop(paths, SEED_000)
     report = explain(dropped, paths, CONFIG)
     assert "date      2023-04-04T19:04:00+03:00   (from line 3)" in report
@@ -231,7 +227,7 @@ def test_ingest_inbox_without_an_inbox(tmp_path):
 
 
 def test_html_page_end_to_end(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [result] = ingest_paths([FIXTURES / "page_with_nav_and_ads.html"], paths, CONFIG)
     meta, body = article(result.article)
     assert meta == {"id": meta["id"], "title": "Basra port handles record grain shipments",
@@ -243,7 +239,7 @@ def test_html_page_end_to_end(tmp_path):
 
 @needs_seeds
 def test_young_inbox_files_wait_for_the_next_run(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     [dropped] = drop(paths, SEED_001)
     assert ingest_inbox(paths, CONFIG, min_age=3600) == []
     assert dropped.exists()
@@ -252,7 +248,7 @@ def test_young_inbox_files_wait_for_the_next_run(tmp_path):
 
 @needs_seeds
 def test_rejections_as_problems_for_the_build_report(tmp_path):
-    paths = site(tmp_path)
+    paths = inbox_site(tmp_path)
     drop(paths, FIXTURES / "bad_unparseable_date.txt", SEED_001)
     results = {r.status: r for r in ingest_inbox(paths, CONFIG)}
     good, bad = results["written"], results["rejected"]

@@ -12,7 +12,6 @@ import http.client
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -22,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from badinput import record_figures, wire_story
-from corpus import make_doc, write_site
+from support.badinput import record_figures, wire_story
+from support.corpus import make_doc, write_site
 from newsdigest.frontmatter import parse
 from newsdigest.slug import slugify
-from processes import stop, wait_for
-from sitecheck import site_files
+from support.processes import free_port, stop, wait_for
+from support.sitecheck import site_files
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = 'title = "Load digest"\nbase_url = "https://example.org/l/"\ntimezone = "Asia/Baghdad"\n'
@@ -35,12 +34,6 @@ BURSTS, PER_BURST = 10, 200
 BURST_INTERVAL = 4.0     # seconds between bursts: the next one lands while the last is being built
 BUDGET = 170.0           # seconds for the whole test
 ENV = {**os.environ, "PYTHONUTF8": "1"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Client(threading.Thread):

@@ -15,7 +15,7 @@ import termios
 import pytest
 
 from conftest import REPO
-from corpus import make_doc, write_site
+from support.corpus import make_doc, write_site
 
 SUMMARY = re.compile(r"built \S+: (\d+) articles, (\d+) files written, (\d+) unchanged, (\d+) removed in \d+\.\d\d s")
 

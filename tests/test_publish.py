@@ -11,7 +11,7 @@ import pytest
 
 from newsdigest.errors import NewsdigestError
 from newsdigest.publish import BuildLock, Generation, current_generation, safe_relpath
-from processes import wait_for
+from support.processes import wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 

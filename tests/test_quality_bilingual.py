@@ -47,6 +47,7 @@ from newsdigest.extract.gazetteer import Gazetteer, default_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
 from newsdigest.slug import name_key
 from newsdigest.stories import StoryInput, cluster_stories
+from support.scoring import Score
 
 REPO = Path(__file__).resolve().parents[1]
 SET = REPO / "tests" / "fixtures" / "quality" / "bilingual.yaml"
@@ -100,31 +101,6 @@ def scripts(names) -> set[str]:
 
 
 # --- scores ---------------------------------------------------------------------------------------
-
-class Score:
-    """Micro-averaged counts, with the items that were wrong."""
-
-    def __init__(self) -> None:
-        self.tp = self.fp = self.fn = 0
-        self.errors: list[tuple[str, list, list]] = []
-
-    def add(self, item: str, got: set, want: set) -> None:
-        self.tp, self.fp, self.fn = self.tp + len(got & want), self.fp + len(got - want), self.fn + len(want - got)
-        if got != want:
-            self.errors.append((item, sorted(got - want), sorted(want - got)))
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    def line(self) -> str:
-        precision = f"{self.precision:.3f}" if self.tp + self.fp else "n/a (nothing found)"
-        return f"precision {precision}, recall {self.recall:.3f} (tp {self.tp}, fp {self.fp}, fn {self.fn})"
-
 
 def per_language(items) -> dict[str, Score]:
     """Scores per language and over all, from (language, item, predicted, true) tuples."""

@@ -29,7 +29,7 @@ from newsdigest.frontmatter import dump
 from newsdigest.markup import ALLOWED_TAGS
 from newsdigest.pipeline import BuildOptions, build
 
-from browser import screenshot
+from support.browser import screenshot
 
 PAYLOADS_FILE = Path(__file__).parent / "fixtures" / "xss_payloads.txt"
 BASE_URL = "https://example.org/digest/"

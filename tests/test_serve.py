@@ -1,7 +1,6 @@
 """Serve mode: a real HTTP server on 127.0.0.1, real file-system events, a real browser."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -10,18 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from browser import screenshot
-from processes import stop, wait_for
+from support.browser import screenshot
+from support.processes import free_port, stop, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2024/11/eu-iraq-launch-energy-dialogue.md"
 ARTICLE_URL = "articles/2024/11/eu-iraq-launch-energy-dialogue/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, str, dict]:

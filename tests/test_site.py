@@ -13,7 +13,7 @@ from newsdigest.config import Paths, load_config
 from newsdigest.errors import Report
 from newsdigest.pipeline import BuildOptions, build
 
-from sitecheck import broken_links, site_files
+from support.sitecheck import broken_links, site_files
 
 BASE = "https://example.org/digest/"
 

@@ -13,7 +13,6 @@ them, with every wrong pair, with
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -23,6 +22,7 @@ import yaml
 
 from newsdigest.stories import StoryIndex, StoryInput, cluster_stories, explain_pair
 from conftest import SEEDS, needs_seeds
+from support.scoring import Score
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "stories"
@@ -93,23 +93,6 @@ def labelled_inputs() -> list[StoryInput]:
 
 # --- measuring -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PairScore:
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 1.0
-
-
 def pairs_of(groups: dict[str, str]) -> set[tuple[str, str]]:
     """Every unordered pair of articles in one group, from article id -> group."""
     by_group: dict[str, list[str]] = {}
@@ -136,7 +119,7 @@ def measure_set(records: list[dict]) -> dict:
     index = cluster_stories(inputs)
     truth = pairs_of({r["id"]: r["story"] for r in records})
     found = pairs_of(dict(index.story_of))
-    score = PairScore(len(truth & found), len(found - truth), len(truth - found))
+    score = Score.of("pairs", found, truth)
     return {"articles": len(records), "stories": len({r["story"] for r in records}), "index": index,
             "inputs": inputs, "score": score, "extra": sorted(found - truth), "missing": sorted(truth - found)}
 
@@ -199,11 +182,9 @@ def test_the_seeds_are_two_stories_and_seed_001_has_its_rewrites(measured):
 
 
 def report(name: str, result: dict) -> str:
-    score: PairScore = result["score"]
+    score: Score = result["score"]
     lines = [f"{name}: {result['articles']} articles, {result['stories']} true stories, "
-             f"{len(result['index'].stories)} found; pairs: precision {score.precision:.3f}, "
-             f"recall {score.recall:.3f} (tp {score.true_positives}, fp {score.false_positives}, "
-             f"fn {score.false_negatives})"]
+             f"{len(result['index'].stories)} found; pairs: {score.line()}"]
     for label, pairs in (("wrongly together", result["extra"]), ("wrongly apart", result["missing"])):
         for a, b in pairs:
             s = explain_pair(result["inputs"], a, b)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from badinput import record_figures as record, wire_story
-from corpus import Doc, make_doc, write_site
+from support.badinput import record_figures as record, wire_story
+from support.corpus import Doc, make_doc, write_site
 from newsdigest.frontmatter import parse
-from processes import stop, wait_for
+from support.processes import stop, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = ('title = "Watch digest"\nbase_url = "https://example.org/w/"\ntimezone = "Asia/Baghdad"\n'

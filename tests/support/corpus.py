@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from newsdigest.config import Paths
 from newsdigest.frontmatter import dump
 
 TOPICS = ["Security", "Diplomacy", "Energy", "Water", "Economy", "Cybersecurity"]
@@ -66,3 +67,9 @@ def write_site(root: Path, docs: list[Doc], config: str = "") -> None:
                                     'timezone = "Asia/Baghdad"\nitems_per_page = 5\nfeed_size = 8\n')
     for doc in docs:
         doc.write(root)
+
+
+def inbox_site(root: Path) -> Paths:
+    """An empty site folder with content/inbox, for ingest tests."""
+    (root / "content" / "inbox").mkdir(parents=True)
+    return Paths(root)

@@ -411,7 +411,7 @@ def wire_story(n: int, salt: str = "") -> tuple[str, bytes, str]:
     return f"wire-{salt}{n:05d}.txt", f"{title}\n{date}\n\n{body}\n".encode(), title
 
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def record_figures(name: str, figures: dict) -> None:

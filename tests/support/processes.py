@@ -1,9 +1,17 @@
 """Helpers for tests that run newsdigest (or a peer server) as a real process."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (yet)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float = 20.0, what: str = "the condition", interval: float = 0.05,

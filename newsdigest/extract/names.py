@@ -655,3 +655,101 @@ def source_spans(text: str, source: str) -> list[tuple[int, int]]:
         return []
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in source.split()) + r"(?!\w)", re.I)
     return [m.span() for m in pattern.finditer(text)]
+
+
+# --- countries: actor or place ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountryCues:
+    """The cue words of lexicon.toml [countries] and [countries_arabic], in lower case."""
+
+    locatives: frozenset[str]
+    places: frozenset[str]
+    agents: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def country_cues() -> CountryCues:
+    data = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    lex = lexicon()
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for section in ("countries", "countries_arabic") for w in data[section][key])
+
+    return CountryCues(words("locatives"), words("places") | lex.place_heads,
+                       words("agents") | lex.heads | lex.org_names)
+
+
+_CUE_TOKEN = re.compile(rf"{_WORD}|\d+|[^\w\s]")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+def _plain(word: str) -> str:
+    """A word as the cue lists hold it: lower case, no possessive, no Arabic article."""
+    low = word.lower().replace("\u2019", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    if low.startswith("ال") and len(low) > 3:
+        low = low[2:]
+    return low
+
+
+def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
+    """'actor' or 'place': does this mention of a country show it acting, or only where
+    something happens or what a thing is?
+
+    A demonym is a place when the noun it describes is a place or a thing ("the Belgian
+    capital", "the Syrian Al-Hawl camp", "a Palestinian state") and an actor when it is the
+    state or people acting for it ("Iraqi officials", "the Turkish delegation"); in Arabic the
+    noun comes before the adjective. A name is a place after a word of location ("in Iraq",
+    "visit to Turkey"), as the owner of a place ("Iraq's south") or after "the <place> of";
+    the next of a list ("in Iraq and Syria") takes the sense of the first. Anything else
+    (a subject, "the government of Iraq", "Iraq's forces") is an actor.
+    """
+    cues = country_cues()
+    surface = text[start:end]
+    after = [m.group() for m in _CUE_TOKEN.finditer(text, end, min(len(text), end + 80))]
+    before = [m.group() for m in _CUE_TOKEN.finditer(text, max(0, start - 80), start)]
+    if demonym:
+        if _ARABIC_LETTER.search(surface):
+            described = [w for w in reversed(before[-1:]) if w[:1].isalpha()]
+        else:
+            described = []
+            for word in after[:5]:
+                if not word[:1].isalpha():
+                    break
+                if word[:1].isupper() and _plain(word) not in cues.places and _plain(word) not in cues.agents:
+                    continue            # a name the adjective goes with: "the Syrian Al-Hawl camp"
+                described.append(word)
+                if len(described) == 3:
+                    break
+        for word in described:
+            low = _plain(word)
+            if low in cues.agents:
+                return "actor"
+            if low in cues.places:
+                return "place"
+        return "actor"
+    if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
+        owned = after[2:3] if after[:1] and after[0] in ("'", "\u2019") else after[:1]
+        return "place" if owned and _plain(owned[0]) in cues.places and _plain(owned[0]) not in cues.agents else "actor"
+    previous = [_plain(w) for w in before[-3:]]
+    if previous and previous[-1] in cues.locatives:
+        return "place"
+    if len(previous) >= 2 and previous[-1] == "of" and previous[-2] in cues.places and previous[-2] not in cues.agents:
+        return "place"
+    if previous and previous[-1] in ("and", "or", ","):
+        earlier = text[:start].rstrip()
+        earlier = earlier[:len(earlier) - len(before[-1])].rstrip()
+        m = re.search(rf"({_WORD})$", earlier)
+        if m and m.group()[:1].isupper():
+            return country_sense(text, m.start(), m.end(), False) if _is_listed(text, m) else "actor"
+    return "actor"
+
+
+def _is_listed(text: str, m: re.Match) -> bool:
+    """A capitalised word before "and"/"or" is only followed when a word of location is
+    right before it (the list is one of places: "in Iraq, Syria and Turkey")."""
+    before = [_plain(w.group()) for w in _CUE_TOKEN.finditer(text, max(0, m.start() - 40), m.start())]
+    cues = country_cues()
+    return bool(before) and (before[-1] in cues.locatives or before[-1] in (",", "and"))

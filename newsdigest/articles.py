@@ -47,6 +47,7 @@ class Article:
     text: str = ""            # the body as plain text, one paragraph per line pair (for extraction)
     topics_given: bool = False  # the front matter lists topics: they are used as written
     actors_given: bool = False  # likewise for actors
+    places: tuple[str, ...] = ()  # countries the text names only as places (extracted; compared by stories)
 
     @property
     def dir(self) -> str:

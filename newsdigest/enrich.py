@@ -18,7 +18,8 @@ from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .stories import StoryIndex, StoryInput, cluster_incremental, related_incremental, story_features
+from .stories import (FEATURES_VERSION, StoryIndex, StoryInput, cluster_incremental, related_incremental,
+                      story_features)
 from .workers import fork_map
 
 
@@ -86,15 +87,16 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     for article in articles:
         actors = resolution.articles.get(article.id, ())
         chosen = topics[article.id].topics
-        if actors != article.actors or chosen != article.topics:
-            article = replace(article, actors=actors, topics=chosen)
+        places = mentions[article.id].places if article.id in mentions else ()
+        if actors != article.actors or chosen != article.topics or places != article.places:
+            article = replace(article, actors=actors, topics=chosen, places=places)
         enriched.append(article)
     return enriched, Enrichment(resolution, topics, mentions)
 
 
 def story_input(article: Article) -> StoryInput:
     return StoryInput(article.id, article.date, article.title, article.summary, article.text, article.source,
-                      article.actors, article.topics)
+                      article.actors, article.topics, article.places)
 
 
 def find_stories(articles: list[Article], cache: Cache | None = None, workers: int = 1) -> tuple[StoryIndex, dict]:
@@ -108,14 +110,16 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     computation from scratch gives.
     """
     cache = cache or Cache(None)
-    key = cache_key("stories", "\n".join(sorted(
-        f"{a.id} {a.digest} {chr(31).join(a.actors)} {chr(31).join(a.topics)}" for a in articles)))
+    key = cache_key("stories", FEATURES_VERSION, "\n".join(sorted(
+        f"{a.id} {a.digest} {chr(31).join(a.actors)} {chr(31).join(a.topics)} {chr(31).join(a.places)}"
+        for a in articles)))
     found = cache.get_many("stories", [key]).get(key)
     if found is None:
         items = [story_input(a) for a in articles]
         # What clustering compares of each article depends on that article alone: kept per
         # article (file digest and actors), so a new article costs one computation, not 10,000.
-        keys = {a.id: cache_key("story-features", a.digest, "\x1f".join(a.actors)) for a in articles}
+        keys = {a.id: cache_key("story-features", FEATURES_VERSION, a.digest, "\x1f".join(a.actors),
+                                "\x1e".join(a.places)) for a in articles}
         cached = cache.get_many("story-features", keys.values())
         features = {aid: cached[k] for aid, k in keys.items() if k in cached}
         fresh = {i.id: story_features(i) for i in items if i.id not in features}
@@ -123,11 +127,11 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
         if fresh:
             cache.trim("story-features", set(keys.values()))
         features.update(fresh)
-        cluster_key = cache_key("cluster-state")
+        cluster_key = cache_key("cluster-state", FEATURES_VERSION)
         previous = cache.get_many("cluster-state", [cluster_key]).get(cluster_key)
         index, clustered = cluster_incremental(items, previous, workers=workers, features=features, versions=keys)
         cache.put_many("cluster-state", {cluster_key: clustered})
-        state_key = cache_key("related-state")
+        state_key = cache_key("related-state", FEATURES_VERSION)
         previous = cache.get_many("related-state", [state_key]).get(state_key)
         related, state = related_incremental(items, index, previous, workers=workers)
         cache.put_many("related-state", {state_key: state})

@@ -33,8 +33,9 @@ from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, has_lower_particle,
                     hits_of, is_attribution, is_nickname_of, lexicon, name_parts, nickname_related,
                     organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
+from .names import country_sense
 
-EXTRACTOR_VERSION = "1"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "2"     # part of every cache key: bump when extraction changes
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -89,6 +90,7 @@ class Mentions:
     acronyms: tuple[tuple[str, str], ...] = ()        # (abbreviation, organisation) defined here
     abbreviations: tuple[tuple[str, int], ...] = ()   # unknown capitals seen: (abbreviation, first)
     merges: tuple[tuple[str, str, str], ...] = ()     # (actor, form, reason) decided within the article
+    places: tuple[str, ...] = ()                      # countries named only as places, first seen first
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     names = _read_names(reader)
     people = _people_of_the_article(art, names.persons)
     by_surname = _surnames(people, hits, names.inside)
-    _count_gazetteer_hits(art, hits, names, by_surname)
+    _count_gazetteer_hits(art, hits, names, by_surname, text)
     singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
     acronyms = _count_organisations(art, reader, names.organisations)
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
@@ -228,7 +230,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
         title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
-                    tuple(art.merges))
+                    tuple(art.merges), _places(art))
 
 
 def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool
@@ -340,7 +342,8 @@ def _surnames(people: dict[str, str], hits: list[Hit], inside: set[int]) -> dict
     return by_surname
 
 
-def _count_gazetteer_hits(art: _Article, hits: list[Hit], names: _Names, by_surname: dict[str, set[str]]) -> None:
+def _count_gazetteer_hits(art: _Article, hits: list[Hit], names: _Names, by_surname: dict[str, set[str]],
+                          text: str = "") -> None:
     """Gazetteer names count as their canonical actor, except inside a longer name, and except
     a surname alias when the article names someone else of that surname in full."""
     named_in_full = {h.canonical for h in hits if h.kind == "person" and id(h) not in names.inside
@@ -362,6 +365,8 @@ def _count_gazetteer_hits(art: _Article, hits: list[Hit], names: _Names, by_surn
                           note=f"not {hit.canonical}: the article names {name}")
                 art.merge(name, hit.surface, _SURNAME_MERGE)
                 continue
+        if _only_a_place(art, hit, text):
+            continue
         art.count(hit.canonical, hit.kind, True, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"], roles)
 
 
@@ -438,6 +443,8 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
             others = by_surname.get(name_parts(hit.surface)[0], set()) - {hit.canonical}
             if len(others) == 1 and hit.canonical not in art.actors:
                 (name,) = others
+        if _only_a_place(art, hit, title, in_title=True):
+            continue
         art.count(name, hit.kind, name == hit.canonical, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"],
                   in_title=True)
     taken = [(h.start, h.end) for h in hits]
@@ -449,6 +456,24 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
         if len(local) == 1:
             (name,) = local
             art.count(name, "person", False, m.group(), m.start(), m.end(), "surname", ["surname"], in_title=True)
+
+
+# --- countries as places -----------------------------------------------------------------------
+
+def _only_a_place(art: _Article, hit: Hit, body: str, in_title: bool = False) -> bool:
+    """Record a country mentioned as a place or a thing ("in Iraq", "the Belgian capital") as
+    a place, not an actor (names.country_sense); True when it was."""
+    if hit.kind != "country" or country_sense(body, hit.start, hit.end, hit.how == "demonym") == "actor":
+        return False
+    art.skip(hit.surface, hit.start, hit.end, "place", f"{hit.canonical} as a place, not acting", in_title)
+    return True
+
+
+def _places(art: _Article) -> tuple[str, ...]:
+    """The countries the article names only as places (a country that also acts is an actor)."""
+    named = [m.note.split(" as a place")[0] for m in sorted(art.mentions, key=lambda m: (not m.in_title, m.start))
+             if m.how == "place"]
+    return tuple(name for name in dict.fromkeys(named) if name not in art.actors)
 
 
 # --- the corpus together -------------------------------------------------------------------------

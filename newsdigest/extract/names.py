@@ -586,7 +586,7 @@ def acronym_definitions(reader: Reader) -> list[tuple[str, str, int, int]]:
                 name = reader._span_text(phrase[0], phrase[-1])
                 found.append((abbr, name, tokens[phrase[0]].start, tokens[i + 2].end))
                 break
-    return found
+    return found + _reverse_definitions(reader)
 
 
 def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str, int, int, list[int]]]:
@@ -599,7 +599,8 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
     for n, run in enumerate(runs):
         part = list(run)
         while part and (reader.token_class(part[0]) in ("S", "H", "A")
-                        or (reader.hit_at[part[0]] is not None and reader.hit_at[part[0]].kind in ("country", "place"))):
+                        or (reader.hit_at[part[0]] is not None and reader.hit_at[part[0]].kind in ("country", "place")
+                            and not _demonym_before_a_name(reader, part))):
             part.pop(0)
         if not part:
             continue
@@ -613,14 +614,16 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             if tokens[k2].low == "the" and k2 + 1 < len(tokens):
                 k2 += 1
             follow = starts.get(k2)
-            if follow is None:
-                break
+            if follow is None or reader.token_class(k2) == "S":
+                break           # "... Council on Monday": a day, not more of the name
             chain += list(range(k, k2)) + runs[follow]
             last = runs[follow][-1]
-        head_first = any(tokens[i].low in lex.org_names for i in part)
+        heads = organisation_heads()
+        part, chain = _before_office(reader, part), _before_office(reader, chain)
+        head_first = any(tokens[i].low in heads for i in part)
         if head_first and len(chain) > len(part):
             name_tokens = chain
-        elif tokens[part[-1]].low in lex.org_names and len(part) >= 2:
+        elif part and tokens[part[-1]].low in heads and len(part) >= 2:
             name_tokens = part
         else:
             continue
@@ -632,6 +635,8 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             continue
         if any(h.kind == "organisation" for h in hits):
             continue        # "EU Commission" and the like are the gazetteer's business
+        if _names_an_event(reader, name_tokens[-1]):
+            continue
         name = " ".join(text[first.start:final.end].split())
         found.append((name, first.start, final.end, name_tokens))
     return found
@@ -655,3 +660,178 @@ def source_spans(text: str, source: str) -> list[tuple[int, int]]:
         return []
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in source.split()) + r"(?!\w)", re.I)
     return [m.span() for m in pattern.finditer(text)]
+
+
+# --- countries: actor or place ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountryCues:
+    """The cue words of lexicon.toml [countries] and [countries_arabic], in lower case."""
+
+    locatives: frozenset[str]
+    places: frozenset[str]
+    agents: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def country_cues() -> CountryCues:
+    data = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    lex = lexicon()
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for section in ("countries", "countries_arabic") for w in data[section][key])
+
+    return CountryCues(words("locatives"), words("places") | lex.place_heads,
+                       words("agents") | lex.heads | lex.org_names)
+
+
+_CUE_TOKEN = re.compile(rf"{_WORD}|\d+|[^\w\s]")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+def _plain(word: str) -> str:
+    """A word as the cue lists hold it: lower case, no possessive, no Arabic article."""
+    low = word.lower().replace("\u2019", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    if low.startswith("ال") and len(low) > 3:
+        low = low[2:]
+    return low
+
+
+def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
+    """'actor' or 'place': does this mention of a country show it acting, or only where
+    something happens or what a thing is?
+
+    A demonym is a place when the noun it describes is a place or a thing ("the Belgian
+    capital", "the Syrian Al-Hawl camp", "a Palestinian state") and an actor when it is the
+    state or people acting for it ("Iraqi officials", "the Turkish delegation"); in Arabic the
+    noun comes before the adjective. A name is a place after a word of location ("in Iraq",
+    "visit to Turkey"), as the owner of a place ("Iraq's south") or after "the <place> of";
+    the next of a list ("in Iraq and Syria") takes the sense of the first. Anything else
+    (a subject, "the government of Iraq", "Iraq's forces") is an actor.
+    """
+    cues = country_cues()
+    surface = text[start:end]
+    after = [m.group() for m in _CUE_TOKEN.finditer(text, end, min(len(text), end + 80))]
+    before = [m.group() for m in _CUE_TOKEN.finditer(text, max(0, start - 80), start)]
+    if demonym:
+        if _ARABIC_LETTER.search(surface):
+            described = [w for w in reversed(before[-1:]) if w[:1].isalpha()]
+        else:
+            described = []
+            for word in after[:5]:
+                if not word[:1].isalpha():
+                    break
+                if word[:1].isupper() and _plain(word) not in cues.places and _plain(word) not in cues.agents:
+                    continue            # a name the adjective goes with: "the Syrian Al-Hawl camp"
+                described.append(word)
+                if len(described) == 3:
+                    break
+        for word in described:
+            low = _plain(word)
+            if low in cues.agents:
+                return "actor"
+            if low in cues.places:
+                return "place"
+        return "actor"
+    if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
+        owned = after[2:3] if after[:1] and after[0] in ("'", "\u2019") else after[:1]
+        return "place" if owned and _plain(owned[0]) in cues.places and _plain(owned[0]) not in cues.agents else "actor"
+    previous = [_plain(w) for w in before[-3:]]
+    if previous and previous[-1] in cues.locatives:
+        return "place"
+    if len(previous) >= 2 and previous[-1] == "of" and previous[-2] in cues.places and previous[-2] not in cues.agents:
+        return "place"
+    if previous and previous[-1] in ("and", "or", ","):
+        earlier = text[:start].rstrip()
+        earlier = earlier[:len(earlier) - len(before[-1])].rstrip()
+        m = re.search(rf"({_WORD})$", earlier)
+        if m and m.group()[:1].isupper():
+            return country_sense(text, m.start(), m.end(), False) if _is_listed(text, m) else "actor"
+    return "actor"
+
+
+def _is_listed(text: str, m: re.Match) -> bool:
+    """A capitalised word before "and"/"or" is only followed when a word of location is
+    right before it (the list is one of places: "in Iraq, Syria and Turkey")."""
+    before = [_plain(w.group()) for w in _CUE_TOKEN.finditer(text, max(0, m.start() - 40), m.start())]
+    cues = country_cues()
+    return bool(before) and (before[-1] in cues.locatives or before[-1] in (",", "and"))
+
+
+# --- organisations: any head word; titles after a name -------------------------------------------
+
+@lru_cache(maxsize=1)
+def organisation_heads() -> frozenset[str]:
+    """Last words of an organisation's full name: [organisations] names and [organisation_bodies]."""
+    return lexicon().org_names | frozenset(_bodies()["heads"])
+
+
+def _before_office(reader: Reader, indices: list[int]) -> list[int]:
+    """The tokens of an organisation's name before an office title that starts a person:
+    "Basra Oil Company Deputy Governor Ali Hassan" -> "Basra Oil Company". The title is the
+    last title word followed by a name; a title inside the name ("Office of the Prime
+    Minister", "Council of Ministers", "Ministry of Oil") stays: it follows a connector, or
+    what is before it does not end with an organisation's head word."""
+    tokens, lex = reader.tokens, reader.lex
+    heads = organisation_heads()
+    for n in range(len(indices) - 2, 0, -1):
+        low, nxt = tokens[indices[n]].low, tokens[indices[n + 1]]
+        if (reader.is_head(low) and tokens[indices[n - 1]].low not in lex.connectors and nxt.cap
+                and not reader.is_title_word(nxt.low) and nxt.low not in heads):
+            name = indices[:n]
+            while len(name) >= 2 and reader.is_title_word(tokens[name[-1]].low) and tokens[name[-2]].low in heads:
+                name.pop()      # "Company Deputy": the title began one word earlier
+            return name
+    return indices
+
+
+def _names_an_event(reader: Reader, last: int) -> bool:
+    """A name that only qualifies the next word, an event or a place ("the General Assembly
+    session"), is not a body acting."""
+    nxt = reader.next_word(last + 1)
+    return nxt is not None and not reader.tokens[last].poss and nxt.low in _bodies()["not_acting_before"]
+
+
+@lru_cache(maxsize=1)
+def _bodies() -> dict:
+    return tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))["organisation_bodies"]
+
+
+def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:
+    """A demonym that opens an organisation's name is part of it ("Iraqi Drilling Company")."""
+    hit = reader.hit_at[part[0]]
+    return hit.how == "demonym" and len(part) >= 3 and reader.tokens[part[-1]].low in organisation_heads()
+
+
+def _reverse_definitions(reader: Reader) -> list[tuple[str, str, int, int]]:
+    """(abbreviation, name, start, end) for the reverse form "SOMO (State Organization for
+    Marketing of Oil)": capitals, then in brackets a name whose initials spell them and whose
+    last word is an organisation's."""
+    tokens, lex = reader.tokens, reader.lex
+    found = []
+    for i in range(len(tokens) - 3):
+        abbr = tokens[i].text
+        if (tokens[i].kind != "w" or not all_caps(abbr) or len(abbr) > 8 or abbr.lower() in lex.not_abbreviations
+                or tokens[i + 1].text != "(" or reader.hit_at[i] is not None or reader.masked_at[i]):
+            continue
+        phrase: list[int] = []
+        k = i + 2
+        while k < len(tokens) and len(phrase) < 12 and tokens[k].kind == "w" and (
+                tokens[k].cap or tokens[k].low in lex.connectors or tokens[k].low in lex.particles):
+            phrase.append(k)
+            k += 1
+        if not phrase or k >= len(tokens) or tokens[k].text != ")" or not tokens[phrase[0]].cap:
+            continue
+        caps = [tokens[n].text for n in phrase if tokens[n].cap]
+        initials = "".join(p[0] for w in caps for p in w.split("-") if p)
+        every = "".join(tokens[n].text[0] for n in phrase)
+        last = tokens[phrase[-1]].low
+        if abbr not in (initials.upper(), every.upper()) or not (last in lex.org_heads or last in organisation_heads()):
+            continue
+        if any(reader.masked_at[n] for n in phrase) or any(
+                h.start <= tokens[phrase[0]].start and h.end >= tokens[phrase[-1]].end for h in hits_of(reader, phrase)):
+            continue        # masked, or the gazetteer knows the name already
+        found.append((abbr, reader._span_text(phrase[0], phrase[-1]), tokens[phrase[0]].start, tokens[phrase[-1]].end))
+    return found

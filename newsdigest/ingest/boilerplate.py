@@ -96,9 +96,10 @@ class Furniture:
         """The paragraph without labels glued to its sentences, and (label, rule, why) of each cut.
 
         A label is cut at the end of a paragraph after a sentence ("...the Tigris. Sponsored Links",
-        once glued sentences are split), at its start or after a sentence when the next sentence
-        is glued to it ("Sponsored LinksThe minister"), and, for labels of two words or more,
-        before a sentence that starts with a capital.
+        once glued sentences are split) or glued to its last word ("the TigrisSponsored Links"),
+        at its start or after a sentence when the next sentence is glued to it ("Sponsored
+        LinksThe minister", "Links2024", 'Links"We'), and, for labels of two words or more,
+        before a spaced sentence. One word before a spaced sentence may be prose and stays.
         """
         pattern = _glued_pattern(self.labels)
         if pattern is None:
@@ -107,8 +108,8 @@ class Furniture:
         by_key = {label: (rule, why) for label, rule, why in self.labels}
 
         def cut(m: re.Match) -> str:
-            label, after = m.group("label"), m.group("after")
-            if after.strip() and " " not in label.strip():
+            label, after = m.group("label") or m.group("tail"), m.group("after") or ""
+            if after and m.end() < len(paragraph) and " " not in label.strip():
                 return m.group(0)  # one word before a capitalised sentence could be prose ("Share The")
             rule, why = by_key.get(_key(label).casefold(), ("advertising", "label"))
             cuts.append((label, rule, why + " (glued to a sentence)"))
@@ -128,10 +129,20 @@ def _glued_pattern(labels: tuple[tuple[str, str, str], ...]) -> re.Pattern | Non
     if not usable:
         return None
     words = "|".join(_loose(label) for label in usable)
-    # At the paragraph's start or after a sentence's end; then the paragraph's end, a sentence
-    # glued on ("LinksThe"), or a space and a capitalised sentence.
-    return re.compile(rf"(?:^|(?<={_END}))\s*(?P<label>{words})"
-                      rf"(?P<after>[\s:.!]*$|(?=(?-i:[A-Z])[a-z])|\s+(?=(?-i:[A-Z])[a-z]))", re.IGNORECASE)
+    # Where a label starts: the paragraph's start, after a sentence's end, or glued straight to
+    # the last word of the paragraph ("the TigrisSponsored Links").
+    # What follows it: the paragraph's end, or the start of a sentence, glued on or after spaces
+    # (a capitalised word, a number, a quotation or an Arabic word).
+    # (an Arabic word glued to an Arabic label would be the same word going on: "إعلانات").
+    sentence = r"(?:(?-i:[A-Z])[a-z]|[0-9\"'\u201c\u00ab(]|[\u0621-\u064a])"
+    glued = r"(?:(?-i:[A-Z])[a-z]|[0-9\"'\u201c\u00ab(]|(?<![\u0600-\u06ff])[\u0621-\u064a])"
+    return re.compile(rf"(?:(?:^|(?<={_END}))\s*(?P<label>{words})(?P<after>[\s:.!]*$|(?={glued})|\s+(?={sentence}))"
+                      rf"|{_CHANGE}(?P<tail>{words})[\s:.!]*$)", re.IGNORECASE)
+
+
+# A word glued to the next with no space: a capital after a small letter, or a change of script.
+_CHANGE = (r"(?:(?<=(?-i:[a-z]))(?=(?-i:[A-Z]))|(?<=[A-Za-z])(?=[\u0621-\u064a])"
+           r"|(?<=[\u0621-\u064a])(?=[A-Za-z]))")
 
 
 _LOOSE = {"ا": "[اأإآٱ]", "ي": "[يى]", "ه": "[هة]"}

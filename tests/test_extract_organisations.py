@@ -1,0 +1,93 @@
+"""Organisations (issue 18): full names with any organisational head word, "<X> of <Country>",
+an office title after a name splitting organisation and person, acronyms defined either way
+round, and acronyms used alone (from the gazetteer or a definition elsewhere in the corpus)."""
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from newsdigest.extract.actors import ArticleInput, extract_mentions, resolve
+from newsdigest.extract.gazetteer import DATA_DIR
+
+
+def actors(text: str) -> list[tuple[str, str]]:
+    return [(a.name, a.kind) for a in extract_mentions(text).actors]
+
+
+def organisations(text: str) -> list[str]:
+    return [name for name, kind in actors(text) if kind == "organisation"]
+
+
+HEADS = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))["organisation_bodies"]["heads"]
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_every_organisational_head_word_makes_a_name(head):
+    name = f"Northern Basin {head.title()}"
+    assert organisations(f"The {name} said on Tuesday that work would resume.") == [name]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Kurdistan Regional Government said salaries would be paid.", "Kurdistan Regional Government"),
+    ("The Federal Supreme Court ruled on Sunday.", "Federal Supreme Court"),
+    ("The Joint Operations Command announced the arrests.", "Joint Operations Command"),
+    ("The Iraqi Drilling Company signed the contract.", "Iraqi Drilling Company"),
+    ("The Ports Authority of Basra said traffic rose.", "Ports Authority of Basra"),
+    ("The Government of Iraq approved the plan.", "Government of Iraq"),
+    ("The Office of the Prime Minister agreed.", "Office of the Prime Minister"),
+])
+def test_full_names_of_organisations(text, name):
+    assert organisations(text) == [name]
+
+
+@pytest.mark.parametrize("text, organisation, person", [
+    ("Basra Oil Company Governor Ali Hassan on Monday launched a new pipeline project.", "Basra Oil Company",
+     "Ali Hassan"),
+    ("Basra Oil Company Deputy Governor Ali Hassan on Monday launched a pipeline.", "Basra Oil Company", "Ali Hassan"),
+    ("The Central Bank of Iraq Governor Ali al-Allaq on Monday launched a payment system.", "Central Bank of Iraq",
+     "Ali al-Allaq"),
+    ("The Ministry of Oil Spokesman Assem Jihad said the field reopened.", "Ministry of Oil", "Assem Jihad"),
+    ("Office of the Prime Minister Director Salim Hadi said the talks went well.", "Office of the Prime Minister",
+     "Salim Hadi"),
+    ("Kurdistan Regional Government spokesman Peshawa Hawramani said salaries would be paid.",
+     "Kurdistan Regional Government", "Peshawa Hawramani"),
+])
+def test_an_office_title_splits_the_organisation_from_the_person(text, organisation, person):
+    found = actors(text)
+    assert (organisation, "organisation") in found and (person, "person") in found
+    assert len(found) == 2, found         # no junk span over all of it
+
+
+def test_a_day_after_a_name_is_not_part_of_it():
+    assert organisations("Officials met the Supreme Judicial Council on Monday.") == ["Supreme Judicial Council"]
+
+
+def test_a_name_that_qualifies_an_event_is_not_an_actor():
+    assert organisations("He spoke on the sidelines of the annual Regional Water Assembly session.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The State Organization for Marketing of Oil (SOMO) raised its prices.",
+    "SOMO (State Organization for Marketing of Oil) raised its prices.",
+])
+def test_acronyms_defined_either_way_round(text):
+    found = extract_mentions(text)
+    assert [a.name for a in found.actors] == ["State Organization for Marketing of Oil"]
+    assert found.acronyms == (("SOMO", "State Organization for Marketing of Oil"),)
+
+
+def test_lone_acronyms_from_the_gazetteer():
+    assert organisations("OPEC said output would rise. UNAMI welcomed the move.") == ["OPEC", "UNAMI"]
+
+
+def test_lone_acronyms_defined_elsewhere_in_the_corpus():
+    corpus = [
+        ArticleInput("a", "2024-01-01", "Salaries", "The Kurdistan Regional Government (KRG) said salaries would be paid."),
+        ArticleInput("b", "2024-01-02", "Salaries paid", "The KRG said on Monday that salaries were paid."),
+        ArticleInput("c", "2024-01-03", "Oil prices", "SOMO (State Organization for Marketing of Oil) raised prices."),
+        ArticleInput("d", "2024-01-04", "Exports", "SOMO said exports rose to 3.4 million barrels a day."),
+    ]
+    found = resolve(corpus)
+    assert found.articles["b"] == ("Kurdistan Regional Government",)
+    assert found.articles["d"] == ("State Organization for Marketing of Oil",)

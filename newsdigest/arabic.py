@@ -69,18 +69,20 @@ def without_article(word: str) -> str:
 
 
 def with_clitics(phrase: str) -> list[str]:
-    """A normalised phrase and its forms with proclitics on the first word (for matchers
-    that need the written forms, such as topic phrases)."""
+    """A normalised phrase and its written forms with and without the article ال and with
+    proclitics on the first word (for matchers that need the written forms, such as topic
+    phrases). Text without Arabic letters is returned as it is."""
     phrase = normalise(" ".join(phrase.split()))
     if not has_arabic(phrase):
         return [phrase]
     first, sep, rest = phrase.partition(" ")
-    if first.startswith("ال"):
-        forms = [first] + [c + first for c in ("و", "ف", "ب", "ك", "وب", "فب", "وك")]
-        forms += [c + "ل" + first[1:] for c in ("", "و", "ف")]           # لل، ولل، فلل
-    else:
-        forms = [first] + [c + first for c in ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")]
-    return [f + sep + rest for f in forms]
+    bare = without_article(first)
+    forms = [first, bare] + [c + bare for c in ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")]
+    definite = "ال" + bare
+    forms += [definite] + [c + definite for c in ("و", "ف", "ب", "ك", "وب", "فب", "وك")]
+    forms += [c + "ل" + bare for c in ("", "و", "ف") if not bare.startswith("ل")]    # لل = ل + ال
+    forms += [c + bare for c in ("", "و", "ف") if bare.startswith("ل")]            # للجنة: ل + اللجنة
+    return list(dict.fromkeys(f + sep + rest for f in forms))
 
 
 # --- data: given names, title and organisation words, topic and gazetteer additions --------------

@@ -154,15 +154,19 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
         norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
             return k + 1
+        if k >= j + 2 and norm not in arabic.given_names():
+            break           # a third word without the article goes on only when it is a known name
         k += 1
     return k
 
 
-def _org_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
+def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict) -> int:
     """End (exclusive) of an organisation's complement starting at token j: words with the
     article, and words without it that are followed by one (a construct chain: "نفط البصرة")."""
     k = j
-    while k < len(tokens) and k - j < 6 and k not in taken and tokens[k].word:
+    while k < len(tokens) and k - j < 6 and (k not in taken or k in closers) and tokens[k].word:
+        if k in closers:            # a country or its adjective ends the name: "شركة موانئ العراق"
+            return k + 1
         norm = arabic.normalise(tokens[k].text)
         if norm in w["stop"] or norm in w["titles"]:
             break
@@ -176,8 +180,9 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
                 break
             k += 1
             continue
-        if following is not None and following.word and k + 1 not in taken and \
-                arabic.normalise(following.text).startswith("ال") and _stem(tokens[k], w["org_heads"]) is None:
+        if following is not None and following.word and (k + 1 not in taken or k + 1 in closers) and \
+                (arabic.normalise(following.text).startswith("ال") or k + 1 in closers) and \
+                _stem(tokens[k], w["org_heads"]) is None:
             k += 1
             continue
         if k == j and norm in w["given"]:
@@ -190,15 +195,19 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
     return k
 
 
-def discover(text: str, taken_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
+def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
+             closer_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
     """People and organisations in no gazetteer; `taken_spans` are the gazetteer's hits and
-    masked spans (they are not read again, and they end a name)."""
+    masked spans (they are not read again, and they end a name); `closer_spans`, among them,
+    may end an organisation's name (countries and their adjectives)."""
     if not arabic.has_arabic(text):
         return []
     w = _words()
     tokens = tokenise(text)
     spans = list(taken_spans)
     taken = {n for n, t in enumerate(tokens) if any(s < t.end and t.start < e for s, e in spans)}
+    ends = list(closer_spans)
+    closers = {n for n in taken if any(s < tokens[n].end and tokens[n].start < e for s, e in ends)}
     found: list[Found] = []
     i = 0
     while i < len(tokens):
@@ -208,7 +217,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = ()) -> list[Fou
             continue
         head = _stem(tok, w["org_heads"])
         if head is not None and not head[1].startswith("ال"):
-            end = _org_after(tokens, i + 1, taken, w)
+            end = _org_after(tokens, i + 1, taken, closers, w)
             if end > i + 1 and head[1] not in w["org_places"]:
                 start = tok.start + _skip_letters(tok.text, head[0])
                 name = text[start:tokens[end - 1].end]

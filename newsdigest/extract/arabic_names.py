@@ -234,7 +234,10 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                         and arabic.normalise(tokens[j].text) not in w["stop"])):
                 j += 1
             end = _name_after(tokens, j, taken, w)
-            if end - j >= 2:
+            # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name
+            ambiguous = j < len(tokens) and any(n == 1 for n, _ in tokens[j].readings) \
+                and arabic.normalise(tokens[j].text) not in arabic.given_names()
+            if end - j >= 2 and not ambiguous:
                 role_start = tok.start + _skip_letters(tok.text, title[0])
                 role = text[role_start:tokens[j - 1].end]
                 found.append(Found(text[tokens[j].start:tokens[end - 1].end], "person", tokens[j].start,

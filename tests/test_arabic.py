@@ -67,6 +67,7 @@ def test_gazetteer_names_are_found_with_their_clitics():
     found = actors("وأكد الجانبان دعم العراق لبعثة حلف شمال الأطلسي وللأمم المتحدة، وبالتعاون مع الاتحاد الأوروبي.")
     assert {"Iraq", "NATO", "United Nations", "European Union"} <= set(found)
     assert found["NATO"] == ("حلف شمال الأطلسي",)           # the surface without the clitic
+    assert actors("وقدم الصندوق دعما للعراق.")["Iraq"] == ("العراق",)     # ل + ال is written لل
 
 
 def test_countries_from_pycountry_arabic_and_their_demonyms_but_not_common_words():

@@ -76,9 +76,10 @@ class ArabicIndex:
     def __len__(self) -> int:
         return len(self.table)
 
-    def find(self, text: str) -> list[tuple[int, int, tuple]]:
-        """(start, end, candidates) of the longest matches, left to right; a demonym right
-        after a noun of place ("العاصمة الأردنية") describes where, and is left out."""
+    def find(self, text: str) -> list[tuple[int, int, str, tuple]]:
+        """(start, end, surface, candidates) of the longest matches, left to right; the surface
+        is the name without its proclitics ("للعراق" -> "العراق"). A demonym right after a noun
+        of place ("العاصمة الأردنية") describes where, and is left out."""
         if not self.table or not arabic.has_arabic(text):
             return []
         tokens = tokenise(text)
@@ -90,12 +91,16 @@ class ArabicIndex:
             if match is None:
                 i += 1
                 continue
-            n, letters, candidates = match
+            n, letters, stem, candidates = match
             tok = tokens[i]
             demonym = all(c[3] == "demonym" for c in candidates)
             after_place = i > 0 and any(s in places for _, s in tokens[i - 1].readings)
             if not (demonym and after_place):
-                found.append((tok.start + _skip_letters(tok.text, letters), tokens[i + n - 1].end, tuple(candidates)))
+                start, end = tok.start + _skip_letters(tok.text, letters), tokens[i + n - 1].end
+                surface = text[start:end]
+                if arabic.normalise(surface.split()[0]) != stem:
+                    surface = "ا" + surface      # ل + ال is written لل: the article's alef comes back
+                found.append((start, end, surface, tuple(candidates)))
             i += n
         return found
 
@@ -110,7 +115,7 @@ class ArabicIndex:
             for letters, stem in tokens[i].readings:
                 candidates = self.table.get((stem, *tail))
                 if candidates:
-                    return n, letters, candidates
+                    return n, letters, stem, candidates
         return None
 
 

@@ -442,8 +442,8 @@ class Matcher:
             return []
         folded = fold(text)
         found: list[Hit] = []
-        for start, end, candidates in self.arabic.find(text):
-            hit = self._choose(text[start:end], candidates, start, end)
+        for start, end, surface, candidates in self.arabic.find(text):
+            hit = self._choose(surface, candidates, start, end)
             if hit is not None:
                 found.append(hit)
         for end, (length, candidates) in (self.automaton.iter(folded) if len(self.automaton) else ()):

@@ -48,6 +48,16 @@ DEFAULT_SOURCES = {
     "أ ش أ": "Middle East News Agency",
     "بترا": "Jordan News Agency",
     "الأناضول": "Anadolu Agency",
+    # and as Arabic copy names them in full ("تلقته وكالة الأنباء العراقية")
+    "وكالة الأنباء العراقية": "Iraqi News Agency",
+    "وكالة الأنباء الكويتية": "Kuwait News Agency",
+    "وكالة الأنباء السعودية": "Saudi Press Agency",
+    "وكالة الأنباء القطرية": "Qatar News Agency",
+    "وكالة أنباء الإمارات": "Emirates News Agency",
+    "وكالة الأنباء السورية": "Syrian Arab News Agency",
+    "وكالة الأنباء الأردنية": "Jordan News Agency",
+    "وكالة الأنباء الفرنسية": "Agence France-Presse",
+    "وكالة أنباء الشرق الأوسط": "Middle East News Agency",
 }
 
 

@@ -8,18 +8,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-# Arabic letters to Latin, after the common simplified romanisation used by news agencies.
-# Short vowels are rarely written, so this cannot be perfect; it aims at readable and stable.
-_ARABIC = {
-    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",
-    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
-    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
-    "ه": "h", "ة": "a", "ى": "a", "پ": "p", "چ": "ch", "گ": "g", "ک": "k", "ژ": "zh",
-    "\u064e": "a", "\u0650": "i", "\u064f": "u",  # fatha, kasra, damma when written
-}
-_ARABIC_DROP = set("\u064b\u064c\u064d\u0651\u0652\u0640")  # tanwin, shadda, sukun, tatweel
-_ARABIC_VOWEL_LETTERS = set("اأإآوىيی")
+from .arabic import transliterate_word
+
 _ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f]+")
 
@@ -27,28 +17,10 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "
 MAX_SLUG = 80
 
 
-def _arabic_word(word: str) -> str:
-    if word.startswith("ال") and len(word) > 3:
-        return "al-" + _arabic_word(word[2:])
-    out = []
-    for i, ch in enumerate(word):
-        if ch in _ARABIC_DROP:
-            continue
-        # waw and ya are consonants at the start of a word or after a vowel letter, vowels elsewhere.
-        if ch in "وي":
-            consonant = i == 0 or word[i - 1] in _ARABIC_VOWEL_LETTERS
-            out.append(("w" if ch == "و" else "y") if consonant else ("u" if ch == "و" else "i"))
-        elif ch == "ی":
-            out.append("y" if i == 0 else "i")
-        else:
-            out.append(_ARABIC.get(ch, ch))
-    return "".join(out)
-
-
 def transliterate(text: str) -> str:
     """Unicode text to ASCII, keeping word boundaries."""
     text = unicodedata.normalize("NFKC", text).translate(_ARABIC_INDIC)
-    text = _ARABIC_WORD.sub(lambda m: _arabic_word(m.group(0)), text)
+    text = _ARABIC_WORD.sub(lambda m: transliterate_word(m.group(0)), text)
     return anyascii(text)
 
 

@@ -28,7 +28,9 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
+from ..arabic import has_arabic
 from ..slug import name_key
+from .arabic_names import Found, discover, same_person
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, has_lower_particle,
                     hits_of, is_attribution, is_nickname_of, lexicon, name_parts, nickname_related,
@@ -152,6 +154,7 @@ class Discovered:
 class Duplicate:
     names: tuple[str, ...]
     reason: str
+    paste: str = ""                     # a content/actors.toml entry that would merge them
 
 
 @dataclass(frozen=True)
@@ -220,12 +223,14 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     hits, masked = _screen(art, matcher.find(text), text, source, in_title=False)
     reader = Reader(text, hits, masked)
     names = _read_names(reader)
+    arabic_found = _read_arabic(text, hits, masked, names)
     people = _people_of_the_article(art, names.persons)
     by_surname = _surnames(people, hits, names.inside)
     _count_gazetteer_hits(art, hits, names, by_surname, text)
     singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
     acronyms = _count_organisations(art, reader, names.organisations)
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
+    _count_arabic(art, text, arabic_found)
     if title:
         title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
@@ -433,6 +438,24 @@ def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Articl
     return tuple(sorted(unknown.items(), key=lambda kv: kv[1]))
 
 
+def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], names: _Names) -> list[Found]:
+    """People and organisations of Arabic text in no gazetteer (see arabic_names.discover); a
+    country or its adjective at the end of an organisation's name ("شركة موانئ العراق") is part
+    of that name."""
+    closers = [h for h in hits if h.kind == "country"]
+    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers])
+    orgs = [(f.start, f.end) for f in found if f.kind == "organisation"]
+    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in orgs)}
+    return found
+
+
+def _count_arabic(art: _Article, text: str, found: list[Found]) -> None:
+    for f in found:
+        how = "surname" if f.evidence == "surname" else "discovered"
+        art.count(f.name, f.kind, False, text[f.start:f.end], f.start, f.end, how, [f.evidence],
+                  [f.role] if f.role else [], note=f.evidence)
+
+
 def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[str, set[str]]) -> None:
     """The headline: gazetteer names, and the article's people by their surname. Headlines
     capitalise every word, so no new names are read from them."""
@@ -560,7 +583,7 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     found = _gather(corpus, gazetteer, agencies, dict(mentions or {}))
     clusters = _Clusters(m.key for m in found.members)
     context = _Context(found)
-    duplicates = _link_people(found, clusters, context, gazetteer)
+    duplicates = _link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
     return _summarise(corpus, found, clusters, duplicates, gazetteer)
@@ -692,6 +715,36 @@ def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazette
                     duplicates.append(Duplicate((found.label(a), found.label(b)),
                                                 f"{names} are forms of one given name and the surname is the same, "
                                                 "but nothing else links them"))
+    return duplicates
+
+
+def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> list[Duplicate]:
+    """An Arabic and a Latin name of one person (قاسم الأعرجي, Qasim al-Araji): joined when
+    their skeletons agree and one Latin identity fits; a near match is listed, not merged. A
+    gazetteer person with an Arabic alias is matched by that alias only."""
+    latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin spellings
+    for key in clusters.parent:
+        if key.startswith("p:") and not has_arabic(key):
+            latin[key].append(found.label(key))
+        elif key.startswith("g:") and gazetteer.kind(key[2:]) == "person":
+            forms = (key[2:], *gazetteer.info(key[2:]).aliases)
+            if not any(has_arabic(f) for f in forms):
+                latin[key] += [f for f in forms if len(name_parts(f)) >= 2]
+    duplicates = []
+    for key in [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)]:
+        written = found.label(key)
+        verdicts = {other: max((same_person(written, f) for f in forms), key=("", "maybe", "sure").index)
+                    for other, forms in latin.items()}
+        sure = {clusters.find(k) for k, v in verdicts.items() if v == "sure"}
+        if len(sure) == 1:
+            other = next(k for k, v in verdicts.items() if v == "sure")
+            clusters.union(other, key, "the same name in Arabic and Latin script (transliteration agrees)")
+            continue
+        for other in (k for k, v in verdicts.items() if v and (v == "maybe" or len(sure) > 1)):
+            name = _display_key(other) if other.startswith("g:") else found.label(other)
+            why = ("more than one Latin name fits" if len(sure) > 1 else
+                   "the names may be one person in Arabic and Latin script (transliteration nearly agrees)")
+            duplicates.append(Duplicate((name, written), why, f'["{name}"]\nkind = "person"\naliases = ["{written}"]'))
     return duplicates
 
 
@@ -872,7 +925,7 @@ def _choose_display(root: str, group: list[_Member]) -> str:
         parts = name_parts(spelling)
         return bool(parts) and any(is_nickname_of(parts[0], other) for other in firsts if other != parts[0])
 
-    return max(articles, key=lambda s: (len(name_parts(s)), not is_nickname(s), len(articles[s]),
+    return max(articles, key=lambda s: (not has_arabic(s), len(name_parts(s)), not is_nickname(s), len(articles[s]),
                                         has_lower_particle(s), -first_seen[s]))
 
 

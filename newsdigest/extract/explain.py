@@ -125,6 +125,8 @@ def review(resolution: Resolution, limit: int = 200) -> str:
         lines.append("  none")
     for dup in resolution.duplicates:
         lines.append(f"  {' / '.join(dup.names)}: {dup.reason}")
+        if dup.paste:
+            lines += ["    to merge them, paste into content/actors.toml:"] + ["      " + p for p in dup.paste.splitlines()]
     lines += ["", "Single names not attributed to anyone"]
     if not resolution.unresolved:
         lines.append("  none")

@@ -24,6 +24,7 @@ from typing import Mapping
 import ahocorasick
 import pycountry
 
+from .. import arabic
 from ..config import toml_error_line
 from ..errors import Problem
 from ..slug import name_key
@@ -274,11 +275,13 @@ def default_gazetteer() -> Gazetteer:
         for alias in [name, *unique]:
             canonical.setdefault(name_key(alias), name)
 
+    shown: dict[str, str] = {}         # ISO code -> display name
     for country in pycountry.countries:
         code = country.alpha_2
         display = names.get(code) or getattr(country, "common_name", None) or country.name
         official = [n for n in (country.name, getattr(country, "official_name", None)) if n and "," not in n]
         add(display, "country", [*official, *more.get(code, [])])
+        shown[code] = display
         for demonym in people.get(code, []):
             demonyms.setdefault(name_key(demonym), display)
     for name, extra in countries.get("extra", {}).items():
@@ -291,8 +294,60 @@ def default_gazetteer() -> Gazetteer:
         raise ValueError("\n".join(str(p) for p in problems))
     for name, info in organisations.entries.items():
         add(name, info.kind, list(info.aliases), info.description)
+    _add_arabic(entries, canonical, shown, demonyms, add)
     blocked = tuple(countries.get("not_countries", {}).get("phrases", []) + countries.get("places", {}).get("not_people", []))
     return Gazetteer(entries, canonical, demonyms, blocked)
+
+
+def _add_arabic(entries: dict[str, TermInfo], canonical: dict[str, str], by_code: dict[str, str],
+                demonyms: dict[str, str], add) -> None:
+    """Arabic names of the default layer: countries from pycountry's Arabic translations and
+    data/arabic.toml, their demonyms (nisba forms: العراق -> العراقي، العراقية، العراقيون), and the
+    organisations' Arabic aliases (with the Iraqi bodies a regional desk meets)."""
+    import gettext
+    data = arabic.data()
+    ambiguous = {arabic.normalise(n) for n in data["countries"]["ambiguous"]}
+    translations = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"], fallback=True)
+    extra = data["countries"]["aliases"]
+
+    def more(name: str, aliases: list[str]) -> None:
+        new = [a for a in dict.fromkeys(aliases) if name_key(a) not in canonical]
+        entries[name] = replace(entries[name], aliases=entries[name].aliases + tuple(new))
+        for alias in new:
+            canonical[name_key(alias)] = name
+
+    for country in pycountry.countries:
+        name = by_code.get(country.alpha_2)
+        if not name:
+            continue
+        written = [translations.gettext(n).split("،")[0].strip()
+                   for n in (country.name, getattr(country, "common_name", None)) if n]
+        forms = [f for f in dict.fromkeys([*written, *extra.get(country.alpha_2, [])])
+                 if arabic.has_arabic(f) and arabic.normalise(f) not in ambiguous]
+        more(name, forms)
+        for form in forms:
+            for demonym in _nisba(form):
+                demonyms.setdefault(name_key(demonym), name)
+    for name, table in data["gazetteer"].items():
+        if name in entries:
+            more(name, [*table.get("aliases", []), *table.get("arabic", [])])
+        else:
+            add(name, "organisation", [*table.get("aliases", []), *table.get("arabic", [])],
+                table.get("description", ""))
+
+
+def _nisba(name: str) -> list[str]:
+    """The demonyms of a one-word Arabic country name: العراق -> العراقي، العراقية، ..."""
+    if " " in name:
+        return []
+    base = arabic.without_article(arabic.normalise(name))
+    for ending in ("يه", "يا", "ا", "ه"):
+        if base.endswith(ending) and len(base) - len(ending) >= 3:
+            base = base[:-len(ending)]
+            break
+    if len(base) < 3:
+        return []
+    return [form for stem in (base + "ي", base + "ية", base + "يين", base + "يون") for form in (stem, "ال" + stem)]
 
 
 # --- finding gazetteer names in a text ---------------------------------------------------------
@@ -354,10 +409,13 @@ class Matcher:
     def __init__(self, gazetteer: Gazetteer, agencies: Mapping[str, str]):
         info = gazetteer.all_entries
         written: dict[str, list[tuple[str, str, str, str]]] = {}   # folded -> (as written, canonical, kind, how)
+        arabic_forms: list[tuple[str, tuple[str, str, str, str]]] = []     # Arabic script: read with clitics
 
         def add(surface: str, canonical: str, kind: str, how: str) -> None:
             surface = " ".join(unicodedata.normalize("NFC", surface).split())
-            if surface:
+            if surface and arabic.has_arabic(surface):
+                arabic_forms.append((surface, (surface, canonical, kind, how)))
+            elif surface:
                 written.setdefault(fold(surface), []).append((surface, canonical, kind, how))
 
         for name, term in info.items():
@@ -376,14 +434,19 @@ class Matcher:
         for folded, candidates in written.items():
             self.automaton.add_word(folded, (len(folded), tuple(candidates)))
         self.automaton.make_automaton()
+        self.arabic = ArabicIndex(arabic_forms)
         self.agency_names = {name_key(n): n for n in agencies.values()} | {name_key(c): n for c, n in agencies.items()}
 
     def find(self, text: str) -> list[Hit]:
-        if not text or len(self.automaton) == 0:
+        if not text or len(self.automaton) + len(self.arabic) == 0:
             return []
         folded = fold(text)
         found: list[Hit] = []
-        for end, (length, candidates) in self.automaton.iter(folded):
+        for start, end, surface, candidates in self.arabic.find(text):
+            hit = self._choose(surface, candidates, start, end)
+            if hit is not None:
+                found.append(hit)
+        for end, (length, candidates) in (self.automaton.iter(folded) if len(self.automaton) else ()):
             start = end - length + 1
             if not (_is_boundary(folded, start - 1) and _is_boundary(folded, end + 1)):
                 continue
@@ -421,6 +484,9 @@ class Matcher:
         if how == "blocked" and agency:
             return Hit(start, end, surface, "", "", "source", agency)
         return Hit(start, end, surface, canonical, kind, how, agency)
+
+
+from .arabic_names import ArabicIndex    # noqa: E402  (it imports nothing of this module)
 
 
 def _demonym_spelling(key: str) -> str:

@@ -22,6 +22,7 @@ from typing import Iterable
 
 import ahocorasick
 
+from ..arabic import normalise, with_clitics
 from ..config import toml_error_line
 from ..errors import Problem
 from ..slug import name_key
@@ -92,9 +93,10 @@ class TopicRules:
             for n, rule in enumerate(self.rules):
                 for phrase, weight in rule.phrases:
                     prefix = phrase.endswith("*")
-                    key = fold(" ".join(phrase.rstrip("*").split()))
-                    if key:
-                        table.setdefault(key, []).append((n, phrase, weight, prefix))
+                    for form in with_clitics(phrase.rstrip("*")):     # Arabic: with its clitics
+                        key = fold(form)
+                        if key:
+                            table.setdefault(key, []).append((n, phrase, weight, prefix))
             for key, values in table.items():
                 auto.add_word(key, (len(key), tuple(values)))
             if table:
@@ -196,7 +198,7 @@ def _matches(body: str, rules: TopicRules):
     auto = rules.automaton
     if not body or len(auto) == 0:
         return []
-    folded = fold(body)
+    folded = fold(normalise(body))
     spans: list[tuple[int, int, tuple]] = []
     for end, (length, values) in auto.iter(folded):
         start = end - length + 1
@@ -309,9 +311,26 @@ def default_rules() -> TopicRules:
     """The taxonomy shipped with the package (newsdigest/data/topics.toml)."""
     rules, problems = parse_topic_rules((DATA_DIR / "topics.toml").read_text(encoding="utf-8"),
                                         "newsdigest/data/topics.toml")
-    if problems:
-        raise ValueError("\n".join(str(p) for p in problems))
-    return rules
+    arabic, more = parse_topic_rules((DATA_DIR / "topics_ar.toml").read_text(encoding="utf-8"),
+                                     "newsdigest/data/topics_ar.toml")
+    if problems or more:
+        raise ValueError("\n".join(str(p) for p in problems + more))
+    return _with_translation(rules, arabic)
+
+
+def _with_translation(rules: TopicRules, other: TopicRules) -> TopicRules:
+    """Each rule with the phrases and section labels of the same topic in another language
+    (its threshold stays); a topic only the other language has is an error in the data."""
+    merged = []
+    for rule in rules.rules:
+        extra = other.topic(rule.name)
+        if extra is not None:
+            rule = replace(rule, phrases=rule.phrases + extra.phrases, sections=rule.sections + extra.sections)
+        merged.append(rule)
+    unknown = [r.name for r in other.rules if rules.topic(r.name) is None]
+    if unknown:
+        raise ValueError(f"newsdigest/data/topics_ar.toml: topics not in topics.toml: {', '.join(unknown)}")
+    return TopicRules(tuple(merged))
 
 
 def load_topic_rules(content_dir: Path, defaults: bool = True) -> tuple[TopicRules, list[Problem]]:

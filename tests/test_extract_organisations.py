@@ -67,14 +67,15 @@ def test_a_name_that_qualifies_an_event_is_not_an_actor():
     assert organisations("He spoke on the sidelines of the annual Regional Water Assembly session.") == []
 
 
+# A body no default gazetteer knows (SOMO, say, is an entry of data/arabic.toml with its acronym).
 @pytest.mark.parametrize("text", [
-    "The State Organization for Marketing of Oil (SOMO) raised its prices.",
-    "SOMO (State Organization for Marketing of Oil) raised its prices.",
+    "The Northern Grain Trading Organization (NGTO) raised its prices.",
+    "NGTO (Northern Grain Trading Organization) raised its prices.",
 ])
 def test_acronyms_defined_either_way_round(text):
     found = extract_mentions(text)
-    assert [a.name for a in found.actors] == ["State Organization for Marketing of Oil"]
-    assert found.acronyms == (("SOMO", "State Organization for Marketing of Oil"),)
+    assert [a.name for a in found.actors] == ["Northern Grain Trading Organization"]
+    assert found.acronyms == (("NGTO", "Northern Grain Trading Organization"),)
 
 
 def test_lone_acronyms_from_the_gazetteer():

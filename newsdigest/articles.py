@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .errors import NewsdigestError, Problem
+from .files import kind_of, read_regular
 from .frontmatter import parse as parse_front_matter
 from .markup import html_to_text, lede_text, render_markdown
 from .schema import validate_meta
@@ -71,7 +72,9 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
     except NewsdigestError as exc:
         return None, list(exc.problems)
     meta = validate_meta(fm.meta, fm.lines, rel, config.timezone)
-    problems = meta.problems
+    problems = [Problem(rel, f"field '{name}' is given twice (also on line {first}); this later value is used",
+                        "remove one of the two lines", later, "warning") for name, first, later in fm.repeated]
+    problems += meta.problems
     if any(p.level == "error" for p in problems):
         return None, problems
     v = meta.values
@@ -101,29 +104,92 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
 def load_article(file: Path, root: Path, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
     rel = file.relative_to(root).as_posix()
     try:
-        data = file.read_bytes()
+        data = read_regular(file)
     except OSError as exc:
         return None, [Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions")]
     return parse_article(data, rel, config)
 
 
-def find_article_files(articles_dir: Path) -> list[Path]:
-    """Every *.md under the folder, in path order; hidden files and folders are skipped."""
+@dataclass
+class Listing:
+    """The article files under content/articles, and what could not be listed or is refused."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # folders (relative to the root) that cannot be read
+
+
+def _outside(entry: os.DirEntry, root: Path) -> str | None:
+    """Why a symlinked article is refused (it leads out of the site root, or nowhere), or None."""
+    try:
+        target = Path(entry.path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken link"
+    return None if target.is_relative_to(root.resolve()) else "is a link to a file outside the site folder"
+
+
+def list_article_files(articles_dir: Path, root: Path | None = None) -> Listing:
+    """Every *.md under the folder, in path order; hidden files and folders are skipped.
+
+    A folder that cannot be read, a name that is not a regular file (a FIFO would block the
+    read forever), a link that leads out of the site root: each is a problem naming it, never a
+    silent omission. Names that look like articles but are not read (`x.MD`, `..md`) are warned about.
+    """
+    root = root or articles_dir.parent.parent
+    out = Listing()
     found: list[str] = []
     stack = [str(articles_dir)]
+
+    def rel(path: str) -> str:
+        return Path(path).relative_to(root).as_posix()
+
     while stack:
+        folder = stack.pop()
         try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            out.unreadable.append(rel(folder))
+            out.problems.append(Problem(rel(folder) + "/", f"cannot read this folder: {exc.strerror or exc}; "
+                                        "its articles are kept as last read",
+                                        "fix its permissions (for example chmod u+rx)"))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
+                # hidden drafts are meant to be skipped; "..md" is an article that lost its name
+                if name.lower().endswith(".md") and not name[:-3].strip("."):
+                    out.problems.append(Problem(rel(entry.path), "has no name before '.md' (it counts as hidden) "
+                                                "and is not read", "give it a name, like 'story.md'", level="warning"))
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append(entry.path)
-    return [Path(p) for p in sorted(found)]
+                continue
+            if not name.lower().endswith(".md"):
+                continue
+            if not name.endswith(".md"):
+                out.problems.append(Problem(rel(entry.path), f"ends in '{name[-3:]}', not '.md', and is not read",
+                                            f"rename it to '{name[:-3]}.md'", level="warning"))
+                continue
+            why = _outside(entry, root) if entry.is_symlink() else None
+            if why is None and not entry.is_file():
+                try:
+                    why = "is " + kind_of(entry.stat().st_mode) + ", not a regular file"
+                except OSError as exc:
+                    why = f"cannot be read: {exc.strerror or exc}"
+            if why is not None:
+                out.problems.append(Problem(rel(entry.path), f"{why}; it is skipped",
+                                            "replace it with a regular Markdown file inside the site folder"))
+                continue
+            found.append(entry.path)
+    out.files = [Path(p) for p in sorted(found)]
+    return out
+
+
+def find_article_files(articles_dir: Path) -> list[Path]:
+    """Every readable *.md under the folder, in path order (see list_article_files)."""
+    return list_article_files(articles_dir).files
 
 
 def _parse_batch(batch: list[tuple[bytes, str]], config: SiteConfig) -> list:
@@ -148,6 +214,16 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
 
 
 PARALLEL_THRESHOLD = 200
+
+
+def _under(rel: str, folder: str) -> bool:
+    return rel == folder or rel.startswith(folder + "/")
+
+
+def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tuple[str, str]]:
+    """(rel, cache key) of the articles last read from files or folders that cannot be read now."""
+    return [(rel, cache_key("article", config_key, digest)) for rel, (_, digest) in known.items()
+            if any(_under(rel, u) for u in unreadable)]
 
 
 def file_digest(rel: str, data: bytes) -> str:
@@ -182,7 +258,10 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     entries: list[tuple[str, str]] = []            # (rel, cache key)
     data_of: dict[str, bytes] = {}
     new_stats: dict[str, tuple] = {}
-    for file in find_article_files(articles_dir):
+    listing = list_article_files(articles_dir, root)
+    problems.extend(listing.problems)
+    unreadable = list(listing.unreadable)  # folders and files: their articles are kept as last read
+    for file in listing.files:
         rel = file.relative_to(root).as_posix()
         try:
             signature = file_signature(file.stat())
@@ -190,25 +269,35 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
             if previous is not None and previous[0] == signature:
                 digest = previous[1]
             else:
-                data_of[rel] = data = file.read_bytes()
+                data_of[rel] = data = read_regular(file)
                 digest = file_digest(rel, data)
                 new_stats[rel] = (signature, digest)
         except OSError as exc:
-            problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}", "check the file's permissions"))
+            problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}; the article is kept as last read",
+                                    "check the file's permissions"))
+            unreadable.append(rel)
             continue
         entries.append((rel, cache_key("article", config_key, digest)))
+    kept = _last_read(unreadable, known, config_key)
+    entries += kept
     cached = cache.get_many("article", (key for _, key in entries))
+    if any(key not in cached for _, key in kept) or any(not any(_under(rel, u) for rel, _ in kept) for u in unreadable):
+        # Nothing stands in for what cannot be read: building now would unpublish it.
+        raise NewsdigestError(*[p for p in problems if p.path.rstrip("/") in unreadable], Problem(
+            ", ".join(unreadable), "cannot be read, and the build cache holds no earlier reading of it; "
+            "nothing was built", "fix the permissions and build again; the previous site is still published"))
     missing = [(rel, key) for rel, key in entries if key not in cached]
     inputs = []
     for rel, _ in missing:
         if rel not in data_of:  # known by its stat, but its parsed form is gone from the cache
-            data_of[rel] = (root / rel).read_bytes()
+            data_of[rel] = read_regular(root / rel)
         inputs.append((data_of[rel], rel))
     fresh = dict(zip((key for _, key in missing), parse_all(inputs, config, workers)))
     cache.put_many("article", fresh)
     if fresh:
         cache.trim("article", {key for _, key in entries})
     cache.put_many("stat", new_stats)
+    entries.sort()
     current = {rel for rel, _ in entries}
     if not current.issuperset(known):   # entries of files that are gone (or now unreadable)
         cache.prune("stat", current)

@@ -11,6 +11,16 @@ from .config import Paths
 from .errors import NewsdigestError, Report
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535 (got {text!r})")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     # --root is accepted before or after the command name.
     common = argparse.ArgumentParser(add_help=False)
@@ -44,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
                        ("watch", "watch content/, templates/ and site.toml and rebuild on changes")):
         p = sub.add_parser(name, parents=[common], help=text)
         if name == "serve":
-            p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+            p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default 8000)")
 
     p = sub.add_parser("deploy", parents=[common],
                        help="upload site/ to the S3 bucket in site.toml [deploy], sending only what changed")
@@ -59,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = Paths(Path(getattr(args, "root", Path("."))).resolve())
     command = args.command or "build"
     report = Report()
+    if not paths.root.is_dir():  # a typo in --root must not become a new, empty site
+        print(f"{paths.root}: error: no such folder (give the site folder, the one holding site.toml and "
+              "content/, with --root)", file=sys.stderr)
+        return 1
     try:
         if command == "build":
             return _build(paths, report, strict=getattr(args, "strict", False), clean=getattr(args, "clean", False),

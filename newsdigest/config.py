@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import NewsdigestError, Problem
+from .files import read_regular_text
 from .schema import LANG_TAG
 
 CONFIG_FILE = "site.toml"
@@ -408,10 +409,10 @@ def _validate(data: dict[str, Any], validators: dict[str, Callable[[Any], Any]],
 
 def load_config(paths: Paths) -> tuple[SiteConfig, list[Problem]]:
     """The site's config; a root without site.toml uses the defaults."""
-    if not paths.config.is_file():
+    if not paths.config.exists():
         return SiteConfig(), []
     try:
-        text = paths.config.read_text(encoding="utf-8")
+        text = read_regular_text(paths.config)
     except (OSError, UnicodeDecodeError) as exc:
         raise NewsdigestError(Problem(CONFIG_FILE, f"cannot read: {exc}", "save it as UTF-8 text")) from None
     return parse_config(text, CONFIG_FILE)

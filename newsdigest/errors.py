@@ -1,6 +1,7 @@
 """Problems a user can act on: each names the file (and line), what is wrong and what to do."""
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,21 @@ class Problem:
     level: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        text = f"{where}: {self.level}: {self.message}"
+        path = printable(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
+        text = f"{where}: {self.level}: {printable(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({printable(self.hint)})"
         return text
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text for one report line: a newline (or any control character) in a file name shows as
+    an escape such as \\n, so each problem stays on one line."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
 
 
 class NewsdigestError(Exception):
@@ -62,6 +73,6 @@ class Report:
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the site root when inside it."""
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return printable(str(path.resolve().relative_to(root.resolve())))
     except ValueError:
-        return str(path)
+        return printable(str(path))

@@ -64,13 +64,20 @@ def _clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self_path: str) -> FeedGenerator:
+def _describe(fg: FeedGenerator, text: str, rss: bool) -> None:
+    """The channel's description. RSS readers treat <description> as HTML (channel and item
+    alike), so in RSS it is escaped to stay text: a term named `<img onerror=...>` must show as
+    written. Atom's <subtitle> is declared text. (feedgen keeps one value for both.)"""
+    fg.subtitle(html.escape(_clean(text), quote=False) if rss else _clean(text))
+
+
+def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self_path: str,
+               rss: bool) -> FeedGenerator:
     fg = FeedGenerator()
     page_url = config.absolute(spec.page_path)
     fg.id(page_url)
     fg.title(_clean(spec.title))
-    fg.description(_clean(spec.description or spec.title))
-    fg.subtitle(_clean(spec.description or spec.title))
+    _describe(fg, spec.description or spec.title, rss)
     # feedgen makes the last link added the RSS <channel><link>, which must be the HTML page.
     fg.link(href=config.absolute(self_path), rel="self")
     fg.link(href=page_url, rel="alternate")
@@ -100,11 +107,11 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
 
 
 def rss_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:
-    return _generator(spec, articles, config, spec.rss_path).rss_str(pretty=True)
+    return _generator(spec, articles, config, spec.rss_path, rss=True).rss_str(pretty=True)
 
 
 def atom_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:
-    return _generator(spec, articles, config, spec.atom_path).atom_str(pretty=True)
+    return _generator(spec, articles, config, spec.atom_path, rss=False).atom_str(pretty=True)
 
 
 def feed_specs_key(spec: FeedSpec, articles: list[Article], config_key: str) -> str:
@@ -221,7 +228,7 @@ def digest_feed_bytes(items: list[DigestItem], config: SiteConfig, fmt: str) -> 
     self_url = config.absolute("digest/feed.xml" if fmt == "rss" else "digest/atom.xml")
     fg.id(page)
     fg.title(_clean(f"{config.title}: digests"))
-    fg.description(_clean(f"Daily and weekly digests of {config.title}"))
+    _describe(fg, f"Daily and weekly digests of {config.title}", fmt == "rss")
     fg.link(href=self_url, rel="self")
     fg.link(href=page, rel="alternate")
     fg.language(config.language)

@@ -33,6 +33,7 @@ class FrontMatter:
     body: str
     lines: dict  # field name -> 1-based line in the file, for error messages
     body_line: int
+    repeated: tuple = ()  # (field, first line, later line) for each field given twice
 
 
 def split(text: str, path: str) -> tuple[str, str, int]:
@@ -52,12 +53,40 @@ class _SlowTextLoader(yaml.SafeLoader):
     yaml_implicit_resolvers = _TextLoader.yaml_implicit_resolvers
 
 
+# Front matter is a flat list of fields with short lists in it: a few levels are plenty. Deeper
+# nesting is hostile (the composer recurses: ~1,000 levels end in RecursionError), and so are
+# anchors and aliases (a few hundred bytes of nested aliases expand to gigabytes).
+MAX_DEPTH = 8
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _refuse_hostile(header: str, path: str, loader) -> None:
+    """Look at the parser's events, before anything is composed or expanded: no anchor, no
+    alias, no nesting deeper than MAX_DEPTH. Raises NewsdigestError naming the line."""
+    depth = 0
+    for event in yaml.parse(header, Loader=loader):
+        line = event.start_mark.line + 2 if event.start_mark is not None else None  # +1 for '---'
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise NewsdigestError(Problem(path, "front matter uses a YAML anchor or alias ('&name' or '*name')",
+                                          "write each value out in full: front matter does not allow anchors", line))
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NewsdigestError(Problem(path, f"front matter is nested more than {MAX_DEPTH} levels deep",
+                                              "fields are text or short lists of names", line))
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
 def _load(header: str, path: str):
     try:
+        _refuse_hostile(header, path, _TextLoader)
         return yaml.load(header, Loader=_TextLoader)
     except yaml.YAMLError:
         pass
     try:  # libyaml marks errors where it gave up; the pure-Python parser points at the cause
+        _refuse_hostile(header, path, _SlowTextLoader)
         return yaml.load(header, Loader=_SlowTextLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -74,12 +103,16 @@ def parse(text: str, path: str) -> FrontMatter:
         meta = {}
     if not isinstance(meta, dict):
         raise NewsdigestError(Problem(path, "front matter must be a list of 'field: value' lines", "", 2))
-    lines = {}
+    lines: dict[str, int] = {}
+    repeated: list[tuple[str, int, int]] = []
     for number, match in enumerate(_TOP_KEY.match(line) for line in header.split("\n")):
         if match:
-            lines.setdefault(match.group(1).strip("'\""), number + 2)  # +1 for 1-based, +1 for '---'
+            key, line = match.group(1).strip("'\""), number + 2  # +1 for 1-based, +1 for '---'
+            if key in lines:
+                repeated.append((key, lines[key], line))
+            lines[key] = line  # YAML keeps the later value: point at it
     meta = {str(k): v for k, v in meta.items()}
-    return FrontMatter(meta, body, lines, body_line)
+    return FrontMatter(meta, body, lines, body_line, tuple(repeated))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -7,6 +7,7 @@ caches or the site: only text in, typed values out.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any, Callable
@@ -28,8 +29,9 @@ def clean_text(text: str) -> str:
 # --- value parsers: raw YAML value (text, list or None) -> typed value, or ValueError ---------
 
 def _text(value: Any) -> str:
-    if isinstance(value, (list, dict)):
-        raise ValueError("must be a single text value, not a list or mapping")
+    # YAML tags can make sets (in hash order: not reproducible), bytes and the like: text only.
+    if not isinstance(value, (str, int, float, date)):
+        raise ValueError("must be a single text value, not a list, mapping or set")
     return " ".join(clean_text(str(value)).split())
 
 
@@ -120,9 +122,15 @@ def parse_value(name: str, raw: Any) -> Any:
     return BY_NAME[name].parse(raw)
 
 
+_REPR = reprlib.Repr()  # bounded: a few items of a few levels (Python 3.11 takes no arguments here)
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 2, 80, 80, 40
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = 4
+
+
 def _shown(raw: Any, limit: int = 80) -> str:
-    """A value as shown in a message: never longer than a line."""
-    text = repr(raw)
+    """A value as shown in a message: never longer than a line, and never built in full (a
+    100,000-item list must not become a 600 kB line on the way)."""
+    text = _REPR.repr(raw)
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -11,6 +11,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,16 +137,23 @@ def make_handler(paths: Paths, state: BuildState, base_path: str):
             clean = posixpath.normpath(unquote(url_path))
             parts = [p for p in clean.split("/") if p and p not in (".", "..")]
             target = site.joinpath(*parts) if parts else site
-            if not target.resolve().is_relative_to(site):
+            try:
+                if not target.resolve().is_relative_to(site):
+                    return None
+                if target.is_dir():
+                    if not url_path.endswith("/"):
+                        return target  # redirected by the caller
+                    target = target / "index.html"
+                return target if target.is_file() else None
+            except OSError:  # a name too long for the file system, and the like: not a page
                 return None
-            if target.is_dir():
-                if not url_path.endswith("/"):
-                    return target  # redirected by the caller
-                target = target / "index.html"
-            return target if target.is_file() else None
 
         def _serve(self, head: bool):
             url_path = urlsplit(self.path).path
+            if "\0" in unquote(url_path):  # no file name holds a NUL
+                print(f"serve: 400 bad request (NUL in the path) from {self.client_address[0]}", flush=True)
+                self.send_error(HTTPStatus.BAD_REQUEST, "NUL in the path")
+                return
             target = self._file_for(url_path)
             if target is not None and target.is_dir():
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -181,15 +189,31 @@ def make_handler(paths: Paths, state: BuildState, base_path: str):
     return Handler
 
 
+_DISCONNECTED = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
+class DevServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # Every open page keeps a live-reload stream: a browser with many tabs, or a test with
+    # hundreds of clients, must not find the listen queue full (Python's default is 5).
+    request_queue_size = 1024
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, never a traceback: a client that went away is routine and not shown."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, _DISCONNECTED):
+            return
+        print(f"serve: error answering {client_address[0]}: {exc.__class__.__name__}: {exc}", file=sys.stderr,
+              flush=True)
+
+
 def make_server(paths: Paths, port: int, state: BuildState) -> ThreadingHTTPServer:
     try:
         config, _ = load_config(paths)
         base_path = config.base_path
     except NewsdigestError:
         base_path = "/"
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(paths, state, base_path))
-    server.daemon_threads = True
-    return server
+    return DevServer(("127.0.0.1", port), make_handler(paths, state, base_path))
 
 
 def run(paths: Paths, port: int) -> int:

@@ -30,6 +30,7 @@ from ..errors import Problem
 from ..slug import name_key
 from ..taxonomy import TermInfo
 from ..memo import memoized
+from ..files import read_regular_text
 
 KINDS = ("person", "organisation", "country", "place")
 GAZETTEER_FILE = "content/actors.toml"
@@ -222,10 +223,10 @@ def load_gazetteer(content_dir: Path, defaults: bool = True) -> tuple[Gazetteer,
     layer alone). A missing file is an empty site layer; a broken one is reported."""
     base = default_gazetteer() if defaults else None
     file = content_dir / "actors.toml"
-    if not file.is_file():
+    if not file.exists():
         return Gazetteer(defaults=base), []
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_regular_text(file)
     except (OSError, UnicodeDecodeError) as exc:
         return Gazetteer(defaults=base), [Problem(GAZETTEER_FILE, f"cannot read: {exc}",
                                                   "save it as UTF-8 text; actors are not canonicalised until then")]

@@ -593,7 +593,7 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
     """(name, start, end, token indices) of organisations named in full and in no gazetteer:
     "Federal Integrity Commission" (ends with an organisation word), "Central Bank of Iraq",
     "Ministry of Water Resources" (an organisation word, then "of" or "for" and more)."""
-    tokens, lex, text = reader.tokens, reader.lex, reader.text
+    tokens, text = reader.tokens, reader.text
     starts = {run[0]: n for n, run in enumerate(runs)}
     found = []
     for n, run in enumerate(runs):

@@ -28,6 +28,7 @@ from ..errors import Problem
 from ..slug import name_key
 from .gazetteer import DATA_DIR, fold
 from ..memo import memoized
+from ..files import read_regular_text
 
 TOPICS_FILE = "content/topics.toml"
 TITLE_FACTOR = 2.0          # a phrase in the title counts this many times its weight
@@ -337,10 +338,10 @@ def load_topic_rules(content_dir: Path, defaults: bool = True) -> tuple[TopicRul
     """The site's content/topics.toml over the default taxonomy (defaults=False: alone)."""
     base = default_rules() if defaults else None
     file = content_dir / "topics.toml"
-    if not file.is_file():
+    if not file.exists():
         return base or TopicRules(), []
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_regular_text(file)
     except (OSError, UnicodeDecodeError) as exc:
         return base or TopicRules(), [Problem(TOPICS_FILE, f"cannot read: {exc}",
                                               "save it as UTF-8 text; the default topic rules are used until then")]

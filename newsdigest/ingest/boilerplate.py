@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import line_of
 from ..errors import NewsdigestError, Problem
+from ..files import read_regular_text
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "boilerplate.toml"
 SITE_FILE = "boilerplate.toml"  # in the site's content/ folder
@@ -255,11 +256,11 @@ def builtin_furniture() -> Furniture:
 def load_furniture(content: Path) -> Furniture:
     """The built-in rules plus the site's content/boilerplate.toml; NewsdigestError if it is wrong."""
     site_file = content / SITE_FILE
-    if not site_file.is_file():
+    if not site_file.exists():
         return builtin_furniture()
     shown = f"content/{SITE_FILE}"
     try:
-        text = site_file.read_text(encoding="utf-8")
+        text = read_regular_text(site_file)
     except (OSError, UnicodeDecodeError) as exc:
         raise NewsdigestError(Problem(shown, f"cannot read: {exc}", "save it as UTF-8 text")) from None
     tables, problems = parse_rules(text, shown, _builtin_tables())

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..articles import file_signature
+from ..articles import file_signature, find_article_files
 from ..errors import NewsdigestError
+from ..files import read_regular_text
 from ..frontmatter import parse as parse_front_matter
 
 SHINGLE = 5            # words per shingle
@@ -124,13 +125,13 @@ def scan_articles(articles: Path) -> DedupeIndex:
     """
     if not articles.is_dir():
         return DedupeIndex()
-    files = sorted(articles.rglob("*.md"))
+    files = find_article_files(articles)  # regular files only: a FIFO named x.md would block the read
     index = _reusable(articles, files) or DedupeIndex()
     known = set(index.paths)
     for path in files:
         if path not in known:
             try:
-                fm = parse_front_matter(path.read_text(encoding="utf-8"), str(path))
+                fm = parse_front_matter(read_regular_text(path), str(path))
             except (OSError, UnicodeDecodeError, NewsdigestError):
                 continue
             meta = fm.meta

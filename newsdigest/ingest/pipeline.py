@@ -17,6 +17,7 @@ import errno
 import filecmp
 import os
 import re
+import stat
 import tempfile
 import time
 import tomllib
@@ -29,6 +30,7 @@ from pathlib import Path
 from ..config import Paths, SiteConfig
 from ..schema import ORDER, parse_value, validate_meta
 from ..errors import Problem, display_path
+from ..files import kind_of, read_regular
 from ..frontmatter import dump
 from ..progress import progress
 from ..slug import slugify
@@ -341,7 +343,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _is_inbox_file(path: Path, paths: Paths) -> bool:
-    return _inside(path, paths.inbox) and not _inside(path, paths.inbox / REJECTED_DIR)
+    # Where the name is, not where a link leads: a link in the inbox is an inbox entry.
+    where = Path(path).absolute().parent
+    return _inside(where, paths.inbox) and not _inside(where, paths.inbox / REJECTED_DIR)
 
 
 def _skip_when_walking(path: Path, paths: Paths) -> bool:
@@ -357,7 +361,7 @@ def _expand(inputs: list[Path], paths: Paths) -> list[Path | IngestResult]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in relative) \
+                if (child.is_symlink() or not child.is_dir()) and not any(p.startswith(".") for p in relative) \
                         and not _skip_when_walking(child, paths):
                     out.append(child)
         elif path.is_file():
@@ -410,11 +414,37 @@ def _unexpected(exc: Exception) -> Rejected:
                     "this is a bug in newsdigest: please report it with the file")
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why an inbox entry is no file to ingest: a link (its original could not be kept under
+    raw/, and it may lead out of the site) or a FIFO, device or socket (reading may never end)."""
+    if path.is_symlink():
+        return "is a symbolic link; the inbox takes files, not links"
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else f"is {kind_of(mode)}, not a regular file"
+
+
+def _set_aside_entry(path: Path, why: str, paths: Paths) -> list[IngestResult]:
+    """Move a link or special file itself (never what it points to) into inbox/rejected/."""
+    result = IngestResult(path, "rejected", reason=why, hint="copy the file itself into content/inbox/")
+    folder = paths.inbox / REJECTED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = next(c for c in _candidates(folder / path.name) if not os.path.lexists(c))
+    os.rename(path, kept)
+    write_new(_why_text([result], paths.root).encode("utf-8"), kept.with_name(kept.name + ".why.txt"))
+    return [result]
+
+
 def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeIndex,
                  furniture: Furniture) -> list[IngestResult]:
     from_inbox = _is_inbox_file(path, paths)
+    why = _not_a_file(path) if from_inbox else None
+    if why is not None:
+        return _set_aside_entry(path, why, paths)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
         items = read(path, data, config.sources, furniture, config.ingest.fields)
     except OSError as exc:
         return [IngestResult(path, "rejected", reason=f"cannot read the file: {exc.strerror or exc}")]
@@ -495,7 +525,7 @@ def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0) -> list
     still being copied in must not be ingested half-written).
     """
     now = time.time()
-    files = [p for p in inbox_files(paths) if min_age <= 0 or now - p.stat().st_mtime >= min_age]
+    files = [p for p in inbox_files(paths) if min_age <= 0 or now - p.lstat().st_mtime >= min_age]
     return ingest_paths(files, paths, config) if files else []
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 from ..config import DEFAULT_SOURCES
 from ..errors import NewsdigestError
+from ..files import read_regular
 from ..frontmatter import parse as parse_front_matter
 from ..schema import SCRAPED
 from .boilerplate import Furniture
@@ -435,7 +436,7 @@ def read(path: Path, data: bytes | None = None, sources: Mapping[str, str] = DEF
                        "ingest reads " + ", ".join(sorted(READERS)))
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
             raise Rejected(f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > MAX_ARTICLE_FILE_BYTES and path.suffix.lower() not in MULTI_RECORD:

@@ -57,6 +57,8 @@ def test_a_name_where_something_happens_is_a_place(text, word):
     ("Iraq's position rejecting the killing", "Iraq"),
     ("the government of Iraq said", "Iraq"),
     ("Kuwait rejected the claim", "Kuwait"),
+    ("a delegation from Iraq arrived", "Iraq"),
+    ("officials from Turkey and Iraq met", "Turkey"),
 ])
 def test_a_name_that_acts_is_an_actor(text, word):
     assert sense(text, word, False) == "actor"

@@ -183,6 +183,7 @@ class _Article:
         self.actors: dict[str, dict] = {}       # name -> fields, until local_actors()
         self.mentions: list[Mention] = []
         self.merges: list[tuple[str, str, str]] = []
+        self.places: list[tuple[int, str]] = []    # (position, country) named only as a place
 
     def count(self, name: str, kind: str, known: bool, surface: str, start: int, end: int, how: str,
               evidence: Iterable[str] = (), roles: Iterable[str] = (), in_title: bool = False, note: str = "") -> None:
@@ -489,14 +490,14 @@ def _only_a_place(art: _Article, hit: Hit, body: str, in_title: bool = False) ->
     if hit.kind != "country" or country_sense(body, hit.start, hit.end, hit.how == "demonym") == "actor":
         return False
     art.skip(hit.surface, hit.start, hit.end, "place", f"{hit.canonical} as a place, not acting", in_title)
+    art.places.append((_TITLE_OFFSET + hit.start if in_title else hit.start, hit.canonical))
     return True
 
 
 def _places(art: _Article) -> tuple[str, ...]:
     """The countries the article names only as places (a country that also acts is an actor)."""
-    named = [m.note.split(" as a place")[0] for m in sorted(art.mentions, key=lambda m: (not m.in_title, m.start))
-             if m.how == "place"]
-    return tuple(name for name in dict.fromkeys(named) if name not in art.actors)
+    named = dict.fromkeys(name for _, name in sorted(art.places))
+    return tuple(name for name in named if name not in art.actors)
 
 
 # --- the corpus together -------------------------------------------------------------------------

@@ -707,7 +707,7 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     capital", "the Syrian Al-Hawl camp", "a Palestinian state") and an actor when it is the
     state or people acting for it ("Iraqi officials", "the Turkish delegation"); in Arabic the
     noun comes before the adjective. A name is a place after a word of location ("in Iraq",
-    "visit to Turkey"), as the owner of a place ("Iraq's south") or after "the <place> of";
+    "visit to Turkey"; but "a delegation from Iraq" acts), as the owner of a place ("Iraq's south") or after "the <place> of";
     the next of a list ("in Iraq and Syria") takes the sense of the first. Anything else
     (a subject, "the government of Iraq", "Iraq's forces") is an actor.
     """
@@ -739,6 +739,8 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         owned = after[2:3] if after[:1] and after[0] in ("'", "\u2019") else after[:1]
         return "place" if owned and _plain(owned[0]) in cues.places and _plain(owned[0]) not in cues.agents else "actor"
     previous = [_plain(w) for w in before[-3:]]
+    if previous[-2:-1] and previous[-1] == "from" and previous[-2] in cues.agents:
+        return "actor"          # "a delegation from Iraq", "officials from Turkey": those acting for it
     if previous and previous[-1] in cues.locatives:
         return "place"
     if len(previous) >= 2 and previous[-1] == "of" and previous[-2] in cues.places and previous[-2] not in cues.agents:

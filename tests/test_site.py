@@ -121,6 +121,9 @@ def test_feeds_parse_back_with_the_right_items(built):
             for href in re.findall(r'(?:href|src)="([^"]+)"', entry.content[0].value):
                 assert href.startswith(("https://", "http://", "mailto:")), href
     assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
+    # Every item names its author in RSS (dc:creator) as in Atom, where the article has one.
+    authors = [(e.get("author"), a.get("author")) for e, a in zip(rss.entries, atom.entries)]
+    assert all(r == a for r, a in authors) and sum(1 for r, _ in authors if r) >= 5, authors
     assert {link.rel for link in atom.feed.links} >= {"self", "alternate"}
     raw = (site / "feed.xml").read_text()
     assert '<atom:link href="https://example.org/digest/feed.xml" rel="self"' in raw
@@ -201,8 +204,10 @@ def test_cli_root_before_or_after_the_command(sample_site, capsys):
     assert "checked 15 articles" in capsys.readouterr().out
 
 
-def test_build_timings_name_every_stage(sample_site, capsys):
-    assert main(["--root", str(sample_site), "build", "--timings"]) == 0
+@pytest.mark.parametrize("argv", [["build", "--timings"], ["--timings"]], ids=["build", "bare"])
+def test_build_timings_name_every_stage(sample_site, capsys, argv):
+    # Bare `build.py` means build, so bare build options are the build's.
+    assert main(["--root", str(sample_site), *argv]) == 0
     out = capsys.readouterr().out
     stages = re.findall(r"^  (\S.*?)\s+(\d+\.\d\d) s$", out, re.MULTILINE)
     assert [name for name, _ in stages][:3] == ["load articles", "actors and topics", "stories and related"]

@@ -64,8 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("build", "check", "ingest", "explain", "actors", "serve", "watch", "deploy")
+
+
+def with_command(argv: list[str]) -> list[str]:
+    """`build.py --timings` means `build.py build --timings`: with no command named, options
+    (other than --help and --version) are the build's."""
+    if any(a in COMMANDS for a in argv) or any(a in ("-h", "--help", "--version") for a in argv):
+        return argv
+    return ["build", *argv]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(with_command(sys.argv[1:] if argv is None else list(argv)))
     paths = Paths(Path(getattr(args, "root", Path("."))).resolve())
     command = args.command or "build"
     report = Report()
@@ -175,9 +186,11 @@ def _explain(paths: Paths, report: Report, article_path: Path) -> int:
 
 def _actors(paths: Paths, report: Report, review: bool) -> int:
     from .extract.explain import review as review_text
-    _, enrichment = _enriched(paths, report)
+    articles, enrichment = _enriched(paths, report)
     if review:
-        print(review_text(enrichment.resolution))
+        # An editor finds an article by its title and file, not by its id.
+        names = {a.id: f'"{a.title}" ({a.path})' for a in articles}
+        print(review_text(enrichment.resolution, names=names))
     else:
         for name, info in sorted(enrichment.resolution.actors.items(), key=lambda kv: (-len(kv[1].article_ids), kv[0])):
             print(f"{len(info.article_ids):5d}  {name} ({info.kind or 'kind unknown'})")

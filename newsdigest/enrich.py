@@ -133,7 +133,8 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
         cache.put_many("cluster-state", {cluster_key: clustered})
         state_key = cache_key("related-state", FEATURES_VERSION)
         previous = cache.get_many("related-state", [state_key]).get(state_key)
-        related, state = related_incremental(items, index, previous, workers=workers)
+        # Related lists leave out the article's own story: its page lists it as "Also reported by".
+        related, state = related_incremental(items, index, previous, skip_story=True, workers=workers)
         cache.put_many("related-state", {state_key: state})
         found = (index, related)
         cache.put_many("stories", {key: found})

@@ -84,6 +84,7 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
     fg.language(config.language)
     fg.author(name=config.author or config.title)
     fg.generator("newsdigest", version=__version__)
+    fg.load_extension("dc", atom=False, rss=True)
     newest = max(((a.updated or a.date) for a in articles), default=EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
@@ -98,6 +99,8 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
         fe.updated(article.updated or article.date)
         if article.author:
             fe.author(name=_clean(article.author))
+            # RSS's <author> must be an email address: the name goes in Dublin Core's dc:creator.
+            fe.dc.dc_creator(_clean(article.author))
         for topic in article.topics:
             fe.category(term=_clean(topic))
         fe.content(_clean(feed_html(article.root_html, config.base_url)), type="html")
@@ -180,7 +183,7 @@ def opml_bytes(specs: list[FeedSpec], config: SiteConfig) -> bytes:
         members = [spec for spec in members if spec.formats]
         if not members:
             continue
-        xml.startElement("outline", {"text": _clean(titles.get(kind, kind))})
+        xml.startElement("outline", {"text": _clean(titles.get(kind, kind.title()))})
         for spec in members:
             url = spec.paths()[0][1]  # RSS when there is one: what every reader takes
             xml.characters("\n  ")
@@ -213,7 +216,7 @@ def digest_items_html(view: dict, config: SiteConfig) -> str:
     for group in view["groups"]:
         parts.append(f"<h3>{html.escape(group['topic'])}</h3><ul>")
         for entry in group["entries"]:
-            sources = ", ".join(html.escape(s) for s in entry["sources"])
+            sources = ", ".join(html.escape(s["name"]) for s in entry["sources"])
             parts.append(f'<li><a href="{html.escape(config.absolute(entry["url"]))}">{html.escape(entry["title"])}</a>'
                          + (f"<br>{html.escape(entry['lede'])}" if entry["lede"] else "")
                          + (f"<br><small>{sources}</small>" if sources else "") + "</li>")
@@ -234,6 +237,7 @@ def digest_feed_bytes(items: list[DigestItem], config: SiteConfig, fmt: str) -> 
     fg.language(config.language)
     fg.author(name=config.author or config.title)
     fg.generator("newsdigest", version=__version__)
+    fg.load_extension("dc", atom=False, rss=True)
     newest = max((i.updated for i in items), default=EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)

@@ -49,8 +49,12 @@ class Body:
 
 
 def _demote_headings(text: str) -> str:
-    # The article title is the page's only h1; body headings start at h2.
-    return _HEADING.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)) + 1, 6)}", text)
+    """The article title is the page's only h1: the body's heading levels, in their order, become
+    h2, h3, ... with none skipped (an article whose sections are h3 gets h2 sections), as screen
+    readers navigate by level."""
+    levels = sorted({int(level) for _, level in _HEADING.findall(text)})
+    rank = {level: min(2 + n, 6) for n, level in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"{m.group(1)}{rank[int(m.group(2))]}", text)
 
 
 def _page_link(value: str, root: str) -> str:

@@ -12,7 +12,7 @@ from .extract.gazetteer import Gazetteer
 from .memo import memoized
 from .stories import StoryIndex
 from .slug import name_key
-from .taxonomy import TermInfo, Taxonomy, build_taxonomy
+from .taxonomy import TaxonomySpec, TermInfo, Taxonomy, taxonomy_of
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,18 @@ class SiteModel:
     actors: Taxonomy
     months: tuple[Month, ...]                # newest first
     roles: dict = field(default_factory=dict)             # actor slug -> ((ISO date, title, article id), ...)
-    co_mentions: dict = field(default_factory=dict)       # actor slug -> ((actor slug, articles), ...)
-    topic_actors: dict = field(default_factory=dict)      # topic slug -> ((actor slug, articles), ...)
+    term_actors: dict = field(default_factory=dict)       # taxonomy key -> term slug -> ((actor slug, articles), ...)
     stories: StoryIndex | None = None                     # the same event from several sources
     related: dict = field(default_factory=dict)           # article id -> related article ids, best first
     digests: tuple = ()                                   # daily and weekly digests, newest first
+    others: tuple[Taxonomy, ...] = ()                     # taxonomies beyond topics and actors (sources)
 
     @property
     def taxonomies(self) -> tuple[Taxonomy, ...]:
-        return (self.topics, self.actors)
+        return (self.topics, self.actors, *self.others)
+
+    def taxonomy(self, key: str) -> Taxonomy:
+        return next(tax for tax in self.taxonomies if tax.key == key)
 
     def article(self, article_id: str) -> Article:
         # Called a few hundred thousand times per build: the table is looked up directly.
@@ -52,11 +55,12 @@ class SiteModel:
             object.__setattr__(self, "_articles_by_id", table)  # derived once; the fields never change
         return table[article_id]
 
-    def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
-        """(older, newer) article in publication order."""
+    def neighbours(self, article: Article, skip=frozenset()) -> tuple[Article | None, Article | None]:
+        """(older, newer) article in publication order, passing over the ids in `skip` (those a
+        page lists already)."""
         index = self._index[article.id]
-        older = self.articles[index + 1] if index + 1 < len(self.articles) else None
-        newer = self.articles[index - 1] if index > 0 else None
+        older = next((a for a in self.articles[index + 1:] if a.id not in skip), None)
+        newer = next((self.articles[i] for i in range(index - 1, -1, -1) if self.articles[i].id not in skip), None)
         return older, newer
 
     @property
@@ -82,12 +86,41 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
     return result
 
 
+# Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).
+TOPICS = TaxonomySpec("topics", "topic", "Topics", lambda a: a.topics, trend=True)
+ACTORS = TaxonomySpec("actors", "actor", "Actors", lambda a: a.actors, by_kind=True,
+                      related_title="Most often mentioned with")
+SOURCES = TaxonomySpec("sources", "source", "Sources", lambda a: (a.source,) if a.source else (),
+                       feed_about="Articles from")
+
+
+# Related articles must share someone: a person or an organisation. Sharing only a country (or a
+# topic) links half the corpus to the other half.
+EVIDENCE_KINDS = frozenset({"person", "organisation"})
+
+
+def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy) -> dict:
+    """Each article's related list kept to the articles that share a person or organisation with it."""
+    by_id = {a.id: a for a in articles}
+
+    def evidence(article: Article) -> set[str]:
+        return {slug for slug in map(actors.slug, article.actors) if actors.term(slug).kind in EVIDENCE_KINDS}
+
+    kept = {}
+    for article_id, ids in related.items():
+        if article_id not in by_id:
+            continue
+        mine = evidence(by_id[article_id])
+        kept[article_id] = tuple(i for i in ids if i in by_id and not mine.isdisjoint(evidence(by_id[i])))
+    return kept
+
+
 def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazetteer,
                 resolution: Resolution | None = None, stories: StoryIndex | None = None,
                 related: dict | None = None, digests: tuple = ()) -> SiteModel:
     """Articles (actors already canonical and topics chosen: see enrich.py) into the site model."""
     articles = sorted(articles, key=lambda a: a.sort_key)
-    topics = build_taxonomy("topics", "topic", "Topics", ((a.id, a.topics) for a in articles))
+    topics = taxonomy_of(TOPICS, articles)
     known = resolution.actors if resolution is not None else {}
     info = {}
     for article in articles:
@@ -98,7 +131,8 @@ def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazettee
             seen = known.get(name)
             aliases = tuple(dict.fromkeys((*entry.aliases, *(seen.aliases if seen else ()))))
             info[name] = TermInfo(entry.kind or (seen.kind if seen else ""), entry.description, aliases)
-    actors = build_taxonomy("actors", "actor", "Actors", ((a.id, a.actors) for a in articles), info)
+    actors = taxonomy_of(ACTORS, articles, info)
+    sources = taxonomy_of(SOURCES, articles)
     roles = {actors.slug(name): tuple((r.date, r.title, r.article_id) for r in seen.roles)
              for name, seen in known.items() if seen.roles and name_key(name) in actors.slug_of}
     local = [(a.date.astimezone(config.timezone), a.id) for a in articles]
@@ -107,7 +141,6 @@ def build_model(config: SiteConfig, articles: list[Article], gazetteer: Gazettee
         for (year, month), group in groupby(local, key=lambda pair: (pair[0].year, pair[0].month))
     )
     articles_t = tuple(articles)
-    return SiteModel(config, articles_t, topics, actors, months, roles,
-                     related_terms(actors, actors, articles_t, lambda a: a.actors),
-                     related_terms(topics, actors, articles_t, lambda a: a.actors),
-                     stories, related or {}, tuple(digests))
+    term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of) for tax in (topics, actors, sources)}
+    return SiteModel(config, articles_t, topics, actors, months, roles, term_actors,
+                     stories, shared_evidence(related or {}, articles_t, actors), tuple(digests), (sources,))

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from .articles import Article
 from . import charts
 from .feeds import FeedSpec
+from .front import Front, front_page
 from .model import SiteModel
+from .slug import name_key
 from .taxonomy import Taxonomy
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "Countries",
@@ -150,6 +152,11 @@ class Planner:
             links.append(link)
         return links
 
+    def _source_url(self, name: str) -> str | None:
+        sources = self.model.taxonomy("sources")
+        slug = sources.slug_of.get(name_key(name)) if name else None
+        return f"{sources.key}/{slug}/" if slug else None
+
     def _card(self, article: Article) -> tuple[dict, str]:
         entry = self._cards.get(article.id)
         if entry is None:
@@ -159,7 +166,7 @@ class Planner:
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
                 "summary": article.summary, "lang": article.lang, "dir": article.dir,
-                "topics": topics, "actors": actors,
+                "topics": topics, "actors": actors, "source_url": self._source_url(article.source),
             }
             # Everything else in a card comes from the article's file (its digest) and the config
             # (part of every page key), so its key needs only the digest and the term links.
@@ -222,7 +229,7 @@ def feed_specs(model: SiteModel) -> list[FeedSpec]:
         for term in tax.terms:
             base = f"{tax.key}/{term.slug}/"
             specs.append(FeedSpec(f"{term.name} · {model.config.title}",
-                                  f"Articles about {term.name} in {model.config.title}",
+                                  f"{tax.shown.feed_about} {term.name} in {model.config.title}",
                                   base, base + "feed.xml", base + "atom.xml", term.article_ids[:n], tax.key,
                                   model.config.term_feeds))
     return specs
@@ -281,13 +288,11 @@ def _roles(model: SiteModel, slug: str) -> list[dict]:
     return roles
 
 
-def _related(model: SiteModel, key: str, slug: str) -> dict:
-    """Actors seen most with this term: co-mentions for an actor, who a topic is about."""
-    table = model.co_mentions if key == "actors" else model.topic_actors
+def _related(model: SiteModel, tax: Taxonomy, slug: str) -> dict:
+    """Actors seen most with this term: co-mentions for an actor, who a topic or a source is about."""
     actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "slug": other, "count": count}
-              for other, count in table.get(slug, ())]
-    title = "Most often mentioned with" if key == "actors" else "Most mentioned actors"
-    return {"title": title, "actors": actors}
+              for other, count in model.term_actors.get(tax.key, {}).get(slug, ())]
+    return {"title": tax.shown.related_title, "actors": actors}
 
 
 def _story_links(model: SiteModel, article: Article) -> dict | None:
@@ -299,8 +304,7 @@ def _story_links(model: SiteModel, article: Article) -> dict | None:
         return None
     others = [model.article(i) for i in story.article_ids if i != article.id]
     return {"url": story.url_path, "count": len(story.sources), "first_source": story.first_source,
-            "others": [{"title": o.title, "url": o.url_path, "source": o.source or "unnamed source",
-                        "lang": o.lang, "dir": o.dir, "date": _local(o.date, model)} for o in others]}
+            "others": [_headline(model, o) for o in others]}
 
 
 def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
@@ -313,9 +317,32 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
         first = model.article(story.article_ids[0])
         plan.add_list(story.url_path, "story.html", story.article_ids, feeds=feeds,
                       title=story.title, description=first.summary,
-                      story={"title": story.title, "sources": list(story.sources), "count": len(story.sources),
+                      story={"title": story.title, "sources": _source_links(model, story.sources), "count": len(story.sources),
                              "first_source": story.first_source, "first": _local(story.first_date, model),
                              "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
+
+
+def _source_links(model: SiteModel, names) -> list[dict]:
+    """Source names linked to their pages (a name with no page, none)."""
+    sources = model.taxonomy("sources")
+    return [{"name": name, "url": f"{sources.key}/{sources.slug_of[key]}/" if (key := name_key(name)) in sources.slug_of else None}
+            for name in names]
+
+
+STORIES_PER_PAGE_FACTOR = 2  # a story is a line, not a card: twice a list page's articles fit
+
+
+def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
+    """/stories/: every story of two or more reports, latest activity first, paginated as other lists."""
+    stories = tuple(s for s in model.stories.stories if s.has_page) if model.stories is not None else ()
+    by_id = {s.id: s for s in stories}
+    for url, ids, pager in paginate("stories/", tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
+        views = [{"title": s.title, "url": s.url_path, "count": len(s.sources),
+                  "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
+                  "last": _local(s.last_date, model), "lang": model.article(s.article_ids[0]).lang,
+                  "dir": model.article(s.article_ids[0]).dir} for s in (by_id[i] for i in ids)]
+        plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
+                                      "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
 
 
 def digest_url(kind: str, key: str) -> str:
@@ -342,7 +369,7 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
                 story = None
             first = model.article(entry.article_ids[0])
             url = story.url_path if story is not None and story.has_page else first.url_path
-            entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": list(entry.sources),
+            entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": _source_links(model, entry.sources),
                             "count": len(entry.article_ids), "lang": first.lang, "dir": first.dir})
         groups.append({"topic": group.topic, "entries": entries})
     return {"kind": digest.kind, "key": digest.key, "title": digest_title(digest), "url": digest_url(digest.kind, digest.key),
@@ -374,20 +401,43 @@ def DIGEST_FEEDS(model: SiteModel) -> list[dict]:  # noqa: N802 - a constant-lik
             {"title": f"{site.title} digests (Atom)", "type": "application/atom+xml", "url": site.absolute("digest/atom.xml")}]
 
 
+def _headline(model: SiteModel, article: Article) -> dict:
+    """A linked headline with its source and date, for lists of other reports."""
+    return {"title": article.title, "url": article.url_path, "source": article.source or "unnamed source",
+            "lang": article.lang, "dir": article.dir, "date": _local(article.date, model)}
+
+
+def _front_view(plan: "Planner", model: SiteModel, front: Front) -> dict:
+    """The front page's top stories and topic sections as plain values (front.py chooses them)."""
+    stories = []
+    for top in front.stories:
+        story = model.stories.story(top.story_id) if top.story_id else None
+        stories.append({"lead": plan.card(model.article(top.lead_id)), "count": top.source_count,
+                        "url": story.url_path if story is not None else None,
+                        "others": [_headline(model, model.article(i)) for i in top.other_ids]})
+    sections = [{"name": model.topics.term(s.topic_slug).name, "url": f"topics/{s.topic_slug}/",
+                 "articles": [plan.card(model.article(i)) for i in s.article_ids]} for s in front.sections]
+    return {"stories": stories, "sections": sections}
+
+
 def plan_pages(model: SiteModel) -> list[Page]:
     plan = Planner(model)
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
-    latest = next((d for d in model.digests if d.kind == "day"), None)
-    lead = digest_view(model, latest, limit=3) if latest is not None else None
+    front = front_page(model.articles, model.stories, model.topics)
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
-        plan.add_list(url, "index.html", ids, pager=pager, feeds=feeds,
-                      digest=lead if pager["first"] else None,
-                      title="" if pager["first"] else f"Page {pager['number']}")
+        first = pager["first"]
+        plan.add_list(url, "index.html", [i for i in ids if i not in front.shown] if first else ids,
+                      pager=pager, feeds=feeds, front=_front_view(plan, model, front) if first else None,
+                      title="" if first else f"Page {pager['number']}")
 
     for article in model.articles:
-        older, newer = model.neighbours(article)
+        story = _story_links(model, article)
+        related = model.related.get(article.id, ())
+        # Previous and next never repeat an article the page lists already (its story, related).
+        listed = {*related, *(model.stories.story_for(article.id).article_ids if story else ())}
+        older, newer = model.neighbours(article, listed)
         details = Lazy(lambda article=article: {
             "author": article.author, "section": article.section, "dateline": article.dateline,
             "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None,
@@ -395,8 +445,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
         plan.add(article.url_path, "article.html", {
             "article": plan.card(article), "details": details, "body_html": article.body_html,
             "title": article.title, "description": article.summary,
-            "story": _story_links(model, article),
-            "related": [plan.card(model.article(i)) for i in model.related.get(article.id, ())],
+            "story": story,
+            "related": [plan.card(model.article(i)) for i in related],
             "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
             "feeds": feeds},
             # body and details (JSON-LD included) come from the article's file and its terms alone
@@ -404,13 +454,13 @@ def plan_pages(model: SiteModel) -> list[Page]:
                    "details": [article.digest, list(article.actors), list(article.topics)]})
 
     for tax in model.taxonomies:
-        grouped = tax.by_kind() if tax.key == "actors" else [("", list(tax.terms))]
+        grouped = tax.by_kind() if tax.shown.by_kind else [("", list(tax.terms))]
         groups = [{"kind": kind, "title": KIND_TITLES.get(kind, kind.title()),
                    "terms": [{"name": t.name, "url": f"{tax.key}/{t.slug}/", "count": len(t.article_ids)}
                              for t in terms]}
                   for kind, terms in grouped]
         site_axis = _site_axis(model)
-        if tax.key == "topics":  # a small chart per topic: its articles per period over the whole site
+        if tax.shown.trend:  # a small chart per term: its articles per period over the whole site
             axis = charts.Axis.from_plain(site_axis)
             for group, (_, terms) in zip(groups, grouped):
                 for view, term in zip(group["terms"], terms):
@@ -418,7 +468,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
                         (model.article(i).date for i in term.article_ids), model.config.timezone))
         plan.add(f"{tax.key}/", "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
-            "trend_axis": site_axis if tax.key == "topics" else None})
+            "trend_axis": site_axis if tax.shown.trend else None})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
         for term in tax.terms:
             base = f"{tax.key}/{term.slug}/"
@@ -428,7 +478,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
                                    if fmt in model.config.term_feeds],
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
-                         "related": _related(model, tax.key, term.slug)})
+                         "related": _related(model, tax, term.slug)})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
@@ -450,6 +500,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
             plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
 
     _plan_stories(plan, model, feeds)
+    _plan_story_index(plan, model, feeds)
     if model.digests:
         _plan_digests(plan, model, feeds)
     if model.config.search:

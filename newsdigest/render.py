@@ -189,8 +189,11 @@ def site_globals(model: SiteModel, assets: Assets) -> dict[str, Any]:
     return {
         "site": {"title": c.title, "description": c.description, "language": c.language, "author": c.author},
         "base_url": c.base_url, "base_path": c.base_path, "assets": assets.url_map(),
-        "nav": [{"title": "Latest", "url": ""}, {"title": "Topics", "url": "topics/"},
-                {"title": "Actors", "url": "actors/"}, {"title": "Digests", "url": "digest/"}, {"title": "Archive", "url": "archive/"}]
+        # The main nav fits one line at phone width; the rest is linked from every page's foot.
+        "nav": [{"title": "Stories", "url": "stories/"}, {"title": "Topics", "url": "topics/"},
+                {"title": "Actors", "url": "actors/"}, {"title": "Sources", "url": "sources/"}]
                + ([{"title": "Search", "url": "search/"}] if c.search else []),
+        "more_nav": [{"title": "Digests", "url": "digest/"},
+                     {"title": "Archive", "url": "archive/"}],
         "description": c.description, "generator": f"newsdigest {__version__}",
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .memo import memoized
 from .slug import name_key, unique_slugs
@@ -24,12 +24,32 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TaxonomySpec:
+    """What makes one taxonomy differ from another, as data: pages and feeds read these fields
+    and never ask which taxonomy they show."""
+
+    key: str                          # "topics", "actors", "sources": also the URL folder
+    singular: str                     # "topic"
+    title: str                        # "Topics"
+    terms_of: Callable = lambda article: ()   # article -> the names it files the article under
+    by_kind: bool = False             # the index groups terms by kind (people, organisations, ...)
+    trend: bool = False               # the index draws each term's articles over time
+    feed_about: str = "Articles about"          # a term feed's description: "Articles about Water"
+    related_title: str = "Most mentioned actors"  # heading of the actors seen most with a term
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     key: str                          # "topics" or "actors": also the URL folder
     singular: str                     # "topic" or "actor"
     title: str                        # "Topics" or "Actors"
     terms: tuple[Term, ...]           # by display name
     slug_of: Mapping[str, str] = field(default_factory=dict)   # name key -> slug
+    spec: TaxonomySpec | None = None  # how its pages show it; None: the defaults
+
+    @property
+    def shown(self) -> TaxonomySpec:
+        return self.spec or TaxonomySpec(self.key, self.singular, self.title)
 
     def term(self, slug: str) -> Term:
         return self._by_slug[slug]
@@ -58,6 +78,12 @@ class TermInfo:
     kind: str = ""
     description: str = ""
     aliases: tuple[str, ...] = ()
+
+
+def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None) -> Taxonomy:
+    """A taxonomy as its spec describes it, from articles given newest first."""
+    built = build_taxonomy(spec.key, spec.singular, spec.title, ((a.id, spec.terms_of(a)) for a in articles), info)
+    return Taxonomy(built.key, built.singular, built.title, built.terms, built.slug_of, spec)
 
 
 def build_taxonomy(key: str, singular: str, title: str,

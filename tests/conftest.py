@@ -64,3 +64,22 @@ def browser():
     """Debian's Chromium through Playwright, shared by every browser test of the session."""
     from support.browser import launch_browser
     yield from launch_browser()
+
+
+@pytest.fixture
+def page_factory(browser):
+    """make(viewport) -> a new page in its own context; page.errors collects console errors."""
+    contexts = []
+
+    def make(viewport):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

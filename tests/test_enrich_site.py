@@ -65,7 +65,11 @@ def test_explain_and_review_commands(seeded, capsys):
     out = capsys.readouterr().out
     assert "Qasim al-Araji" in out and "Security" in out
     assert main(["actors", "--review", "--root", str(seeded)]) == 0
-    assert "Merges made" in capsys.readouterr().out
+    review = capsys.readouterr().out
+    assert "Merges made" in review
+    # Articles are named by title and file, never by id alone.
+    assert '"Iraq: NATO' in review and "content/articles/2024/08/" in review
+    assert not re.search(r"\b[0-9a-f]{8}-[0-9a-f]{4}-", review), review
 
 
 @needs_seeds

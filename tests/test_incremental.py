@@ -111,6 +111,9 @@ def test_one_new_article_rerenders_only_the_pages_that_show_it(tmp_path):
     allowed |= {p for p in changed if p.startswith("articles/") and (previous / p).is_file()
                 and without_related((previous / p).read_text()) == without_related((site / p).read_text())}
     allowed_prefixes += ("stories/", "digest/")  # its story, and the day and week digests it is in
+    from newsdigest.slug import slugify
+    allowed_prefixes += (f"sources/{slugify(new.source)}/",)  # its source's page and feeds
+    allowed.add("sources/index.html")  # which counts the source's articles
     unexpected = {p for p in changed if p not in allowed and not p.startswith(allowed_prefixes)}
     assert unexpected == set()
     assert f"articles/{new.date:%Y}/{new.date:%m}/story-999/index.html" in changed
@@ -133,7 +136,7 @@ def test_a_template_change_rerenders_what_uses_it(tmp_path):
     run(root)
     after = snapshot(root / "site")
     changed = {p for p in after if before.get(p) != after[p]}
-    assert changed and all(p.startswith(("topics/", "actors/")) and p.endswith(".html") for p in changed)
+    assert changed and all(p.startswith(("topics/", "actors/", "sources/")) and p.endswith(".html") for p in changed)
     assert 'class="custom"' in (root / "site/topics/energy/index.html").read_text() or \
         any('class="custom"' in (root / "site" / p).read_text() for p in changed)
     assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")

@@ -118,8 +118,10 @@ def test_headings_are_demoted_below_the_page_title(config_under_sub_path):
     assert "<h1" not in html
     assert "<h2>One</h2>" in html
     assert "<h3>Two</h3>" in html
-    assert "<h6>Six</h6>" in html
+    assert "<h4>Six</h4>" in html      # no level skipped: h1, h2, h6 become h2, h3, h4
     assert "<h2>Raw</h2>" in html
+    only_h3 = render("Lede.\n\n### What was agreed\n\nText.", config_under_sub_path).page_html
+    assert "<h2>What was agreed</h2>" in only_h3
 
 
 # --- links ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ what the editor should look at in the gazetteer (`actors --review`)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Mapping
 
 from ..slug import name_key
 from .actors import ArticleInput, Mentions, Resolution, name_parts
@@ -106,9 +107,15 @@ def _why(fired: FiredRule) -> str:
     return f"phrases {_phrases(fired)}; score {fired.score:g}, threshold {fired.threshold:g}"
 
 
-def review(resolution: Resolution, limit: int = 200) -> str:
+def review(resolution: Resolution, limit: int = 200, names: Mapping[str, str] | None = None) -> str:
     """What the editor should look at: names in no gazetteer, suspected duplicates, single
-    names that could not be attributed, and every merge made, each with its reason."""
+    names that could not be attributed, and every merge made, each with its reason.
+    `names` gives each article id as the editor knows the article (its title and file)."""
+    names = names or {}
+
+    def named(ids) -> str:
+        return ", ".join(names.get(i, i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
+
     lines = [f"{len(resolution.actors)} actors, {len(resolution.discovered)} in no gazetteer, "
              f"{len(resolution.duplicates)} suspected duplicates, {len(resolution.merges)} merges", ""]
     lines.append("Names in no gazetteer (add them to content/actors.toml to fix their spelling, kind and aliases)")
@@ -116,7 +123,7 @@ def review(resolution: Resolution, limit: int = 200) -> str:
         lines.append("  none")
     for d in resolution.discovered[:limit]:
         forms = [f for f in d.forms if f != d.name]
-        lines.append(f"  {d.articles:>4}  {d.name} ({d.kind or 'kind unknown'}), e.g. article {d.example}"
+        lines.append(f"  {d.articles:>4}  {d.name} ({d.kind or 'kind unknown'}), e.g. article {names.get(d.example, d.example)}"
                      + (f"; written {', '.join(forms[:5])}" if forms else ""))
     if len(resolution.discovered) > limit:
         lines.append(f"  ... and {len(resolution.discovered) - limit} more")
@@ -131,14 +138,13 @@ def review(resolution: Resolution, limit: int = 200) -> str:
     if not resolution.unresolved:
         lines.append("  none")
     for u in resolution.unresolved[:limit]:
-        lines.append(f'  "{u.surface}": {u.reason} (articles {", ".join(u.article_ids[:5])}'
-                     + (", ..." if len(u.article_ids) > 5 else "") + ")")
+        lines.append(f'  "{u.surface}": {u.reason} (articles {named(u.article_ids)})')
     lines += ["", "Merges made"]
     if not resolution.merges:
         lines.append("  none")
     for m in resolution.merges:
         ids = m.article_ids
-        where = f"{len(ids)} article{'s' if len(ids) != 1 else ''}: {', '.join(ids[:5])}" + (", ..." if len(ids) > 5 else "")
+        where = f"{len(ids)} article{'s' if len(ids) != 1 else ''}: {named(ids)}"
         lines.append(f"  {m.into} <- {', '.join(m.names)}: {m.reason} ({where})")
     frequent = [d for d in resolution.discovered if d.articles >= 2][:limit]
     if frequent:

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from . import urls
 from .cache import Cache, cache_key
 from .config import SiteConfig
+from .core import Article
 from .errors import NewsdigestError, Problem
 from .files import kind_of, read_regular
 from .frontmatter import parse as parse_front_matter
@@ -21,43 +23,7 @@ from .markup import html_to_text, lede_text, render_markdown
 from .schema import validate_meta
 from .slug import slugify
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
 
-
-@dataclass(frozen=True)
-class Article:
-    id: str
-    title: str
-    date: datetime
-    slug: str
-    path: str                 # source file, relative to the site root
-    url_path: str             # "articles/2024/08/<slug>/", relative to the site root
-    body_html: str            # sanitised; site-internal links relative to the article page
-    root_html: str            # sanitised; links from the site root ("/..."): markup.feed_html() for feeds
-    summary: str
-    lang: str
-    updated: datetime | None = None
-    source: str = ""
-    url: str = ""
-    author: str = ""
-    section: str = ""
-    dateline: str = ""
-    topics: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    digest: str = ""          # hash of the file's path and bytes: same digest, same article
-    text: str = ""            # the body as plain text, one paragraph per line pair (for extraction)
-    topics_given: bool = False  # the front matter lists topics: they are used as written
-    actors_given: bool = False  # likewise for actors
-    places: tuple[str, ...] = ()  # countries the text names only as places (extracted; compared by stories)
-
-    @property
-    def dir(self) -> str:
-        return "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-
-    @property
-    def sort_key(self) -> tuple:
-        """Newest first; equal dates ordered by id so the order never depends on file order."""
-        return (-self.date.timestamp(), self.id)
 
 
 def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
@@ -86,7 +52,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
                                 f"add 'id: {v['id']}' so feed readers keep it if the file moves", 1, "warning"))
     when: datetime = v["date"]
     slug = slugify(PurePosixPath(rel).stem)
-    url_path = f"articles/{when:%Y}/{when:%m}/{slug}/"
+    url_path = urls.article(when, slug)
     body = render_markdown(fm.body, url_path)
     summary = v.get("summary") or lede_text(body.page_html)
     article = Article(

@@ -14,66 +14,13 @@ an entry lists only its own period's articles).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
-from typing import NamedTuple
+from datetime import date, timedelta, tzinfo
 
-from .slug import name_key
-from .stories import StoryIndex, StoryInput
+from .core import Digest, DigestEntry, DigestGroup, StoryIndex, name_key
+from .stories import StoryInput
 
 OTHER = "Other"
 KIND_ORDER = {"week": 0, "day": 1}
-
-
-@dataclass(frozen=True)
-class DigestEntry:
-    story_id: str
-    title: str                        # the period's first report's title
-    lede: str                         # ... and its lede
-    article_ids: tuple[str, ...]      # the story's articles in the period, oldest first
-    sources: tuple[str, ...]          # their sources, in order of first report in the period
-    first_date: datetime
-    last_date: datetime
-
-    @property
-    def lead_article_id(self) -> str:
-        return self.article_ids[0]
-
-    @property
-    def coverage(self) -> tuple[int, int]:
-        """(number of sources, number of articles): what ranks the entries of a group."""
-        return (len(self.sources), len(self.article_ids))
-
-
-class DigestGroup(NamedTuple):
-    topic: str                        # display name, or "Other"
-    entries: tuple[DigestEntry, ...]  # most coverage first, then the most recent
-
-
-@dataclass(frozen=True)
-class Digest:
-    kind: str                         # "day" or "week"
-    key: str                          # "2024-08-27" or "2024-W35"
-    start: date                       # first local day of the period
-    end: date                         # last local day of the period (the same as start for a day)
-    groups: tuple[DigestGroup, ...]   # in the order of their first entries; "Other" last
-    updated: datetime                 # the newest article's date: the digest's date in feeds
-
-    @property
-    def url_path(self) -> str:
-        return f"digest/{self.key}/"
-
-    @property
-    def entries(self) -> tuple[DigestEntry, ...]:
-        return tuple(e for g in self.groups for e in g.entries)
-
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        return tuple(aid for e in self.entries for aid in e.article_ids)
-
-    @property
-    def story_ids(self) -> tuple[str, ...]:
-        return tuple(e.story_id for e in self.entries)
 
 
 def day_key(day: date) -> str:

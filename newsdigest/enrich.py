@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-from .articles import Article
+from .core import ActorProfile, Article
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
@@ -92,6 +92,23 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             article = replace(article, actors=actors, topics=chosen, places=places)
         enriched.append(article)
     return enriched, Enrichment(resolution, topics, mentions)
+
+
+def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Resolution | None) -> dict[str, ActorProfile]:
+    """Each actor named by an article (canonical name) with what the gazetteer and the resolution
+    know of it: kind, description, aliases (the gazetteer's first), roles over time."""
+    known = resolution.actors if resolution is not None else {}
+    profiles: dict[str, ActorProfile] = {}
+    for article in articles:
+        for name in article.actors:
+            if name in profiles:
+                continue
+            entry = gazetteer.info(name)
+            seen = known.get(name)
+            aliases = tuple(dict.fromkeys((*entry.aliases, *(seen.aliases if seen else ()))))
+            roles = tuple((r.date, r.title, r.article_id) for r in seen.roles) if seen else ()
+            profiles[name] = ActorProfile(entry.kind or (seen.kind if seen else ""), entry.description, aliases, roles)
+    return profiles
 
 
 def story_input(article: Article) -> StoryInput:

@@ -18,8 +18,8 @@ from xml.sax.saxutils import XMLGenerator
 
 from feedgen.feed import FeedGenerator
 
-from . import __version__
-from .articles import Article
+from . import __version__, urls
+from .core import Article
 from .config import SiteConfig
 from .markup import feed_html
 
@@ -32,21 +32,26 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 class FeedSpec:
     title: str
     description: str
-    page_path: str        # the HTML page this feed mirrors, relative to the site root
-    rss_path: str         # "feed.xml" or "topics/x/feed.xml"
-    atom_path: str
+    page_path: str        # the HTML listing this feed mirrors ("", "topics/x/"); its files are beside it
     article_ids: tuple[str, ...]
-    kind: str = "site"    # "site", "topics" or "actors": how OPML groups it
+    kind: str = "site"    # "site", "topics", "actors", "sources": how OPML groups it
     formats: tuple[str, ...] = ("rss", "atom", "json")  # which of the three files are written
 
     def paths(self) -> list[tuple[str, str]]:
         """(format, output path) of every file of this feed that is written."""
-        every = {"rss": self.rss_path, "atom": self.atom_path, "json": self.json_path}
-        return [(f, every[f]) for f in self.formats]
+        return [(f, urls.feed(self.page_path, f)) for f in self.formats]
+
+    @property
+    def rss_path(self) -> str:
+        return urls.feed(self.page_path, "rss")
+
+    @property
+    def atom_path(self) -> str:
+        return urls.feed(self.page_path, "atom")
 
     @property
     def json_path(self) -> str:
-        return self.rss_path.rpartition("/")[0] + "/feed.json" if "/" in self.rss_path else "feed.json"
+        return urls.feed(self.page_path, "json")
 
 
 def entry_id(article_id: str) -> str:
@@ -227,8 +232,8 @@ def digest_items_html(view: dict, config: SiteConfig) -> str:
 def digest_feed_bytes(items: list[DigestItem], config: SiteConfig, fmt: str) -> bytes:
     """The digests feed: one item per day and per week, for readers who want a newsletter."""
     fg = FeedGenerator()
-    page = config.absolute("digest/")
-    self_url = config.absolute("digest/feed.xml" if fmt == "rss" else "digest/atom.xml")
+    page = config.absolute(urls.DIGESTS)
+    self_url = config.absolute(urls.feed(urls.DIGESTS, fmt))
     fg.id(page)
     fg.title(_clean(f"{config.title}: digests"))
     _describe(fg, f"Daily and weekly digests of {config.title}", fmt == "rss")

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .articles import Article
-from .stories import StoryIndex
-from .taxonomy import Taxonomy
+from .core import Article, StoryIndex, Taxonomy
 
 TOP_STORIES = 5         # stories leading the page
 OTHERS_SHOWN = 4        # other sources' headlines under a lead article

@@ -16,11 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from . import urls
 from .cache import code_fingerprint
 from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_items_html, feed_specs_key,
                     json_feed_bytes, opml_bytes, rss_bytes)
-from .model import SiteModel
-from .plan import Page, digest_view, feed_specs, plan_pages
+from .core import SiteModel
+from .plan import DIGEST_FEED_FORMATS, Page, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
@@ -108,7 +109,7 @@ def feed_outputs(model: SiteModel, specs: list[FeedSpec]) -> list[Output]:
 def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]) -> list[Output]:
     """The OPML list, the digest feeds, the sitemaps and robots.txt."""
     config = model.config
-    digest_spec = [FeedSpec(f"{config.title}: digests", "", "digest/", "digest/feed.xml", "digest/atom.xml", ())]
+    digest_spec = [FeedSpec(f"{config.title}: digests", "", urls.DIGESTS, (), formats=DIGEST_FEED_FORMATS)]
     outputs = [made("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], config))]
     if model.digests:
         items = []
@@ -116,8 +117,7 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
             view = digest_view(model, digest)
             items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
                                     digest_items_html(view, config)))
-        outputs += [made(path, digest_feed_bytes(items, config, fmt))
-                    for path, fmt in (("digest/feed.xml", "rss"), ("digest/atom.xml", "atom"))]
+        outputs += [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()]
     lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
     outputs += [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod).items()]
     outputs.append(made("robots.txt", robots_bytes(model)))

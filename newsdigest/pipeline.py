@@ -10,10 +10,11 @@ from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
 from .digests import build_digests
-from .enrich import enrich, find_stories, story_input
+from .enrich import actor_profiles, enrich, find_stories, story_input
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
-from .model import SiteModel, build_model
+from .core import SiteModel
+from .model import build_model
 from .outputs import site_outputs, write_outputs
 from .progress import Timings
 from .publish import BuildLock, BuildStats, Generation
@@ -63,7 +64,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         stories, related = find_stories(articles, cache, workers)
     with phase("digests and model"):
         digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
-        model = build_model(config, articles, gazetteer, enrichment.resolution, stories, related, digests)
+        profiles = actor_profiles(articles, gazetteer, enrichment.resolution)
+        model = build_model(config, articles, profiles, stories, related, digests)
     return config, model
 
 

@@ -13,13 +13,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .articles import Article
-from . import charts
+from .core import Article, SiteModel, Taxonomy, name_key
+from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
-from .model import SiteModel
-from .slug import name_key
-from .taxonomy import Taxonomy
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "Countries",
                "place": "Places", "": "Other"}
@@ -37,7 +34,7 @@ class Page:
 
     @property
     def file(self) -> str:
-        return self.url_path + "index.html" if self.url_path == "" or self.url_path.endswith("/") else self.url_path
+        return urls.file_of(self.url_path)
 
 
 class Lazy(Mapping):
@@ -75,7 +72,7 @@ def _local(when, model: SiteModel) -> dict:
 
 def term_link(tax: Taxonomy, name: str) -> dict:
     slug = tax.slug(name)
-    return {"name": tax.term(slug).name, "url": f"{tax.key}/{slug}/"}
+    return {"name": tax.term(slug).name, "url": urls.term(tax.key, slug)}
 
 
 def script_safe_json(value) -> str:
@@ -155,13 +152,13 @@ class Planner:
     def _source_url(self, name: str) -> str | None:
         sources = self.model.taxonomy("sources")
         slug = sources.slug_of.get(name_key(name)) if name else None
-        return f"{sources.key}/{slug}/" if slug else None
+        return urls.term(sources.key, slug) if slug else None
 
     def _card(self, article: Article) -> tuple[dict, str]:
         entry = self._cards.get(article.id)
         if entry is None:
-            topics = self._links(self.model.topics, article.topics)
-            actors = self._links(self.model.actors, article.actors)
+            topics = self._links(self.model.taxonomy("topics"), article.topics)
+            actors = self._links(self.model.taxonomy("actors"), article.actors)
             card = {
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
@@ -212,43 +209,42 @@ def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[s
     chunks = [oldest_first[i:i + per_page] for i in range(0, len(ids), per_page)]
     on_first = 1 if chunks and len(chunks[-1]) == per_page else 2
     numbered = max(0, len(chunks) - on_first)    # pages 1..numbered stand on their own
-    urls = {n: f"{url_path}page/{n}/" for n in range(1, numbered + 1)}
+    paths = {n: urls.page(url_path, n) for n in range(1, numbered + 1)}
     first = tuple(x for chunk in chunks[numbered:] for x in chunk)[::-1]
-    pages = [(url_path, first, {"first": True, "number": None, "newer": None, "older": urls.get(numbered)})]
+    pages = [(url_path, first, {"first": True, "number": None, "newer": None, "older": paths.get(numbered)})]
     for n in range(numbered, 0, -1):            # newest first, as the list reads
-        pager = {"first": False, "number": n, "newer": urls.get(n + 1, url_path), "older": urls.get(n - 1)}
-        pages.append((urls[n], chunks[n - 1][::-1], pager))
+        pager = {"first": False, "number": n, "newer": paths.get(n + 1, url_path), "older": paths.get(n - 1)}
+        pages.append((paths[n], chunks[n - 1][::-1], pager))
     return pages
 
 
 def feed_specs(model: SiteModel) -> list[FeedSpec]:
     n = model.config.feed_size
-    specs = [FeedSpec(model.config.title, model.config.description, "", "feed.xml", "atom.xml",
-                      tuple(a.id for a in model.articles[:n]))]
+    specs = [FeedSpec(model.config.title, model.config.description, urls.HOME, tuple(a.id for a in model.articles[:n]))]
     for tax in model.taxonomies:
         for term in tax.terms:
-            base = f"{tax.key}/{term.slug}/"
             specs.append(FeedSpec(f"{term.name} · {model.config.title}",
                                   f"{tax.shown.feed_about} {term.name} in {model.config.title}",
-                                  base, base + "feed.xml", base + "atom.xml", term.article_ids[:n], tax.key,
-                                  model.config.term_feeds))
+                                  urls.term(tax.key, term.slug), term.article_ids[:n], tax.key, model.config.term_feeds))
     return specs
 
 
 def _feeds_for(model: SiteModel, term_page: str | None, title: str | None) -> list[dict]:
     site = model.config
-    feeds = [{"title": f"{site.title} (RSS)", "type": "application/rss+xml", "url": site.absolute("feed.xml")},
-             {"title": f"{site.title} (Atom)", "type": "application/atom+xml", "url": site.absolute("atom.xml")},
-             {"title": f"{site.title} (JSON Feed)", "type": "application/feed+json", "url": site.absolute("feed.json")}]
+    feeds = feed_links(site, urls.HOME, site.title)
     if term_page is not None:
-        formats = site.term_feeds
-        feeds += [{"title": f"{title} ({name})", "type": kind, "url": site.absolute(term_page + file)}
-                  for fmt, name, kind, file in TERM_FEEDS if fmt in formats]
+        feeds += feed_links(site, term_page, title, site.term_feeds)
     return feeds
 
 
-TERM_FEEDS = (("rss", "RSS", "application/rss+xml", "feed.xml"), ("atom", "Atom", "application/atom+xml", "atom.xml"),
-              ("json", "JSON Feed", "application/feed+json", "feed.json"))
+FEED_FORMATS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"),
+                ("json", "JSON Feed", "application/feed+json"))
+
+
+def feed_links(site, listing: str, title: str, formats=("rss", "atom", "json")) -> list[dict]:
+    """<link rel=alternate> data for a listing's feeds, one per format written."""
+    return [{"title": f"{title} ({name})", "type": kind, "url": site.absolute(urls.feed(listing, fmt))}
+            for fmt, name, kind in FEED_FORMATS if fmt in formats]
 
 
 def _site_axis(model: SiteModel) -> dict:
@@ -270,7 +266,8 @@ def _term_charts(model: SiteModel, term, related: dict) -> Lazy:
         articles = [model.article(i) for i in term.article_ids]
         days = charts.local_days((a.date for a in articles), model.config.timezone)
         axis = charts.axis_between(min(days), max(days))
-        named = [{model.actors.slug(name) for name in a.actors} for a in articles]
+        actors = model.taxonomy("actors")
+        named = [{actors.slug(name) for name in a.actors} for a in articles]
         rows = [{"name": other["name"], "url": other["url"],
                  "counts": charts.counts_on(axis, [d for d, slugs in zip(days, named) if other["slug"] in slugs])}
                 for other in related["actors"][:TOGETHER_ROWS]]
@@ -290,7 +287,8 @@ def _roles(model: SiteModel, slug: str) -> list[dict]:
 
 def _related(model: SiteModel, tax: Taxonomy, slug: str) -> dict:
     """Actors seen most with this term: co-mentions for an actor, who a topic or a source is about."""
-    actors = [{"name": model.actors.term(other).name, "url": f"actors/{other}/", "slug": other, "count": count}
+    names = model.taxonomy("actors")
+    actors = [{"name": names.term(other).name, "url": f"actors/{other}/", "slug": other, "count": count}
               for other, count in model.term_actors.get(tax.key, {}).get(slug, ())]
     return {"title": tax.shown.related_title, "actors": actors}
 
@@ -303,7 +301,7 @@ def _story_links(model: SiteModel, article: Article) -> dict | None:
     if not story.has_page:
         return None
     others = [model.article(i) for i in story.article_ids if i != article.id]
-    return {"url": story.url_path, "count": len(story.sources), "first_source": story.first_source,
+    return {"url": urls.story(story.id), "count": len(story.sources), "first_source": story.first_source,
             "others": [_headline(model, o) for o in others]}
 
 
@@ -315,7 +313,7 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
         if not story.has_page:
             continue
         first = model.article(story.article_ids[0])
-        plan.add_list(story.url_path, "story.html", story.article_ids, feeds=feeds,
+        plan.add_list(urls.story(story.id), "story.html", story.article_ids, feeds=feeds,
                       title=story.title, description=first.summary,
                       story={"title": story.title, "sources": _source_links(model, story.sources), "count": len(story.sources),
                              "first_source": story.first_source, "first": _local(story.first_date, model),
@@ -325,7 +323,7 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
 def _source_links(model: SiteModel, names) -> list[dict]:
     """Source names linked to their pages (a name with no page, none)."""
     sources = model.taxonomy("sources")
-    return [{"name": name, "url": f"{sources.key}/{sources.slug_of[key]}/" if (key := name_key(name)) in sources.slug_of else None}
+    return [{"name": name, "url": urls.term(sources.key, sources.slug_of[key]) if (key := name_key(name)) in sources.slug_of else None}
             for name in names]
 
 
@@ -336,17 +334,13 @@ def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
     """/stories/: every story of two or more reports, latest activity first, paginated as other lists."""
     stories = tuple(s for s in model.stories.stories if s.has_page) if model.stories is not None else ()
     by_id = {s.id: s for s in stories}
-    for url, ids, pager in paginate("stories/", tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
-        views = [{"title": s.title, "url": s.url_path, "count": len(s.sources),
+    for url, ids, pager in paginate(urls.STORIES, tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
+        views = [{"title": s.title, "url": urls.story(s.id), "count": len(s.sources),
                   "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
                   "last": _local(s.last_date, model), "lang": model.article(s.article_ids[0]).lang,
                   "dir": model.article(s.article_ids[0]).dir} for s in (by_id[i] for i in ids)]
         plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
                                       "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
-
-
-def digest_url(kind: str, key: str) -> str:
-    return f"digest/{key}/"
 
 
 def digest_title(digest) -> str:
@@ -368,11 +362,11 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
             except KeyError:  # an article alone in its story: the entry links to the article
                 story = None
             first = model.article(entry.article_ids[0])
-            url = story.url_path if story is not None and story.has_page else first.url_path
+            url = urls.story(story.id) if story is not None and story.has_page else first.url_path
             entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": _source_links(model, entry.sources),
                             "count": len(entry.article_ids), "lang": first.lang, "dir": first.dir})
         groups.append({"topic": group.topic, "entries": entries})
-    return {"kind": digest.kind, "key": digest.key, "title": digest_title(digest), "url": digest_url(digest.kind, digest.key),
+    return {"kind": digest.kind, "key": digest.key, "title": digest_title(digest), "url": urls.digest(digest.key),
             "start": digest.start.isoformat(), "end": digest.end.isoformat(), "groups": groups}
 
 
@@ -387,18 +381,19 @@ def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
             view = digest_view(model, digest)
             plan.add(view["url"], "digest.html", {
                 "digest": view, "title": view["title"], "feeds": feeds,
-                "newer": {"title": digest_title(newer), "url": digest_url(kind, newer.key)} if newer else None,
-                "older": {"title": digest_title(older), "url": digest_url(kind, older.key)} if older else None})
-    index = {kind: [{"title": digest_title(d), "url": digest_url(kind, d.key)} for d in digests]
+                "newer": {"title": digest_title(newer), "url": urls.digest(newer.key)} if newer else None,
+                "older": {"title": digest_title(older), "url": urls.digest(older.key)} if older else None})
+    index = {kind: [{"title": digest_title(d), "url": urls.digest(d.key)} for d in digests]
              for kind, digests in by_kind.items()}
-    plan.add("digest/", "digests.html", {"weeks": index["week"], "days": index["day"], "title": "Digests",
+    plan.add(urls.DIGESTS, "digests.html", {"weeks": index["week"], "days": index["day"], "title": "Digests",
                                          "feeds": feeds + DIGEST_FEEDS(model)})
 
 
 def DIGEST_FEEDS(model: SiteModel) -> list[dict]:  # noqa: N802 - a constant-like helper
-    site = model.config
-    return [{"title": f"{site.title} digests (RSS)", "type": "application/rss+xml", "url": site.absolute("digest/feed.xml")},
-            {"title": f"{site.title} digests (Atom)", "type": "application/atom+xml", "url": site.absolute("digest/atom.xml")}]
+    return feed_links(model.config, urls.DIGESTS, f"{model.config.title} digests", DIGEST_FEED_FORMATS)
+
+
+DIGEST_FEED_FORMATS = ("rss", "atom")
 
 
 def _headline(model: SiteModel, article: Article) -> dict:
@@ -413,9 +408,9 @@ def _front_view(plan: "Planner", model: SiteModel, front: Front) -> dict:
     for top in front.stories:
         story = model.stories.story(top.story_id) if top.story_id else None
         stories.append({"lead": plan.card(model.article(top.lead_id)), "count": top.source_count,
-                        "url": story.url_path if story is not None else None,
+                        "url": urls.story(story.id) if story is not None else None,
                         "others": [_headline(model, model.article(i)) for i in top.other_ids]})
-    sections = [{"name": model.topics.term(s.topic_slug).name, "url": f"topics/{s.topic_slug}/",
+    sections = [{"name": model.taxonomy("topics").term(s.topic_slug).name, "url": f"topics/{s.topic_slug}/",
                  "articles": [plan.card(model.article(i)) for i in s.article_ids]} for s in front.sections]
     return {"stories": stories, "sections": sections}
 
@@ -425,7 +420,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
-    front = front_page(model.articles, model.stories, model.topics)
+    front = front_page(model.articles, model.stories, model.taxonomy("topics"))
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
         first = pager["first"]
         plan.add_list(url, "index.html", [i for i in ids if i not in front.shown] if first else ids,
@@ -456,7 +451,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.shown.by_kind else [("", list(tax.terms))]
         groups = [{"kind": kind, "title": KIND_TITLES.get(kind, kind.title()),
-                   "terms": [{"name": t.name, "url": f"{tax.key}/{t.slug}/", "count": len(t.article_ids)}
+                   "terms": [{"name": t.name, "url": urls.term(tax.key, t.slug), "count": len(t.article_ids)}
                              for t in terms]}
                   for kind, terms in grouped]
         site_axis = _site_axis(model)
@@ -466,15 +461,15 @@ def plan_pages(model: SiteModel) -> list[Page]:
                 for view, term in zip(group["terms"], terms):
                     view["trend"] = charts.counts_on(axis, charts.local_days(
                         (model.article(i).date for i in term.article_ids), model.config.timezone))
-        plan.add(f"{tax.key}/", "taxonomy.html", {
+        plan.add(urls.taxonomy(tax.key), "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
             "trend_axis": site_axis if tax.shown.trend else None})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
         for term in tax.terms:
-            base = f"{tax.key}/{term.slug}/"
+            base = urls.term(tax.key, term.slug)
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
-                         "feeds": [{"name": name, "url": base + file} for fmt, name, _, file in TERM_FEEDS
+                         "feeds": [{"name": name, "url": urls.feed(base, fmt)} for fmt, name, _ in FEED_FORMATS
                                    if fmt in model.config.term_feeds],
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
@@ -492,11 +487,11 @@ def plan_pages(model: SiteModel) -> list[Page]:
                               known={"charts": charts_key if first else ""},
                               title=term.name if first else f"{term.name}, page {pager['number']}")
 
-    months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": m.url_path, "count": len(m.article_ids)}
+    months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": urls.month(m.year, m.month), "count": len(m.article_ids)}
               for m in model.months]
-    plan.add("archive/", "archive.html", {"months": months, "title": "Archive", "feeds": feeds})
+    plan.add(urls.ARCHIVE, "archive.html", {"months": months, "title": "Archive", "feeds": feeds})
     for month, label in zip(model.months, months):
-        for url, ids, pager in paginate(month.url_path, month.article_ids, per_page):
+        for url, ids, pager in paginate(label["url"], month.article_ids, per_page):
             plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
 
     _plan_stories(plan, model, feeds)
@@ -504,6 +499,6 @@ def plan_pages(model: SiteModel) -> list[Page]:
     if model.digests:
         _plan_digests(plan, model, feeds)
     if model.config.search:
-        plan.add("search/", "search.html", {"title": "Search", "feeds": feeds})
-    plan.add("404.html", "404.html", {"title": "Page not found", "feeds": []})
+        plan.add(urls.SEARCH, "search.html", {"title": "Search", "feeds": feeds})
+    plan.add(urls.NOT_FOUND, "404.html", {"title": "Page not found", "feeds": []})
     return plan.pages

@@ -11,10 +11,10 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import __version__, charts
+from . import __version__, charts, urls
 from .errors import NewsdigestError, Problem
 from .markup import relative_root
-from .model import SiteModel
+from .core import SiteModel
 from .plan import Page
 
 THEME = Path(__file__).parent / "theme"
@@ -190,10 +190,10 @@ def site_globals(model: SiteModel, assets: Assets) -> dict[str, Any]:
         "site": {"title": c.title, "description": c.description, "language": c.language, "author": c.author},
         "base_url": c.base_url, "base_path": c.base_path, "assets": assets.url_map(),
         # The main nav fits one line at phone width; the rest is linked from every page's foot.
-        "nav": [{"title": "Stories", "url": "stories/"}, {"title": "Topics", "url": "topics/"},
-                {"title": "Actors", "url": "actors/"}, {"title": "Sources", "url": "sources/"}]
-               + ([{"title": "Search", "url": "search/"}] if c.search else []),
-        "more_nav": [{"title": "Digests", "url": "digest/"},
-                     {"title": "Archive", "url": "archive/"}],
+        "nav": [{"title": "Stories", "url": urls.STORIES}]
+               + [{"title": tax.title, "url": urls.taxonomy(tax.key)} for tax in model.taxonomies]
+               + ([{"title": "Search", "url": urls.SEARCH}] if c.search else []),
+        "more_nav": [{"title": "Digests", "url": urls.DIGESTS},
+                     {"title": "Archive", "url": urls.ARCHIVE}],
         "description": c.description, "generator": f"newsdigest {__version__}",
     }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .model import SiteModel
+from .core import SiteModel
 
 
 MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go into several files

@@ -9,6 +9,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from .arabic import transliterate_word
+from .core import name_key
 
 _ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f]+")
@@ -40,12 +41,6 @@ def slugify(text: str) -> str:
 
 def short_hash(text: str, length: int = 6) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
-
-
-@lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """Two names with the same key are the same term (case and spacing do not matter)."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def unique_slugs(names) -> dict[str, str]:

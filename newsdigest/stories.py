@@ -32,8 +32,8 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
-from .memo import memoized
-from .slug import name_key, short_hash, slugify
+from .core import Story, StoryIndex, name_key
+from .slug import short_hash, slugify
 from .workers import fork_map
 
 WINDOW = timedelta(days=4)
@@ -54,42 +54,6 @@ class StoryInput:
     actors: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     places: tuple[str, ...] = ()      # countries and places named only as where it happens
-
-
-@dataclass(frozen=True)
-class Story:
-    id: str                           # ASCII slug, for /stories/<id>/
-    title: str                        # the first report's title
-    article_ids: tuple[str, ...]      # oldest first (date, then id)
-    sources: tuple[str, ...]          # in order of first report, each once
-    first_source: str                 # who reported first ("" when no article names a source)
-    first_date: datetime
-    last_date: datetime
-
-    @property
-    def has_page(self) -> bool:
-        """Stories of two or more articles get a page; a story of one article is its article."""
-        return len(self.article_ids) > 1
-
-    @property
-    def url_path(self) -> str:
-        return f"stories/{self.id}/"
-
-
-@dataclass(frozen=True)
-class StoryIndex:
-    stories: tuple[Story, ...]        # latest activity first (last_date, then id)
-    story_of: Mapping[str, str]       # article id -> story id
-
-    def story(self, story_id: str) -> Story:
-        return self._by_id[story_id]
-
-    def story_for(self, article_id: str) -> Story:
-        return self._by_id[self.story_of[article_id]]
-
-    @property
-    def _by_id(self) -> dict[str, Story]:
-        return memoized(self, "by_id", lambda: {s.id: s for s in self.stories})
 
 
 # --- words ---------------------------------------------------------------------------------------

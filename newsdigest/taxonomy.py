@@ -1,4 +1,4 @@
-"""One generic taxonomy for topics and actors.
+"""One generic taxonomy for topics, actors and sources, built from articles (the types are in core.py).
 
 A term is identified by its slug, keeps its display name as written, and points at article
 ids (newest first), never at article objects.
@@ -6,78 +6,10 @@ ids (newest first), never at article objects.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
-from .memo import memoized
-from .slug import name_key, unique_slugs
-
-
-@dataclass(frozen=True)
-class Term:
-    slug: str
-    name: str
-    article_ids: tuple[str, ...]      # newest first
-    kind: str = ""                    # for actors: person, organisation, country, place
-    description: str = ""
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TaxonomySpec:
-    """What makes one taxonomy differ from another, as data: pages and feeds read these fields
-    and never ask which taxonomy they show."""
-
-    key: str                          # "topics", "actors", "sources": also the URL folder
-    singular: str                     # "topic"
-    title: str                        # "Topics"
-    terms_of: Callable = lambda article: ()   # article -> the names it files the article under
-    by_kind: bool = False             # the index groups terms by kind (people, organisations, ...)
-    trend: bool = False               # the index draws each term's articles over time
-    feed_about: str = "Articles about"          # a term feed's description: "Articles about Water"
-    related_title: str = "Most mentioned actors"  # heading of the actors seen most with a term
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    key: str                          # "topics" or "actors": also the URL folder
-    singular: str                     # "topic" or "actor"
-    title: str                        # "Topics" or "Actors"
-    terms: tuple[Term, ...]           # by display name
-    slug_of: Mapping[str, str] = field(default_factory=dict)   # name key -> slug
-    spec: TaxonomySpec | None = None  # how its pages show it; None: the defaults
-
-    @property
-    def shown(self) -> TaxonomySpec:
-        return self.spec or TaxonomySpec(self.key, self.singular, self.title)
-
-    def term(self, slug: str) -> Term:
-        return self._by_slug[slug]
-
-    @property
-    def _by_slug(self) -> dict[str, Term]:
-        return memoized(self, "by_slug", lambda: {t.slug: t for t in self.terms})
-
-    def slug(self, name: str) -> str:
-        return self.slug_of[name_key(name)]
-
-    def by_kind(self) -> list[tuple[str, list[Term]]]:
-        groups: dict[str, list[Term]] = {}
-        for term in self.terms:
-            groups.setdefault(term.kind, []).append(term)
-        return sorted(groups.items(), key=lambda kv: KIND_ORDER.get(kv[0], len(KIND_ORDER)))
-
-
-KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "": 4}
-
-
-@dataclass(frozen=True)
-class TermInfo:
-    """What a gazetteer knows about a name (actors); topics have none."""
-
-    kind: str = ""
-    description: str = ""
-    aliases: tuple[str, ...] = ()
+from .core import TaxonomySpec, Taxonomy, Term, TermInfo, name_key
+from .slug import unique_slugs
 
 
 def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None) -> Taxonomy:

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdigest.digests import OTHER, Digest, build_digests, digests_of, week_key
+from newsdigest.core import Digest
+from newsdigest import urls
+from newsdigest.digests import OTHER, build_digests, digests_of, week_key
 from newsdigest.stories import StoryInput, cluster_stories
 from test_stories_quality import labelled_inputs
 
@@ -47,7 +49,7 @@ def test_one_digest_per_day_and_per_iso_week_with_articles():
     assert (week.kind, week.start, week.end) == ("week", date(2024, 9, 2), date(2024, 9, 8))
     day = found["2024-09-02"]
     assert (day.kind, day.start, day.end) == ("day", date(2024, 9, 2), date(2024, 9, 2))
-    assert day.url_path == "digest/2024-09-02/" and week.url_path == "digest/2024-W36/"
+    assert urls.digest(day.key) == "digest/2024-09-02/" and urls.digest(week.key) == "digest/2024-W36/"
 
 
 def test_days_are_local_days_of_the_site_timezone():

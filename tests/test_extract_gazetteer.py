@@ -8,7 +8,7 @@ import pycountry
 import pytest
 
 from newsdigest.extract.gazetteer import Gazetteer, default_gazetteer, is_abbreviation, load_gazetteer, parse_gazetteer
-from newsdigest.slug import name_key
+from newsdigest.core import name_key
 
 SITE = """\
 ["Türkiye"]

@@ -19,7 +19,7 @@ from newsdigest.config import DEFAULT_SOURCES
 from newsdigest.extract.actors import ArticleInput, Resolution, person_key, resolve
 from newsdigest.extract.gazetteer import default_gazetteer, load_gazetteer, parse_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
-from newsdigest.slug import name_key
+from newsdigest.core import name_key
 from conftest import SEEDS, needs_seeds
 from support.scoring import Score
 

@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 import feedparser
 import pytest
 
-from newsdigest.articles import Article
+from newsdigest.core import Article
 from newsdigest.config import parse_config
 from newsdigest.feeds import FeedSpec, atom_bytes, entry_id, rss_bytes
 
@@ -49,13 +49,13 @@ def config():
 
 @pytest.fixture
 def home_spec():
-    return FeedSpec("Tigris Ledger", "News from Iraq", "", "feed.xml", "atom.xml",
+    return FeedSpec("Tigris Ledger", "News from Iraq", "",
                     tuple(a.id for a in THREE_ARTICLES))
 
 
 @pytest.fixture
 def topic_spec():
-    return FeedSpec("Oil · Tigris Ledger", "", "topics/oil/", "topics/oil/feed.xml", "topics/oil/atom.xml",
+    return FeedSpec("Oil · Tigris Ledger", "", "topics/oil/",
                     tuple(a.id for a in THREE_ARTICLES))
 
 

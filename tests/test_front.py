@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from newsdigest.front import CANDIDATES, front_page, top_stories
-from newsdigest.stories import Story, StoryIndex
+from newsdigest.core import Story, StoryIndex
 from newsdigest.taxonomy import build_taxonomy
 
 from test_plan import TZ, article

@@ -5,9 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newsdigest.articles import Article
+from newsdigest.core import Article
 from newsdigest.config import SiteConfig
-from newsdigest.extract.gazetteer import Gazetteer
 from newsdigest.model import build_model
 from newsdigest.plan import paginate, plan_pages, script_safe_json
 from newsdigest.render import make_environment, plain_label, template_fingerprint
@@ -26,7 +25,7 @@ def article(n: int, **changes) -> Article:
 
 
 def model_of(articles, **config):
-    return build_model(SiteConfig(items_per_page=3, **config), articles, Gazetteer())
+    return build_model(SiteConfig(items_per_page=3, **config), articles)
 
 
 def test_paginate_puts_the_newest_first_and_numbers_the_rest_from_the_oldest():

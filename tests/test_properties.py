@@ -29,7 +29,8 @@ from newsdigest.ingest.clean import clean_body, sentence_key, split_sentences
 from newsdigest.ingest.model import Rejected
 from newsdigest.ingest.pipeline import prepare
 from newsdigest.ingest.readers import read
-from newsdigest.slug import MAX_SLUG, name_key, slugify, unique_slugs
+from newsdigest.core import name_key
+from newsdigest.slug import MAX_SLUG, slugify, unique_slugs
 
 CONFIG = SiteConfig(timezone=ZoneInfo("Asia/Baghdad"))
 REL = "content/articles/2024/03/story.md"

@@ -45,7 +45,7 @@ from newsdigest.config import DEFAULT_SOURCES
 from newsdigest.extract.actors import ActorInfo, ArticleInput, Resolution, resolve
 from newsdigest.extract.gazetteer import Gazetteer, default_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
-from newsdigest.slug import name_key
+from newsdigest.core import name_key
 from newsdigest.stories import StoryInput, cluster_stories
 from support.scoring import Score
 

@@ -25,7 +25,8 @@ from newsdigest.errors import NewsdigestError, Report
 from newsdigest.frontmatter import dump
 from newsdigest.pipeline import BuildOptions, build, load_site
 from newsdigest.publish import Generation, safe_relpath
-from newsdigest.slug import MAX_SLUG, name_key, slugify, unique_slugs
+from newsdigest.core import name_key
+from newsdigest.slug import MAX_SLUG, slugify, unique_slugs
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COMPONENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")   # any name in the output: short, plain ASCII
@@ -188,7 +189,7 @@ def test_every_term_keeps_its_name_and_gets_its_own_slug_and_page(hostile_build)
         for term in tax.terms:
             assert SLUG.match(term.slug) and len(term.slug) <= MAX_COMPONENT, term.slug
             assert (site / tax.key / term.slug / "index.html").is_file(), (term.name, term.slug)
-    con = next(t for t in model.topics.terms if name_key(t.name) == "con")
+    con = next(t for t in model.taxonomy("topics").terms if name_key(t.name) == "con")
     assert con.name in ("CON", "ＣＯＮ") and con.slug.split("-")[0] == "con" and con.slug != "con"
 
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from newsdigest.slug import MAX_SLUG, name_key, slugify, unique_slugs
+from newsdigest.core import name_key
+from newsdigest.slug import MAX_SLUG, slugify, unique_slugs
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

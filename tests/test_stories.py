@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from newsdigest import urls
 from newsdigest.stories import (Story, StoryIndex, StoryInput, cluster_stories, explain_pair, recency,
                                 related_articles, story_id)
 from conftest import needs_seeds
@@ -57,7 +58,7 @@ def test_a_story_lists_its_articles_oldest_first_and_its_sources_in_order_of_fir
     assert story.first_source == "Euphrates Times"
     assert story.title == "Fire breaks out at Rumaila oil field"
     assert story.first_date == FIRE[0].date and story.last_date == FIRE[2].date
-    assert story.has_page and story.url_path == f"stories/{story.id}/"
+    assert story.has_page and urls.story(story.id) == f"stories/{story.id}/"
 
 
 def test_every_article_belongs_to_a_story_and_singletons_have_no_page():

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsdigest.stories import StoryIndex, StoryInput, cluster_stories, explain_pair
+from newsdigest.core import StoryIndex
+from newsdigest.stories import StoryInput, cluster_stories, explain_pair
 from conftest import SEEDS, needs_seeds
 from support.scoring import Score
 

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from newsdigest.taxonomy import KIND_ORDER, Taxonomy, TermInfo, build_taxonomy
+from newsdigest.core import KIND_ORDER, Taxonomy, TermInfo
+from newsdigest.taxonomy import build_taxonomy
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

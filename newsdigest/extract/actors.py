@@ -29,7 +29,7 @@ from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
-from ..slug import name_key
+from ..core import name_key
 from .arabic_names import Found, discover, same_person
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, has_lower_particle,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
-from ..slug import name_key
+from ..core import name_key
 from .actors import ArticleInput, Mentions, Resolution, name_parts
 from .topics import FiredRule, TopicAssignment
 

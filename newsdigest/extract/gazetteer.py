@@ -27,9 +27,7 @@ import pycountry
 from .. import arabic
 from ..config import toml_error_line
 from ..errors import Problem
-from ..slug import name_key
-from ..taxonomy import TermInfo
-from ..memo import memoized
+from ..core import TermInfo, memoized, name_key
 from ..files import read_regular_text
 
 KINDS = ("person", "organisation", "country", "place")

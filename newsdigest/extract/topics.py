@@ -25,9 +25,8 @@ import ahocorasick
 from ..arabic import normalise, with_clitics
 from ..config import toml_error_line
 from ..errors import Problem
-from ..slug import name_key
+from ..core import memoized, name_key
 from .gazetteer import DATA_DIR, fold
-from ..memo import memoized
 from ..files import read_regular_text
 
 TOPICS_FILE = "content/topics.toml"

@@ -1,0 +1,271 @@
+"""The core content model: what a news digest is made of, as plain frozen dataclasses.
+
+Articles, taxonomies and their terms, stories, digests, months, actor profiles and the site model
+that holds them. Loaders, ingest and the analysers produce these; plan, render and feeds read
+them. Nothing here imports another module of newsdigest, reads a file or looks anything up: the
+live engine keeps these objects in memory and replaces them as content changes.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date, datetime
+from typing import Any, Callable, Mapping, NamedTuple, TypeVar
+
+T = TypeVar("T")
+
+
+def memoized(obj: object, key: str, compute: Callable[[], T]) -> T:
+    """compute() once per object and key; the frozen object's fields are never changed."""
+    cache = obj.__dict__.get("_memo")
+    if cache is None:
+        cache = {}
+        object.__setattr__(obj, "_memo", cache)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """Two names with the same key are the same term (case and spacing do not matter)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    date: datetime
+    slug: str
+    path: str                 # source file, relative to the site root
+    url_path: str             # "articles/2024/08/<slug>/", relative to the site root
+    body_html: str            # sanitised; site-internal links relative to the article page
+    root_html: str            # sanitised; links from the site root ("/..."): markup.feed_html() for feeds
+    summary: str
+    lang: str
+    updated: datetime | None = None
+    source: str = ""
+    url: str = ""
+    author: str = ""
+    section: str = ""
+    dateline: str = ""
+    topics: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    digest: str = ""          # hash of the file's path and bytes: same digest, same article
+    text: str = ""            # the body as plain text, one paragraph per line pair (for extraction)
+    topics_given: bool = False  # the front matter lists topics: they are used as written
+    actors_given: bool = False  # likewise for actors
+    places: tuple[str, ...] = ()  # countries the text names only as places (extracted; compared by stories)
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first; equal dates ordered by id so the order never depends on file order."""
+        return (-self.date.timestamp(), self.id)
+
+
+# --- taxonomies ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    name: str
+    article_ids: tuple[str, ...]      # newest first
+    kind: str = ""                    # for actors: person, organisation, country, place
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaxonomySpec:
+    """What makes one taxonomy differ from another, as data: pages and feeds read these fields
+    and never ask which taxonomy they show."""
+
+    key: str                          # "topics", "actors", "sources": also the URL folder
+    singular: str                     # "topic"
+    title: str                        # "Topics"
+    terms_of: Callable = lambda article: ()   # article -> the names it files the article under
+    by_kind: bool = False             # the index groups terms by kind (people, organisations, ...)
+    trend: bool = False               # the index draws each term's articles over time
+    feed_about: str = "Articles about"          # a term feed's description: "Articles about Water"
+    related_title: str = "Most mentioned actors"  # heading of the actors seen most with a term
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    key: str                          # "topics" or "actors": also the URL folder
+    singular: str                     # "topic" or "actor"
+    title: str                        # "Topics" or "Actors"
+    terms: tuple[Term, ...]           # by display name
+    slug_of: Mapping[str, str] = field(default_factory=dict)   # name key -> slug
+    spec: TaxonomySpec | None = None  # how its pages show it; None: the defaults
+
+    @property
+    def shown(self) -> TaxonomySpec:
+        return self.spec or TaxonomySpec(self.key, self.singular, self.title)
+
+    def term(self, slug: str) -> Term:
+        return self._by_slug[slug]
+
+    @property
+    def _by_slug(self) -> dict[str, Term]:
+        return memoized(self, "by_slug", lambda: {t.slug: t for t in self.terms})
+
+    def slug(self, name: str) -> str:
+        return self.slug_of[name_key(name)]
+
+    def by_kind(self) -> list[tuple[str, list[Term]]]:
+        groups: dict[str, list[Term]] = {}
+        for term in self.terms:
+            groups.setdefault(term.kind, []).append(term)
+        return sorted(groups.items(), key=lambda kv: KIND_ORDER.get(kv[0], len(KIND_ORDER)))
+
+
+KIND_ORDER = {"person": 0, "organisation": 1, "country": 2, "place": 3, "": 4}
+
+
+@dataclass(frozen=True)
+class TermInfo:
+    """What a gazetteer knows about a name (actors); topics have none."""
+
+    kind: str = ""
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorProfile:
+    """What is known about one actor beyond its articles: from the gazetteer and the resolution."""
+
+    kind: str = ""                    # person, organisation, country, place
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str, str], ...] = ()   # (ISO date, office or title, article id), oldest first
+
+
+# --- stories and digests --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Story:
+    id: str                           # ASCII slug, for /stories/<id>/
+    title: str                        # the first report's title
+    article_ids: tuple[str, ...]      # oldest first (date, then id)
+    sources: tuple[str, ...]          # in order of first report, each once
+    first_source: str                 # who reported first ("" when no article names a source)
+    first_date: datetime
+    last_date: datetime
+
+    @property
+    def has_page(self) -> bool:
+        """Stories of two or more articles get a page; a story of one article is its article."""
+        return len(self.article_ids) > 1
+
+
+@dataclass(frozen=True)
+class StoryIndex:
+    stories: tuple[Story, ...]        # latest activity first (last_date, then id)
+    story_of: Mapping[str, str]       # article id -> story id
+
+    def story(self, story_id: str) -> Story:
+        return self._by_id[story_id]
+
+    def story_for(self, article_id: str) -> Story:
+        return self._by_id[self.story_of[article_id]]
+
+    @property
+    def _by_id(self) -> dict[str, Story]:
+        return memoized(self, "by_id", lambda: {s.id: s for s in self.stories})
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    story_id: str
+    title: str                        # the period's first report's title
+    lede: str                         # ... and its lede
+    article_ids: tuple[str, ...]      # the story's articles in the period, oldest first
+    sources: tuple[str, ...]          # their sources, in order of first report in the period
+    first_date: datetime
+    last_date: datetime
+
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """(number of sources, number of articles): what ranks the entries of a group."""
+        return (len(self.sources), len(self.article_ids))
+
+
+class DigestGroup(NamedTuple):
+    topic: str                        # display name, or "Other"
+    entries: tuple[DigestEntry, ...]  # most coverage first, then the most recent
+
+
+@dataclass(frozen=True)
+class Digest:
+    kind: str                         # "day" or "week"
+    key: str                          # "2024-08-27" or "2024-W35"
+    start: date                       # first local day of the period
+    end: date                         # last local day of the period (the same as start for a day)
+    groups: tuple[DigestGroup, ...]   # in the order of their first entries; "Other" last
+    updated: datetime                 # the newest article's date: the digest's date in feeds
+
+    @property
+    def entries(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for g in self.groups for e in g.entries)
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(aid for e in self.entries for aid in e.article_ids)
+
+
+# --- the site -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    config: Any                              # config.SiteConfig: the model never reads files
+    articles: tuple[Article, ...]            # newest first
+    taxonomies: tuple[Taxonomy, ...]         # topics, actors, sources: each described by its spec
+    months: tuple[Month, ...]                # newest first
+    roles: dict = field(default_factory=dict)             # actor slug -> ((ISO date, title, article id), ...)
+    term_actors: dict = field(default_factory=dict)       # taxonomy key -> term slug -> ((actor slug, articles), ...)
+    stories: StoryIndex | None = None                     # the same event from several sources
+    related: dict = field(default_factory=dict)           # article id -> related article ids, best first
+    digests: tuple = ()                                   # daily and weekly digests, newest first
+
+    def taxonomy(self, key: str) -> Taxonomy:
+        return next(tax for tax in self.taxonomies if tax.key == key)
+
+    def article(self, article_id: str) -> Article:
+        # Called a few hundred thousand times per build: the table is looked up directly.
+        table = self.__dict__.get("_articles_by_id")
+        if table is None:
+            table = {a.id: a for a in self.articles}
+            object.__setattr__(self, "_articles_by_id", table)  # derived once; the fields never change
+        return table[article_id]
+
+    def neighbours(self, article: Article, skip=frozenset()) -> tuple[Article | None, Article | None]:
+        """(older, newer) article in publication order, passing over the ids in `skip` (those a
+        page lists already)."""
+        index = self._index[article.id]
+        older = next((a for a in self.articles[index + 1:] if a.id not in skip), None)
+        newer = next((self.articles[i] for i in range(index - 1, -1, -1) if self.articles[i].id not in skip), None)
+        return older, newer
+
+    @property
+    def _index(self) -> dict[str, int]:
+        return memoized(self, "index", lambda: {a.id: i for i, a in enumerate(self.articles)})

@@ -22,6 +22,10 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data" / "arabic.toml"
 
 ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+# Arabic-Indic and Eastern Arabic (Persian) digits, and the Arabic decimal separator, as ASCII.
+WESTERN_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+                               "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
+                               "01234567890123456789.")
 WORD_RE = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u0640\u064b-\u0652\u0670]+")
 _DIACRITICS = re.compile(r"[\u064b-\u0652\u0670\u0640]")     # tashkil, dagger alef, tatweel
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",

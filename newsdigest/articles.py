@@ -44,7 +44,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
     if any(p.level == "error" for p in problems):
         return None, problems
     v = meta.values
-    digest = file_digest(rel, data)
+    file_hash = content_hash(rel, data)
     if "id" not in v:
         # A stable fallback from the path; it changes if the file moves, hence the warning.
         v["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, "newsdigest:" + rel))
@@ -61,7 +61,7 @@ def parse_article(data: bytes, rel: str, config: SiteConfig) -> tuple[Article | 
         lang=v.get("lang") or config.language, updated=v.get("updated"),
         source=v.get("source", ""), url=v.get("url", ""), author=v.get("author", ""),
         section=v.get("section", ""), dateline=v.get("dateline", ""),
-        topics=v.get("topics", ()), actors=v.get("actors", ()), digest=digest,
+        topics=v.get("topics", ()), actors=v.get("actors", ()), content_hash=file_hash,
         text=html_to_text(body.page_html), topics_given=bool(v.get("topics")), actors_given=bool(v.get("actors")),
     )
     return article, problems
@@ -188,11 +188,11 @@ def _under(rel: str, folder: str) -> bool:
 
 def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tuple[str, str]]:
     """(rel, cache key) of the articles last read from files or folders that cannot be read now."""
-    return [(rel, cache_key("article", config_key, digest)) for rel, (_, digest) in known.items()
+    return [(rel, cache_key("article", config_key, file_hash)) for rel, (_, file_hash) in known.items()
             if any(_under(rel, u) for u in unreadable)]
 
 
-def file_digest(rel: str, data: bytes) -> str:
+def content_hash(rel: str, data: bytes) -> str:
     """What identifies an article file: its path (which gives its URL) and its bytes."""
     return hashlib.sha256(rel.encode() + b"\0" + data).hexdigest()
 
@@ -212,7 +212,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
                   workers: int = 1) -> tuple[list[Article], list[Problem]]:
     """Every publishable article, newest first; problems for the rest.
 
-    Parsed articles are cached by file digest (path and bytes), config and tool version. A file
+    Parsed articles are cached by content hash (path and bytes), config and tool version. A file
     whose size, mtime, ctime and inode are those recorded last time is not even read again.
     Two articles that would write the same page, or share an id, are an error naming both:
     the first in path order is kept, so the result does not depend on file-system order.
@@ -233,17 +233,17 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
             signature = file_signature(file.stat())
             previous = known.get(rel)
             if previous is not None and previous[0] == signature:
-                digest = previous[1]
+                file_hash = previous[1]
             else:
                 data_of[rel] = data = read_regular(file)
-                digest = file_digest(rel, data)
-                new_stats[rel] = (signature, digest)
+                file_hash = content_hash(rel, data)
+                new_stats[rel] = (signature, file_hash)
         except OSError as exc:
             problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}; the article is kept as last read",
                                     "check the file's permissions"))
             unreadable.append(rel)
             continue
-        entries.append((rel, cache_key("article", config_key, digest)))
+        entries.append((rel, cache_key("article", config_key, file_hash)))
     kept = _last_read(unreadable, known, config_key)
     entries += kept
     cached = cache.get_many("article", (key for _, key in entries))

@@ -58,7 +58,7 @@ class Article:
     dateline: str = ""
     topics: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
-    digest: str = ""          # hash of the file's path and bytes: same digest, same article
+    content_hash: str = ""    # hash of the file's path and bytes: same hash, same article
     text: str = ""            # the body as plain text, one paragraph per line pair (for extraction)
     topics_given: bool = False  # the front matter lists topics: they are used as written
     actors_given: bool = False  # likewise for actors

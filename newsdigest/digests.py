@@ -106,9 +106,3 @@ def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo) -> tup
                 for d, members in weeks.items()]
     digests.sort(key=lambda d: (-d.end.toordinal(), KIND_ORDER[d.kind], d.key))
     return tuple(digests)
-
-
-def digests_of(article: StoryInput, tz: tzinfo) -> tuple[str, str]:
-    """The keys of the day and week digests an article belongs to (for the page plan)."""
-    local = article.date.astimezone(tz).date()
-    return day_key(local), week_key(local)

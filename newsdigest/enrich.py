@@ -51,7 +51,7 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     agencies = dict(config.sources)
     context = cache_key("extract", EXTRACTOR_VERSION, gazetteer.fingerprint, _rules_fingerprint(rules),
                         json.dumps(sorted(agencies.items())))
-    keys = {a.id: cache_key(context, a.digest) for a in articles}
+    keys = {a.id: cache_key(context, a.content_hash) for a in articles}
     cached = cache.get_many("extract", keys.values())
     missing = list({keys[a.id]: a for a in articles if keys[a.id] not in cached}.values())
 
@@ -77,7 +77,7 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
         cache.trim("extract", set(keys.values()))
     # Identities across articles (Tom and Thomas Goffus) need the whole corpus: the result is
     # cached for exactly this set of articles (a rebuild with no content change reuses it).
-    corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.digest}" for a in articles)))
+    corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
     resolution = cache.get_many("resolution", [corpus_key]).get(corpus_key)
     if resolution is None:
         resolution = resolve([article_input(a) for a in articles], gazetteer, agencies, mentions)
@@ -128,14 +128,14 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     """
     cache = cache or Cache(None)
     key = cache_key("stories", FEATURES_VERSION, "\n".join(sorted(
-        f"{a.id} {a.digest} {chr(31).join(a.actors)} {chr(31).join(a.topics)} {chr(31).join(a.places)}"
+        f"{a.id} {a.content_hash} {chr(31).join(a.actors)} {chr(31).join(a.topics)} {chr(31).join(a.places)}"
         for a in articles)))
     found = cache.get_many("stories", [key]).get(key)
     if found is None:
         items = [story_input(a) for a in articles]
         # What clustering compares of each article depends on that article alone: kept per
         # article (file digest and actors), so a new article costs one computation, not 10,000.
-        keys = {a.id: cache_key("story-features", FEATURES_VERSION, a.digest, "\x1f".join(a.actors),
+        keys = {a.id: cache_key("story-features", FEATURES_VERSION, a.content_hash, "\x1f".join(a.actors),
                                 "\x1e".join(a.places)) for a in articles}
         cached = cache.get_many("story-features", keys.values())
         features = {aid: cached[k] for aid, k in keys.items() if k in cached}

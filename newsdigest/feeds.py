@@ -126,7 +126,7 @@ def feed_specs_key(spec: FeedSpec, articles: list[Article], config_key: str) -> 
     """A feed's bytes depend on its spec, its articles' files and the config, nothing else."""
     h = hashlib.sha256(f"{config_key}\0{spec!r}".encode())
     for article in articles:
-        h.update(article.digest.encode())
+        h.update(article.content_hash.encode())
     return h.hexdigest()
 
 

@@ -168,7 +168,7 @@ class Planner:
             # Everything else in a card comes from the article's file (its digest) and the config
             # (part of every page key), so its key needs only the digest and the term links.
             links = "\x1e".join(f"{link['name']}\x1d{link['url']}" for link in topics + actors)
-            digest = hashlib.sha1(f"{article.digest}\x1f{len(topics)}\x1f{links}".encode()).hexdigest()
+            digest = hashlib.sha1(f"{article.content_hash}\x1f{len(topics)}\x1f{links}".encode()).hexdigest()
             entry = self._cards[article.id] = (card, digest)
             self._shared[id(card)] = entry  # pages holding this card are keyed by its hash
         return entry
@@ -445,8 +445,8 @@ def plan_pages(model: SiteModel) -> list[Page]:
             "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
             "feeds": feeds},
             # body and details (JSON-LD included) come from the article's file and its terms alone
-            known={"body_html": article.digest,
-                   "details": [article.digest, list(article.actors), list(article.topics)]})
+            known={"body_html": article.content_hash,
+                   "details": [article.content_hash, list(article.actors), list(article.topics)]})
 
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.shown.by_kind else [("", list(tax.terms))]

@@ -8,10 +8,9 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from .arabic import transliterate_word
+from .arabic import WESTERN_DIGITS, transliterate_word
 from .core import name_key
 
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f]+")
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
@@ -20,7 +19,7 @@ MAX_SLUG = 80
 
 def transliterate(text: str) -> str:
     """Unicode text to ASCII, keeping word boundaries."""
-    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_INDIC)
+    text = unicodedata.normalize("NFKC", text).translate(WESTERN_DIGITS)
     text = _ARABIC_WORD.sub(lambda m: transliterate_word(m.group(0)), text)
     return anyascii(text)
 

@@ -32,7 +32,9 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
+from .arabic import WESTERN_DIGITS
 from .core import Story, StoryIndex, name_key
+from .disjoint import DisjointSets
 from .slug import short_hash, slugify
 from .workers import fork_map
 
@@ -140,9 +142,6 @@ FEATURES_VERSION = "2"    # part of the cache keys of features and clustering st
 
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _LATIN = re.compile(r"[A-Za-z]")
-_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
-                        "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
-                        "01234567890123456789.")
 _NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*")
 
 
@@ -177,7 +176,7 @@ def language_free(text: str) -> set[str]:
     names, as keys that are the same in every language: "n\03000", "d\0mon", "m\0aug"."""
     found = set()
     for m in _NUMBER.finditer(text):
-        number = m.group().translate(_DIGITS).replace(",", "").replace("\u066c", "")
+        number = m.group().translate(WESTERN_DIGITS).replace(",", "").replace("\u066c", "")
         found.add("n\0" + (number.rstrip("0").rstrip(".") if "." in number else number.lstrip("0") or "0"))
     pattern, meaning = _calendar()
     for m in pattern.finditer(text):
@@ -474,22 +473,10 @@ def canonical(items: Iterable[StoryInput]) -> list[StoryInput]:
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
-    parent = list(range(n))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(range(n))           # min: the root is always the oldest member
     for i, j in edges:
-        ri, rj = root(i), root(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)   # the root is always the oldest member
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+        sets.union(i, j)
+    return sets.groups()
 
 
 STORY_SLUG = 60

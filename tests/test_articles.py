@@ -147,7 +147,7 @@ def test_valid_article(tmp_path, config):
     assert article.actors == ("Henrik Aalto", "NATO", "Iraq")
     assert article.lang == "en" and article.dir == "ltr"
     assert "<strong>Baghdad</strong>" in article.body_html
-    assert article.digest
+    assert article.content_hash
 
 
 def test_summary_defaults_to_the_lede(tmp_path, config):

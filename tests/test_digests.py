@@ -9,11 +9,17 @@ import pytest
 
 from newsdigest.core import Digest
 from newsdigest import urls
-from newsdigest.digests import OTHER, build_digests, digests_of, week_key
+from newsdigest.digests import OTHER, build_digests, day_key, week_key
 from newsdigest.stories import StoryInput, cluster_stories
 from test_stories_quality import labelled_inputs
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+
+def periods_of(article) -> tuple[str, str]:
+    """The keys of the day and week digests an article belongs to, in Baghdad."""
+    local = article.date.astimezone(BAGHDAD).date()
+    return day_key(local), week_key(local)
 
 
 def item(aid, when, title, source="S", topics=(), actors=(), text=None) -> StoryInput:
@@ -56,7 +62,7 @@ def test_days_are_local_days_of_the_site_timezone():
     late = item("late", "2024-08-27T22:30:00+00:00", "Late report")       # 01:30 on the 28th in Baghdad
     assert set(digests([late])) == {"2024-08-28", "2024-W35"}
     assert set(digests([late], ZoneInfo("UTC"))) == {"2024-08-27", "2024-W35"}
-    assert digests_of(late, BAGHDAD) == ("2024-08-28", "2024-W35")
+    assert periods_of(late) == ("2024-08-28", "2024-W35")
 
 
 def test_iso_weeks_cross_years():
@@ -141,7 +147,7 @@ def test_adding_an_article_changes_only_its_day_and_week(labelled):
     before = {d.key: d for d in build_digests(rest, cluster_stories(rest), BAGHDAD)}
     after = {d.key: d for d in built}
     changed = {k for k in after if before.get(k) != after[k]}
-    assert changed == set(digests_of(added, BAGHDAD))
+    assert changed == set(periods_of(added))
 
 
 def test_every_article_is_in_exactly_one_daily_and_one_weekly_digest(labelled):

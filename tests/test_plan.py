@@ -19,7 +19,7 @@ def article(n: int, **changes) -> Article:
                   slug=f"story-{n}", path=f"content/articles/2024/01/story-{n}.md",
                   url_path=f"articles/2024/01/story-{n}/", body_html=f"<p>Body {n}</p>", root_html=f"<p>Body {n}</p>",
                   summary=f"Body {n}", lang="en", topics=("Water",) if n % 2 else ("Energy",),
-                  actors=("Iraq", "NATO") if n % 3 else ("Iraq",), digest=f"digest-{n}")
+                  actors=("Iraq", "NATO") if n % 3 else ("Iraq",), content_hash=f"hash-{n}")
     fields.update(changes)
     return Article(**fields)
 
@@ -75,7 +75,7 @@ def test_page_keys_change_exactly_with_what_the_page_shows():
     before = keys(model_of(base))
     assert before == keys(model_of(list(base)))            # same content, same keys
     edited = list(base)
-    edited[0] = article(0, title="Story zero, revised", digest="digest-0b")
+    edited[0] = article(0, title="Story zero, revised", content_hash="hash-0b")
     after = keys(model_of(edited))
     changed = {url for url in before if before[url] != after.get(url)}
     # Story 0 is the oldest: its page, its neighbour's, the last home page, its topic and actor

@@ -30,6 +30,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
+from ..disjoint import DisjointSets
 from .arabic_names import Found, discover, same_person
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, has_lower_particle,
@@ -520,34 +521,20 @@ class _Member:
     explicit: bool = False
 
 
-class _Clusters:
+def _gazetteer_root(a: str, b: str) -> str:
+    return b if b.startswith("g:") and not a.startswith("g:") else a  # its canonical name wins
+
+
+class _Clusters(DisjointSets):
     """Union-find over member keys, with the reason of every union."""
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self.parent: dict[str, str] = {}
+        super().__init__(keys, keep=_gazetteer_root)
         self.unions: list[tuple[str, str, str]] = []
-        for key in keys:
-            self.add(key)
-
-    def add(self, key: str) -> None:
-        self.parent.setdefault(key, key)
-
-    def find(self, key: str) -> str:
-        root = key
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[key] != root:
-            self.parent[key], key = root, self.parent[key]
-        return root
 
     def union(self, a: str, b: str, reason: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if rb.startswith("g:") and not ra.startswith("g:"):
-            ra, rb = rb, ra         # a gazetteer key stays the root, so its canonical name wins
-        self.parent[rb] = ra
-        self.unions.append((a, b, reason))
+        if super().union(a, b):
+            self.unions.append((a, b, reason))
 
 
 @dataclass

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
+from ..arabic import WESTERN_DIGITS
 from ..schema import MAX_YEAR, MIN_YEAR
 from .boilerplate import Furniture, builtin_furniture
 from .model import Rejected, RawArticle, Removal
 
 # --- dates ---------------------------------------------------------------------------------------
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -100,7 +100,7 @@ def find_date(text: str, *, time_anywhere: bool = True) -> DateMatch | None:
     time_anywhere: look for the time anywhere in text ("19:04 | 2023/04/04") rather than
     only right after the date.
     """
-    text = text.translate(_DIGITS)
+    text = text.translate(WESTERN_DIGITS)
     m = _date_part(text)
     if m is None:
         return None
@@ -165,13 +165,13 @@ def is_date_text(text: str) -> bool:
     A date-shaped text with impossible values ("32/13/2024") counts: it is a date line, and
     parsing it later says what is wrong.
     """
-    probe = text.translate(_DIGITS)
+    probe = text.translate(WESTERN_DIGITS)
     m = _date_part(probe)
     return m is not None and _only_noise(probe[:m.start()] + " " + probe[m.end():])
 
 
 def is_time_text(text: str) -> bool:
-    probe = text.translate(_DIGITS)
+    probe = text.translate(WESTERN_DIGITS)
     m = _TIME.search(probe)
     return m is not None and _only_noise(probe[:m.start()] + " " + probe[m.end():])
 

@@ -8,10 +8,9 @@ import pytest
 from conftest import SEEDS, needs_seeds
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.ingest.header import (
-    clean_title, find_date, is_date_text, match_marker, normalise, parse_date, resolve_source,
-    split_text_header,
-)
+from newsdigest.ingest.dates import find_date, is_date_text, parse_date
+from newsdigest.ingest.header import clean_title, normalise, split_text_header
+from newsdigest.ingest.markers import match_marker, resolve_source
 from newsdigest.ingest.model import Rejected, RawArticle
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")

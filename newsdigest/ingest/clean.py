@@ -20,7 +20,7 @@ from typing import Mapping
 
 from ..config import DEFAULT_SOURCES
 from .boilerplate import Furniture, builtin_furniture
-from .header import Marker, match_marker, resolve_source, slash_markers, squash
+from .markers import Marker, match_marker, resolve_source, slash_markers, squash
 from .model import Fix, Removal
 
 # --- 1. characters ---------------------------------------------------------------------------------

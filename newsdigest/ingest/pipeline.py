@@ -37,7 +37,8 @@ from ..slug import slugify
 from .boilerplate import Furniture, load_furniture
 from .clean import clean_body
 from .dedupe import DedupeIndex, Fingerprint, fingerprint, normalise_url, scan_articles
-from .header import normalise, squash
+from .header import normalise
+from .markers import squash
 from .model import Fix, RawArticle, Rejected, Removal
 from .readers import read
 

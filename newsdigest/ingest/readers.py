@@ -23,7 +23,8 @@ from ..frontmatter import parse as parse_front_matter
 from ..schema import SCRAPED
 from .boilerplate import Furniture
 from .decode import decode
-from .header import clean_title, split_text_header, squash
+from .header import clean_title, split_text_header
+from .markers import squash
 from .model import Rejected, RawArticle, Removal
 
 Reader = Callable[..., "list[RawArticle | Rejected]"]

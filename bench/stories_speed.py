@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsdigest.digests import build_digests  # noqa: E402
-from newsdigest.stories import StoryInput, cluster_stories, related_articles  # noqa: E402
+from newsdigest.related import related_articles  # noqa: E402
+from newsdigest.stories import StoryInput, cluster_stories  # noqa: E402
 
 SYLLABLES = ["ba", "ka", "ri", "mo", "ten", "dal", "sha", "vik", "lor", "nu", "zed", "qa", "fir", "gun", "pe",
              "sol", "tam", "ru", "exe", "ily"]

@@ -12,14 +12,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-from .core import ActorProfile, Article
+from .core import ActorProfile, Article, StoryIndex
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .stories import (FEATURES_VERSION, StoryIndex, StoryInput, cluster_incremental, related_incremental,
-                      story_features)
+from .related import related_incremental
+from .stories import FEATURES_VERSION, StoryInput, cluster_incremental, story_features
 from .workers import fork_map
 
 
@@ -123,7 +123,7 @@ def find_stories(articles: list[Article], cache: Cache | None = None, workers: i
     and topics: an unchanged corpus reuses them. After a change, only the pairs of articles
     whose link can have changed are compared again (stories.cluster_incremental) and related
     articles are computed again only for the articles whose list can have changed
-    (stories.related_incremental), both from the state the last build kept; both give what a
+    (related.related_incremental), both from the state the last build kept; both give what a
     computation from scratch gives.
     """
     cache = cache or Cache(None)

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsdigest import urls
-from newsdigest.stories import (Story, StoryIndex, StoryInput, cluster_stories, explain_pair, recency,
-                                related_articles, story_id)
+from newsdigest.core import Story, StoryIndex
+from newsdigest.related import recency, related_articles
+from newsdigest.stories import StoryInput, cluster_stories, explain_pair, story_id
 from conftest import needs_seeds
 from test_stories_quality import labelled_inputs, seed_records, as_input
 
@@ -291,12 +292,13 @@ def test_story_fields_are_plain_values():
 
 
 def test_worker_processes_give_the_same_stories_and_related(labelled, monkeypatch):
+    import newsdigest.related as related
     import newsdigest.stories as stories
     labelled, _ = labelled
     one = cluster_stories(labelled)
     one_related = related_articles(labelled, one)
     monkeypatch.setattr(stories, "PARALLEL_PAIRS", 1)     # small enough to be split across workers
-    monkeypatch.setattr(stories, "PARALLEL_RELATED", 1)
+    monkeypatch.setattr(related, "PARALLEL_RELATED", 1)
     two = cluster_stories(labelled, workers=2)
     assert two == one
     assert related_articles(labelled, two, workers=2) == one_related
@@ -325,7 +327,7 @@ def _random_index(rnd: random.Random, items: list[StoryInput]) -> StoryIndex:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_incremental_related_equals_a_computation_from_scratch(seed):
-    from newsdigest.stories import related_incremental
+    from newsdigest.related import related_incremental
     rnd = random.Random(seed)
     items = _random_corpus(rnd, 120)
     index = _random_index(rnd, items)
@@ -354,7 +356,9 @@ def test_incremental_related_equals_a_computation_from_scratch(seed):
 
 
 def test_one_more_article_moves_only_the_weights_of_its_own_keys():
-    from newsdigest.stories import corpus_size, name_key, related_incremental
+    from newsdigest.core import name_key
+    from newsdigest.related import related_incremental
+    from newsdigest.stories import corpus_size
     rnd = random.Random(3)
     items = [_dense_item(rnd, f"w{i}", 90) for i in range(700)]
     index = StoryIndex((), {})
@@ -372,25 +376,25 @@ def test_one_more_article_moves_only_the_weights_of_its_own_keys():
 
 
 def test_incremental_related_recomputes_little_for_one_new_article():
-    from newsdigest import stories
+    from newsdigest import related
     rnd = random.Random(7)
     items = _random_corpus(rnd, 400)
     index = StoryIndex((), {})
-    _, state = stories.related_incremental(items, index, None)
+    _, state = related.related_incremental(items, index, None)
     calls = []
-    real = stories.recency
+    real = related.recency
     try:
-        stories.recency = lambda days: calls.append(days) or real(days)
+        related.recency = lambda days: calls.append(days) or real(days)
         # One actor, no topic: the weights that move are that actor's (the corpus size is
         # bucketed), so what is scored again is near it, not the articles of every topic.
         new = replace(_random_item(rnd, "new"), actors=("Person A",), topics=())
-        stories.related_incremental(items + [new], index, state)
+        related.related_incremental(items + [new], index, state)
         again = len(calls)
         calls.clear()
-        stories.related_incremental(items + [new], index, None)
+        related.related_incremental(items + [new], index, None)
         assert again < len(calls) / 2   # only a part is scored again
     finally:
-        stories.recency = real
+        related.recency = real
 
 
 # --- blocking at density -----------------------------------------------------------------------------

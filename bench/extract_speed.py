@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsdigest.config import DEFAULT_SOURCES  # noqa: E402
-from newsdigest.extract.actors import ArticleInput, extract_mentions, resolve  # noqa: E402
+from newsdigest.extract.mentions import extract_mentions  # noqa: E402
+from newsdigest.extract.resolve import ArticleInput, resolve  # noqa: E402
 from newsdigest.extract.gazetteer import load_gazetteer  # noqa: E402
 from newsdigest.extract.topics import assign_topics, default_rules  # noqa: E402
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from .core import ActorProfile, Article, StoryIndex
 from .cache import Cache, cache_key
 from .config import SiteConfig
-from .extract.actors import EXTRACTOR_VERSION, ArticleInput, Mentions, Resolution, extract_mentions, resolve
+from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
+from .extract.resolve import ArticleInput, Resolution, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
 from .related import related_incremental

@@ -6,7 +6,8 @@ import pytest
 
 from newsdigest import arabic
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.extract.actors import ArticleInput, extract_mentions, resolve
+from newsdigest.extract.mentions import extract_mentions
+from newsdigest.extract.resolve import ArticleInput, resolve
 from newsdigest.extract.arabic_names import same_person
 from newsdigest.extract.explain import explain_article, review
 from newsdigest.extract.gazetteer import default_gazetteer, parse_gazetteer

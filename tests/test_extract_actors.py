@@ -1,4 +1,4 @@
-"""newsdigest.extract.actors: names in one article (extract_mentions) and one identity per actor
+"""newsdigest.extract.mentions and .resolve: names in one article (extract_mentions) and one identity per actor
 across articles (resolve)."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.extract.actors import ArticleInput, Mentions, extract_mentions, resolve
+from newsdigest.extract.mentions import Mentions, extract_mentions
+from newsdigest.extract.resolve import ArticleInput, resolve
 from newsdigest.extract.gazetteer import Gazetteer, default_gazetteer, parse_gazetteer
 from newsdigest.extract.names import nickname_related, person_key
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdigest.extract.actors import extract_mentions
+from newsdigest.extract.mentions import extract_mentions
 from newsdigest.extract.names import country_sense
 from conftest import needs_seeds
 from test_extract_quality import seed_records

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.extract.actors import ArticleInput, extract_mentions, resolve
+from newsdigest.extract.mentions import extract_mentions
+from newsdigest.extract.resolve import ArticleInput, resolve
 from newsdigest.extract.explain import explain_article, review
 from newsdigest.extract.gazetteer import default_gazetteer
 from newsdigest.extract.topics import assign_topics

@@ -7,7 +7,8 @@ import tomllib
 
 import pytest
 
-from newsdigest.extract.actors import ArticleInput, extract_mentions, resolve
+from newsdigest.extract.mentions import extract_mentions
+from newsdigest.extract.resolve import ArticleInput, resolve
 from newsdigest.extract.gazetteer import DATA_DIR
 
 

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.extract.actors import ArticleInput, Resolution, person_key, resolve
+from newsdigest.extract.resolve import ArticleInput, Resolution, resolve
+from newsdigest.extract.names import person_key
 from newsdigest.extract.gazetteer import default_gazetteer, load_gazetteer, parse_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
 from newsdigest.core import name_key

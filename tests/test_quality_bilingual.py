@@ -42,7 +42,7 @@ import pytest
 import yaml
 
 from newsdigest.config import DEFAULT_SOURCES
-from newsdigest.extract.actors import ActorInfo, ArticleInput, Resolution, resolve
+from newsdigest.extract.resolve import ActorInfo, ArticleInput, Resolution, resolve
 from newsdigest.extract.gazetteer import Gazetteer, default_gazetteer
 from newsdigest.extract.topics import assign_topics, default_rules
 from newsdigest.core import name_key

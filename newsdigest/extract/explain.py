@@ -6,7 +6,9 @@ from collections import Counter
 from typing import Mapping
 
 from ..core import name_key
-from .actors import ArticleInput, Mentions, Resolution, name_parts
+from .mentions import Mentions
+from .resolve import ArticleInput, Resolution
+from .names import name_parts
 from .topics import FiredRule, TopicAssignment
 
 _HOW = {

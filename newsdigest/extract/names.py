@@ -1,6 +1,6 @@
 """Reading names in English news text: the lexicon, name keys, capitalised runs, titles.
 
-The pieces `actors.extract_mentions` is built from. A `Reader` tokenises one text once and
+The pieces `mentions.extract_mentions` is built from. A `Reader` tokenises one text once and
 answers questions about it: which capitalised runs could be names, which title stands before
 a name ("National Security Adviser Qasim Al-Araji", "NATO's Deputy Secretary General for
 Operations, Thomas Goffus"), which apposition follows one (", the Commander of the NATO

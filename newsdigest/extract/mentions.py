@@ -1,0 +1,411 @@
+"""Who one article is about: the names it mentions, read from it alone.
+
+`extract_mentions(text, title, gazetteer, source, agencies)`: gazetteer names (countries,
+demonyms, organisations, the site's people), people in no gazetteer (titled names, names with a
+known given name, names that say or do something), organisations named in full or defined with
+their abbreviation ("the Popular Defence Council (PDC)"), the titles seen with each person, Arabic
+names (arabic_names.py), countries that are only where something happens (places, not actors), and
+what one article alone can tell about identity (a surname alone means the full name used elsewhere
+in the same article). The result depends only on its arguments, so the build caches it by content
+hash and `gazetteer.fingerprint`; resolve.py puts the articles together.
+
+News agencies are not actors: the article's own source and the configured agencies are
+masked where the text only attributes ("said in a statement received by the Iraqi News
+Agency- INA"); an agency that is in the gazetteer and is the subject of the story counts.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from ..core import name_key
+from .arabic_names import Found, discover
+from .gazetteer import Gazetteer, Hit, default_gazetteer
+from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
+                    has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
+                    organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
+
+EXTRACTOR_VERSION = "2"     # part of every cache key: bump when extraction changes
+
+
+# --- what one article says ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the article where a name was found."""
+
+    surface: str            # as written
+    start: int              # offsets in the title or in the text
+    end: int
+    in_title: bool
+    actor: str              # the local actor it counts for; "" when it is not an actor
+    how: str                # "name", "alias", "demonym" (gazetteer); "discovered"; "surname";
+                            # "acronym"; "source" or "ambiguous" (not counted)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LocalActor:
+    """An actor as one article shows it."""
+
+    name: str                       # gazetteer canonical, or the fullest spelling in this article
+    kind: str                       # person, organisation, country, place ("" unknown)
+    known: bool                     # True: in the gazetteer
+    forms: tuple[str, ...]          # spellings as written, first seen first
+    roles: tuple[str, ...] = ()     # titles seen with the person
+    first: int = 0                  # order of first mention (title before text)
+    count: int = 1
+    evidence: tuple[str, ...] = ()  # why it is an actor: "gazetteer", "title", "apposition", ...
+
+
+@dataclass(frozen=True)
+class SingleName:
+    """A one-word name the article never spells out in full ("Goffus said")."""
+
+    surface: str
+    key: str                        # folded, without particles
+    titled: bool                    # written after a title or a courtesy title
+    roles: tuple[str, ...]
+    first: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What one article says on its own; cacheable (plain values only)."""
+
+    actors: tuple[LocalActor, ...]                    # in order of first mention
+    mentions: tuple[Mention, ...]
+    singles: tuple[SingleName, ...] = ()              # unresolved one-word names
+    acronyms: tuple[tuple[str, str], ...] = ()        # (abbreviation, organisation) defined here
+    abbreviations: tuple[tuple[str, int], ...] = ()   # unknown capitals seen: (abbreviation, first)
+    merges: tuple[tuple[str, str, str], ...] = ()     # (actor, form, reason) decided within the article
+    places: tuple[str, ...] = ()                      # countries named only as places, first seen first
+
+
+class _Article:
+    """The actors of one article as they are found: each mention is recorded with the actor it
+    counts for (or why it does not count)."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, dict] = {}       # name -> fields, until local_actors()
+        self.mentions: list[Mention] = []
+        self.merges: list[tuple[str, str, str]] = []
+        self.places: list[tuple[int, str]] = []    # (position, country) named only as a place
+
+    def count(self, name: str, kind: str, known: bool, surface: str, start: int, end: int, how: str,
+              evidence: Iterable[str] = (), roles: Iterable[str] = (), in_title: bool = False, note: str = "") -> None:
+        pos = _TITLE_OFFSET + start if in_title else start
+        actor = self.actors.setdefault(name, {"kind": kind, "known": known, "forms": {}, "roles": [],
+                                              "first": pos, "count": 0, "evidence": []})
+        actor["count"] += 1
+        actor["first"] = min(actor["first"], pos)
+        actor["forms"][surface] = min(actor["forms"].get(surface, pos), pos)
+        actor["roles"] += [r for r in roles if r not in actor["roles"]]
+        actor["evidence"] += [e for e in evidence if e not in actor["evidence"]]
+        actor["kind"] = actor["kind"] or kind
+        self.mentions.append(Mention(surface, start, end, in_title, name, how, note))
+
+    def skip(self, surface: str, start: int, end: int, how: str, note: str, in_title: bool = False) -> None:
+        self.mentions.append(Mention(surface, start, end, in_title, "", how, note))
+
+    def merge(self, name: str, form: str, reason: str) -> None:
+        if (name, form, reason) not in self.merges:
+            self.merges.append((name, form, reason))
+
+    def local_actors(self) -> tuple[LocalActor, ...]:
+        ordered = sorted(self.actors.items(), key=lambda kv: kv[1]["first"])
+        return tuple(LocalActor(name, a["kind"], a["known"], tuple(sorted(a["forms"], key=a["forms"].get)),
+                                tuple(a["roles"]), a["first"], a["count"], tuple(a["evidence"])) for name, a in ordered)
+
+
+_TITLE_OFFSET = -1_000_000      # title mentions come before any text mention
+_SURNAME_MERGE = "surname alone; the full name is in the same article"
+
+
+def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = None, source: str = "",
+                     agencies: Mapping[str, str] | None = None) -> Mentions:
+    """Everything one article says about who it is about; see the module docstring."""
+    gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+    matcher = gazetteer.matcher(agencies)
+    art = _Article()
+    hits, masked = _screen(art, matcher.find(text), text, source, in_title=False)
+    reader = Reader(text, hits, masked)
+    names = _read_names(reader)
+    arabic_found = _read_arabic(text, hits, masked, names)
+    people = _people_of_the_article(art, names.persons)
+    by_surname = _surnames(people, hits, names.inside)
+    _count_gazetteer_hits(art, hits, names, by_surname, text)
+    singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
+    acronyms = _count_organisations(art, reader, names.organisations)
+    abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
+    _count_arabic(art, text, arabic_found)
+    if title:
+        title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
+        _count_title(art, title, title_hits, by_surname)
+    return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
+                    tuple(art.merges), _places(art))
+
+
+def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool
+            ) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """Gazetteer hits that can be actors, and the spans that are not names of actors: the
+    article's own source, news agencies the text only quotes, and blocked phrases."""
+    own = name_key(source)
+    own_spans = source_spans(body, source)
+    masked = list(own_spans)
+    kept: list[Hit] = []
+    for hit in found:
+        if any(s < hit.end and hit.start < e for s, e in own_spans):
+            continue
+        if hit.how == "blocked":
+            masked.append((hit.start, hit.end))
+            continue
+        if hit.agency and (not hit.canonical or name_key(hit.agency) == own
+                           or is_attribution(body, hit.start, hit.end)):
+            masked.append((hit.start, hit.end))
+            note = "the article's source" if name_key(hit.agency) == own else f"news agency ({hit.agency})"
+            art.skip(hit.surface, hit.start, hit.end, "source", note, in_title)
+            continue
+        kept.append(hit)
+    for s, e in own_spans:
+        art.skip(body[s:e], s, e, "source", "the article's source", in_title)
+    return kept, masked
+
+
+@dataclass
+class _Names:
+    """Capitalised names read in one text, before identity is decided."""
+
+    persons: list[Candidate]                       # two words or more, read as people
+    singles: list[Candidate]                       # one word, maybe a surname
+    organisations: list[tuple[str, int, int, list[int]]]
+    inside: set[int]                                # ids of gazetteer hits inside a longer name
+    roles: dict[int, list[str]]                     # id of a gazetteer person hit -> titles seen with it
+
+
+def _read_names(reader: Reader) -> _Names:
+    runs = reader.runs()
+    candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
+    names = _Names([], [], organisation_names(reader, runs), set(), {})
+    for cand in candidates:
+        if cand.hit is not None:
+            if cand.hit.kind == "person":
+                names.roles.setdefault(id(cand.hit), []).extend(cand.roles)
+            continue
+        size = sum(1 for i in cand.indices if reader.token_class(i) != "L")
+        if size >= 2:
+            if cand.evidence and not cand.disqualified and size <= 5:
+                names.persons.append(cand)
+                names.inside |= {id(h) for h in hits_of(reader, cand.indices)}
+        elif size == 1 and reader.hit_at[cand.indices[0]] is None:
+            names.singles.append(cand)
+    for _, _, _, indices in names.organisations:
+        names.inside |= {id(h) for h in hits_of(reader, indices)}
+    return names
+
+
+def _people_of_the_article(art: _Article, persons: list[Candidate]) -> dict[str, str]:
+    """Count the full names read as people: one local person per name key, with a shorter
+    form (middle name left out) or a nickname joining the fuller, formal one. Returns the
+    name key -> local person name."""
+    groups: dict[str, list[Candidate]] = {}
+    for cand in persons:
+        groups.setdefault(person_key(cand.surface), []).append(cand)
+    keys = sorted(groups, key=lambda k: (-len(k.split()), min(c.start for c in groups[k])))
+    joins: dict[str, tuple[str, str]] = {}          # key -> (fuller key, reason)
+    for n, key in enumerate(keys):
+        if key in joins:
+            continue
+        full = key.split()
+        for other in keys[n + 1:]:
+            short = other.split()
+            if other in joins or short[-1] != full[-1]:
+                continue
+            if len(short) < len(full) and short[0] == full[0] and set(short[1:-1]) <= set(full[1:-1]):
+                joins[other] = (key, "middle name left out (same article)")
+            elif len(short) == len(full) and short[1:] == full[1:] and is_nickname_of(short[0], full[0]):
+                joins[other] = (key, f"{short[0].title()} is a nickname of {full[0].title()} (same article)")
+    local: dict[str, str] = {}
+    for key in keys:
+        root = key
+        while root in joins:
+            root = joins[root][0]
+        spellings = Counter(c.surface for c in groups[root])
+        local[key] = max(spellings, key=lambda s: (spellings[s], has_lower_particle(s), -len(s)))
+    for key in keys:
+        name = local[key]
+        for cand in groups[key]:
+            art.count(name, "person", False, cand.surface, cand.start, cand.end, "discovered", cand.evidence,
+                      cand.roles, note=", ".join(cand.evidence))
+        if key in joins:
+            art.merge(name, groups[key][0].surface, joins[key][1])
+    return local
+
+
+def _surnames(people: dict[str, str], hits: list[Hit], inside: set[int]) -> dict[str, set[str]]:
+    """Surname key -> the people of the article who have it (found in full or in the gazetteer)."""
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for key, name in people.items():
+        by_surname[key.split()[-1]].add(name)
+    for hit in hits:
+        if hit.kind == "person" and id(hit) not in inside:
+            parts = name_parts(hit.canonical)
+            if parts:
+                by_surname[parts[-1]].add(hit.canonical)
+    return by_surname
+
+
+def _count_gazetteer_hits(art: _Article, hits: list[Hit], names: _Names, by_surname: dict[str, set[str]],
+                          text: str = "") -> None:
+    """Gazetteer names count as their canonical actor, except inside a longer name, and except
+    a surname alias when the article names someone else of that surname in full."""
+    named_in_full = {h.canonical for h in hits if h.kind == "person" and id(h) not in names.inside
+                     and len(name_parts(h.surface)) >= 2}
+    for hit in hits:
+        if id(hit) in names.inside:
+            art.skip(hit.surface, hit.start, hit.end, "inside a name", f"part of a longer name, not {hit.canonical}")
+            continue
+        roles = names.roles.get(id(hit), [])
+        if hit.kind == "person" and len(name_parts(hit.surface)) == 1:
+            others = by_surname.get(name_parts(hit.surface)[0], set()) - {hit.canonical}
+            if others and hit.canonical in named_in_full:
+                art.skip(hit.surface, hit.start, hit.end, "ambiguous",
+                         "could be " + " or ".join(sorted(others | {hit.canonical})))
+                continue
+            if len(others) == 1:
+                (name,) = others
+                art.count(name, "person", False, hit.surface, hit.start, hit.end, "surname", ["surname"], roles,
+                          note=f"not {hit.canonical}: the article names {name}")
+                art.merge(name, hit.surface, _SURNAME_MERGE)
+                continue
+        if _only_a_place(art, hit, text):
+            continue
+        art.count(hit.canonical, hit.kind, True, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"], roles)
+
+
+def _count_single_names(art: _Article, reader: Reader, singles: list[Candidate], by_surname: dict[str, set[str]],
+                        discovered: set[str]) -> tuple[SingleName, ...]:
+    """One-word names: the surname of someone the article names in full, ambiguous between
+    two such people, or left for the corpus (when written like a person's name)."""
+    left: dict[str, dict] = {}
+    for cand in singles:
+        key = surname_key(cand.surface)
+        if not key:
+            continue
+        local = by_surname.get(key, set())
+        titled = "title" in cand.evidence or "courtesy title" in cand.evidence
+        if len(local) == 1:
+            (name,) = local
+            art.count(name, "person", name not in discovered, cand.surface, cand.start, cand.end, "surname",
+                      ["surname"], cand.roles)
+            if person_key(cand.surface) != person_key(name):
+                art.merge(name, cand.surface, _SURNAME_MERGE)
+        elif local:
+            art.skip(cand.surface, cand.start, cand.end, "ambiguous", "could be " + " or ".join(sorted(local)))
+        elif titled or "verb" in cand.evidence or reader.tokens[cand.indices[-1]].poss:
+            entry = left.setdefault(key, {"surface": cand.surface, "titled": False, "roles": [], "first": cand.start,
+                                          "count": 0})
+            entry["count"] += 1
+            entry["titled"] = entry["titled"] or titled
+            entry["roles"] += [r for r in cand.roles if r not in entry["roles"]]
+    return tuple(SingleName(e["surface"], key, e["titled"], tuple(e["roles"]), e["first"], e["count"])
+                 for key, e in left.items())
+
+
+def _count_organisations(art: _Article, reader: Reader, organisations) -> list[tuple[str, str]]:
+    """Organisations named in full or defined with their abbreviation; returns the
+    (abbreviation, name) pairs defined."""
+    acronyms: list[tuple[str, str]] = []
+    defined_at = set()
+    for abbr, name, start, end in acronym_definitions(reader):
+        if abbr not in dict(acronyms):
+            acronyms.append((abbr, name))
+        defined_at.add(start)
+        art.count(name, "organisation", False, name, start, end, "acronym", ["acronym"], note=f"defines {abbr}")
+    for name, start, end, _ in organisations:
+        if start not in defined_at:
+            art.count(name, "organisation", False, name, start, end, "discovered", ["organisation name"],
+                      note="organisation name")
+    return acronyms
+
+
+def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Article) -> tuple[tuple[str, int], ...]:
+    """Count abbreviations defined in this article; keep the other unknown ones (with their
+    first position) for the corpus, where another article may define them."""
+    unknown: dict[str, int] = {}
+    tokens, lex = reader.tokens, reader.lex
+    for i, tok in enumerate(tokens):
+        if not tok.cap or not all_caps(tok.text) or reader.hit_at[i] is not None or reader.masked_at[i]:
+            continue
+        if tok.text in defined:
+            if not (i >= 1 and tokens[i - 1].text == "("):
+                art.count(defined[tok.text], "organisation", False, tok.text, tok.start, tok.end, "acronym",
+                          ["acronym"])
+        elif 2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.low not in lex.not_abbreviations:
+            unknown.setdefault(tok.text, tok.start)
+    return tuple(sorted(unknown.items(), key=lambda kv: kv[1]))
+
+
+def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], names: _Names) -> list[Found]:
+    """People and organisations of Arabic text in no gazetteer (see arabic_names.discover); a
+    country or its adjective at the end of an organisation's name ("شركة موانئ العراق") is part
+    of that name."""
+    closers = [h for h in hits if h.kind == "country"]
+    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers])
+    orgs = [(f.start, f.end) for f in found if f.kind == "organisation"]
+    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in orgs)}
+    return found
+
+
+def _count_arabic(art: _Article, text: str, found: list[Found]) -> None:
+    for f in found:
+        how = "surname" if f.evidence == "surname" else "discovered"
+        art.count(f.name, f.kind, False, text[f.start:f.end], f.start, f.end, how, [f.evidence],
+                  [f.role] if f.role else [], note=f.evidence)
+
+
+def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[str, set[str]]) -> None:
+    """The headline: gazetteer names, and the article's people by their surname. Headlines
+    capitalise every word, so no new names are read from them."""
+    stop = lexicon().stop
+    for hit in hits:
+        name = hit.canonical
+        if hit.kind == "person" and len(name_parts(hit.surface)) == 1:
+            others = by_surname.get(name_parts(hit.surface)[0], set()) - {hit.canonical}
+            if len(others) == 1 and hit.canonical not in art.actors:
+                (name,) = others
+        if _only_a_place(art, hit, title, in_title=True):
+            continue
+        art.count(name, hit.kind, name == hit.canonical, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"],
+                  in_title=True)
+    taken = [(h.start, h.end) for h in hits]
+    for m in WORD_RE.finditer(title):
+        if any(s < m.end() and m.start() < e for s, e in taken) or not capitalised(m.group()):
+            continue
+        key = surname_key(m.group())
+        local = by_surname.get(key, set()) if key and key not in stop else set()
+        if len(local) == 1:
+            (name,) = local
+            art.count(name, "person", False, m.group(), m.start(), m.end(), "surname", ["surname"], in_title=True)
+
+
+# --- countries as places -----------------------------------------------------------------------
+
+def _only_a_place(art: _Article, hit: Hit, body: str, in_title: bool = False) -> bool:
+    """Record a country mentioned as a place or a thing ("in Iraq", "the Belgian capital") as
+    a place, not an actor (names.country_sense); True when it was."""
+    if hit.kind != "country" or country_sense(body, hit.start, hit.end, hit.how == "demonym") == "actor":
+        return False
+    art.skip(hit.surface, hit.start, hit.end, "place", f"{hit.canonical} as a place, not acting", in_title)
+    art.places.append((_TITLE_OFFSET + hit.start if in_title else hit.start, hit.canonical))
+    return True
+
+
+def _places(art: _Article) -> tuple[str, ...]:
+    """The countries the article names only as places (a country that also acts is an actor)."""
+    named = dict.fromkeys(name for _, name in sorted(art.places))
+    return tuple(name for name in named if name not in art.actors)
+
+

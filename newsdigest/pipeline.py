@@ -244,7 +244,7 @@ def write_search_index(gen: Generation, pages, fingerprints: dict, globals_key: 
         if all(gen.reuse(rel) for rel in previous):
             return
     gen.remove_stale()  # the slot must hold exactly this build's pages before Pagefind reads it
-    for rel, data in build_search_index(gen.path).items():
+    for rel, data in build_search_index(gen.path, gen.scratch).items():
         gen.write(rel, data, key)
 
 

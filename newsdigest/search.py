@@ -16,9 +16,11 @@ INDEX_DIR = "pagefind"
 HINT = "install pagefind (pip install 'pagefind[extended]'), or set search = false in site.toml"
 
 
-def build_search_index(slot: Path) -> dict[str, bytes]:
-    """Pagefind's bundle for the article pages in `slot`, as {output path: bytes}."""
-    with tempfile.TemporaryDirectory(prefix="newsdigest-search-") as tmp:
+def build_search_index(slot: Path, scratch: Path) -> dict[str, bytes]:
+    """Pagefind's bundle for the article pages in `slot`, as {output path: bytes}; Pagefind
+    writes it into a temporary folder under `scratch`."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-", dir=scratch) as tmp:
         command = [sys.executable, "-m", "pagefind", "--site", str(slot), "--glob", "articles/**/index.html",
                    "--output-path", tmp, "--silent"]
         try:

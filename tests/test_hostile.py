@@ -12,6 +12,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -394,13 +395,26 @@ def test_repeated_keys_and_sets(tmp_path):
     assert "Second" in (root / "site" / "articles" / "2024" / "03" / "twice" / "index.html").read_text()
 
 
-def test_a_killed_search_build_leaves_no_temporary_folder(tmp_path):
-    from newsdigest.publish import Generation
-    root = site(tmp_path, 1)
+def test_a_build_killed_during_pagefind_leaves_nothing_behind(tmp_path):
+    if subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("pagefind is not installed")
+    root = site(tmp_path, 200)
+    (root / "site.toml").write_text(CONFIG.replace("search = false", "search = true"))
     builds = root / ".newsdigest" / "builds"
-    with Generation(root / "site", builds) as gen:
-        gen.scratch.mkdir(parents=True)
-        (gen.scratch / "search-left-by-a-kill").mkdir()
-    assert gen.scratch.is_relative_to(builds)
-    with Generation(root / "site", builds):
-        assert not list(builds.glob("*.scratch"))
+    in_tmp = set(Path(tempfile.gettempdir()).glob("newsdigest-search-*"))
+    proc = subprocess.Popen(build_cmd(root, "build"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=ENV, start_new_session=True)
+    try:
+        wait_for(lambda: proc.poll() is not None or any(builds.glob("*.scratch")), timeout=120,
+                 what="the search index build", interval=0.005)
+        time.sleep(0.02)  # Pagefind has started
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert any(builds.glob("*.scratch")), "Pagefind's temporary output is not in the build's own folder"
+    assert set(Path(tempfile.gettempdir()).glob("newsdigest-search-*")) == in_tmp
+    done = run(root, "build")
+    assert done.returncode == 0, done.stderr
+    assert not any(builds.glob("*.scratch")), "the next build did not remove what the killed one left"
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file()

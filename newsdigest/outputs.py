@@ -42,7 +42,7 @@ class Bundle:
     """Files made together from the pages already in the slot (the search index)."""
     prefix: str                     # every file of the bundle is under it
     key: str
-    make: Callable[[Path], dict[str, bytes]]
+    make: Callable[[Path, Path], dict[str, bytes]]   # (the slot, a scratch folder) -> {path: bytes}
 
 
 @dataclass(frozen=True)
@@ -151,5 +151,5 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
                 and all(gen.reuse(rel) for rel in previous):
             continue
         gen.remove_stale()  # the slot must hold exactly this build's pages before the bundle reads it
-        for rel, data in bundle.make(gen.path).items():
+        for rel, data in bundle.make(gen.path, gen.scratch).items():
             gen.write(rel, data, bundle.key)

@@ -5,9 +5,9 @@ so the index is rebuilt only when an article page changed, and otherwise carried
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import NewsdigestError, Problem
@@ -16,11 +16,14 @@ INDEX_DIR = "pagefind"
 HINT = "install pagefind (pip install 'pagefind[extended]'), or set search = false in site.toml"
 
 
-def build_search_index(slot: Path) -> dict[str, bytes]:
-    """Pagefind's bundle for the article pages in `slot`, as {output path: bytes}."""
-    with tempfile.TemporaryDirectory(prefix="newsdigest-search-") as tmp:
+def build_search_index(slot: Path, scratch: Path) -> dict[str, bytes]:
+    """Pagefind's bundle for the article pages in `slot`, as {output path: bytes}. Pagefind
+    writes it into `scratch`, which is removed afterwards (or by the next build, if killed)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    try:
         command = [sys.executable, "-m", "pagefind", "--site", str(slot), "--glob", "articles/**/index.html",
-                   "--output-path", tmp, "--silent"]
+                   "--output-path", str(scratch), "--silent"]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -28,6 +31,7 @@ def build_search_index(slot: Path) -> dict[str, bytes]:
         if done.returncode != 0:
             reason = ((done.stderr or done.stdout).strip().splitlines() or ["pagefind failed"])[-1]
             raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {reason}", HINT))
-        out = Path(tmp)
-        return {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                for p in sorted(out.rglob("*")) if p.is_file()}
+        return {f"{INDEX_DIR}/{p.relative_to(scratch).as_posix()}": p.read_bytes()
+                for p in sorted(scratch.rglob("*")) if p.is_file()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

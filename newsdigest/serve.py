@@ -152,7 +152,7 @@ def make_handler(paths: Paths, state: BuildState, base_path: str):
             url_path = urlsplit(self.path).path
             if "\0" in unquote(url_path):  # no file name holds a NUL
                 print(f"serve: 400 bad request (NUL in the path) from {self.client_address[0]}", flush=True)
-                self.send_error(HTTPStatus.BAD_REQUEST, "NUL in the path")
+                self.send_error(HTTPStatus.BAD_REQUEST, explain="There is a NUL character in the path.")
                 return
             target = self._file_for(url_path)
             if target is not None and target.is_dir():

@@ -6,6 +6,8 @@ site stays published (and served). Inbox files still being written are left for 
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import sys
 import threading
 import time
@@ -125,6 +127,17 @@ def next_inbox_pass(paths: Paths, settle: float, build_started: float) -> float 
     return max(min(due), time.time()) + 0.05 if due else None
 
 
+def release_memory() -> None:
+    """Give the memory a finished build freed back to the system. Watch mode runs build after
+    build in one process; without this, glibc keeps the freed heap, and the resident size
+    climbs with every build of a large site (the soak in bench/soak.py measures it)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def run_build(paths: Paths, events: BuildEvents, settle: float) -> BuildResult | None:
     report = Report()
     try:
@@ -165,6 +178,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
         built = run_build(paths, events, settle)
+        release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
         # Files still being written were left in the inbox: look again once they have settled.

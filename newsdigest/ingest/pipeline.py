@@ -343,16 +343,21 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _is_inbox_file(path: Path, paths: Paths) -> bool:
+def _folder_of(path: Path) -> Path:
     # Where the name is, not where a link leads: a link in the inbox is an inbox entry.
-    where = Path(path).absolute().parent
+    return Path(path).absolute().parent
+
+
+def _is_inbox_file(path: Path, paths: Paths) -> bool:
+    where = _folder_of(path)
     return _inside(where, paths.inbox) and not _inside(where, paths.inbox / REJECTED_DIR)
 
 
 def _skip_when_walking(path: Path, paths: Paths) -> bool:
     if any(part.startswith(".") for part in path.parts[-1:]) or path.name.endswith(".why.txt"):
         return True
-    return any(_inside(path, p) for p in (paths.articles, paths.raw, paths.inbox / REJECTED_DIR))
+    return any(_inside(path, p) or _inside(_folder_of(path), p)
+               for p in (paths.articles, paths.raw, paths.inbox / REJECTED_DIR))
 
 
 def _expand(inputs: list[Path], paths: Paths) -> list[Path | IngestResult]:
@@ -365,7 +370,7 @@ def _expand(inputs: list[Path], paths: Paths) -> list[Path | IngestResult]:
                 if (child.is_symlink() or not child.is_dir()) and not any(p.startswith(".") for p in relative) \
                         and not _skip_when_walking(child, paths):
                     out.append(child)
-        elif path.is_file():
+        elif os.path.lexists(path):  # a file, or a link or FIFO that _ingest_file sets aside
             out.append(path)
         else:
             out.append(IngestResult(path, "rejected", reason="no such file or folder",

@@ -129,6 +129,35 @@ class Cache:
             self.db.executemany("INSERT OR IGNORE INTO keep_keys VALUES (?)", [(k,) for k in keep])
             self.db.execute("DELETE FROM entries WHERE kind = ? AND key NOT IN (SELECT key FROM keep_keys)", [kind])
 
+    # -- around a stage: what the build (and the engine) wraps pure stage functions in --------
+
+    def per_item(self, kind: str, keys: dict[str, str], compute) -> dict[str, Any]:
+        """{item: value} for every item of `keys` (item -> cache key): compute(items) is called
+        once, for the items not cached, and returns {item: value} for them."""
+        cached = self.get_many(kind, keys.values())
+        missing = [item for item, key in keys.items() if key not in cached]
+        fresh = compute(missing) if missing else {}
+        self.put_many(kind, {keys[item]: value for item, value in fresh.items()})
+        if fresh:
+            self.trim(kind, set(keys.values()))
+        return {item: cached[key] if key in cached else fresh[item] for item, key in keys.items()}
+
+    def whole(self, kind: str, key: str, compute) -> Any:
+        """compute() unless the value for `key` is cached; only the latest value of a kind is kept."""
+        found = self.get_many(kind, [key]).get(key)
+        if found is None:
+            found = compute()
+            self.put_many(kind, {key: found})
+            self.prune(kind, {key})
+        return found
+
+    def state(self, kind: str) -> Any:
+        """What the last build left of a kind of incremental state (None: start from scratch)."""
+        return self.get_many(kind, [kind]).get(kind)
+
+    def keep_state(self, kind: str, value: Any) -> None:
+        self.put_many(kind, {kind: value})
+
     def close(self) -> None:
         if self.db is not None:
             self.db.close()

@@ -151,7 +151,7 @@ def _enriched(paths: Paths, report: Report):
     from .articles import load_articles
     from .cache import Cache
     from .config import load_config
-    from .enrich import enrich
+    from . import cached
     from .extract.gazetteer import load_gazetteer
     from .extract.topics import load_topic_rules
     config, warnings = load_config(paths)
@@ -164,7 +164,7 @@ def _enriched(paths: Paths, report: Report):
         report.extend(problems)
         rules, problems = load_topic_rules(paths.content)
         report.extend(problems)
-        return enrich(articles, config, gazetteer, rules, cache)
+        return cached.enrich(articles, config, gazetteer, rules, cache)
     finally:
         cache.close()
 

@@ -2,9 +2,10 @@
 
 Explicit front matter wins: an article that lists `actors:` or `topics:` keeps that list
 (actor names in the gazetteer's canonical spelling). Everything else is extracted from the
-article's text at build time; per-article results are cached by the article's digest, the
-gazetteer's and topic rules' fingerprints and the extractor version, so an editor's change
-to any of them takes effect on the next build, and nothing is ever stale.
+article's text at build time. Every function here is pure; cached.py keeps per-article results
+by the article's content hash, the gazetteer's and topic rules' fingerprints and the extractor
+version, so an editor's change to any of them takes effect on the next build, and nothing is
+ever stale.
 """
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ import json
 from dataclasses import dataclass, field, replace
 
 from .core import ActorProfile, Article, StoryIndex
-from .cache import Cache, cache_key
+from .cache import cache_key
 from .config import SiteConfig
 from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
 from .extract.resolve import ArticleInput, Resolution, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .related import related_incremental
-from .stories import FEATURES_VERSION, StoryInput, cluster_incremental, story_features
+from .related import RelatedState, related_incremental
+from .stories import FEATURES_VERSION, ClusterState, StoryInput, cluster_incremental
 from .workers import fork_map
 
 
@@ -45,45 +46,40 @@ EXTRACT_BATCH = 100        # articles per task handed to a worker
 PARALLEL_EXTRACT = 200     # below this, extraction stays in this process
 
 
-def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
-           cache: Cache | None = None, workers: int = 1) -> tuple[list[Article], Enrichment]:
-    """Articles with their actors and topics filled in, and the record of how."""
-    cache = cache or Cache(None)
+def extract_context(config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules) -> str:
+    """Everything per-article extraction depends on besides the article: part of its cache key."""
+    return cache_key("extract", EXTRACTOR_VERSION, gazetteer.fingerprint, _rules_fingerprint(rules),
+                     json.dumps(sorted(dict(config.sources).items())))
+
+
+def extract_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
+                workers: int = 1) -> dict[str, tuple]:
+    """Per article (by id): its mentions (None when the front matter lists its actors) and its
+    topic assignment. Each depends on that article alone."""
     agencies = dict(config.sources)
-    context = cache_key("extract", EXTRACTOR_VERSION, gazetteer.fingerprint, _rules_fingerprint(rules),
-                        json.dumps(sorted(agencies.items())))
-    keys = {a.id: cache_key(context, a.content_hash) for a in articles}
-    cached = cache.get_many("extract", keys.values())
-    missing = list({keys[a.id]: a for a in articles if keys[a.id] not in cached}.values())
 
     def extract(batch: list[Article]) -> list[tuple]:
         return [(None if a.actors_given else extract_mentions(a.text, a.title, gazetteer, a.source, agencies),
                  assign_topics(a.title, a.text, a.section, a.topics if a.topics_given else None, rules))
                 for a in batch]
 
-    batches = [missing[i:i + EXTRACT_BATCH] for i in range(0, len(missing), EXTRACT_BATCH)]
-    results = fork_map(extract, batches, workers if len(missing) >= PARALLEL_EXTRACT else 1)
-    fresh: dict[str, tuple] = {keys[a.id]: entry for batch, found in zip(batches, results)
-                               for a, entry in zip(batch, found)}
-    mentions: dict[str, Mentions] = {}
-    topics: dict[str, TopicAssignment] = {}
-    for article in articles:
-        key = keys[article.id]
-        entry = cached.get(key) or fresh[key]
-        if entry[0] is not None:
-            mentions[article.id] = entry[0]
-        topics[article.id] = entry[1]
-    cache.put_many("extract", fresh)
-    if fresh:
-        cache.trim("extract", set(keys.values()))
-    # Identities across articles (Tom and Thomas Goffus) need the whole corpus: the result is
-    # cached for exactly this set of articles (a rebuild with no content change reuses it).
-    corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
-    resolution = cache.get_many("resolution", [corpus_key]).get(corpus_key)
-    if resolution is None:
-        resolution = resolve([article_input(a) for a in articles], gazetteer, agencies, mentions)
-        cache.put_many("resolution", {corpus_key: resolution})
-        cache.prune("resolution", {corpus_key})
+    batches = [articles[i:i + EXTRACT_BATCH] for i in range(0, len(articles), EXTRACT_BATCH)]
+    results = fork_map(extract, batches, workers if len(articles) >= PARALLEL_EXTRACT else 1)
+    return {a.id: entry for batch, found in zip(batches, results) for a, entry in zip(batch, found)}
+
+
+def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer,
+                extracted: dict[str, tuple]) -> Resolution:
+    """Identities across articles (Tom and Thomas Goffus): needs the whole corpus."""
+    mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+    return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions)
+
+
+def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
+                     resolution: Resolution) -> tuple[list[Article], Enrichment]:
+    """Articles with their actors, topics and places filled in, and the record of how."""
+    mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+    topics = {aid: entry[1] for aid, entry in extracted.items()}
     enriched = []
     for article in articles:
         actors = resolution.articles.get(article.id, ())
@@ -93,6 +89,13 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             article = replace(article, actors=actors, topics=chosen, places=places)
         enriched.append(article)
     return enriched, Enrichment(resolution, topics, mentions)
+
+
+def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
+           workers: int = 1) -> tuple[list[Article], Enrichment]:
+    """The three steps in one, nothing cached (cached.enrich is the build's, with its cache)."""
+    extracted = extract_all(articles, config, gazetteer, rules, workers)
+    return apply_enrichment(articles, extracted, resolve_all(articles, config, gazetteer, extracted))
 
 
 def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Resolution | None) -> dict[str, ActorProfile]:
@@ -117,44 +120,39 @@ def story_input(article: Article) -> StoryInput:
                       article.actors, article.topics, article.places)
 
 
-def find_stories(articles: list[Article], cache: Cache | None = None, workers: int = 1) -> tuple[StoryIndex, dict]:
-    """Stories (the same event from several sources) and related articles, for the whole corpus.
-
-    Both depend on every article, so they are cached for exactly this set of articles, actors
-    and topics: an unchanged corpus reuses them. After a change, only the pairs of articles
-    whose link can have changed are compared again (stories.cluster_incremental) and related
-    articles are computed again only for the articles whose list can have changed
-    (related.related_incremental), both from the state the last build kept; both give what a
-    computation from scratch gives.
-    """
-    cache = cache or Cache(None)
-    key = cache_key("stories", FEATURES_VERSION, "\n".join(sorted(
+def stories_key(articles: list[Article]) -> str:
+    """What stories and related articles depend on: each article's text, actors, topics and places."""
+    return cache_key("stories", FEATURES_VERSION, "\n".join(sorted(
         f"{a.id} {a.content_hash} {chr(31).join(a.actors)} {chr(31).join(a.topics)} {chr(31).join(a.places)}"
         for a in articles)))
-    found = cache.get_many("stories", [key]).get(key)
-    if found is None:
-        items = [story_input(a) for a in articles]
-        # What clustering compares of each article depends on that article alone: kept per
-        # article (file digest and actors), so a new article costs one computation, not 10,000.
-        keys = {a.id: cache_key("story-features", FEATURES_VERSION, a.content_hash, "\x1f".join(a.actors),
-                                "\x1e".join(a.places)) for a in articles}
-        cached = cache.get_many("story-features", keys.values())
-        features = {aid: cached[k] for aid, k in keys.items() if k in cached}
-        fresh = {i.id: story_features(i) for i in items if i.id not in features}
-        cache.put_many("story-features", {keys[aid]: f for aid, f in fresh.items()})
-        if fresh:
-            cache.trim("story-features", set(keys.values()))
-        features.update(fresh)
-        cluster_key = cache_key("cluster-state", FEATURES_VERSION)
-        previous = cache.get_many("cluster-state", [cluster_key]).get(cluster_key)
-        index, clustered = cluster_incremental(items, previous, workers=workers, features=features, versions=keys)
-        cache.put_many("cluster-state", {cluster_key: clustered})
-        state_key = cache_key("related-state", FEATURES_VERSION)
-        previous = cache.get_many("related-state", [state_key]).get(state_key)
-        # Related lists leave out the article's own story: its page lists it as "Also reported by".
-        related, state = related_incremental(items, index, previous, skip_story=True, workers=workers)
-        cache.put_many("related-state", {state_key: state})
-        found = (index, related)
-        cache.put_many("stories", {key: found})
-        cache.prune("stories", {key})
-    return found
+
+
+def features_key(article: Article) -> str:
+    """What clustering compares of one article depends on that article alone (text, actors, places)."""
+    return cache_key("story-features", FEATURES_VERSION, article.content_hash, "\x1f".join(article.actors),
+                     "\x1e".join(article.places))
+
+
+@dataclass(frozen=True)
+class StoriesFound:
+    index: StoryIndex
+    related: dict                     # article id -> related article ids, best first
+    cluster_state: ClusterState       # what the next clustering starts from
+    related_state: RelatedState       # ... and the next related computation
+
+
+def find_stories(articles: list[Article], features: dict | None = None, cluster_state: ClusterState | None = None,
+                 related_state: RelatedState | None = None, workers: int = 1) -> StoriesFound:
+    """Stories (the same event from several sources) and related articles, for the whole corpus.
+
+    Given the state the last computation left, only the pairs of articles whose link can have
+    changed are compared again (stories.cluster_incremental) and related lists are computed
+    again only for the articles whose list can have changed (related.related_incremental);
+    both give what a computation from scratch gives. `features`: story_features per article id.
+    """
+    items = [story_input(a) for a in articles]
+    versions = {a.id: features_key(a) for a in articles}
+    index, clustered = cluster_incremental(items, cluster_state, workers=workers, features=features, versions=versions)
+    # Related lists leave out the article's own story: its page lists it as "Also reported by".
+    related, state = related_incremental(items, index, related_state, skip_story=True, workers=workers)
+    return StoriesFound(index, related, clustered, state)

@@ -10,7 +10,8 @@ from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
 from .digests import build_digests
-from .enrich import actor_profiles, enrich, find_stories, story_input
+from . import cached
+from .enrich import actor_profiles, story_input
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
 from .core import SiteModel
@@ -49,6 +50,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
               timings: Timings | None = None) -> tuple[SiteConfig, SiteModel]:
     """Config, articles and gazetteer into the site model; problems go to the report."""
     phase = (timings or Timings()).phase
+    cache = cache or Cache(None)
     config, warnings = load_config(paths)
     report.extend(warnings)
     with phase("load articles"):
@@ -59,9 +61,9 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     rules, problems = load_topic_rules(paths.content)
     report.extend(problems)
     with phase("actors and topics"):
-        articles, enrichment = enrich(articles, config, gazetteer, rules, cache, workers)
+        articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers)
     with phase("stories and related"):
-        stories, related = find_stories(articles, cache, workers)
+        stories, related = cached.stories(articles, cache, workers)
     with phase("digests and model"):
         digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
         profiles = actor_profiles(articles, gazetteer, enrichment.resolution)

@@ -32,6 +32,14 @@ class BuildOptions:
 
 
 @dataclass
+class Session:
+    """What a long-lived process (watch, serve) keeps from one build to the next."""
+
+    scan: object = None        # ingest.dedupe.ScanMemo: ingest's index of the articles (made on first use)
+    changes: dict = field(default_factory=dict)               # path -> kind: what set off this build
+
+
+@dataclass
 class BuildResult:
     articles: int = 0
     pages: int = 0
@@ -71,14 +79,14 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     return config, model
 
 
-def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
+def build(paths: Paths, options: BuildOptions, report: Report, session: Session | None = None) -> BuildResult:
     started = time.perf_counter()
     timings = Timings()
     phase = timings.phase
     with BuildLock(paths.state, announce=lambda msg: print(msg)), collector_paused():
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
-                ingest_inbox_into(paths, report, options.inbox_min_age)
+                ingest_inbox_into(paths, report, options.inbox_min_age, session)
         cache = Cache(None if options.clean else paths.state / "cache.sqlite")
         content_read_at = time.time()
         try:
@@ -103,13 +111,17 @@ def build(paths: Paths, options: BuildOptions, report: Report) -> BuildResult:
     return result
 
 
-def ingest_inbox_into(paths: Paths, report: Report, min_age: float) -> None:
+def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Session | None = None) -> None:
     """Ingest content/inbox, one line per input as `ingest` prints them; problems to the report.
     A wrong content/boilerplate.toml is reported and the inbox left waiting: the build goes on."""
     from .ingest import format_result, ingest_inbox
+    from .ingest.dedupe import ScanMemo
+    memo = None
+    if session is not None:
+        memo = session.scan = session.scan or ScanMemo()
     config, _ = load_config(paths)
     try:
-        results = ingest_inbox(paths, config, min_age=min_age)
+        results = ingest_inbox(paths, config, min_age=min_age, memo=memo)
     except NewsdigestError as exc:
         report.extend(exc.problems)
         return

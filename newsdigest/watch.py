@@ -20,8 +20,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .config import Paths
-from .errors import NewsdigestError, Report
-from .pipeline import BuildOptions, BuildResult, build
+from .errors import NewsdigestError, Report, display_path
+from .pipeline import BuildOptions, BuildResult, Session, build
 
 DEBOUNCE = 0.3          # seconds without a new event before a rebuild starts
 INBOX_SETTLE = 1.0      # an inbox file must be unchanged this long before it is ingested
@@ -138,10 +138,19 @@ def release_memory() -> None:
         pass
 
 
-def run_build(paths: Paths, events: BuildEvents, settle: float) -> BuildResult | None:
+def describe(changes: dict[Path, str], root: Path, shown: int = 3) -> str:
+    """"content/inbox/a.txt, templates/base.html (+2 more)": what set a build off."""
+    names = sorted(display_path(path, root) for path in changes)
+    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def run_build(paths: Paths, events: BuildEvents, settle: float, session: Session | None = None) -> BuildResult | None:
     report = Report()
+    if session is not None and session.changes:
+        print(f"changed: {describe(session.changes, paths.root)}", flush=True)
     try:
-        result = build(paths, BuildOptions(inbox_min_age=settle), report)
+        result = build(paths, BuildOptions(inbox_min_age=settle), report, session)
     except NewsdigestError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         print(message, file=sys.stderr)
@@ -164,6 +173,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     """Build, then rebuild on every settled batch of changes until `stop` is set."""
     events = events or BuildEvents()
     recorder = ChangeRecorder(paths)
+    session = Session()          # what this process keeps from one build to the next
     observer = Observer()
     observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
     watched: set[Path] = set()
@@ -177,7 +187,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     def build_once() -> float | None:
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
-        built = run_build(paths, events, settle)
+        built = run_build(paths, events, settle, session)
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
@@ -199,7 +209,8 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 time.sleep(debounce / 3)
             if stop.is_set():
                 break
-            recorder.take()  # every build starts from the files on disk; the kinds only filter noise
+            # The build reads the files on disk; the change set tells it (and the log) what moved.
+            session.changes = recorder.take()
             watch_folders()
             recheck_at = build_once()
     finally:

@@ -140,36 +140,35 @@ def _same_index(a: DedupeIndex, b: DedupeIndex) -> bool:
 def test_a_long_running_process_reuses_the_index_while_no_article_changed(tmp_path):
     """Watch ingests drop after drop: the index of the last run serves the next, exactly."""
     import os
-    import newsdigest.ingest.dedupe as dedupe
+    from newsdigest.ingest.dedupe import ScanMemo
+    memo = ScanMemo()                                                  # what watch keeps between builds
     paths = inbox_site(tmp_path)
     first = paths.articles / "2024" / "08" / "first.md"
     first.parent.mkdir(parents=True)
     first.write_text(f"---\nid: a1\ntitle: Metro\ndate: 2024-08-27T18:57:00+03:00\n---\n\n{STORY}\n", encoding="utf-8")
-    index = scan_articles(paths.articles)
-    assert scan_articles(paths.articles) is index                      # nothing changed: reused
+    index = scan_articles(paths.articles, memo)
+    assert scan_articles(paths.articles, memo) is index                # nothing changed: reused
 
-    results = ingest_paths([SEED_001], paths, CONFIG)                  # the ingest adds what it writes
+    results = ingest_paths([SEED_001], paths, CONFIG, memo)            # the ingest adds what it writes
     assert statuses(results) == ["written"]
-    again = scan_articles(paths.articles)
+    again = scan_articles(paths.articles, memo)
     assert again is index and len(again.paths) == 2
-    dedupe._LAST.clear()
     assert _same_index(again, scan_articles(paths.articles))           # as a full scan finds them
 
     by_hand = paths.articles / "2024" / "08" / "by-hand.md"            # an editor adds a file: added
     by_hand.write_text("---\nid: b2\ntitle: Other\ndate: 2024-08-28T10:00:00+03:00\n---\n\nA different text "
                        "about the harbour and its cranes, long enough to count.\n", encoding="utf-8")
-    grown = scan_articles(paths.articles)
+    grown = scan_articles(paths.articles, memo)
     assert len(grown.paths) == 3
 
     # An editor rewrites a known article: everything is read again, and the new text counts.
     first.write_text(first.read_text(encoding="utf-8").replace("metro line", "tram line"), encoding="utf-8")
     os.utime(first, ns=(1, 1))
-    rescanned = scan_articles(paths.articles)
+    rescanned = scan_articles(paths.articles, memo)
     assert rescanned is not grown
-    dedupe._LAST.clear()
     assert _same_index(rescanned, scan_articles(paths.articles))
 
     by_hand.unlink()                                                   # or removes one
-    assert len(scan_articles(paths.articles).paths) == 2
-    results = ingest_paths([SEED_001], paths, CONFIG)                  # and duplicates are still found
+    assert len(scan_articles(paths.articles, memo).paths) == 2
+    results = ingest_paths([SEED_001], paths, CONFIG, memo)                  # and duplicates are still found
     assert statuses(results) == ["duplicate"]

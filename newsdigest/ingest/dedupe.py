@@ -110,23 +110,29 @@ def _signature(path: Path) -> tuple | None:
         return None
 
 
-# The index of the last scan in this process, with the articles the ingest added to it since.
-_LAST: dict = {}
+@dataclass
+class ScanMemo:
+    """The last scan's index (with the articles ingest added since), kept by a long-lived
+    process (watch, serve) from one build to the next."""
+
+    folder: Path | None = None
+    index: DedupeIndex | None = None
 
 
-def scan_articles(articles: Path) -> DedupeIndex:
+def scan_articles(articles: Path, memo: ScanMemo | None = None) -> DedupeIndex:
     """An index of every article under content/articles; unreadable files are skipped
     (`check` reports them).
 
     Watch and serve ingest again and again in one process, and reading every article's text
-    for each drop is most of a drop's build at 10,000 articles. So the index of the last scan
-    is reused when every file it holds is unchanged (same size, times and inode) and still
+    for each drop is most of a drop's build at 10,000 articles. So the index in `memo` is
+    reused when every file it holds is unchanged (same size, times and inode) and still
     there; files that appeared since are added to it. Any other change means a full scan.
     """
     if not articles.is_dir():
         return DedupeIndex()
     files = find_article_files(articles)  # regular files only: a FIFO named x.md would block the read
-    index = _reusable(articles, files) or DedupeIndex()
+    previous = memo.index if memo is not None and memo.folder == articles else None
+    index = _reusable(previous, files) or DedupeIndex()
     known = set(index.paths)
     for path in files:
         if path not in known:
@@ -136,14 +142,13 @@ def scan_articles(articles: Path) -> DedupeIndex:
                 continue
             meta = fm.meta
             index.add(path, fingerprint(str(meta.get("id") or ""), str(meta.get("url") or ""), fm.body))
-    _LAST.clear()
-    _LAST.update(articles=articles, index=index)
+    if memo is not None:
+        memo.folder, memo.index = articles, index
     return index
 
 
-def _reusable(articles: Path, files: list[Path]) -> DedupeIndex | None:
-    index = _LAST.get("index")
-    if index is None or _LAST.get("articles") != articles:
+def _reusable(index: DedupeIndex | None, files: list[Path]) -> DedupeIndex | None:
+    if index is None:
         return None
     present = set(files)
     for path, sig in zip(index.paths, index.sigs):

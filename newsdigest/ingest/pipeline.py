@@ -36,7 +36,7 @@ from ..progress import progress
 from ..slug import slugify
 from .boilerplate import Furniture, load_furniture
 from .clean import clean_body
-from .dedupe import DedupeIndex, Fingerprint, fingerprint, normalise_url, scan_articles
+from .dedupe import DedupeIndex, Fingerprint, ScanMemo, fingerprint, normalise_url, scan_articles
 from .header import normalise
 from .markers import squash
 from .model import Fix, RawArticle, Rejected, Removal
@@ -504,14 +504,14 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
     return [replace(r, raw=raw) if r.status != "rejected" else r for r in results]
 
 
-def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig) -> list[IngestResult]:
+def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: ScanMemo | None = None) -> list[IngestResult]:
     """Ingest files and folders; one result per input file (per record for JSON Lines and lists).
 
     Files inside content/inbox are moved once handled; any other input is copied, never moved.
-    A bad input never stops the others.
+    A bad input never stops the others. `memo`: the previous scan, when the process keeps one.
     """
     furniture = load_furniture(paths.content)  # NewsdigestError if content/boilerplate.toml is wrong
-    index = scan_articles(paths.articles)
+    index = scan_articles(paths.articles, memo)
     results: list[IngestResult] = []
     items = list(_expand(list(inputs), paths))
     with progress(len(items), "ingesting") as advance:
@@ -524,7 +524,8 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig) -> list[I
     return [replace(r, shown=display_path(r.input, paths.root)) for r in results]
 
 
-def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0) -> list[IngestResult]:
+def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0,
+                 memo: ScanMemo | None = None) -> list[IngestResult]:
     """Ingest everything waiting in content/inbox (run at the start of every build).
 
     min_age: leave files modified less than this many seconds ago for the next run (a file
@@ -532,7 +533,7 @@ def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0) -> list
     """
     now = time.time()
     files = [p for p in inbox_files(paths) if min_age <= 0 or now - p.lstat().st_mtime >= min_age]
-    return ingest_paths(files, paths, config) if files else []
+    return ingest_paths(files, paths, config, memo) if files else []
 
 
 def format_result(result: IngestResult, root: Path) -> str:

@@ -6,11 +6,13 @@ Not a test and not a timing comparison: it checks that nothing degrades over tim
 
 - no read ever sees a missing or partial page (every page read once must stay readable, and each
   read must be a complete document: HTML ends with </html>, RSS with </rss>, JSON parses);
-- the resident memory of `watch` (with its worker processes) does not keep growing;
+- the resident memory of `watch` (with its worker processes) does not keep growing: at the end a
+  fresh `watch` on the grown site, fed 20 files, gives the memory a site of that size needs;
 - every dropped file is ingested exactly once: one article per file, one original in content/raw,
   nothing rejected, nothing left in the inbox.
 
     python bench/soak.py --minutes 30 --count 10000 --out bench/.work/soak
+    python bench/soak.py --reference --out bench/.work/soak   # only the fresh-watch measure, again
 
 The figures are printed and written to bench/results/soak.json (docs/reliability.md quotes them).
 """
@@ -25,6 +27,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -138,14 +141,56 @@ def ingested_titles(articles: Path) -> dict[str, int]:
     return counts
 
 
+def reference_rss(site: Path, drops: int = 20) -> dict:
+    """A fresh `watch` on the site as the soak left it, fed `drops` files: the memory a watch
+    needs for a site of that size. A soaked watch far above it would be leaking."""
+    python, env = sys.executable, {**os.environ, "PYTHONUTF8": "1"}
+    watch = subprocess.Popen([python, "-u", str(REPO / "build.py"), "watch", "--root", str(site)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                             start_new_session=True)
+    try:
+        wait_for_line(watch, r"^rebuilt:", 1800)
+        threading.Thread(target=lambda: [None for _ in watch.stdout], daemon=True).start()
+        inbox = site / "content" / "inbox"
+        peak = 0
+        for n in range(drops):
+            name, text, _ = drop_text(100000 + n)
+            (inbox / name).write_text(text, encoding="utf-8")
+            for _ in range(4):
+                time.sleep(0.5)
+                peak = max(peak, rss_kb(watch.pid))
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and any(p.is_file() for p in inbox.iterdir()):
+            time.sleep(1)
+            peak = max(peak, rss_kb(watch.pid))
+        time.sleep(10)
+        return {"drops": drops, "articles": len(list((site / "content" / "articles").rglob("*.md"))),
+                "watch_rss_mb_max": round(max(peak, rss_kb(watch.pid)) / 1024),
+                "watch_rss_mb_last": round(rss_kb(watch.pid) / 1024)}
+    finally:
+        os.killpg(watch.pid, signal.SIGINT)
+        try:
+            watch.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(watch.pid, signal.SIGKILL)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / ".work" / "soak")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results" / "soak.json")
+    parser.add_argument("--reference", action="store_true",
+                        help="only measure a fresh watch on the site a soak left in --out, and add it to --results")
     args = parser.parse_args()
     site = args.out.resolve()
+    if args.reference:
+        figures = json.loads(args.results.read_text())
+        figures["fresh_watch_after_soak"] = reference_rss(site)
+        args.results.write_text(json.dumps(figures, indent=2) + "\n")
+        print(json.dumps(figures["fresh_watch_after_soak"], indent=2))
+        return 0
     python = sys.executable
     env = {**os.environ, "PYTHONUTF8": "1"}
 
@@ -163,7 +208,6 @@ def main() -> int:
                              start_new_session=True)
     wait_for_line(watch, r"^rebuilt:", 1800)
     log_lines: list[str] = []
-    import threading
 
     def drain() -> None:
         for line in watch.stdout:
@@ -248,6 +292,9 @@ def main() -> int:
     print(json.dumps({k: v for k, v in figures.items() if k not in ("rss_samples_mb", "watch_log_tail")}, indent=2))
     ok = (figures["ingested_once"] == len(dropped) and not read["missing"] and not read["partial"]
           and not rejected and not left)
+    figures["fresh_watch_after_soak"] = reference_rss(site)
+    args.results.write_text(json.dumps(figures, indent=2) + "\n")
+    print("a fresh watch on the same site:", figures["fresh_watch_after_soak"])
     print("soak: OK" if ok else "soak: PROBLEMS (see above)")
     return 0 if ok else 1
 

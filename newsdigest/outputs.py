@@ -2,8 +2,8 @@
 
 The plan says which pages and feeds exist. Here they become Outputs, together with the static
 assets, the digest feeds, the OPML list, the sitemaps and robots.txt: a path, a key (a hash of
-everything the bytes depend on) and how to make the bytes. The search index is a Bundle: several
-files made at once from the article pages, once they are written. write_outputs() is the one loop
+everything the bytes depend on) and how to make the bytes. The search index is a set of Bundles
+(one per shard, see search.py): several files made at once from article pages, once they are written. write_outputs() is the one loop
 that fills a build's slot: an output whose key is the live site's is carried over, the rest are
 made (on worker processes when there are many), so an unchanged site costs a key comparison per file.
 """
@@ -83,10 +83,22 @@ def site_outputs(model: SiteModel, templates: Path) -> SiteOutputs:
     outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
     bundles = []
     if model.config.search and model.articles:  # Pagefind cannot index a site without articles
-        from .search import INDEX_DIR, build_search_index
-        article_keys = sorted(o.key for o, p in zip(outputs, pages) if p.template == "article.html")
-        bundles.append(Bundle(INDEX_DIR + "/", key_of(article_keys, "search"), build_search_index))
+        search_outputs, bundles = search_bundles(model, {o.path: o.key for o in outputs})
+        outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
+
+
+def search_bundles(model: SiteModel, keys: dict[str, str]) -> tuple[list[Output], list[Bundle]]:
+    """One bundle per search shard, keyed by its article pages alone (so adding an article
+    re-makes only its shard), Pagefind's UI files, and the list of shards the search page merges."""
+    from .search import SHARD_LIST, UI_DIR, Entry, index_shard, pagefind_version, plan_shards, shard_list, ui_files
+    pages = [Entry(a.date, a.id, a.url_path + "index.html") for a in model.articles]
+    shards = plan_shards(pages, model.config.timezone)
+    bundles = [Bundle(s.prefix, key_of(sorted(keys[p] for p in s.pages), s.name, "search"),
+                      partial(index_shard, s.prefix, s.pages)) for s in shards]
+    bundles.append(Bundle(UI_DIR, key_of(pagefind_version(), code_fingerprint(), "search ui"),
+                          partial(ui_files, shards[0].pages[0])))
+    return [made(SHARD_LIST, shard_list(shards))], bundles
 
 
 FEED_MAKERS = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}

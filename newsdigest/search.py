@@ -17,8 +17,10 @@ which is why a shard is carried over as is when its pages did not change.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +98,42 @@ def _pack(units: list[tuple[str, Entry]], cap: int) -> list[Shard]:
         current.append(entry.page)
         previous = label
     return [Shard(name, tuple(pages)) for name, pages in packs]
+
+
+# Pagefind reads a page's elements marked data-pagefind-body (all of the page when none is), and
+# the meta, filter and sort values marked anywhere, in the page's language (<html lang>).
+_MARKED = re.compile(rb"<([a-zA-Z][\w:-]*)(?=[^>]*\sdata-pagefind-(body|meta|filter|sort)\b)[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+
+
+def indexed_digest(html: bytes) -> str:
+    """A digest of what Pagefind indexes of a page: its shard is re-made only when this changes,
+    not when a part it does not read does (the related links and neighbours of an article page)."""
+    marked = list(_MARKED.finditer(html))
+    if not any(m.group(2).lower() == b"body" for m in marked):
+        return hashlib.sha256(html).hexdigest()
+    first = _HTML_TAG.search(html)
+    parts = [first.group(0)] if first else []
+    covered = 0
+    for m in marked:
+        if m.start() < covered:
+            continue                    # inside a body element already taken whole
+        if m.group(2).lower() == b"body":
+            covered = _element_end(html, m.group(1), m.end())
+            parts.append(html[m.start():covered])
+        else:                           # a value outside the body: the tag and the text after it
+            end = html.find(b"<", m.end())
+            parts.append(html[m.start():end if end >= 0 else len(html)])
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _element_end(html: bytes, tag: bytes, start: int) -> int:
+    depth = 1
+    for m in re.compile(rb"<(/?)" + re.escape(tag) + rb"\b[^>]*>", re.IGNORECASE).finditer(html, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return len(html)
 
 
 def shard_list(shards: list[Shard]) -> bytes:

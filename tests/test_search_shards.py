@@ -20,6 +20,7 @@ from newsdigest.search import Entry, indexed_digest, plan_shards
 
 from support.browser import serve_folder
 from support.corpus import make_doc, write_site
+from support.sitecheck import site_files
 
 UTC = timezone.utc
 
@@ -214,6 +215,7 @@ def test_a_new_recent_article_reindexes_only_its_shard_and_a_removed_one_leaves_
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsdigest"))
     run(clean, clean=True)
     assert (clean / "site" / "pagefind" / "shards.json").read_bytes() == (site / "pagefind" / "shards.json").read_bytes()
+    assert site_files(site) == site_files(clean / "site")   # every file but Pagefind's, byte for byte
     gone = docs[7]
     page = page_factory({"width": 1366, "height": 900})
     with serve_folder(site) as url, serve_folder((clean / "site").resolve()) as clean_url:
@@ -226,3 +228,27 @@ def test_a_new_recent_article_reindexes_only_its_shard_and_a_removed_one_leaves_
         assert f"/articles/{gone.date:%Y/%m}/{gone.slug}/" not in findable(page, url, marker(7))
         assert findable(page, url, "ministry") == findable(page, clean_url, "ministry") - {
             f"/articles/{gone.date:%Y/%m}/{gone.slug}/"}
+
+
+def test_a_new_month_compacts_the_last_one_into_its_year_as_a_clean_build_would(tmp_path, page_factory):
+    root = tmp_path / "roll"
+    docs = shard_site(root, count=24)
+    run(root)
+    site = root / "site"
+    old_recent = json.loads((site / "pagefind" / "shards.json").read_text())[0]
+    newest = max(docs, key=lambda d: d.date)
+    new = make_doc(random.Random(98), 98)
+    new.date = (newest.date.replace(day=1) + timedelta(days=40)).replace(day=2)   # the month after next
+    new.write(root)
+    run(root)
+    shards = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert old_recent not in shards and shards[0] == f"pagefind/{new.date:%Y-%m}-02/"
+    assert not (site / old_recent).exists()     # its articles are now in their year's month shards
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsdigest"))
+    run(clean, clean=True)
+    assert json.loads((clean / "site" / "pagefind" / "shards.json").read_text()) == shards
+    page = page_factory({"width": 1366, "height": 900})
+    with serve_folder(site) as url, serve_folder((clean / "site").resolve()) as clean_url:
+        for query, topic in (("ministry", ""), ("border", "Water")):
+            assert findable(page, url, query, topic) == findable(page, clean_url, query, topic), (query, topic)

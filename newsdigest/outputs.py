@@ -2,8 +2,9 @@
 
 The plan says which pages and feeds exist. Here they become Outputs, together with the static
 assets, the digest feeds, the OPML list, the sitemaps and robots.txt: a path, a key (a hash of
-everything the bytes depend on) and how to make the bytes. The search index is a Bundle: several
-files made at once from the article pages, once they are written. write_outputs() is the one loop
+everything the bytes depend on) and how to make the bytes. The search index is a set of Bundles
+(one per shard, see search.py): files made together from article pages, once those are written.
+write_outputs() is the one loop
 that fills a build's slot: an output whose key is the live site's is carried over, the rest are
 made (on worker processes when there are many), so an unchanged site costs a key comparison per file.
 """
@@ -39,10 +40,14 @@ class Output:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Files made together from the pages already in the slot (the search index)."""
+    """Files made together from the pages already in the slot (a shard of the search index)."""
     prefix: str                     # every file of the bundle is under it
     key: str
     make: Callable[[Path, Path], dict[str, bytes]]   # (the slot, a scratch folder) -> {path: bytes}
+    inputs: tuple[str, ...] = ()    # the pages it is made from ...
+    # ... and what of a page's bytes it depends on: the bundle's key covers that part of each input
+    # (kept in the manifest), so a change elsewhere in a page does not re-make the bundle.
+    reads: Callable[[bytes], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,23 @@ def site_outputs(model: SiteModel, templates: Path) -> SiteOutputs:
     outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
     bundles = []
     if model.config.search and model.articles:  # Pagefind cannot index a site without articles
-        from .search import INDEX_DIR, build_search_index
-        article_keys = sorted(o.key for o, p in zip(outputs, pages) if p.template == "article.html")
-        bundles.append(Bundle(INDEX_DIR + "/", key_of(article_keys, "search"), build_search_index))
+        search_outputs, bundles = search_bundles(model)
+        outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
+
+
+def search_bundles(model: SiteModel) -> tuple[list[Output], list[Bundle]]:
+    """One bundle per search shard, keyed by what Pagefind reads of its article pages (so adding
+    an article re-makes only its shard), Pagefind's UI files, and the list the search page merges."""
+    from .search import (SHARD_LIST, UI_DIR, Entry, index_shard, indexed_digest, pagefind_version, plan_shards,
+                         shard_list, ui_files)
+    pages = [Entry(a.date, a.id, urls.file_of(a.url_path)) for a in model.articles]
+    shards = plan_shards(pages, model.config.timezone)
+    tool = key_of(pagefind_version(), code_fingerprint(), "search")
+    bundles = [Bundle(s.prefix, key_of(tool, s.name), partial(index_shard, s.prefix, s.pages), s.pages, indexed_digest)
+               for s in shards]
+    bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), partial(ui_files, shards[0].pages[0])))
+    return [made(SHARD_LIST, shard_list(shards))], bundles
 
 
 FEED_MAKERS = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}
@@ -146,10 +164,25 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
             gen.merge(manifest, stats)
             advance(len(manifest))
     for bundle in site.bundles:
+        key = bundle_key(bundle, gen)
         previous = [rel for rel in gen.live_manifest if rel.startswith(bundle.prefix)]
-        if previous and all(gen.previous_key(rel) == bundle.key for rel in previous) \
+        if previous and all(gen.previous_key(rel) == key for rel in previous) \
                 and all(gen.reuse(rel) for rel in previous):
             continue
         gen.remove_stale()  # the slot must hold exactly this build's pages before the bundle reads it
         for rel, data in bundle.make(gen.path, gen.scratch).items():
-            gen.write(rel, data, bundle.key)
+            gen.write(rel, data, key)
+
+
+def bundle_key(bundle: Bundle, gen: Generation) -> str:
+    """The bundle's key with the part of each input page it reads. That part is worked out once
+    per page version: kept in the page's manifest entry and carried over with the page."""
+    if bundle.reads is None:
+        return bundle.key
+    parts = []
+    for rel in bundle.inputs:
+        entry = gen.manifest[rel]
+        if "reads" not in entry:
+            entry["reads"] = bundle.reads((gen.path / rel).read_bytes())
+        parts.append((rel, entry["reads"]))
+    return key_of(bundle.key, parts)

@@ -175,7 +175,8 @@ class Generation:
         live = self.live_manifest.get(relpath)
         if live is None or self.previous is None or relpath in self.manifest:
             return False
-        entry = {"sha": live["sha"], "key": live.get("key", "")}
+        # Whatever else the entry records of the file's bytes holds for the same bytes.
+        entry = {**{k: v for k, v in live.items() if k != "ino"}, "sha": live["sha"], "key": live.get("key", "")}
         try:
             self._place(relpath, entry, None)
         except OSError:

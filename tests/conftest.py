@@ -2,10 +2,7 @@
 served over HTTP, and the browser."""
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -38,11 +35,6 @@ def sample_site(tmp_path) -> Path:
     return copy_sample(tmp_path / "sample")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
     """The sample site built and served by a plain static HTTP server on 127.0.0.1 (its URL)."""
@@ -52,11 +44,9 @@ def served_site(tmp_path_factory):
     root = copy_sample(tmp_path_factory.mktemp("browser") / "sample")
     result = build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
     assert result.published
-    handler = functools.partial(_QuietHandler, directory=str((root / "site").resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    from support.browser import serve_folder
+    with serve_folder((root / "site").resolve()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ the alias bombs, a memory limit), so a hang or a blow-up fails the test instead 
 from __future__ import annotations
 
 import html
+import json
 import os
 import random
 import resource
@@ -24,6 +25,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from newsdigest.search import SHARD_LIST
 from support.corpus import make_doc, write_site
 from support.processes import free_port, stop, wait_for
 
@@ -412,4 +414,5 @@ def test_a_build_killed_during_pagefind_leaves_nothing_behind(tmp_path):
     done = run(root, "build")
     assert done.returncode == 0, done.stderr
     assert not any(builds.glob("*.scratch")), "the next build did not remove what the killed one left"
-    assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+    shards = json.loads((root / "site" / SHARD_LIST).read_text())   # every shard's bundle is complete
+    assert shards and all((root / "site" / prefix / "pagefind.js").is_file() for prefix in shards)

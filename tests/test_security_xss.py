@@ -50,7 +50,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "xlink:href", "data", "poster", "back
                   "dynsrc", "ping", "manifest", "codebase", "longdesc", "icon"}
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 # The scripts the theme itself loads (the search page): empty elements pointing at its assets.
-THEME_SCRIPT = re.compile(r"^(\.\./)*(\./)?(pagefind/pagefind-ui\.js|static/[a-z-]+\.[0-9a-f]{6,}\.js)$")
+THEME_SCRIPT = re.compile(r"^(\.\./)*(\./)?(pagefind/ui/pagefind-ui\.js|static/[a-z-]+\.[0-9a-f]{6,}\.js)$")
 THEME_LINK_RELS = {"stylesheet", "canonical", "alternate", "icon", "apple-touch-icon", "manifest"}
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -446,7 +446,7 @@ CHECK_SCRIPT = """
   for (const el of document.querySelectorAll('script')) {
     const src = typeof el.src === 'string' ? el.src : 'svg';  // an SVG script has no src property
     const data = el.type === 'application/ld+json' && !src && !el.textContent.includes('<');
-    const asset = /^(pagefind\\/pagefind-ui|static\\/[a-z-]+\\.[0-9a-f]+)\\.js$/;
+    const asset = /^(pagefind\\/ui\\/pagefind-ui|static\\/[a-z-]+\\.[0-9a-f]+)\\.js$/;
     const theme = src.startsWith(root) && asset.test(src.slice(root.length)) && !el.textContent.trim();
     if (!data && !theme) bad.push('script ' + el.outerHTML.slice(0, 80));
   }

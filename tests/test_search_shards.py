@@ -1,0 +1,252 @@
+"""Search in shards: the index is cut by publication date into Pagefind bundles that the search
+page merges; a sharded index finds what one index finds, and a new article re-indexes one shard."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from newsdigest.config import Paths
+from newsdigest.errors import Report
+from newsdigest.pipeline import BuildOptions, build
+from newsdigest.search import Entry, indexed_digest, plan_shards
+
+from support.browser import serve_folder
+from support.corpus import make_doc, write_site
+from support.sitecheck import site_files
+
+UTC = timezone.utc
+
+
+def entry(n: int, when: datetime) -> Entry:
+    return Entry(when, f"id-{n:04d}", f"articles/{when:%Y/%m}/a{n}/index.html")
+
+
+def names(shards) -> list[str]:
+    return [s.name for s in shards]
+
+
+def test_shards_are_past_years_by_month_and_the_newest_month_by_day():
+    days = [datetime(2022, 3, 5, tzinfo=UTC), datetime(2022, 11, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC),
+            datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC), datetime(2024, 5, 20, tzinfo=UTC)]
+    shards = plan_shards([entry(n, d) for n, d in enumerate(days)], UTC)
+    # Newest first: the newest month's days, then the rest of its year, then earlier years.
+    assert names(shards) == ["2024-05-02", "2024-02", "2023-06", "2022-03"]
+    assert [len(s.pages) for s in shards] == [2, 1, 1, 2]
+
+
+def test_shards_keep_under_their_caps_and_cut_only_an_oversized_unit():
+    start = datetime(2021, 1, 1, tzinfo=UTC)
+    entries = [entry(n, start + timedelta(days=n // 3)) for n in range(400)]   # to 2021-05-14
+    entries += [entry(1000 + n, datetime(2021, 5, 14, 12, n, tzinfo=UTC)) for n in range(30)]
+    shards = plan_shards(entries, UTC, cap=50, recent_cap=10)
+    assert sorted(p for s in shards for p in s.pages) == sorted(e.page for e in entries)  # each page once
+    assert all(len(s.pages) <= (10 if s.name.startswith("2021-05") else 50) for s in shards)
+    # A month of about 90 articles is one unit larger than the cap: cut in date order.
+    assert {"2021-01", "2021-01.2", "2021-02"} <= set(names(shards))
+    # The newest day alone holds 33 articles: cut into shards of 10.
+    assert {"2021-05-14", "2021-05-14.2", "2021-05-14.3", "2021-05-14.4"} <= set(names(shards))
+    # The site's timezone decides the day: 23:30 UTC on 31 May is 1 June in Baghdad.
+    late = plan_shards([entry(1, datetime(2021, 5, 31, 23, 30, tzinfo=UTC))], timezone(timedelta(hours=3)))
+    assert names(late) == ["2021-06-01"]
+
+
+PAGE = ('<!doctype html><html lang="en"><head><title>T</title></head><body><nav>Menu</nav>'
+        '<article data-pagefind-body><h1>Title</h1><div><p>Body text</p></div>'
+        '<span data-pagefind-filter="topic">Water</span></article>'
+        '<aside><a href="/a/">Related one</a></aside><p data-pagefind-meta="date">1 May</p></body></html>')
+
+
+def test_the_index_digest_follows_what_pagefind_reads_of_a_page():
+    digest = indexed_digest(PAGE.encode())
+    assert indexed_digest(PAGE.replace("Related one", "Related two").encode()) == digest
+    assert indexed_digest(PAGE.replace("Menu", "Home").encode()) == digest
+    for read, now in (("Body text", "Body"), ("Water", "Energy"), ("1 May", "2 May"), ('lang="en"', 'lang="ar"')):
+        assert indexed_digest(PAGE.replace(read, now).encode()) != digest, read
+    # A page without a body element is read whole.
+    bare = PAGE.replace(" data-pagefind-body", "")
+    assert indexed_digest(bare.encode()) != indexed_digest(bare.replace("Menu", "Home").encode())
+
+
+# --- built sites, searched in Chromium ------------------------------------------------------------
+
+def marker(n: int) -> str:
+    """A word of article n's own, letters only (Pagefind splits a word at digits)."""
+    return "marker" + "".join("abcdefghij"[int(c)] for c in f"{n:02d}")
+
+
+def shard_site(root: Path, count: int = 36, seed: int = 16) -> list:
+    """Articles over five years (several shards), each with a word of its own to find it by."""
+    rng = random.Random(seed)
+    docs = []
+    for n in range(count):
+        doc = make_doc(rng, n, start=datetime(2021, 1, 1, tzinfo=timezone(timedelta(hours=3))))
+        doc.date = doc.date.replace(year=2021 + n % 5)
+        doc.body += f"\n\nFiled under {marker(n)}."
+        docs.append(doc)
+    write_site(root, docs)
+    return docs
+
+
+def run(root: Path, clean: bool = False) -> None:
+    assert build(Paths(root), BuildOptions(clean=clean, workers=1), Report(quiet=True)).published
+
+
+def single_index_copy(site: Path, dest: Path) -> Path:
+    """The same built site with one Pagefind index over all its articles (as before shards)."""
+    shutil.copytree(site.resolve(), dest)
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(dest), "--glob", "articles/**/index.html",
+                    "--output-path", str(dest / "pagefind" / "single"), "--silent"], check=True)
+    (dest / "pagefind" / "shards.json").write_text(json.dumps(["pagefind/single/"]))
+    return dest
+
+
+def findable(page, url: str, query: str, topic: str = "") -> set[str]:
+    """Every article the search page finds for `query` (and the topic filter): their paths."""
+    page.goto(url + "search/")
+    field = page.locator(".pagefind-ui__search-input")
+    field.wait_for(timeout=15000)
+    field.fill(query)
+    message = page.locator(".pagefind-ui__message")
+    settled(page, query)
+    if topic:
+        page.locator(".pagefind-ui__filter-name", has_text="topic").click()
+        page.locator(".pagefind-ui__filter-label", has_text=re.compile(rf"^\s*{topic}\b")).click()
+        page.wait_for_timeout(300)  # the filter reruns the search; its message then settles
+        settled(page, query)
+    text = message.inner_text()
+    counted = re.match(r"(\d+) results? for", text)
+    assert counted or text.startswith("No results"), text
+    expected = int(counted.group(1)) if counted else 0
+    links = page.locator(".pagefind-ui__result-link")
+    more = page.locator(".pagefind-ui__button", has_text="Load more")
+    # Results arrive a page at a time ("Load more"), and render a moment after the count.
+    ready = ("n => document.querySelectorAll('.pagefind-ui__result-link').length >= n"
+             " || document.querySelector('.pagefind-ui__button')")
+    page.wait_for_function(ready, arg=expected, timeout=15000)
+    while links.count() < expected:
+        more.click()
+        page.wait_for_timeout(100)
+        page.wait_for_function(ready, arg=expected, timeout=15000)
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert len(excerpts) == expected and all(e.strip() for e in excerpts)  # every shard gives excerpts
+    assert page.errors == []
+    return {re.sub(r"^https?://[^/]+", "", h) for h in links.evaluate_all("els => els.map(e => e.href)")}
+
+
+def settled(page, query: str) -> None:
+    """Wait for the count of results for `query` ("3 results for x", "No results for x")."""
+    page.wait_for_function("q => { const m = document.querySelector('.pagefind-ui__message');"
+                           " return m && m.innerText.includes(q) && /^(\\d+|No) results?/.test(m.innerText); }",
+                           arg=query, timeout=15000)
+
+
+QUERIES = [("ministry", ""), (marker(7), ""), (marker(30), ""), ("water funding", ""), ("border", ""), ("border", "Water"),
+           ("talks", "Energy"), ("nothingmatchesthis", "")]
+
+
+def test_sharded_search_finds_exactly_what_one_index_finds(tmp_path, page_factory):
+    root = tmp_path / "sharded"
+    docs = shard_site(root)
+    run(root)
+    shards = json.loads((root / "site" / "pagefind" / "shards.json").read_text())
+    assert len(shards) >= 5, shards
+    single = single_index_copy(root / "site", tmp_path / "single")
+    page = page_factory({"width": 1366, "height": 900})
+    with serve_folder((root / "site").resolve()) as sharded_url, serve_folder(single) as single_url:
+        found = {}
+        for query, topic in QUERIES:
+            found[query, topic] = findable(page, sharded_url, query, topic)
+            one_index = findable(page, single_url, query, topic)
+            if query.startswith("marker"):
+                # A word that only one shard holds: Pagefind's other shards, lacking it, answer with
+                # near words (its fallback for a word an index does not have), which one index
+                # holding the word does not. The article itself is found all the same.
+                assert one_index <= found[query, topic], (query, topic)
+            else:
+                assert found[query, topic] == one_index, (query, topic)
+    # The queries are not trivial: some find one article, some many, across several shards.
+    assert f"/articles/{docs[7].date:%Y/%m}/{docs[7].slug}/" in found[marker(7), ""]
+    assert len({p.split("/")[2] for p in found["ministry", ""]}) >= 4   # articles of four years or more
+    assert 0 < len(found["border", "Water"]) < len(found["border", ""])   # the topic filter narrows
+    assert found["nothingmatchesthis", ""] == set()
+
+
+def page_of(doc) -> str:
+    return f"articles/{doc.date:%Y/%m}/{doc.slug}/index.html"
+
+
+def shard_files(site: Path) -> dict[str, int]:
+    """pagefind/<shard>/... -> inode, for every shard file."""
+    index = site / "pagefind"
+    return {p.relative_to(index).as_posix(): p.stat().st_ino for p in index.rglob("*")
+            if p.is_file() and p.parent != index}
+
+
+def test_a_new_recent_article_reindexes_only_its_shard_and_a_removed_one_leaves_search(tmp_path, page_factory):
+    root = tmp_path / "inc"
+    docs = shard_site(root)
+    run(root)
+    site = root / "site"
+    before = shard_files(site)
+    pages_before = {page_of(d): (site / page_of(d)).stat().st_ino for d in docs}
+    newest = max(docs, key=lambda d: d.date)
+    new = make_doc(random.Random(99), 99, start=newest.date + timedelta(minutes=5))
+    new.date = newest.date + timedelta(minutes=5)   # the same day: the newest shard, no month turning
+    new.body += "\n\nFiled under freshword."
+    new.write(root)
+    run(root)
+    after = shard_files(site)
+    newest_shard = json.loads((site / "pagefind" / "shards.json").read_text())[0].split("/")[1]
+    remade = {rel.split("/")[0] for rel in after if before.get(rel) != after[rel]}
+    assert remade == {newest_shard}
+    # Older pages did change (the previous newest links to the new one; related lists move), but
+    # not in what Pagefind reads of them: every other shard is carried over, the very same files.
+    assert any((site / p).stat().st_ino != ino for p, ino in pages_before.items())
+    assert all(after[rel] == ino for rel, ino in before.items() if not rel.startswith(newest_shard + "/"))
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsdigest"))
+    run(clean, clean=True)
+    assert (clean / "site" / "pagefind" / "shards.json").read_bytes() == (site / "pagefind" / "shards.json").read_bytes()
+    assert site_files(site) == site_files(clean / "site")   # every file but Pagefind's, byte for byte
+    gone = docs[7]
+    page = page_factory({"width": 1366, "height": 900})
+    with serve_folder(site) as url, serve_folder((clean / "site").resolve()) as clean_url:
+        for query, topic in QUERIES + [("freshword", "")]:
+            assert findable(page, url, query, topic) == findable(page, clean_url, query, topic), (query, topic)
+        assert f"/articles/{new.date:%Y/%m}/{new.slug}/" in findable(page, url, "freshword")
+        assert f"/articles/{gone.date:%Y/%m}/{gone.slug}/" in findable(page, url, marker(7))
+        (root / gone.rel).unlink()
+        run(root)
+        assert f"/articles/{gone.date:%Y/%m}/{gone.slug}/" not in findable(page, url, marker(7))
+        assert findable(page, url, "ministry") == findable(page, clean_url, "ministry") - {
+            f"/articles/{gone.date:%Y/%m}/{gone.slug}/"}
+
+
+def test_a_new_month_compacts_the_last_one_into_its_year_as_a_clean_build_would(tmp_path, page_factory):
+    root = tmp_path / "roll"
+    docs = shard_site(root, count=24)
+    run(root)
+    site = root / "site"
+    old_recent = json.loads((site / "pagefind" / "shards.json").read_text())[0]
+    newest = max(docs, key=lambda d: d.date)
+    new = make_doc(random.Random(98), 98)
+    new.date = (newest.date.replace(day=1) + timedelta(days=40)).replace(day=2)   # the month after next
+    new.write(root)
+    run(root)
+    shards = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert old_recent not in shards and shards[0] == f"pagefind/{new.date:%Y-%m}-02/"
+    assert not (site / old_recent).exists()     # its articles are now in their year's month shards
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".newsdigest"))
+    run(clean, clean=True)
+    assert json.loads((clean / "site" / "pagefind" / "shards.json").read_text()) == shards
+    page = page_factory({"width": 1366, "height": 900})
+    with serve_folder(site) as url, serve_folder((clean / "site").resolve()) as clean_url:
+        for query, topic in (("ministry", ""), ("border", "Water")):
+            assert findable(page, url, query, topic) == findable(page, clean_url, query, topic), (query, topic)

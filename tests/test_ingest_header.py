@@ -187,11 +187,11 @@ def test_normalise_types_every_field():
                      BAGHDAD, DEFAULT_SOURCES)
     assert meta.title == "A title"
     assert meta.date == at(2024, 8, 27, 18, 57)
-    assert meta.source == "Iraqi News Agency"
-    assert meta.author == "Omar Khalid"
-    assert meta.dateline == "BAGHDAD"
-    assert meta.url == "https://example.com/a"
-    assert meta.section == "Security"
+    assert meta.fields["source"] == "Iraqi News Agency"
+    assert meta.fields["author"] == "Omar Khalid"
+    assert meta.fields["dateline"] == "BAGHDAD"
+    assert meta.fields["url"] == "https://example.com/a"
+    assert meta.fields["section"] == "Security"
 
 
 def test_normalise_rejects_missing_title_and_date_with_the_line():
@@ -207,7 +207,7 @@ def test_normalise_rejects_missing_title_and_date_with_the_line():
 
 def test_normalise_drops_non_http_urls():
     meta = normalise(raw(title="T", date="2024-01-01", url="javascript:alert(1)"), BAGHDAD, DEFAULT_SOURCES)
-    assert meta.url == ""
+    assert meta.fields["url"] == ""
     assert normalise(raw(title="T", date="2024-01-01T00:00:00+00:00"), timezone.utc, {}).date.tzinfo is not None
 
 

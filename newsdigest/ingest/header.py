@@ -10,7 +10,7 @@ Dates are read by dates.py and source markers by markers.py; here:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
@@ -270,11 +270,7 @@ class Metadata:
     title: str
     date: datetime
     updated: datetime | None = None
-    source: str = ""
-    url: str = ""
-    author: str = ""
-    section: str = ""
-    dateline: str = ""
+    fields: Mapping[str, str] = field(default_factory=dict)  # the text fields FIELD_PARSERS cleaned, by name
     date_has_zone: bool = True   # False: the source gave no zone, the site's was assumed
 
 
@@ -319,4 +315,4 @@ def normalise(raw: RawArticle, tz: tzinfo, sources: Mapping[str, str]) -> Metada
             updated = parse_date(raw.updated, tz)
         except ValueError:
             updated = None  # an unreadable "updated" is not worth losing the article over
-    return Metadata(title=title, date=date, updated=updated, date_has_zone=given.tzinfo is not None, **values)
+    return Metadata(title=title, date=date, updated=updated, fields=values, date_has_zone=given.tzinfo is not None)

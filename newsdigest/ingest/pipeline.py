@@ -167,7 +167,7 @@ def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = N
     meta = normalise(raw, config.timezone, config.sources)
     removals: tuple[Removal, ...] = raw.header
     fixes: tuple[Fix, ...] = ()
-    source, dateline = meta.source, meta.dateline
+    source, dateline = meta.fields["source"], meta.fields["dateline"]
     if raw.markdown:
         body = raw.text.strip()
     else:
@@ -194,14 +194,14 @@ def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = N
         except ValueError:
             lang = ""  # a scraper's "language": "0" or "English" is not a tag: detect it instead
     standard = {
-        "id": given_id or article_id(meta.url, source, meta.title, meta.date),
+        "id": given_id or article_id(meta.fields["url"], source, meta.title, meta.date),
         "title": meta.title,
         "date": _iso(meta.date),
         "updated": _iso(meta.updated) if meta.updated else None,
         "source": source,
-        "url": meta.url,
-        "author": meta.author,
-        "section": meta.section,
+        "url": meta.fields["url"],
+        "author": meta.fields["author"],
+        "section": meta.fields["section"],
         "dateline": dateline,
         "lang": lang or detect_lang(meta.title + " " + body),
         "topics": extra.pop("topics", None),
@@ -216,7 +216,7 @@ def prepare(raw: RawArticle, config: SiteConfig, furniture: Furniture | None = N
     if errors:
         raise Rejected(errors[0].message, errors[0].hint or "fix the front matter", raw.line)
     return Draft(meta=front, body=body, date=meta.date, slug=article_slug(meta.title),
-                 fingerprint=fingerprint(front["id"], meta.url, body), removals=removals, fixes=fixes,
+                 fingerprint=fingerprint(front["id"], meta.fields["url"], body), removals=removals, fixes=fixes,
                  line=raw.line, notes=() if meta.date_has_zone else (_zone_note(raw, config),))
 
 

@@ -43,8 +43,13 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
+def _lexicon_data() -> dict:
+    return tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    data = _lexicon_data()
     titles, orgs, names, words = data["titles"], data["organisations"], data["names"], data["words"]
     places = data["places"]
     nick = NickNamer.default_lookup()
@@ -675,7 +680,7 @@ class CountryCues:
 
 @lru_cache(maxsize=1)
 def country_cues() -> CountryCues:
-    data = tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    data = _lexicon_data()
     lex = lexicon()
 
     def words(key: str) -> frozenset[str]:
@@ -798,7 +803,7 @@ def _names_an_event(reader: Reader, last: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
-    return tomllib.loads((DATA_DIR / "lexicon.toml").read_text(encoding="utf-8"))["organisation_bodies"]
+    return _lexicon_data()["organisation_bodies"]
 
 
 def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:

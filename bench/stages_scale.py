@@ -9,7 +9,7 @@ On a folder written by bench/corpus.py (with --count, written first: --dates fix
 default, spreads the articles over three years; steady over a range that grows with the
 count), in this process and its forked workers, as a cold build does them (nothing cached):
 
-1. load: every article read and parsed into an empty cache (articles.load_articles);
+1. load: every article read and parsed into an empty cache (cached.load_articles);
 2. clustering from scratch, in parts: the rarity weights and norms, the candidate pairs and
    the pair checks (one process; the build spreads the checks over its workers), then
    cluster_incremental as a build runs it;
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
 from newsdigest import stories  # noqa: E402
-from newsdigest.articles import load_articles  # noqa: E402
+from newsdigest.cached import load_articles  # noqa: E402
 from newsdigest.cache import Cache  # noqa: E402
 from newsdigest.config import Paths, load_config  # noqa: E402
 from newsdigest.enrich import story_input  # noqa: E402

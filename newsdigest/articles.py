@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from . import urls
-from .cache import Cache, cache_key
 from .config import SiteConfig
 from .core import Article
 from .errors import NewsdigestError, Problem
@@ -182,14 +181,9 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
 PARALLEL_THRESHOLD = 200
 
 
-def _under(rel: str, folder: str) -> bool:
+def under(rel: str, folder: str) -> bool:
+    """rel is the folder itself or inside it (paths relative to the site root)."""
     return rel == folder or rel.startswith(folder + "/")
-
-
-def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tuple[str, str]]:
-    """(rel, cache key) of the articles last read from files or folders that cannot be read now."""
-    return [(rel, cache_key("article", config_key, file_hash)) for rel, (_, file_hash) in known.items()
-            if any(_under(rel, u) for u in unreadable)]
 
 
 def content_hash(rel: str, data: bytes) -> str:
@@ -208,69 +202,14 @@ def parse_key(config: SiteConfig) -> str:
     return repr((config.timezone.key, config.language))
 
 
-def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
-                  workers: int = 1) -> tuple[list[Article], list[Problem]]:
-    """Every publishable article, newest first; problems for the rest.
-
-    Parsed articles are cached by content hash (path and bytes), config and tool version. A file
-    whose size, mtime, ctime and inode are those recorded last time is not even read again.
-    Two articles that would write the same page, or share an id, are an error naming both:
-    the first in path order is kept, so the result does not depend on file-system order.
-    """
-    cache = cache or Cache(None)
-    config_key = parse_key(config)
-    known = cache.get_all("stat")
+def publishable(parsed: list[tuple[str, tuple[Article | None, list[Problem]]]]) -> tuple[list[Article], list[Problem]]:
+    """Every publishable article, newest first, from (path, parse result) in path order; problems
+    for the rest. Two articles that would write the same page, or share an id, are an error naming
+    both: the first in path order is kept, so the result does not depend on file-system order."""
     problems: list[Problem] = []
-    entries: list[tuple[str, str]] = []            # (rel, cache key)
-    data_of: dict[str, bytes] = {}
-    new_stats: dict[str, tuple] = {}
-    listing = list_article_files(articles_dir, root)
-    problems.extend(listing.problems)
-    unreadable = list(listing.unreadable)  # folders and files: their articles are kept as last read
-    for file in listing.files:
-        rel = file.relative_to(root).as_posix()
-        try:
-            signature = file_signature(file.stat())
-            previous = known.get(rel)
-            if previous is not None and previous[0] == signature:
-                file_hash = previous[1]
-            else:
-                data_of[rel] = data = read_regular(file)
-                file_hash = content_hash(rel, data)
-                new_stats[rel] = (signature, file_hash)
-        except OSError as exc:
-            problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}; the article is kept as last read",
-                                    "check the file's permissions"))
-            unreadable.append(rel)
-            continue
-        entries.append((rel, cache_key("article", config_key, file_hash)))
-    kept = _last_read(unreadable, known, config_key)
-    entries += kept
-    cached = cache.get_many("article", (key for _, key in entries))
-    if any(key not in cached for _, key in kept) or any(not any(_under(rel, u) for rel, _ in kept) for u in unreadable):
-        # Nothing stands in for what cannot be read: building now would unpublish it.
-        raise NewsdigestError(*[p for p in problems if p.path.rstrip("/") in unreadable], Problem(
-            ", ".join(unreadable), "cannot be read, and the build cache holds no earlier reading of it; "
-            "nothing was built", "fix the permissions and build again; the previous site is still published"))
-    missing = [(rel, key) for rel, key in entries if key not in cached]
-    inputs = []
-    for rel, _ in missing:
-        if rel not in data_of:  # known by its stat, but its parsed form is gone from the cache
-            data_of[rel] = read_regular(root / rel)
-        inputs.append((data_of[rel], rel))
-    fresh = dict(zip((key for _, key in missing), parse_all(inputs, config, workers)))
-    cache.put_many("article", fresh)
-    if fresh:
-        cache.trim("article", {key for _, key in entries})
-    cache.put_many("stat", new_stats)
-    entries.sort()
-    current = {rel for rel, _ in entries}
-    if not current.issuperset(known):   # entries of files that are gone (or now unreadable)
-        cache.prune("stat", current)
     by_url: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
-    for rel, key in entries:
-        article, found = cached[key] if key in cached else fresh[key]
+    for _, (article, found) in parsed:
         problems.extend(found)
         if article is None:
             continue

@@ -1,21 +1,98 @@
-"""The build's analysis stages with the cache around them.
+"""The build's load and analysis stages with the cache around them.
 
-Each stage (enrich.py, stories.py, related.py) is a pure function; here each is wrapped in the
-cache the way its result depends on its input: per article where a result depends on one
+Each stage (articles.py, enrich.py, stories.py, related.py) is a pure function; here each is
+wrapped in the cache the way its result depends on its input: per file where a result depends
+on one file (parsing, with the files' stat signatures to skip reading unchanged ones), per
 article (extraction, story features), per corpus where it needs every article (identities,
 stories), and as carried-over state where a stage updates its previous result (clustering and
 related articles). The live engine will keep the same values in memory instead.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+from .articles import (content_hash, file_signature, list_article_files, parse_all, parse_key, publishable,
+                       under)
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .core import Article, StoryIndex
+from .errors import NewsdigestError, Problem
 from .enrich import (Enrichment, apply_enrichment, extract_all, extract_context, features_key,
                      find_stories, resolve_all, stories_key, story_input)
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicRules
+from .files import read_regular
 from .stories import FEATURES_VERSION, story_features
+
+
+def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
+                  workers: int = 1) -> tuple[list[Article], list[Problem]]:
+    """Every publishable article under articles_dir, newest first (articles.publishable); problems
+    for the rest.
+
+    Parsed articles (articles.parse_all) are cached by content hash (path and bytes), the settings
+    a parse reads and the tool version. A file whose size, mtime, ctime and inode are those
+    recorded last time is not even read again; a file or folder that cannot be read keeps the
+    articles last read from it (or, with no earlier reading, stops the build).
+    """
+    cache = cache or Cache(None)
+    config_key = parse_key(config)
+    known = cache.get_all("stat")
+    problems: list[Problem] = []
+    entries: list[tuple[str, str]] = []            # (rel, cache key)
+    data_of: dict[str, bytes] = {}
+    new_stats: dict[str, tuple] = {}
+    listing = list_article_files(articles_dir, root)
+    problems.extend(listing.problems)
+    unreadable = list(listing.unreadable)  # folders and files: their articles are kept as last read
+    for file in listing.files:
+        rel = file.relative_to(root).as_posix()
+        try:
+            signature = file_signature(file.stat())
+            previous = known.get(rel)
+            if previous is not None and previous[0] == signature:
+                file_hash = previous[1]
+            else:
+                data_of[rel] = data = read_regular(file)
+                file_hash = content_hash(rel, data)
+                new_stats[rel] = (signature, file_hash)
+        except OSError as exc:
+            problems.append(Problem(rel, f"cannot read: {exc.strerror or exc}; the article is kept as last read",
+                                    "check the file's permissions"))
+            unreadable.append(rel)
+            continue
+        entries.append((rel, cache_key("article", config_key, file_hash)))
+    kept = _last_read(unreadable, known, config_key)
+    entries += kept
+    cached = cache.get_many("article", (key for _, key in entries))
+    if any(key not in cached for _, key in kept) or any(not any(under(rel, u) for rel, _ in kept) for u in unreadable):
+        # Nothing stands in for what cannot be read: building now would unpublish it.
+        raise NewsdigestError(*[p for p in problems if p.path.rstrip("/") in unreadable], Problem(
+            ", ".join(unreadable), "cannot be read, and the build cache holds no earlier reading of it; "
+            "nothing was built", "fix the permissions and build again; the previous site is still published"))
+    missing = [(rel, key) for rel, key in entries if key not in cached]
+    inputs = []
+    for rel, _ in missing:
+        if rel not in data_of:  # known by its stat, but its parsed form is gone from the cache
+            data_of[rel] = read_regular(root / rel)
+        inputs.append((data_of[rel], rel))
+    fresh = dict(zip((key for _, key in missing), parse_all(inputs, config, workers)))
+    cache.put_many("article", fresh)
+    if fresh:
+        cache.trim("article", {key for _, key in entries})
+    cache.put_many("stat", new_stats)
+    entries.sort()
+    current = {rel for rel, _ in entries}
+    if not current.issuperset(known):   # entries of files that are gone (or now unreadable)
+        cache.prune("stat", current)
+    articles, found = publishable([(rel, cached[key] if key in cached else fresh[key]) for rel, key in entries])
+    return articles, problems + found
+
+
+def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tuple[str, str]]:
+    """(rel, cache key) of the articles last read from files or folders that cannot be read now."""
+    return [(rel, cache_key("article", config_key, file_hash)) for rel, (_, file_hash) in known.items()
+            if any(under(rel, u) for u in unreadable)]
 
 
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,

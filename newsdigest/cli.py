@@ -148,7 +148,6 @@ def _check(paths: Paths, report: Report, strict: bool) -> int:
 
 
 def _enriched(paths: Paths, report: Report):
-    from .articles import load_articles
     from .cache import Cache
     from .config import load_config
     from . import cached
@@ -158,7 +157,7 @@ def _enriched(paths: Paths, report: Report):
     report.extend(warnings)
     cache = Cache(paths.state / "cache.sqlite")
     try:
-        articles, problems = load_articles(paths.root, paths.articles, config, cache)
+        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache)
         report.extend(problems)
         gazetteer, problems = load_gazetteer(paths.content)
         report.extend(problems)

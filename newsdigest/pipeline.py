@@ -5,7 +5,6 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from .articles import load_articles
 from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .errors import NewsdigestError, Problem, Report
@@ -62,7 +61,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     config, warnings = load_config(paths)
     report.extend(warnings)
     with phase("load articles"):
-        articles, problems = load_articles(paths.root, paths.articles, config, cache, workers)
+        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache, workers)
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdigest.articles import load_article, load_articles
+from newsdigest.articles import load_article
+from newsdigest.cached import load_articles
 from newsdigest.config import parse_config
 
 ARTICLES = "content/articles"

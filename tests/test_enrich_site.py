@@ -91,7 +91,7 @@ def test_an_editors_correction_in_front_matter_sticks_across_rebuilds(seeded):
 @needs_seeds
 def test_extraction_on_worker_processes_gives_the_same_result(seeded, monkeypatch):
     import newsdigest.enrich as enrich_module
-    from newsdigest.articles import load_articles
+    from newsdigest.cached import load_articles
     from newsdigest.config import Paths, load_config
     from newsdigest.extract.gazetteer import load_gazetteer
     from newsdigest.extract.topics import load_topic_rules

@@ -226,7 +226,7 @@ def test_the_seeds_are_related_to_each_other():
 @needs_seeds
 def test_the_seeds_are_related_among_the_sample_sites_articles():
     from conftest import REPO
-    from newsdigest.articles import load_articles
+    from newsdigest.cached import load_articles
     from newsdigest.config import Paths, load_config
     from newsdigest.enrich import story_input
     paths = Paths(REPO)

@@ -4,9 +4,9 @@ The plan says which pages and feeds exist. Here they become Outputs, together wi
 assets, the digest feeds, the OPML list, the sitemaps and robots.txt: a path, a key (a hash of
 everything the bytes depend on) and how to make the bytes. The search index is a set of Bundles
 (one per shard, see search.py): files made together from article pages, once those are written.
-write_outputs() is the one loop
-that fills a build's slot: an output whose key is the live site's is carried over, the rest are
-made (on worker processes when there are many), so an unchanged site costs a key comparison per file.
+write_outputs() is the one loop that fills a build's slot: an output whose key is the live site's
+is carried over, the rest are made (on worker processes when there are many), so an unchanged
+site costs a key comparison per file.
 """
 from __future__ import annotations
 

@@ -55,8 +55,8 @@ def test_a_build_does_not_trigger_another_build_with_its_own_writes(tmp_path):
                   FileModifiedEvent(str(edited)), FileDeletedEvent(str(deleted)), FileCreatedEvent(str(fresh_drop))):
         recorder.on_any_event(event)
     recorder.forget_own_writes(read_at)
-    assert set(recorder.take()) == {edited, deleted, fresh_drop}
+    assert set(recorder.take().changes) == {edited, deleted, fresh_drop}
 
     recorder.on_any_event(FileCreatedEvent(str(written)))
     recorder.forget_own_writes(read_at)
-    assert not recorder.wake.is_set() and recorder.take() == {}
+    assert not recorder.wake.is_set() and recorder.take().changes == {}

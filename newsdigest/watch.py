@@ -46,16 +46,17 @@ def classify(path: Path, paths: Paths) -> str | None:
     return None
 
 
-def inbox_state(state: str | None, event: str) -> str | None:
+def inbox_state(state: str | None, event: str, arrivals_whole: bool = True) -> str | None:
     """What is known of an inbox file after one more event: "complete" (closed after writing,
     renamed or linked in), "writing", "read" (complete, but opened: a writer may follow), or
     None (gone). Only "complete" lets a file skip the settle delay.
 
-    "created" alone is a rename from outside the watched folders (inotify reports it so) or a
-    hard link: the file is whole. A writer's open(O_CREAT) sends "opened" in the same system
-    call, so the debounce always sees it before the file is taken.
+    With inotify (`arrivals_whole`), "created" alone is a rename from outside the watched
+    folders (inotify reports it so) or a hard link: the file is whole. A writer's open(O_CREAT)
+    sends "opened" in the same system call, so the debounce always sees it before the file is
+    taken. Other observers send no open events: there a created file waits for the settle delay.
     """
-    if event in ("created", "closed", "moved_in"):
+    if event in ("closed", "moved_in") or (event == "created" and arrivals_whole):
         return "complete"
     if event in ("deleted", "moved"):                # "moved": renamed away from this path
         return None
@@ -63,7 +64,7 @@ def inbox_state(state: str | None, event: str) -> str | None:
         return "read" if state == "complete" else "writing"
     if event == "closed_no_write":
         return "complete" if state == "read" else state
-    if event == "modified":
+    if event in ("modified", "created"):
         return "writing"
     return state
 
@@ -79,8 +80,9 @@ class Batch:
 class ChangeRecorder(FileSystemEventHandler):
     """Records changed paths by kind, and what state each inbox file is in; never builds itself."""
 
-    def __init__(self, paths: Paths):
+    def __init__(self, paths: Paths, arrivals_whole: bool = True):
         self.paths = paths
+        self.arrivals_whole = arrivals_whole  # the observer reports opens: see inbox_state()
         self.lock = threading.Lock()
         self.pending: dict[Path, str] = {}
         self.inbox: dict[Path, str] = {}     # inbox file -> inbox_state()
@@ -99,7 +101,8 @@ class ChangeRecorder(FileSystemEventHandler):
                 continue
             with self.lock:
                 if kind == "inbox" and not event.is_directory:
-                    state = inbox_state(self.inbox.get(path), "moved_in" if role == "dest" else event.event_type)
+                    state = inbox_state(self.inbox.get(path), "moved_in" if role == "dest" else event.event_type,
+                                        self.arrivals_whole)
                     if state is None:
                         self.inbox.pop(path, None)
                     else:
@@ -251,9 +254,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
           debounce: float = DEBOUNCE, settle: float = INBOX_SETTLE, initial_build: bool = True) -> None:
     """Build, then rebuild on every settled batch of changes until `stop` is set."""
     events = events or BuildEvents()
-    recorder = ChangeRecorder(paths)
-    session = Session()          # what this process keeps from one build to the next
     observer = Observer()
+    recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer))
+    session = Session()          # what this process keeps from one build to the next
     observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
     watched: set[Path] = set()
 
@@ -305,6 +308,15 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def _reports_opens(observer) -> bool:
+    """Whether the observer is inotify's, the one that reports opens and closes (Linux)."""
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except (ImportError, OSError):
+        return False
+    return isinstance(observer, InotifyObserver)
 
 
 def _monotonic(wall: float | None) -> float | None:

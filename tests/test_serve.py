@@ -150,7 +150,8 @@ def test_an_open_page_reloads_once_per_change_and_not_for_a_build_that_changed_n
         for n in range(2):   # each drop: one build, one reload
             name, data, title = wire_story(n, "sse")
             (root / "content/inbox" / name).write_bytes(data)
-            wait_for(lambda: title in log() or f"<- content/inbox/{name}" in log(), 60, f"{name} ingested")
+            wait_for(lambda: f"<- content/inbox/{name}" in log() and log().count("rebuilt:") > builds + n, 60,
+                     f"{name} ingested, and its build done")
             assert builds_after_quiet() == builds + n + 1, log()[-2000:]
             assert stream.reloads() == n + 1, stream.states
         # A build that wrote nothing (an article touched, not changed) reloads no page.

@@ -170,7 +170,8 @@ def test_one_drop_gives_one_build_whatever_the_ingest_does_with_it(watching, tmp
         else:
             (tmp_path / name).write_bytes(data)
             os.rename(tmp_path / name, w.inbox / name)
-        wait_for(lambda: not (w.inbox / name).exists(), 60, f"{name} taken from the inbox")
+        wait_for(lambda: not (w.inbox / name).exists() and len(w.built) - before >= n, 60,
+                 f"{name} taken from the inbox, and its build done")
         if title:
             assert w.ingested(title)
         assert w.builds_after_quiet() - before == n, [r.summary() for r in w.built]

@@ -2,7 +2,9 @@
 
 The file-system handler only records what changed; a loop waits until changes settle (no new
 event for a short while), then runs one build. A failed build is reported and the last good
-site stays published (and served). Inbox files still being written are left for a later pass.
+site stays published (and served). An inbox file known whole (closed after writing, or renamed
+in) is ingested at once; one still being written waits until it has settled, and starts no build
+before then. What a build writes itself never sets off another.
 """
 from __future__ import annotations
 

@@ -28,6 +28,9 @@ class BuildOptions:
     ingest: bool = True       # ingest content/inbox first
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     inbox_min_age: float = 0.0  # seconds an inbox file must be unchanged (watch mode: still being written)
+    # Inbox files known to be whole (watch mode saw them closed after writing, or renamed in):
+    # ingested at once, whatever inbox_min_age says.
+    inbox_complete: frozenset = frozenset()
 
 
 @dataclass
@@ -85,7 +88,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
     with BuildLock(paths.state, announce=lambda msg: print(msg)), collector_paused():
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
-                ingest_inbox_into(paths, report, options.inbox_min_age, session)
+                ingest_inbox_into(paths, report, options.inbox_min_age, session, options.inbox_complete)
         cache = Cache(None if options.clean else paths.state / "cache.sqlite")
         content_read_at = time.time()
         try:
@@ -110,7 +113,8 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
     return result
 
 
-def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Session | None = None) -> None:
+def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Session | None = None,
+                      complete: frozenset = frozenset()) -> None:
     """Ingest content/inbox, one line per input as `ingest` prints them; problems to the report.
     A wrong content/boilerplate.toml is reported and the inbox left waiting: the build goes on."""
     from .ingest import format_result, ingest_inbox
@@ -120,7 +124,7 @@ def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Ses
         memo = session.scan = session.scan or ScanMemo()
     config, _ = load_config(paths)
     try:
-        results = ingest_inbox(paths, config, min_age=min_age, memo=memo)
+        results = ingest_inbox(paths, config, min_age=min_age, memo=memo, complete=complete)
     except NewsdigestError as exc:
         report.extend(exc.problems)
         return

@@ -3,7 +3,7 @@
 Pages are served from whatever generation `site` points at when the request arrives, so a
 rebuild never serves a half-written site. HTML responses get a small script (in serve mode
 only, never in the built files) that listens on a server-sent-events stream: it reloads the
-page after a successful build, and shows the error as an overlay after a failed one.
+page after a build that changed the site, and shows the error as an overlay after a failed one.
 """
 from __future__ import annotations
 
@@ -63,9 +63,12 @@ class BuildState:
         self.changed = threading.Condition()
         self.closing = False
 
-    def success(self, _result=None) -> None:
+    def success(self, result=None) -> None:
+        """A new version (one reload of every open page) only when the build changed the site: a
+        build that wrote and removed nothing only clears an error shown."""
         with self.changed:
-            self.version += 1
+            if result is None or result.stats.written or result.stats.removed:
+                self.version += 1
             self.error = None
             self.changed.notify_all()
 

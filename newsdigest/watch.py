@@ -2,7 +2,9 @@
 
 The file-system handler only records what changed; a loop waits until changes settle (no new
 event for a short while), then runs one build. A failed build is reported and the last good
-site stays published (and served). Inbox files still being written are left for a later pass.
+site stays published (and served). An inbox file known whole (closed after writing, or renamed
+in) is ingested at once; one still being written waits until it has settled, and starts no build
+before then. What a build writes itself never sets off another.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from .errors import NewsdigestError, Report, display_path
 from .pipeline import BuildOptions, BuildResult, Session, build
 
 DEBOUNCE = 0.3          # seconds without a new event before a rebuild starts
+COMPLETE_DEBOUNCE = 0.05  # ... when the only changes are inbox files known to be whole
 INBOX_SETTLE = 1.0      # an inbox file must be unchanged this long before it is ingested
 TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".swx", "~")
 
@@ -45,35 +48,88 @@ def classify(path: Path, paths: Paths) -> str | None:
     return None
 
 
-class ChangeRecorder(FileSystemEventHandler):
-    """Records changed paths by kind; never builds itself."""
+def inbox_state(state: str | None, event: str, arrivals_whole: bool = True) -> str | None:
+    """What is known of an inbox file after one more event: "complete" (closed after writing,
+    renamed or linked in), "writing", "read" (complete, but opened: a writer may follow), or
+    None (gone). Only "complete" lets a file skip the settle delay.
 
-    def __init__(self, paths: Paths):
+    With inotify (`arrivals_whole`), "created" alone is a rename from outside the watched
+    folders (inotify reports it so) or a hard link: the file is whole. A writer's open(O_CREAT)
+    sends "opened" in the same system call, so the debounce always sees it before the file is
+    taken. Other observers send no open events: there a created file waits for the settle delay.
+    """
+    if event in ("closed", "moved_in") or (event == "created" and arrivals_whole):
+        return "complete"
+    if event in ("deleted", "moved"):                # "moved": renamed away from this path
+        return None
+    if event == "opened":
+        return "read" if state == "complete" else "writing"
+    if event == "closed_no_write":
+        return "complete" if state == "read" else state
+    if event in ("modified", "created"):
+        return "writing"
+    return state
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One take of the recorder: changed paths by kind, and which inbox files are known whole."""
+
+    changes: dict[Path, str]
+    complete: frozenset[Path]
+
+
+class ChangeRecorder(FileSystemEventHandler):
+    """Records changed paths by kind, and what state each inbox file is in; never builds itself."""
+
+    def __init__(self, paths: Paths, arrivals_whole: bool = True):
         self.paths = paths
+        self.arrivals_whole = arrivals_whole  # the observer reports opens: see inbox_state()
         self.lock = threading.Lock()
         self.pending: dict[Path, str] = {}
+        self.inbox: dict[Path, str] = {}     # inbox file -> inbox_state()
         self.last_event = 0.0
         self.wake = threading.Event()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+        if event.is_directory and event.event_type == "modified":
             return
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
+        for role, raw in (("src", event.src_path), ("dest", getattr(event, "dest_path", ""))):
             if not raw:
                 continue
             path = Path(raw if isinstance(raw, str) else raw.decode())
             kind = classify(path, self.paths)
-            if kind is not None:
-                with self.lock:
-                    self.pending[path] = kind
-                    self.last_event = time.monotonic()
-                self.wake.set()
+            if kind is None:
+                continue
+            with self.lock:
+                if kind == "inbox" and not event.is_directory:
+                    state = inbox_state(self.inbox.get(path), "moved_in" if role == "dest" else event.event_type,
+                                        self.arrivals_whole)
+                    if state is None:
+                        self.inbox.pop(path, None)
+                    else:
+                        self.inbox[path] = state
+                if event.event_type in ("opened", "closed_no_write"):   # reading changes nothing
+                    continue
+                self.pending[path] = kind
+                self.last_event = time.monotonic()
+            self.wake.set()
 
-    def take(self) -> dict[Path, str]:
+    def take(self) -> Batch:
         with self.lock:
             changes, self.pending = self.pending, {}
             self.wake.clear()
-            return changes
+            return Batch(changes, self.complete())
+
+    def complete(self) -> frozenset[Path]:
+        return frozenset(path for path, state in self.inbox.items() if state == "complete")
+
+    def debounce_for(self, debounce: float) -> float:
+        """The quiet time to wait for: short when every pending change is an inbox file known
+        whole (only long enough to gather a batch of renames), `debounce` otherwise."""
+        with self.lock:
+            whole = self.pending and all(self.inbox.get(path) == "complete" for path in self.pending)
+        return COMPLETE_DEBOUNCE if whole else debounce
 
     def forget_own_writes(self, content_read_at: float) -> None:
         """Drop the events a finished build caused itself, so that it is not followed by a
@@ -87,6 +143,7 @@ class ChangeRecorder(FileSystemEventHandler):
                 except OSError:
                     if kind == "inbox":  # moved into content/raw by the ingest
                         del self.pending[path]
+                        self.inbox.pop(path, None)
                     continue
                 if kind == "content" and changed < content_read_at:
                     del self.pending[path]
@@ -106,6 +163,27 @@ class BuildEvents:
     on_failure: Callable[[str], None] = lambda message: None
 
 
+def inbox_waiting(paths: Paths) -> list[Path]:
+    """The files in content/inbox (and its sub-folders) that the ingest would take."""
+    if not paths.inbox.is_dir():
+        return []
+    return [path for path in paths.inbox.rglob("*")
+            if classify(path, paths) == "inbox" and path.is_file()]
+
+
+def _settled_at(files, settle: float, since: float) -> float | None:
+    """When (time.time()) the first of `files` younger than `settle` at `since` has been unchanged for `settle`."""
+    due = []
+    for path in files:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            continue
+        if since - mtime < settle:
+            due.append(mtime + settle)
+    return max(min(due), time.time()) + 0.05 if due else None
+
+
 def next_inbox_pass(paths: Paths, settle: float, build_started: float) -> float | None:
     """When to look at the inbox again (a time.time() value), or None.
 
@@ -113,18 +191,23 @@ def next_inbox_pass(paths: Paths, settle: float, build_started: float) -> float 
     once it has been unchanged for `settle` seconds, however long that build took. Files that
     were already old enough then were handled (or set aside) by that build: no loop on them.
     """
-    if not paths.inbox.is_dir():
-        return None
-    due = []
-    for path in paths.inbox.iterdir():
+    return _settled_at(inbox_waiting(paths), settle, build_started)
+
+
+def worth_a_build(batch: Batch, settle: float) -> bool:
+    """Whether a batch of changes calls for a build now. Anything outside the inbox does; inbox
+    changes only when a file there can be ingested (known whole, or unchanged for `settle`
+    seconds). A file still being written would only give a build with nothing to do."""
+    now = time.time()
+    for path, kind in batch.changes.items():
+        if kind != "inbox" or path in batch.complete:
+            return True
         try:
-            if path.is_file() and classify(path, paths) == "inbox":
-                mtime = path.stat().st_mtime
-                if build_started - mtime < settle:
-                    due.append(mtime + settle)
+            if path.is_file() and now - path.stat().st_mtime >= settle:
+                return True
         except OSError:
             continue
-    return max(min(due), time.time()) + 0.05 if due else None
+    return False
 
 
 def release_memory() -> None:
@@ -145,12 +228,13 @@ def describe(changes: dict[Path, str], root: Path, shown: int = 3) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def run_build(paths: Paths, events: BuildEvents, settle: float, session: Session | None = None) -> BuildResult | None:
+def run_build(paths: Paths, events: BuildEvents, settle: float, session: Session | None = None,
+              complete: frozenset[Path] = frozenset()) -> BuildResult | None:
     report = Report()
     if session is not None and session.changes:
         print(f"changed: {describe(session.changes, paths.root)}", flush=True)
     try:
-        result = build(paths, BuildOptions(inbox_min_age=settle), report, session)
+        result = build(paths, BuildOptions(inbox_min_age=settle, inbox_complete=complete), report, session)
     except NewsdigestError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         print(message, file=sys.stderr)
@@ -172,9 +256,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
           debounce: float = DEBOUNCE, settle: float = INBOX_SETTLE, initial_build: bool = True) -> None:
     """Build, then rebuild on every settled batch of changes until `stop` is set."""
     events = events or BuildEvents()
-    recorder = ChangeRecorder(paths)
-    session = Session()          # what this process keeps from one build to the next
     observer = Observer()
+    recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer))
+    session = Session()          # what this process keeps from one build to the next
     observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
     watched: set[Path] = set()
 
@@ -184,38 +268,62 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 observer.schedule(recorder, str(folder), recursive=True)
                 watched.add(folder)
 
-    def build_once() -> float | None:
+    def build_once(complete: frozenset[Path] = frozenset()) -> float | None:
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
-        built = run_build(paths, events, settle, session)
+        built = run_build(paths, events, settle, session, complete)
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
         # Files still being written were left in the inbox: look again once they have settled.
-        next_pass = next_inbox_pass(paths, settle, started)
-        return time.monotonic() + (next_pass - time.time()) if next_pass is not None else None
+        return _monotonic(next_inbox_pass(paths, settle, started))
 
     watch_folders()
     observer.start()
     try:
         recheck_at = build_once() if initial_build else None
+        held: dict[Path, str] = {}   # inbox files still being written: no build until one is ready
         while not stop.is_set():
             timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))
             recorder.wake.wait(timeout)
             due = recheck_at is not None and time.monotonic() >= recheck_at
             if not recorder.wake.is_set() and not due:
                 continue
-            while recorder.wake.is_set() and recorder.quiet_for() < debounce and not stop.is_set():
-                time.sleep(debounce / 3)
+            while recorder.wake.is_set() and recorder.quiet_for() < recorder.debounce_for(debounce) \
+                    and not stop.is_set():
+                time.sleep(COMPLETE_DEBOUNCE / 2)
             if stop.is_set():
                 break
+            batch = recorder.take()
+            if due:   # files the last build found too young, or a writer has kept open
+                held.update((path, "inbox") for path in inbox_waiting(paths))
+            batch = Batch({**held, **batch.changes}, batch.complete)
+            if not worth_a_build(batch, settle):
+                held = {path: kind for path, kind in batch.changes.items() if path.exists()}
+                recheck_at = _monotonic(_settled_at({*held, *inbox_waiting(paths)}, settle, time.time()))
+                continue
+            held = {}
             # The build reads the files on disk; the change set tells it (and the log) what moved.
-            session.changes = recorder.take()
+            session.changes = batch.changes
             watch_folders()
-            recheck_at = build_once()
+            recheck_at = build_once(batch.complete)
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def _reports_opens(observer) -> bool:
+    """Whether the observer is inotify's, the one that reports opens and closes (Linux)."""
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except (ImportError, OSError):
+        return False
+    return isinstance(observer, InotifyObserver)
+
+
+def _monotonic(wall: float | None) -> float | None:
+    """A time.time() value as a time.monotonic() one (the loop's clock), None kept."""
+    return None if wall is None else time.monotonic() + (wall - time.time())
 
 
 def run(paths: Paths) -> int:

@@ -1,14 +1,21 @@
 """Serve mode: a real HTTP server on 127.0.0.1, real file-system events, a real browser."""
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from support.badinput import wire_story
 from support.browser import screenshot
 from support.processes import free_port, stop, wait_for
 
@@ -94,3 +101,64 @@ def test_deleting_an_article_removes_it_everywhere(server):
     for url in ("", "topics/energy/", "actors/zoe-lefevre/", "feed.xml", "archive/2024/11/"):
         status, body, _ = get(base + url)
         assert "EU and Iraq Launch Energy Dialogue" not in body, url
+
+
+class EventStream:
+    """A live-reload client on the server-sent-events stream: every `state` event it receives."""
+
+    def __init__(self, base: str):
+        host = urlsplit(base)
+        self.conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        self.conn.request("GET", "/__newsdigest/events")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        self.states: list[dict] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for line in self.response:
+                if line.startswith(b"data: "):
+                    self.states.append(json.loads(line[6:]))
+        except OSError:
+            pass
+
+    def reloads(self) -> int:
+        """How many times an open page would have reloaded: the version changes seen."""
+        versions = [s["version"] for s in self.states]
+        return sum(1 for a, b in zip(versions, versions[1:]) if a != b)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def test_an_open_page_reloads_once_per_change_and_not_for_a_build_that_changed_nothing(server):
+    root, base, log = server
+    (root / "content/inbox").mkdir()
+    stream = EventStream(base)
+    try:
+        wait_for(lambda: stream.states, 20, "the stream's first state")
+
+        def builds_after_quiet(quiet: float = 3.0) -> int:
+            count = -1
+            while count != log().count("rebuilt:"):
+                count = log().count("rebuilt:")
+                time.sleep(quiet)
+            return count
+
+        builds = builds_after_quiet()
+        for n in range(2):   # each drop: one build, one reload
+            name, data, title = wire_story(n, "sse")
+            (root / "content/inbox" / name).write_bytes(data)
+            wait_for(lambda: f"<- content/inbox/{name}" in log() and log().count("rebuilt:") > builds + n, 60,
+                     f"{name} ingested, and its build done")
+            assert builds_after_quiet() == builds + n + 1, log()[-2000:]
+            assert stream.reloads() == n + 1, stream.states
+        # A build that wrote nothing (an article touched, not changed) reloads no page.
+        os.utime(root / ARTICLE)
+        wait_for(lambda: log().count("rebuilt:") > builds + 2, 60, "the build after the touch")
+        assert builds_after_quiet() == builds + 3
+        assert "0 files written" in log().splitlines()[-1] and stream.reloads() == 2, stream.states
+        assert all(s["error"] is None for s in stream.states)
+    finally:
+        stream.close()

@@ -55,8 +55,51 @@ def test_a_build_does_not_trigger_another_build_with_its_own_writes(tmp_path):
                   FileModifiedEvent(str(edited)), FileDeletedEvent(str(deleted)), FileCreatedEvent(str(fresh_drop))):
         recorder.on_any_event(event)
     recorder.forget_own_writes(read_at)
-    assert set(recorder.take()) == {edited, deleted, fresh_drop}
+    assert set(recorder.take().changes) == {edited, deleted, fresh_drop}
 
     recorder.on_any_event(FileCreatedEvent(str(written)))
     recorder.forget_own_writes(read_at)
-    assert not recorder.wake.is_set() and recorder.take() == {}
+    assert not recorder.wake.is_set() and recorder.take().changes == {}
+
+
+def _states(events, arrivals_whole=True):
+    from newsdigest.watch import inbox_state
+    state, seen = None, []
+    for event in events:
+        state = inbox_state(state, event, arrivals_whole)
+        seen.append(state)
+    return seen
+
+
+def test_what_the_events_say_of_an_inbox_file():
+    # written in place by cp or a scraper: complete only once closed after writing
+    assert _states(["created", "opened", "modified", "modified", "closed"]) == \
+        ["complete", "read", "writing", "writing", "complete"]
+    # created and held open, nothing written yet: not complete
+    assert _states(["created", "opened"])[-1] != "complete"
+    # renamed in from outside the watched folders (inotify: a bare arrival), or from a .part
+    assert _states(["created"]) == ["complete"] and _states(["moved_in"]) == ["complete"]
+    # read by someone (the ingest, a virus scanner) and closed unchanged: still complete
+    assert _states(["moved_in", "opened", "closed_no_write"]) == ["complete", "read", "complete"]
+    # a complete file opened again and appended to: being written until closed
+    assert _states(["closed", "opened", "modified"])[-1] == "writing"
+    # a reader of a file still being written does not make it complete
+    assert _states(["created", "opened", "modified", "opened", "closed_no_write"])[-1] == "writing"
+    assert _states(["closed", "deleted"])[-1] is None and _states(["closed", "moved"])[-1] is None
+    # observers without open events (polling, macOS): a created file waits for the settle delay
+    assert _states(["created"], arrivals_whole=False) == ["writing"]
+    assert _states(["created", "modified"], arrivals_whole=False)[-1] == "writing"
+
+
+def test_a_change_set_of_unsettled_inbox_files_calls_for_no_build(tmp_path):
+    from newsdigest.watch import Batch, worth_a_build
+    paths = Paths(tmp_path)
+    paths.inbox.mkdir(parents=True)
+    young, old, whole = paths.inbox / "young.txt", paths.inbox / "old.txt", paths.inbox / "whole.txt"
+    for path in (young, old, whole):
+        path.write_text("x")
+    os.utime(old, (time.time() - 60, time.time() - 60))
+    assert not worth_a_build(Batch({young: "inbox", paths.inbox / "gone.txt": "inbox"}, frozenset()), settle=30)
+    assert worth_a_build(Batch({young: "inbox", whole: "inbox"}, frozenset({whole})), settle=30)
+    assert worth_a_build(Batch({old: "inbox"}, frozenset()), settle=30)
+    assert worth_a_build(Batch({young: "inbox", paths.templates / "base.html": "template"}, frozenset()), settle=30)

@@ -525,14 +525,16 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: Sca
 
 
 def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0,
-                 memo: ScanMemo | None = None) -> list[IngestResult]:
+                 memo: ScanMemo | None = None, complete: frozenset = frozenset()) -> list[IngestResult]:
     """Ingest everything waiting in content/inbox (run at the start of every build).
 
     min_age: leave files modified less than this many seconds ago for the next run (a file
-    still being copied in must not be ingested half-written).
+    still being copied in must not be ingested half-written), except those in `complete`: the
+    files watch mode knows are whole (closed after writing, or renamed in).
     """
     now = time.time()
-    files = [p for p in inbox_files(paths) if min_age <= 0 or now - p.lstat().st_mtime >= min_age]
+    files = [p for p in inbox_files(paths)
+             if min_age <= 0 or p in complete or now - p.lstat().st_mtime >= min_age]
     return ingest_paths(files, paths, config, memo) if files else []
 
 

@@ -162,8 +162,9 @@ def pagefind_version() -> str:
 
 def _run_pagefind(slot: Path, pages: tuple[str, ...]) -> dict[str, bytes]:
     # Pagefind indexes a folder holding just these pages (hard links to the slot's files, at the
-    # same paths, so result URLs are the site's); beside the slot, so that links work.
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=slot.parent) as tmp:
+    # same paths, so result URLs are the site's). It is inside the slot, so that links work and so
+    # that a killed build leaves it only in a dirty slot, which the next build empties.
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=slot) as tmp:
         site, out = Path(tmp) / "site", Path(tmp) / "out"
         for rel in pages:
             target = site / rel

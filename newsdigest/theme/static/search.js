@@ -7,7 +7,8 @@ window.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("search");
   if (!box || typeof PagefindUI === "undefined") return;
   var root = new URL(box.dataset.root, window.location.href);
-  fetch(new URL("pagefind/shards.json", root)).then(function (response) {
+  // Revalidated on every visit: a new month renames shards, and a stale list would miss them.
+  fetch(new URL("pagefind/shards.json", root), { cache: "no-cache" }).then(function (response) {
     if (!response.ok) throw new Error("pagefind/shards.json: " + response.status);
     return response.json();
   }).then(function (shards) {

@@ -943,7 +943,9 @@ def write_docs(results: list[dict]) -> None:
 
 
 def load_results() -> list[dict]:
-    return sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")), key=lambda r: (mode(r), r["size"]))
+    # Only this script's results (SIZE.json, SIZE-steady.json): other benches keep theirs here too.
+    found = (json.loads(p.read_text()) for p in RESULTS.glob("[0-9]*.json"))
+    return sorted(found, key=lambda r: (mode(r), r["size"]))
 
 
 def mode(result: dict) -> str:

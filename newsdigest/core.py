@@ -144,12 +144,9 @@ class TermInfo:
 
 
 @dataclass(frozen=True)
-class ActorProfile:
+class ActorProfile(TermInfo):
     """What is known about one actor beyond its articles: from the gazetteer and the resolution."""
 
-    kind: str = ""                    # person, organisation, country, place
-    description: str = ""
-    aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, str, str], ...] = ()   # (ISO date, office or title, article id), oldest first
 
 
@@ -248,7 +245,7 @@ class SiteModel:
     digests: tuple = ()                                   # daily and weekly digests, newest first
 
     def taxonomy(self, key: str) -> Taxonomy:
-        return next(tax for tax in self.taxonomies if tax.key == key)
+        return memoized(self, "taxonomies", lambda: {tax.key: tax for tax in self.taxonomies})[key]
 
     def article(self, article_id: str) -> Article:
         # Called a few hundred thousand times per build: the table is looked up directly.

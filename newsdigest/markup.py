@@ -79,13 +79,17 @@ def _absolute_link(value: str, base_url: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=4096)
 def feed_html(root_html: str, base_url: str) -> str:
     """An article's feed form (links from the site root) with every link absolute under base_url.
 
     Most scraped articles have no link at all, and are returned as they are."""
     if 'href="/' not in root_html and 'src="/' not in root_html:
         return root_html
+    return _absolute_links(root_html, base_url)
+
+
+@functools.lru_cache(maxsize=1024)  # an article is in several feeds, each in three formats
+def _absolute_links(root_html: str, base_url: str) -> str:
     return sanitize(root_html, lambda v: _absolute_link(v, base_url))
 
 

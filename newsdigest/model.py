@@ -9,8 +9,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Mapping
 
-from .core import (ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, TermInfo,
-                   name_key)
+from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, name_key
 from .taxonomy import taxonomy_of
 
 
@@ -67,9 +66,8 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     profile (by canonical name) into the site model."""
     profiles = profiles or {}
     articles = sorted(articles, key=lambda a: a.sort_key)
-    info = {name: TermInfo(p.kind, p.description, p.aliases) for name, p in profiles.items()}
     topics = taxonomy_of(TOPICS, articles)
-    actors = taxonomy_of(ACTORS, articles, info)
+    actors = taxonomy_of(ACTORS, articles, profiles)   # a profile is the actor's TermInfo, with roles
     sources = taxonomy_of(SOURCES, articles)
     roles = {actors.slug(name): p.roles for name, p in profiles.items()
              if p.roles and name_key(name) in actors.slug_of}

@@ -4,21 +4,25 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from . import cached
 from .cache import Cache
 from .config import Paths, SiteConfig, load_config
-from .errors import NewsdigestError, Problem, Report
+from .core import SiteModel
 from .digests import build_digests
-from . import cached
 from .enrich import actor_profiles, story_input
+from .errors import NewsdigestError, Problem, Report
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
-from .core import SiteModel
 from .model import build_model
 from .outputs import site_outputs, write_outputs
 from .progress import Timings
 from .publish import BuildLock, BuildStats, Generation
 from .workers import collector_paused
+
+if TYPE_CHECKING:  # the ingest package is imported only when the inbox has files
+    from .ingest.dedupe import ScanMemo
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class BuildOptions:
 class Session:
     """What a long-lived process (watch, serve) keeps from one build to the next."""
 
-    scan: object = None        # ingest.dedupe.ScanMemo: ingest's index of the articles (made on first use)
+    scan: ScanMemo | None = None   # ingest's index of the articles (made on first use)
     changes: dict = field(default_factory=dict)               # path -> kind: what set off this build
 
 

@@ -288,7 +288,7 @@ def _roles(model: SiteModel, slug: str) -> list[dict]:
 def _related(model: SiteModel, tax: Taxonomy, slug: str) -> dict:
     """Actors seen most with this term: co-mentions for an actor, who a topic or a source is about."""
     names = model.taxonomy("actors")
-    actors = [{"name": names.term(other).name, "url": f"actors/{other}/", "slug": other, "count": count}
+    actors = [{"name": names.term(other).name, "url": urls.term(names.key, other), "slug": other, "count": count}
               for other, count in model.term_actors.get(tax.key, {}).get(slug, ())]
     return {"title": tax.shown.related_title, "actors": actors}
 
@@ -410,7 +410,8 @@ def _front_view(plan: "Planner", model: SiteModel, front: Front) -> dict:
         stories.append({"lead": plan.card(model.article(top.lead_id)), "count": top.source_count,
                         "url": urls.story(story.id) if story is not None else None,
                         "others": [_headline(model, model.article(i)) for i in top.other_ids]})
-    sections = [{"name": model.taxonomy("topics").term(s.topic_slug).name, "url": f"topics/{s.topic_slug}/",
+    topics = model.taxonomy("topics")
+    sections = [{"name": topics.term(s.topic_slug).name, "url": urls.term(topics.key, s.topic_slug),
                  "articles": [plan.card(model.article(i)) for i in s.article_ids]} for s in front.sections]
     return {"stories": stories, "sections": sections}
 

@@ -154,9 +154,12 @@ def _vowelled(units: list[str], nisba: bool) -> list[str]:
     return out
 
 
+_PERSIAN_LETTERS = str.maketrans({"ک": "ك", "ی": "ي"})  # Persian keheh and yeh, as some sites type them
+
+
 def transliterate_word(word: str) -> str:
     """One Arabic word in Latin letters, lower case ("الأعرجي" -> "al-araji")."""
-    word = _DIACRITICS.sub("", unicodedata.normalize("NFC", word)).translate({ord("ک"): "ك", ord("ی"): "ي"})
+    word = _DIACRITICS.sub("", unicodedata.normalize("NFC", word)).translate(_PERSIAN_LETTERS)
     known = given_names().get(normalise(word))
     if known:
         return known.lower()
@@ -218,6 +221,7 @@ def _arabic_word(word: str) -> str:
     return "".join(_SKELETON_AR.get(c, "") for c in word)     # و ي ا ع ء are vowels or silent here
 
 
+@lru_cache(maxsize=65536)  # a name is compared with every name of the other script
 def skeleton(name: str) -> tuple[str, ...]:
     """The consonant skeleton of each word of a name, particles and doubled letters left out."""
     out = []

@@ -259,7 +259,8 @@ class SiteModel:
         """(older, newer) article in publication order, passing over the ids in `skip` (those a
         page lists already)."""
         index = self._index[article.id]
-        older = next((a for a in self.articles[index + 1:] if a.id not in skip), None)
+        older = next((self.articles[i] for i in range(index + 1, len(self.articles)) if self.articles[i].id not in skip),
+                     None)
         newer = next((self.articles[i] for i in range(index - 1, -1, -1) if self.articles[i].id not in skip), None)
         return older, newer
 

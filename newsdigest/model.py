@@ -46,18 +46,10 @@ EVIDENCE_KINDS = frozenset({"person", "organisation"})
 
 def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy) -> dict:
     """Each article's related list kept to the articles that share a person or organisation with it."""
-    by_id = {a.id: a for a in articles}
-
-    def evidence(article: Article) -> set[str]:
-        return {slug for slug in map(actors.slug, article.actors) if actors.term(slug).kind in EVIDENCE_KINDS}
-
-    kept = {}
-    for article_id, ids in related.items():
-        if article_id not in by_id:
-            continue
-        mine = evidence(by_id[article_id])
-        kept[article_id] = tuple(i for i in ids if i in by_id and not mine.isdisjoint(evidence(by_id[i])))
-    return kept
+    evidence = {a.id: {slug for slug in map(actors.slug, a.actors) if actors.term(slug).kind in EVIDENCE_KINDS}
+                for a in articles}
+    return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))
+            for article_id, ids in related.items() if article_id in evidence}
 
 
 def build_model(config, articles: list[Article], profiles: Mapping[str, ActorProfile] | None = None,

@@ -149,11 +149,6 @@ class Planner:
             links.append(link)
         return links
 
-    def _source_url(self, name: str) -> str | None:
-        sources = self.model.taxonomy("sources")
-        slug = sources.slug_of.get(name_key(name)) if name else None
-        return urls.term(sources.key, slug) if slug else None
-
     def _card(self, article: Article) -> tuple[dict, str]:
         entry = self._cards.get(article.id)
         if entry is None:
@@ -163,7 +158,7 @@ class Planner:
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
                 "summary": article.summary, "lang": article.lang, "dir": article.dir,
-                "topics": topics, "actors": actors, "source_url": self._source_url(article.source),
+                "topics": topics, "actors": actors, "source_url": source_url(self.model, article.source),
             }
             # Everything else in a card comes from the article's file (its digest) and the config
             # (part of every page key), so its key needs only the digest and the term links.
@@ -320,11 +315,20 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
                              "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
 
 
+def source_url(model: SiteModel, name: str) -> str | None:
+    """The page of a source (an outlet), or None for a name with no page."""
+    sources = model.taxonomy("sources")
+    slug = sources.slug_of.get(name_key(name)) if name else None
+    return urls.term(sources.key, slug) if slug else None
+
+
 def _source_links(model: SiteModel, names) -> list[dict]:
     """Source names linked to their pages (a name with no page, none)."""
-    sources = model.taxonomy("sources")
-    return [{"name": name, "url": urls.term(sources.key, sources.slug_of[key]) if (key := name_key(name)) in sources.slug_of else None}
-            for name in names]
+    return [{"name": name, "url": source_url(model, name)} for name in names]
+
+
+def _lang_dir(article: Article) -> dict:
+    return {"lang": article.lang, "dir": article.dir}
 
 
 STORIES_PER_PAGE_FACTOR = 2  # a story is a line, not a card: twice a list page's articles fit
@@ -337,8 +341,8 @@ def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
     for url, ids, pager in paginate(urls.STORIES, tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
         views = [{"title": s.title, "url": urls.story(s.id), "count": len(s.sources),
                   "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
-                  "last": _local(s.last_date, model), "lang": model.article(s.article_ids[0]).lang,
-                  "dir": model.article(s.article_ids[0]).dir} for s in (by_id[i] for i in ids)]
+                  "last": _local(s.last_date, model), **_lang_dir(model.article(s.article_ids[0]))}
+                 for s in (by_id[i] for i in ids)]
         plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
                                       "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
 

@@ -295,7 +295,8 @@ class _Scorer:
         self.word_df = Counter(w for f in self.features for w in f.lead)
         self.word_weight = rarity(self.word_df, n, PRIOR)
         self.actor_weight = rarity(Counter(a for f in self.features for a in f.actors), n, PRIOR)
-        self.fact_weight = rarity(Counter(k for f in self.features for k in f.facts), n, PRIOR)
+        self.fact_df = Counter(k for f in self.features for k in f.facts)
+        self.fact_weight = rarity(self.fact_df, n, PRIOR)
         self.fact_square = {k: v * v for k, v in self.fact_weight.items()}
         self.fact_norm = [sum(map(self.fact_square.__getitem__, f.facts)) for f in self.features]
         # Squares once: a pair check sums them over shared words (millions of checks at 100k).
@@ -437,7 +438,7 @@ def _cross_pairs(scorer: _Scorer) -> set[int]:
         return set()
     n = len(features)
     cap = max(64, n // 20)
-    df = Counter(k for f in features for k in f.facts)
+    df = scorer.fact_df
     postings: dict[str, list[int]] = {}
     for i, f in enumerate(features):
         for key in f.facts:

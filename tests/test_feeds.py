@@ -23,7 +23,7 @@ def make_article(id: str, slug: str, date: datetime, title: str, **extra) -> Art
     fields = dict(
         id=id, title=title, date=date, slug=slug, path=f"content/articles/{slug}.md", url_path=url_path,
         body_html=f'<p>Body of {slug}. <a href="../../../../topics/oil/">Oil</a></p>',
-        root_html=f'<p>Body of {slug}. <a href="{BASE}topics/oil/">Oil</a></p>',
+        root_html=f'<p>Body of {slug}. <a href="/topics/oil/">Oil</a></p>',  # as parsed: from the site root
         summary=f"Summary of {slug}.", lang="en", topics=("Oil",), content_hash=f"hash-{slug}",
     )
     fields.update(extra)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from nicknames import NickNamer
 
+from ..arabic import without_article
 from .gazetteer import DATA_DIR, Hit
 
 
@@ -699,9 +700,7 @@ def _plain(word: str) -> str:
     low = word.lower().replace("\u2019", "'")
     if low.endswith("'s"):
         low = low[:-2]
-    if low.startswith("ال") and len(low) > 3:
-        low = low[2:]
-    return low
+    return without_article(low)
 
 
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:

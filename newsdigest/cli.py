@@ -64,19 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("build", "check", "ingest", "explain", "actors", "serve", "watch", "deploy")
+def commands(parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    """The subcommands the parser knows."""
+    return next(tuple(action.choices) for action in parser._actions
+                if isinstance(action, argparse._SubParsersAction))
 
 
-def with_command(argv: list[str]) -> list[str]:
+def with_command(argv: list[str], known: tuple[str, ...]) -> list[str]:
     """`build.py --timings` means `build.py build --timings`: with no command named, options
     (other than --help and --version) are the build's."""
-    if any(a in COMMANDS for a in argv) or any(a in ("-h", "--help", "--version") for a in argv):
+    if any(a in known for a in argv) or any(a in ("-h", "--help", "--version") for a in argv):
         return argv
     return ["build", *argv]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(with_command(sys.argv[1:] if argv is None else list(argv)))
+    parser = _parser()
+    args = parser.parse_args(with_command(sys.argv[1:] if argv is None else list(argv), commands(parser)))
     paths = Paths(Path(getattr(args, "root", Path("."))).resolve())
     command = args.command or "build"
     report = Report()

@@ -159,19 +159,33 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     # Forked workers inherit the model, templates and the slot without pickling them.
     with progress(len(todo), "rendering") as advance:
-        for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,
-                                         workers if len(todo) >= PARALLEL_THRESHOLD else 1):
+        for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,  # merged as they finish
+                                         workers if len(todo) >= PARALLEL_THRESHOLD else 1, ordered=False):
             gen.merge(manifest, stats)
             advance(len(manifest))
+    live = _live_files_of(site.bundles, gen)
+    slot_is_exact = False
     for bundle in site.bundles:
         key = bundle_key(bundle, gen)
-        previous = [rel for rel in gen.live_manifest if rel.startswith(bundle.prefix)]
+        previous = live[bundle.prefix]
         if previous and all(gen.previous_key(rel) == key for rel in previous) \
                 and all(gen.reuse(rel) for rel in previous):
             continue
-        gen.remove_stale()  # the slot must hold exactly this build's pages before the bundle reads it
+        if not slot_is_exact:  # the slot must hold exactly this build's pages before a bundle reads it
+            gen.remove_stale()
+            slot_is_exact = True
         for rel, data in bundle.make(gen.path, gen.scratch).items():
             gen.write(rel, data, key)
+
+
+def _live_files_of(bundles: list[Bundle], gen: Generation) -> dict[str, list[str]]:
+    """The live site's files of each bundle, by prefix, in one pass over its manifest."""
+    found: dict[str, list[str]] = {bundle.prefix: [] for bundle in bundles}
+    prefixes = tuple(found)
+    for rel in gen.live_manifest:
+        if prefixes and rel.startswith(prefixes):
+            found[next(p for p in prefixes if rel.startswith(p))].append(rel)
+    return found
 
 
 def bundle_key(bundle: Bundle, gen: Generation) -> str:

@@ -42,7 +42,6 @@ class Session:
     """What a long-lived process (watch, serve) keeps from one build to the next."""
 
     scan: ScanMemo | None = None   # ingest's index of the articles (made on first use)
-    changes: dict = field(default_factory=dict)               # path -> kind: what set off this build
 
 
 @dataclass

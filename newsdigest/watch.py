@@ -164,7 +164,8 @@ class BuildEvents:
 
 
 def inbox_waiting(paths: Paths) -> list[Path]:
-    """The files in content/inbox (and its sub-folders) that the ingest would take."""
+    """The files in content/inbox (and its sub-folders) watch waits for: what the ingest takes,
+    less the temporary names a writer renames from (.part, .tmp, ~) and links to no file."""
     if not paths.inbox.is_dir():
         return []
     return [path for path in paths.inbox.rglob("*")
@@ -229,10 +230,10 @@ def describe(changes: dict[Path, str], root: Path, shown: int = 3) -> str:
 
 
 def run_build(paths: Paths, events: BuildEvents, settle: float, session: Session | None = None,
-              complete: frozenset[Path] = frozenset()) -> BuildResult | None:
+              complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> BuildResult | None:
     report = Report()
-    if session is not None and session.changes:
-        print(f"changed: {describe(session.changes, paths.root)}", flush=True)
+    if changes:
+        print(f"changed: {describe(changes, paths.root)}", flush=True)
     try:
         result = build(paths, BuildOptions(inbox_min_age=settle, inbox_complete=complete), report, session)
     except NewsdigestError as exc:
@@ -268,10 +269,10 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
                 observer.schedule(recorder, str(folder), recursive=True)
                 watched.add(folder)
 
-    def build_once(complete: frozenset[Path] = frozenset()) -> float | None:
+    def build_once(complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> float | None:
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
-        built = run_build(paths, events, settle, session, complete)
+        built = run_build(paths, events, settle, session, complete, changes)
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
@@ -295,18 +296,19 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
             if stop.is_set():
                 break
             batch = recorder.take()
+            waiting = inbox_waiting(paths) if due else None
             if due:   # files the last build found too young, or a writer has kept open
-                held.update((path, "inbox") for path in inbox_waiting(paths))
+                held.update((path, "inbox") for path in waiting)
             batch = Batch({**held, **batch.changes}, batch.complete)
             if not worth_a_build(batch, settle):
                 held = {path: kind for path, kind in batch.changes.items() if path.exists()}
-                recheck_at = _monotonic(_settled_at({*held, *inbox_waiting(paths)}, settle, time.time()))
+                waiting = inbox_waiting(paths) if waiting is None else waiting
+                recheck_at = _monotonic(_settled_at({*held, *waiting}, settle, time.time()))
                 continue
             held = {}
-            # The build reads the files on disk; the change set tells it (and the log) what moved.
-            session.changes = batch.changes
             watch_folders()
-            recheck_at = build_once(batch.complete)
+            # The build reads the files on disk; the change set tells the log what moved.
+            recheck_at = build_once(batch.complete, batch.changes)
     finally:
         observer.stop()
         observer.join(timeout=5)

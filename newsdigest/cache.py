@@ -162,3 +162,43 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+class HeldCache(Cache):
+    """A cache a long-lived process keeps open (the engine of watch and serve): what it reads or
+    writes stays in memory as well, so the next build finds the last one's values without SQLite
+    or unpickling. Writes still go to the file, so a one-shot build after it finds them too.
+    Values are shared, not copied: stages treat what they get from a cache as read-only."""
+
+    def __init__(self, path: Path | None):
+        super().__init__(path)
+        self.held: dict[str, dict[str, Any]] = {}
+        self.whole_kinds: set[str] = set()   # kinds held in full (get_all has read them)
+
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
+        held = self.held.setdefault(kind, {})
+        wanted = list(keys)
+        found = {key: held[key] for key in wanted if key in held}
+        if len(found) < len(wanted) and kind not in self.whole_kinds:
+            fetched = super().get_many(kind, (key for key in wanted if key not in found))
+            held.update(fetched)
+            found.update(fetched)
+        return found
+
+    def get_all(self, kind: str) -> dict[str, Any]:
+        if kind not in self.whole_kinds:
+            self.held[kind] = super().get_all(kind)
+            self.whole_kinds.add(kind)
+        return dict(self.held[kind])
+
+    def put_many(self, kind: str, items: dict[str, Any]) -> None:
+        super().put_many(kind, items)
+        self.held.setdefault(kind, {}).update(items)
+
+    def prune(self, kind: str, keep: set[str]) -> None:
+        super().prune(kind, keep)
+        held = self.held.get(kind)
+        if held is not None:
+            for key in [k for k in held if k not in keep]:
+                del held[key]
+

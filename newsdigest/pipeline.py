@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import cached
-from .cache import Cache
+from .cache import Cache, HeldCache
 from .config import Paths, SiteConfig, load_config
 from .core import SiteModel
 from .digests import build_digests
@@ -42,6 +42,12 @@ class Session:
     """What a long-lived process (watch, serve) keeps from one build to the next."""
 
     scan: ScanMemo | None = None   # ingest's index of the articles (made on first use)
+    cache: HeldCache | None = None  # the build cache, open, with what the last build read and wrote
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
 
 @dataclass
@@ -92,12 +98,13 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
                 ingest_inbox_into(paths, report, options.inbox_min_age, session, options.inbox_complete)
-        cache = Cache(None if options.clean else paths.state / "cache.sqlite")
+        cache = _cache_for(paths, options, session)
         content_read_at = time.time()
         try:
             config, model = load_site(paths, report, cache, options.workers, timings)
         finally:
-            cache.close()
+            if session is None or cache is not session.cache:
+                cache.close()
         if options.strict and report.problems:
             raise NewsdigestError(Problem(str(paths.config.name), f"--strict: {len(report.problems)} problem(s) above",
                                           "fix them, or build without --strict; the previous site stays published"))
@@ -114,6 +121,18 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
     result.seconds = time.perf_counter() - started
     result.phases = timings.seconds
     return result
+
+
+def _cache_for(paths: Paths, options: BuildOptions, session: Session | None) -> Cache:
+    """The build cache: a session's held one (opened on its first build), a fresh connection
+    for a one-shot build, or one that remembers nothing for --clean."""
+    if options.clean:
+        return Cache(None)
+    if session is None:
+        return Cache(paths.state / "cache.sqlite")
+    if session.cache is None:
+        session.cache = HeldCache(paths.state / "cache.sqlite")
+    return session.cache
 
 
 def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Session | None = None,

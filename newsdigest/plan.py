@@ -479,6 +479,9 @@ def plan_pages(model: SiteModel) -> list[Page]:
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
                          "related": _related(model, tax, term.slug)})
+            # Older pages show what changes only when the term is renamed: a count or a related
+            # list there would rewrite every page of a term with each new article.
+            older_view = plan.shared({k: term_view[k] for k in ("name", "url", "kind", "description", "feeds")})
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
@@ -487,7 +490,7 @@ def plan_pages(model: SiteModel) -> list[Page]:
             for url, ids, pager in paginate(base, term.article_ids, per_page):
                 first = pager["first"]
                 plan.add_list(url, "term.html", ids, taxonomy=tax_view,
-                              term=term_view, pager=pager, feeds=term_feeds,
+                              term=term_view if first else older_view, pager=pager, feeds=term_feeds,
                               charts=term_charts if first else NO_CHARTS,
                               known={"charts": charts_key if first else ""},
                               title=term.name if first else f"{term.name}, page {pager['number']}")

@@ -312,6 +312,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     finally:
         observer.stop()
         observer.join(timeout=5)
+        session.close()
 
 
 def _reports_opens(observer) -> bool:

@@ -115,11 +115,11 @@ class Taxonomy:
         return self.spec or TaxonomySpec(self.key, self.singular, self.title)
 
     def term(self, slug: str) -> Term:
-        return self._by_slug[slug]
-
-    @property
-    def _by_slug(self) -> dict[str, Term]:
-        return memoized(self, "by_slug", lambda: {t.slug: t for t in self.terms})
+        table = self.__dict__.get("_terms_by_slug")   # looked up directly: called per term link
+        if table is None:
+            table = {t.slug: t for t in self.terms}
+            object.__setattr__(self, "_terms_by_slug", table)
+        return table[slug]
 
     def slug(self, name: str) -> str:
         return self.slug_of[name_key(name)]
@@ -245,7 +245,11 @@ class SiteModel:
     digests: tuple = ()                                   # daily and weekly digests, newest first
 
     def taxonomy(self, key: str) -> Taxonomy:
-        return memoized(self, "taxonomies", lambda: {tax.key: tax for tax in self.taxonomies})[key]
+        table = self.__dict__.get("_taxonomies_by_key")   # looked up directly: called per card
+        if table is None:
+            table = {tax.key: tax for tax in self.taxonomies}
+            object.__setattr__(self, "_taxonomies_by_key", table)
+        return table[key]
 
     def article(self, article_id: str) -> Article:
         # Called a few hundred thousand times per build: the table is looked up directly.

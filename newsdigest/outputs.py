@@ -22,7 +22,7 @@ from .cache import code_fingerprint
 from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_items_html, feed_specs_key,
                     json_feed_bytes, opml_bytes, rss_bytes)
 from .core import SiteModel
-from .plan import DIGEST_FEED_FORMATS, Page, digest_view, feed_specs, plan_pages
+from .plan import DIGEST_FEED_FORMATS, Page, PlanMemo, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
@@ -66,14 +66,14 @@ def made(path: str, data: bytes) -> Output:
     return Output(path, hashlib.sha256(data).hexdigest(), partial(bytes, data))
 
 
-def site_outputs(model: SiteModel, templates: Path) -> SiteOutputs:
+def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None) -> SiteOutputs:
     env = make_environment(templates)
     assets = collect_assets(templates)
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
     globals_key = key_of(globals_, repr(model.config), code_fingerprint())
     shared = render_globals(env, globals_)
-    pages = plan_pages(model)
+    pages = plan_pages(model, memo)
     fingerprints: dict[str, str] = {}
 
     def page_output(page: Page) -> Output:
@@ -155,7 +155,9 @@ def _make_chunk(gen: Generation, chunk: list[Output]) -> tuple[dict, BuildStats]
 
 def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     """Fill the build's slot: carry over every output whose key is unchanged, make the others."""
-    todo = [o for o in site.outputs if not (gen.previous_key(o.path) == o.key and gen.reuse(o.path))]
+    same = [o.path for o in site.outputs if gen.previous_key(o.path) == o.key]
+    missed = set(gen.carry(same))
+    todo = [o for o in site.outputs if o.path in missed or gen.previous_key(o.path) != o.key]
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     # Forked workers inherit the model, templates and the slot without pickling them.
     with progress(len(todo), "rendering") as advance:
@@ -168,9 +170,11 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     for bundle in site.bundles:
         key = bundle_key(bundle, gen)
         previous = live[bundle.prefix]
-        if previous and all(gen.previous_key(rel) == key for rel in previous) \
-                and all(gen.reuse(rel) for rel in previous):
-            continue
+        if previous and all(gen.previous_key(rel) == key for rel in previous):
+            missed = gen.carry(previous)
+            if not missed:
+                continue
+            gen.forget(previous)   # a live file is gone: the bundle is made again, whole
         if not slot_is_exact:  # the slot must hold exactly this build's pages before a bundle reads it
             gen.remove_stale()
             slot_is_exact = True

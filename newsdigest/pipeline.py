@@ -17,6 +17,7 @@ from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
 from .model import build_model
 from .outputs import site_outputs, write_outputs
+from .plan import PlanMemo
 from .progress import Timings
 from .publish import BuildLock, BuildStats, Generation
 from .workers import collector_paused
@@ -43,6 +44,7 @@ class Session:
 
     scan: ScanMemo | None = None   # ingest's index of the articles (made on first use)
     cache: HeldCache | None = None  # the build cache, open, with what the last build read and wrote
+    plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
 
     def close(self) -> None:
         if self.cache is not None:
@@ -111,7 +113,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
         result = BuildResult(articles=len(model.articles), content_read_at=content_read_at)
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             with phase("plan"):
-                site = site_outputs(model, paths.templates)
+                site = site_outputs(model, paths.templates, session.plan if session is not None else None)
             result.pages = site.pages
             with phase("render"):
                 write_outputs(site, gen, options.workers)

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from .core import Article, SiteModel, Taxonomy, name_key
 from . import charts, urls
@@ -66,8 +67,12 @@ def _dumps(value) -> str:
 
 
 def _local(when, model: SiteModel) -> dict:
-    local = when.astimezone(model.config.timezone)
-    return {"iso": local.isoformat(), "text": local.strftime(model.config.date_format)}
+    return _local_in(when, model.config)
+
+
+def _local_in(when, config) -> dict:
+    local = when.astimezone(config.timezone)
+    return {"iso": local.isoformat(), "text": local.strftime(config.date_format)}
 
 
 def term_link(tax: Taxonomy, name: str) -> dict:
@@ -81,9 +86,8 @@ def script_safe_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def news_article_jsonld(article: Article, model: SiteModel) -> str:
+def news_article_jsonld(article: Article, config) -> str:
     """schema.org NewsArticle structured data for search engines."""
-    config = model.config
     data = {
         "@context": "https://schema.org", "@type": "NewsArticle",
         "headline": article.title[:110], "description": article.summary,
@@ -105,16 +109,80 @@ def news_article_jsonld(article: Article, model: SiteModel) -> str:
     return script_safe_json(data)
 
 
-class Planner:
-    """Builds pages; memoises the article cards that many list pages share, and their hashes."""
+@dataclass
+class Current:
+    """The model lazy context values read when a page is rendered: the rendering build's. A page
+    an engine keeps from an earlier plan shows the same values from it (same signature), and
+    holds no earlier model alive."""
 
-    def __init__(self, model: SiteModel):
+    model: SiteModel | None = None
+
+
+@dataclass
+class PlanMemo:
+    """What the live engine keeps of the last plan: each group of pages (an article's page, a
+    term's pages, a month's, a digest's) with the signature of what they show."""
+
+    config: str = ""
+    current: Current = field(default_factory=Current)
+    groups: dict = field(default_factory=dict)    # group key -> (signature, its pages)
+
+
+class Planner:
+    """Builds pages; memoises the article cards that many list pages share, and their hashes.
+    Given the memo of the last plan (the live engine's), it takes each group of pages whose
+    signature is unchanged from there instead of planning it again."""
+
+    def __init__(self, model: SiteModel, memo: PlanMemo | None = None):
         self.model = model
         self._cards: dict[str, tuple[dict, str]] = {}
         self._link_memo: dict[str, dict[str, dict]] = {}
+        self._source_urls: dict[str, str | None] = {}
         self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
+        self.memo = memo
+        self._groups: dict = {}
+        if memo is not None and memo.config != repr(model.config):   # every page shows the config
+            memo.groups, memo.config = {}, repr(model.config)
+        self.current = memo.current if memo is not None else Current()
+        self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))
+
+    def group(self, key: tuple, signature, plan_it) -> None:
+        """Plan a group of pages with plan_it(), or, when signature() (everything the group's
+        pages show, compared by value) is what it was for the memo's plan, take its pages as
+        they were. Without a memo, plan_it() and nothing else."""
+        if self.memo is None:
+            plan_it()
+            return
+        sig = signature()
+        found = self.memo.groups.get(key)
+        if found is not None and found[0] == sig:
+            self.pages.extend(found[1])
+        else:
+            start = len(self.pages)
+            plan_it()
+            found = (sig, self.pages[start:])
+        self._groups[key] = found
+
+    def finish(self) -> list[Page]:
+        if self.memo is not None:
+            self.memo.groups = self._groups
+        return self.pages
+
+    def source_url(self, name: str) -> str | None:
+        found = self._source_urls.get(name, "")
+        if found == "":
+            found = self._source_urls[name] = source_url(self.model, name)
+        return found
+
+    def digest_of(self, article: Article | None) -> str | None:
+        """The hash a card is keyed by (what the article's card shows)."""
+        return self._card(article)[1] if article is not None else None
+
+    def digests_of(self, ids) -> tuple[str, ...]:
+        model = self.model
+        return tuple(self._card(model.article(i))[1] for i in ids)
 
     def shared(self, value):
         """Mark a value many pages hold (never modified afterwards): serialised for keys once."""
@@ -158,7 +226,7 @@ class Planner:
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
                 "summary": article.summary, "lang": article.lang, "dir": article.dir,
-                "topics": topics, "actors": actors, "source_url": source_url(self.model, article.source),
+                "topics": topics, "actors": actors, "source_url": self.source_url(article.source),
             }
             # Everything else in a card comes from the article's file (its digest) and the config
             # (part of every page key), so its key needs only the digest and the term links.
@@ -254,11 +322,13 @@ TOGETHER_ROWS = 5
 NO_CHARTS = {"coverage": {"starts": []}, "together": {"rows": []}}
 
 
-def _term_charts(model: SiteModel, term, related: dict) -> Lazy:
+def _term_charts(current: "Current", term_ids: tuple[str, ...], related: dict) -> Lazy:
     """A term's articles per period over its own span, and, on the same axis, when each of the
-    actors most often named with it was named in the same article; computed only if rendered."""
+    actors most often named with it was named in the same article; computed only if rendered
+    (from the model of the build that renders it: a page kept from an earlier plan holds no model)."""
     def make() -> dict:
-        articles = [model.article(i) for i in term.article_ids]
+        model = current.model
+        articles = [model.article(i) for i in term_ids]
         days = charts.local_days((a.date for a in articles), model.config.timezone)
         axis = charts.axis_between(min(days), max(days))
         actors = model.taxonomy("actors")
@@ -290,10 +360,8 @@ def _related(model: SiteModel, tax: Taxonomy, slug: str) -> dict:
 
 def _story_links(model: SiteModel, article: Article) -> dict | None:
     """'Also reported by': the other articles of the article's story, and the story page."""
-    if model.stories is None or article.id not in model.stories.story_of:
-        return None
-    story = model.stories.story_for(article.id)
-    if not story.has_page:
+    story = _page_story(model, article)
+    if story is None:
         return None
     others = [model.article(i) for i in story.article_ids if i != article.id]
     return {"url": urls.story(story.id), "count": len(story.sources), "first_source": story.first_source,
@@ -361,17 +429,38 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
     for group in digest.groups:
         entries = []
         for entry in group.entries[:limit]:
-            try:
-                story = model.stories.story(entry.story_id) if model.stories else None
-            except KeyError:  # an article alone in its story: the entry links to the article
-                story = None
             first = model.article(entry.article_ids[0])
-            url = urls.story(story.id) if story is not None and story.has_page else first.url_path
+            url = _entry_url(model, entry, first)
             entries.append({"title": entry.title, "lede": entry.lede, "url": url, "sources": _source_links(model, entry.sources),
                             "count": len(entry.article_ids), "lang": first.lang, "dir": first.dir})
         groups.append({"topic": group.topic, "entries": entries})
     return {"kind": digest.kind, "key": digest.key, "title": digest_title(digest), "url": urls.digest(digest.key),
             "start": digest.start.isoformat(), "end": digest.end.isoformat(), "groups": groups}
+
+
+def _entry_url(model: SiteModel, entry, first: Article) -> str:
+    """Where a digest entry links: its story's page, or its article when it has none."""
+    try:
+        story = model.stories.story(entry.story_id) if model.stories else None
+    except KeyError:  # an article alone in its story: the entry links to the article
+        story = None
+    return urls.story(story.id) if story is not None and story.has_page else first.url_path
+
+
+def _digest_signature(model: SiteModel, digest, newer, older) -> tuple:
+    """Everything a digest's page shows: the digest, where each entry links, each entry's first
+    article (language, direction), and its neighbours."""
+    firsts = [model.article(e.article_ids[0]) for e in digest.entries]
+    return (digest, [(_entry_url(model, e, f), f.lang, f.dir) for e, f in zip(digest.entries, firsts)],
+            newer and (newer.kind, newer.key, newer.start, newer.end), older and (older.kind, older.key, older.start, older.end))
+
+
+def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older) -> None:
+    view = digest_view(model, digest)
+    plan.add(view["url"], "digest.html", {
+        "digest": view, "title": view["title"], "feeds": feeds,
+        "newer": {"title": digest_title(newer), "url": urls.digest(newer.key)} if newer else None,
+        "older": {"title": digest_title(older), "url": urls.digest(older.key)} if older else None})
 
 
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
@@ -382,11 +471,8 @@ def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
         for n, digest in enumerate(digests):  # newest first
             newer = digests[n - 1] if n > 0 else None
             older = digests[n + 1] if n + 1 < len(digests) else None
-            view = digest_view(model, digest)
-            plan.add(view["url"], "digest.html", {
-                "digest": view, "title": view["title"], "feeds": feeds,
-                "newer": {"title": digest_title(newer), "url": urls.digest(newer.key)} if newer else None,
-                "older": {"title": digest_title(older), "url": urls.digest(older.key)} if older else None})
+            plan.group(("digest", digest.kind, digest.key), partial(_digest_signature, model, digest, newer, older),
+                       partial(_plan_digest, plan, model, feeds, digest, newer, older))
     index = {kind: [{"title": digest_title(d), "url": urls.digest(d.key)} for d in digests]
              for kind, digests in by_kind.items()}
     plan.add(urls.DIGESTS, "digests.html", {"weeks": index["week"], "days": index["day"], "title": "Digests",
@@ -420,8 +506,44 @@ def _front_view(plan: "Planner", model: SiteModel, front: Front) -> dict:
     return {"stories": stories, "sections": sections}
 
 
-def plan_pages(model: SiteModel) -> list[Page]:
-    plan = Planner(model)
+def _page_story(model: SiteModel, article: Article):
+    """The article's story, if it has a page (two or more reports)."""
+    if model.stories is None or article.id not in model.stories.story_of:
+        return None
+    story = model.stories.story_for(article.id)
+    return story if story.has_page else None
+
+
+def _article_signature(plan: Planner, article: Article, story, related, older, newer) -> tuple:
+    """Everything an article's page shows: its card and body (the card's hash covers its file),
+    its story's reports and sources, its related articles and its neighbours."""
+    return (plan.digest_of(article), list(article.actors), list(article.topics),
+            story and (story.id, story.sources, story.first_source, plan.digests_of(story.article_ids)),
+            plan.digests_of(related), plan.digest_of(older), plan.digest_of(newer))
+
+
+def _plan_article(plan: Planner, model: SiteModel, article: Article, related, older, newer) -> None:
+    config = model.config
+    details = Lazy(lambda: {
+        "author": article.author, "section": article.section, "dateline": article.dateline,
+        "original_url": article.url, "updated": _local_in(article.updated, config) if article.updated else None,
+        "jsonld": news_article_jsonld(article, config)})
+    plan.add(article.url_path, "article.html", {
+        "article": plan.card(article), "details": details, "body_html": article.body_html,
+        "title": article.title, "description": article.summary,
+        "story": _story_links(model, article),
+        "related": [plan.card(model.article(i)) for i in related],
+        "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
+        "feeds": plan.site_feeds},
+        # body and details (JSON-LD included) come from the article's file and its terms alone
+        known={"body_html": article.content_hash,
+               "details": [article.content_hash, list(article.actors), list(article.topics)]})
+
+
+def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
+    """Every page of the site; `memo` (kept by the live engine between builds) lets the plan
+    take unchanged groups of pages from the last one."""
+    plan = Planner(model, memo)
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
@@ -433,25 +555,12 @@ def plan_pages(model: SiteModel) -> list[Page]:
                       title="" if first else f"Page {pager['number']}")
 
     for article in model.articles:
-        story = _story_links(model, article)
         related = model.related.get(article.id, ())
+        story = _page_story(model, article)
         # Previous and next never repeat an article the page lists already (its story, related).
-        listed = {*related, *(model.stories.story_for(article.id).article_ids if story else ())}
-        older, newer = model.neighbours(article, listed)
-        details = Lazy(lambda article=article: {
-            "author": article.author, "section": article.section, "dateline": article.dateline,
-            "original_url": article.url, "updated": _local(article.updated, model) if article.updated else None,
-            "jsonld": news_article_jsonld(article, model)})
-        plan.add(article.url_path, "article.html", {
-            "article": plan.card(article), "details": details, "body_html": article.body_html,
-            "title": article.title, "description": article.summary,
-            "story": story,
-            "related": [plan.card(model.article(i)) for i in related],
-            "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
-            "feeds": feeds},
-            # body and details (JSON-LD included) come from the article's file and its terms alone
-            known={"body_html": article.content_hash,
-                   "details": [article.content_hash, list(article.actors), list(article.topics)]})
+        older, newer = model.neighbours(article, {*related, *(story.article_ids if story else ())})
+        plan.group(("article", article.id), partial(_article_signature, plan, article, story, related, older, newer),
+                   partial(_plan_article, plan, model, article, related, older, newer))
 
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.shown.by_kind else [("", list(tax.terms))]
@@ -485,22 +594,32 @@ def plan_pages(model: SiteModel) -> list[Page]:
             term_feeds = plan.shared(_feeds_for(model, base, term.name))
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
-            term_charts = _term_charts(model, term, term_view["related"])
-            charts_key = hashlib.sha1(",".join(plan._card(model.article(i))[1] for i in term.article_ids).encode()).hexdigest()
-            for url, ids, pager in paginate(base, term.article_ids, per_page):
-                first = pager["first"]
-                plan.add_list(url, "term.html", ids, taxonomy=tax_view,
-                              term=term_view if first else older_view, pager=pager, feeds=term_feeds,
-                              charts=term_charts if first else NO_CHARTS,
-                              known={"charts": charts_key if first else ""},
-                              title=term.name if first else f"{term.name}, page {pager['number']}")
+            term_charts = _term_charts(plan.current, term.article_ids, term_view["related"])
+            charts_key = hashlib.sha1(",".join(plan.digests_of(term.article_ids)).encode()).hexdigest()
+
+            def plan_term(base=base, term=term, term_view=term_view, older_view=older_view, term_feeds=term_feeds,
+                          term_charts=term_charts, charts_key=charts_key) -> None:
+                for url, ids, pager in paginate(base, term.article_ids, per_page):
+                    first = pager["first"]
+                    plan.add_list(url, "term.html", ids, taxonomy=tax_view,
+                                  term=term_view if first else older_view, pager=pager, feeds=term_feeds,
+                                  charts=term_charts if first else NO_CHARTS,
+                                  known={"charts": charts_key if first else ""},
+                                  title=term.name if first else f"{term.name}, page {pager['number']}")
+            # charts_key covers the cards of every article of the term, in order.
+            plan.group(("term", tax.key, term.slug), partial(
+                lambda *views: tuple(plan._shared[id(v)][1] for v in views) + (charts_key,),
+                tax_view, term_view, term_feeds), plan_term)
 
     months = [{"label": f"{MONTHS[m.month - 1]} {m.year}", "url": urls.month(m.year, m.month), "count": len(m.article_ids)}
               for m in model.months]
     plan.add(urls.ARCHIVE, "archive.html", {"months": months, "title": "Archive", "feeds": feeds})
     for month, label in zip(model.months, months):
-        for url, ids, pager in paginate(label["url"], month.article_ids, per_page):
-            plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
+        def plan_month(month=month, label=label) -> None:
+            for url, ids, pager in paginate(label["url"], month.article_ids, per_page):
+                plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
+        plan.group(("month", label["url"]), partial(lambda label, ids: (_dumps(label), plan.digests_of(ids)),
+                                                      label, month.article_ids), plan_month)
 
     _plan_stories(plan, model, feeds)
     _plan_story_index(plan, model, feeds)
@@ -509,4 +628,4 @@ def plan_pages(model: SiteModel) -> list[Page]:
     if model.config.search:
         plan.add(urls.SEARCH, "search.html", {"title": "Search", "feeds": feeds})
     plan.add(urls.NOT_FOUND, "404.html", {"title": "Page not found", "feeds": []})
-    return plan.pages
+    return plan.finish()

@@ -184,6 +184,28 @@ class Generation:
         self.manifest[relpath] = entry
         return True
 
+    def carry(self, relpaths) -> list[str]:
+        """reuse() for many files; returns those that could not be carried over. A slot file
+        that is the live one already (same inode: unchanged for two builds, most of a site) is
+        only entered in the manifest."""
+        live_of, mine_of, manifest = self.live_manifest, self.slot_manifest, self.manifest
+        missed = []
+        for relpath in relpaths:
+            live = live_of.get(relpath)
+            mine = mine_of.get(relpath)
+            if (live is not None and mine is not None and self.previous is not None and relpath not in manifest
+                    and live.get("ino") is not None and mine.get("ino") == live["ino"] and mine["sha"] == live["sha"]):
+                manifest[relpath] = {**live, "key": live.get("key", "")}
+                self.stats.unchanged += 1
+            elif not self.reuse(relpath):
+                missed.append(relpath)
+        return missed
+
+    def forget(self, relpaths) -> None:
+        """Take files out of this build's manifest (carried over, then found to be made again)."""
+        for relpath in relpaths:
+            self.manifest.pop(relpath, None)
+
     def write(self, relpath: str, data: bytes, key: str = "") -> None:
         relpath = safe_relpath(relpath)
         if relpath in self.manifest:

@@ -10,7 +10,7 @@ from newsdigest.config import Paths
 from newsdigest.errors import Report
 from newsdigest.pipeline import BuildOptions, build
 
-from support.corpus import make_doc, write_site
+from support.corpus import make_doc, random_change, write_site
 from support.sitecheck import site_files
 
 
@@ -46,29 +46,8 @@ def snapshot(site: Path) -> dict[str, tuple[int, int]]:
 
 def test_random_adds_edits_and_deletes_match_clean_builds(tmp_path):
     root, docs, rng = built_site(tmp_path, "inc", 20261123, 25)
-    counter = len(docs)
     for step in range(14):
-        op = rng.choice(["add", "add", "edit", "edit", "delete", "retopic", "redate"])
-        if op == "add" or len(docs) < 5:
-            doc = make_doc(rng, counter)
-            counter += 1
-            docs.append(doc)
-            doc.write(root)
-        else:
-            doc = rng.choice(docs)
-            (root / doc.rel).unlink()
-            if op == "delete":
-                docs.remove(doc)
-            else:
-                if op == "edit":
-                    doc.title += " (updated)"
-                    doc.body += "\n\nA new paragraph with a [link](/topics/)."
-                elif op == "retopic":
-                    doc.topics = [rng.choice(["Energy", "Water", "Elections"])]
-                    doc.actors = doc.actors[:1] + ["New Actor %d" % step]
-                else:
-                    doc.date = doc.date.replace(year=2023)
-                doc.write(root)
+        op = random_change(rng, root, docs, 1000 + step, step)
         run(root)
         assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean"), f"step {step}: {op}"
 

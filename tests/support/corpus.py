@@ -73,3 +73,36 @@ def inbox_site(root: Path) -> Paths:
     """An empty site folder with content/inbox, for ingest tests."""
     (root / "content" / "inbox").mkdir(parents=True)
     return Paths(root)
+
+
+CHANGES = ("add", "add", "edit", "edit", "delete", "retopic", "redate")
+
+
+def random_change(rng: random.Random, root: Path, docs: list[Doc], number: int, step: int,
+                  changes=CHANGES) -> str:
+    """Apply one random change to a site's articles (docs is updated); `number` names a new
+    article. "newest" adds one dated after every other, as news arrives. Returns the change."""
+    op = rng.choice(changes)
+    if op in ("add", "newest") or len(docs) < 5:
+        doc = make_doc(rng, number)
+        if op == "newest":
+            doc.date = max(d.date for d in docs) + timedelta(minutes=rng.randint(1, 600))
+        docs.append(doc)
+        doc.write(root)
+        return op
+    doc = rng.choice(docs)
+    (root / doc.rel).unlink()
+    if op == "delete":
+        docs.remove(doc)
+        return op
+    if op == "edit":
+        doc.title += " (updated)"
+        doc.body += "\n\nA new paragraph with a [link](/topics/)."
+    elif op == "retopic":
+        doc.topics = [rng.choice(["Energy", "Water", "Elections"])]
+        doc.actors = doc.actors[:1] + ["New Actor %d" % step]
+    else:
+        doc.date = doc.date.replace(year=2023)
+    doc.write(root)
+    return op
+

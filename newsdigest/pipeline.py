@@ -4,27 +4,22 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from . import cached
-from .cache import Cache, HeldCache
+from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .core import SiteModel
 from .digests import build_digests
+from .engine import Engine
 from .enrich import actor_profiles, story_input
-from .errors import NewsdigestError, Problem, Report
+from .errors import NewsdigestError, Problem, Report, display_path
 from .extract.gazetteer import load_gazetteer
 from .extract.topics import load_topic_rules
 from .model import build_model
 from .outputs import site_outputs, write_outputs
-from .plan import PlanMemo
 from .progress import Timings
 from .publish import BuildLock, BuildStats, Generation
 from .workers import collector_paused
-
-if TYPE_CHECKING:  # the ingest package is imported only when the inbox has files
-    from .ingest.dedupe import ScanMemo
-
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -36,20 +31,7 @@ class BuildOptions:
     # Inbox files known to be whole (watch mode saw them closed after writing, or renamed in):
     # ingested at once, whatever inbox_min_age says.
     inbox_complete: frozenset = frozenset()
-
-
-@dataclass
-class Session:
-    """What a long-lived process (watch, serve) keeps from one build to the next."""
-
-    scan: ScanMemo | None = None   # ingest's index of the articles (made on first use)
-    cache: HeldCache | None = None  # the build cache, open, with what the last build read and wrote
-    plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
-
-    def close(self) -> None:
-        if self.cache is not None:
-            self.cache.close()
-            self.cache = None
+    say_written: bool = True  # print a line per ingested article (watch names them in its one line)
 
 
 @dataclass
@@ -61,6 +43,7 @@ class BuildResult:
     published: bool = False
     content_read_at: float = 0.0   # time.time() when the build began reading content/articles
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per stage (build --timings)
+    ingested: list[tuple[str, str]] = field(default_factory=list)  # (inbox file, its page's URL path)
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.stats.written} files written, {self.stats.unchanged} unchanged, "
@@ -92,28 +75,34 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     return config, model
 
 
-def build(paths: Paths, options: BuildOptions, report: Report, session: Session | None = None) -> BuildResult:
+def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | None = None) -> BuildResult:
+    """One build; `engine` (watch and serve keep one) holds what the last build made in memory."""
     started = time.perf_counter()
     timings = Timings()
     phase = timings.phase
     with BuildLock(paths.state, announce=lambda msg: print(msg)), collector_paused():
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
-                ingest_inbox_into(paths, report, options.inbox_min_age, session, options.inbox_complete)
-        cache = _cache_for(paths, options, session)
+                written = ingest_inbox_into(paths, report, options.inbox_min_age, engine, options.inbox_complete,
+                                            options.say_written)
+        else:
+            written = []
+        cache = _cache_for(paths, options, engine)
         content_read_at = time.time()
         try:
             config, model = load_site(paths, report, cache, options.workers, timings)
         finally:
-            if session is None or cache is not session.cache:
+            if engine is None or cache is not engine.cache:
                 cache.close()
         if options.strict and report.problems:
             raise NewsdigestError(Problem(str(paths.config.name), f"--strict: {len(report.problems)} problem(s) above",
                                           "fix them, or build without --strict; the previous site stays published"))
         result = BuildResult(articles=len(model.articles), content_read_at=content_read_at)
+        url_of = {a.path: a.url_path for a in model.articles} if written else {}
+        result.ingested = [(shown, "/" + url_of[rel]) for shown, rel in written if rel in url_of]
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             with phase("plan"):
-                site = site_outputs(model, paths.templates, session.plan if session is not None else None)
+                site = site_outputs(model, paths.templates, engine.plan if engine is not None else None)
             result.pages = site.pages
             with phase("render"):
                 write_outputs(site, gen, options.workers)
@@ -125,35 +114,40 @@ def build(paths: Paths, options: BuildOptions, report: Report, session: Session 
     return result
 
 
-def _cache_for(paths: Paths, options: BuildOptions, session: Session | None) -> Cache:
-    """The build cache: a session's held one (opened on its first build), a fresh connection
-    for a one-shot build, or one that remembers nothing for --clean."""
+def _cache_for(paths: Paths, options: BuildOptions, engine: Engine | None) -> Cache:
+    """The build cache: the engine's held one, a fresh connection for a one-shot build, or one
+    that remembers nothing for --clean."""
     if options.clean:
         return Cache(None)
-    if session is None:
+    if engine is None:
         return Cache(paths.state / "cache.sqlite")
-    if session.cache is None:
-        session.cache = HeldCache(paths.state / "cache.sqlite")
-    return session.cache
+    return engine.held_cache(paths.state / "cache.sqlite")
 
 
-def ingest_inbox_into(paths: Paths, report: Report, min_age: float, session: Session | None = None,
-                      complete: frozenset = frozenset()) -> None:
-    """Ingest content/inbox, one line per input as `ingest` prints them; problems to the report.
-    A wrong content/boilerplate.toml is reported and the inbox left waiting: the build goes on."""
+def ingest_inbox_into(paths: Paths, report: Report, min_age: float, engine: Engine | None = None,
+                      complete: frozenset = frozenset(), say_written: bool = True) -> list[tuple[str, str]]:
+    """Ingest content/inbox, one line per input as `ingest` prints them (articles written only
+    with `say_written`); problems to the report. Returns (input, article file) of each article
+    written, relative to the site root. A wrong content/boilerplate.toml is reported and the
+    inbox left waiting: the build goes on."""
     from .ingest import format_result, ingest_inbox
     from .ingest.dedupe import ScanMemo
     memo = None
-    if session is not None:
-        memo = session.scan = session.scan or ScanMemo()
+    if engine is not None:
+        memo = engine.scan = engine.scan or ScanMemo()
     config, _ = load_config(paths)
     try:
         results = ingest_inbox(paths, config, min_age=min_age, memo=memo, complete=complete)
     except NewsdigestError as exc:
         report.extend(exc.problems)
-        return
+        return []
+    written = []
     for result in results:
-        print(format_result(result, paths.root))
+        if result.status == "written":
+            written.append((display_path(result.input, paths.root), display_path(result.article, paths.root)))
+        if say_written or result.status != "written":
+            print(format_result(result, paths.root))
         report.extend(result.warnings)
         if result.problem is not None:
             report.add(result.problem)
+    return written

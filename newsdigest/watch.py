@@ -23,7 +23,8 @@ from watchdog.observers import Observer
 
 from .config import Paths
 from .errors import NewsdigestError, Report, display_path
-from .pipeline import BuildOptions, BuildResult, Session, build
+from .engine import Engine
+from .pipeline import BuildOptions, BuildResult, build
 
 DEBOUNCE = 0.3          # seconds without a new event before a rebuild starts
 COMPLETE_DEBOUNCE = 0.05  # ... when the only changes are inbox files known to be whole
@@ -229,28 +230,42 @@ def describe(changes: dict[Path, str], root: Path, shown: int = 3) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def run_build(paths: Paths, events: BuildEvents, settle: float, session: Session | None = None,
+def run_build(paths: Paths, events: BuildEvents, settle: float, engine: Engine | None = None,
               complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> BuildResult | None:
+    """One build, reported in one line ("rebuilt: ...; ingested X -> /articles/..."), or the
+    problems that stopped it."""
     report = Report()
-    if changes:
-        print(f"changed: {describe(changes, paths.root)}", flush=True)
     try:
-        result = build(paths, BuildOptions(inbox_min_age=settle, inbox_complete=complete), report, session)
+        result = build(paths, BuildOptions(inbox_min_age=settle, inbox_complete=complete, say_written=False),
+                       report, engine)
     except NewsdigestError as exc:
         message = "\n".join(str(p) for p in exc.problems)
         print(message, file=sys.stderr)
-        print("build failed; the last good site is still published", file=sys.stderr)
+        print(f"build failed{_after(changes, paths)}; the last good site is still published", file=sys.stderr)
         events.on_failure(message)
         return None
     except Exception as exc:  # noqa: BLE001 - watch mode must survive any failed build
         message = f"unexpected error: {exc.__class__.__name__}: {exc}"
         traceback.print_exc()
-        print("build failed; the last good site is still published", file=sys.stderr)
+        print(f"build failed{_after(changes, paths)}; the last good site is still published", file=sys.stderr)
         events.on_failure(message)
         return None
-    print(f"rebuilt: {result.summary()}", flush=True)
+    print(f"rebuilt: {result.summary()}{_what(result, changes, paths)}", flush=True)
     events.on_success(result)
     return result
+
+
+def _what(result: BuildResult, changes: dict[Path, str] | None, paths: Paths, shown: int = 3) -> str:
+    """What a build published: the articles ingested (inbox file -> page), else what changed."""
+    if result.ingested:
+        more = f" (+{len(result.ingested) - shown} more)" if len(result.ingested) > shown else ""
+        return "; ingested " + ", ".join(f"{source} -> {url}" for source, url in result.ingested[:shown]) + more
+    others = {path: kind for path, kind in (changes or {}).items() if kind != "inbox"}
+    return f"; changed {describe(others, paths.root)}" if others else ""
+
+
+def _after(changes: dict[Path, str] | None, paths: Paths) -> str:
+    return f" after changes to {describe(changes, paths.root)}" if changes else ""
 
 
 def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None,
@@ -259,7 +274,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     events = events or BuildEvents()
     observer = Observer()
     recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer))
-    session = Session()          # what this process keeps from one build to the next
+    engine = Engine()            # what this process keeps from one build to the next
     observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
     watched: set[Path] = set()
 
@@ -272,7 +287,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     def build_once(complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> float | None:
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
-        built = run_build(paths, events, settle, session, complete, changes)
+        built = run_build(paths, events, settle, engine, complete, changes)
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
@@ -283,6 +298,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     observer.start()
     try:
         recheck_at = build_once() if initial_build else None
+        if paths.inbox.is_dir():
+            count, seconds = engine.index_articles(paths.articles)
+            print(f"indexed {count} articles for duplicate checks in {seconds:.1f} s", flush=True)
         held: dict[Path, str] = {}   # inbox files still being written: no build until one is ready
         while not stop.is_set():
             timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))
@@ -312,7 +330,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     finally:
         observer.stop()
         observer.join(timeout=5)
-        session.close()
+        engine.close()
 
 
 def _reports_opens(observer) -> bool:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from newsdigest.config import Paths
 from newsdigest.errors import Report
-from newsdigest.pipeline import BuildOptions, Session, build
+from newsdigest.engine import Engine
+from newsdigest.pipeline import BuildOptions, build
 
 from support.corpus import CHANGES, Doc, make_doc, random_change, write_site
 from support.sitecheck import site_files
@@ -22,7 +23,7 @@ from support.sitecheck import site_files
 BAGHDAD = timezone(timedelta(hours=3))
 
 
-def engine_build(root: Path, engine: Session, workers: int = 1):
+def engine_build(root: Path, engine: Engine, workers: int = 1):
     return build(Paths(root), BuildOptions(workers=workers), Report(quiet=True), engine)
 
 
@@ -61,7 +62,7 @@ def test_random_adds_edits_and_deletes_through_one_engine_match_clean_builds(tmp
     root = tmp_path / "site-root"
     docs = [make_doc(rng, n) for n in range(30)]
     write_site(root, docs)
-    engine = Session()
+    engine = Engine()
     engine_build(root, engine)
     for step in range(16):
         op = random_change(rng, root, docs, 1000 + step, step, CHANGES + ("add", "newest", "newest"))
@@ -89,7 +90,7 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
                       "raised the reservoir by two metres. Farmers downstream were told to move livestock to higher ground.",
                       start + timedelta(days=10), "Gulf Monitor", ["Water"])
     write_site(root, background + [lone, first])
-    engine = Session()
+    engine = Engine()
     engine_build(root, engine)
     site = assert_clean(root, tmp_path, "start")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)

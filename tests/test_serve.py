@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -150,8 +151,12 @@ def test_an_open_page_reloads_once_per_change_and_not_for_a_build_that_changed_n
         for n in range(2):   # each drop: one build, one reload
             name, data, title = wire_story(n, "sse")
             (root / "content/inbox" / name).write_bytes(data)
-            wait_for(lambda: f"<- content/inbox/{name}" in log() and log().count("rebuilt:") > builds + n, 60,
-                     f"{name} ingested, and its build done")
+            wait_for(lambda: f"ingested content/inbox/{name} -> /articles/" in log() and log().count("rebuilt:") > builds + n,
+                     60, f"{name} ingested, and its build done")
+            # One line per change: the build, and the article's page it published.
+            line = next(x for x in log().splitlines() if f"ingested content/inbox/{name}" in x)
+            assert re.fullmatch(rf"rebuilt: \d+ articles, \d+ files written, .* in [\d.]+ s; ingested "
+                                rf"content/inbox/{re.escape(name)} -> /articles/\d{{4}}/\d\d/[a-z0-9-]+/", line), line
             assert builds_after_quiet() == builds + n + 1, log()[-2000:]
             assert stream.reloads() == n + 1, stream.states
         # A build that wrote nothing (an article touched, not changed) reloads no page.

@@ -92,17 +92,34 @@ def build_digest(kind: str, key: str, start: date, end: date, items: list[StoryI
     return Digest(kind, key, start, end, tuple(ranked), ordered[-1].date)
 
 
-def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo) -> tuple[Digest, ...]:
+def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo, memo: dict | None = None) -> tuple[Digest, ...]:
     """Every daily and weekly digest, newest period end first; on the same end day the week
-    comes before the day (a Sunday's weekly digest sums up the Sunday's too)."""
+    comes before the day (a Sunday's weekly digest sums up the Sunday's too).
+
+    `memo` (the live engine's, kept between builds) holds each digest with what it was made
+    from; a period whose articles and stories are unchanged keeps its digest."""
     days: dict[date, list[StoryInput]] = {}
     weeks: dict[date, list[StoryInput]] = {}
     for item in items:
         local = item.date.astimezone(tz).date()
         days.setdefault(local, []).append(item)
         weeks.setdefault(week_start(local), []).append(item)
-    digests = [build_digest("day", day_key(d), d, d, members, index) for d, members in days.items()]
-    digests += [build_digest("week", week_key(d), d, d + timedelta(days=6), members, index)
-                for d, members in weeks.items()]
+    made: dict = {}
+
+    def digest(kind: str, key: str, start: date, end: date, members: list[StoryInput]) -> Digest:
+        if memo is None:
+            return build_digest(kind, key, start, end, members, index)
+        inputs = (start, end, tuple(members), tuple(index.story_of.get(m.id) for m in members))
+        found = memo.get((kind, key))
+        if found is None or found[0] != inputs:
+            found = (inputs, build_digest(kind, key, start, end, members, index))
+        made[(kind, key)] = found
+        return found[1]
+
+    digests = [digest("day", day_key(d), d, d, members) for d, members in days.items()]
+    digests += [digest("week", week_key(d), d, d + timedelta(days=6), members) for d, members in weeks.items()]
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
     digests.sort(key=lambda d: (-d.end.toordinal(), KIND_ORDER[d.kind], d.key))
     return tuple(digests)

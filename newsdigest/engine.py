@@ -9,6 +9,7 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   unpickling (writes still go to the file, so a one-shot build after watch finds them too);
 - the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
   digest's pages are planned again only when the signature of what they show changed;
+- each daily and weekly digest with the articles and stories it was made from;
 - ingest's duplicate index (ingest.dedupe.ScanMemo), made when the engine starts, not when the
   first article arrives.
 
@@ -35,6 +36,7 @@ class Engine:
     scan: ScanMemo | None = None      # ingest's index of the articles
     cache: HeldCache | None = None    # the build cache, open, with what the last build read and wrote
     plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
+    digests: dict = field(default_factory=dict)        # each digest with what it was made from
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:

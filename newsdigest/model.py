@@ -14,21 +14,31 @@ from .taxonomy import taxonomy_of
 
 
 def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, ...], names_of,
-                  limit: int = 10) -> dict[str, tuple[tuple[str, int], ...]]:
+                  limit: int = 10, slugs_of: Mapping[str, tuple[str, ...]] | None = None
+                  ) -> dict[str, tuple[tuple[str, int], ...]]:
     """For each term of `source`, the `target` terms most often in the same articles, with counts
-    (most first, then by name). Actors of actors give co-mentions; actors of topics, who a topic is about."""
-    by_id = {a.id: a for a in articles}
+    (most first, then by name). Actors of actors give co-mentions; actors of topics, who a topic is about.
+    `slugs_of`: each article's target slugs, when the caller has them already."""
+    if slugs_of is None:
+        slugs_of = target_slugs(target, articles, names_of)
     result: dict[str, tuple[tuple[str, int], ...]] = {}
+    sort_name: dict[str, str] = {}
     for term in source.terms:
         counts: Counter = Counter()
         for article_id in term.article_ids:
-            for name in names_of(by_id[article_id]):
-                other = target.slug(name)
-                if not (source is target and other == term.slug):
-                    counts[other] += 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], target.term(kv[0]).name.casefold(), kv[0]))
+            counts.update(slugs_of[article_id])
+        if source is target:
+            counts.pop(term.slug, None)
+        for slug in counts.keys() - sort_name.keys():
+            sort_name[slug] = target.term(slug).name.casefold()
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], sort_name[kv[0]], kv[0]))
         result[term.slug] = tuple(ranked[:limit])
     return result
+
+
+def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
+    """Each article's terms of `target`, as slugs."""
+    return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
 
 
 # Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).
@@ -70,6 +80,8 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     )
     articles_t = tuple(articles)
     taxonomies = (topics, actors, sources)
-    term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of) for tax in taxonomies}
+    actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of)   # once for the three taxonomies
+    term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs)
+                   for tax in taxonomies}
     return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
                      stories, shared_evidence(related or {}, articles_t, actors), tuple(digests))

@@ -51,7 +51,7 @@ class BuildResult:
 
 
 def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers: int = 1,
-              timings: Timings | None = None) -> tuple[SiteConfig, SiteModel]:
+              timings: Timings | None = None, engine: Engine | None = None) -> tuple[SiteConfig, SiteModel]:
     """Config, articles and gazetteer into the site model; problems go to the report."""
     phase = (timings or Timings()).phase
     cache = cache or Cache(None)
@@ -69,7 +69,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     with phase("stories and related"):
         stories, related = cached.stories(articles, cache, workers)
     with phase("digests and model"):
-        digests = build_digests([story_input(a) for a in articles], stories, config.timezone)
+        digests = build_digests([story_input(a) for a in articles], stories, config.timezone,
+                                engine.digests if engine is not None else None)
         profiles = actor_profiles(articles, gazetteer, enrichment.resolution)
         model = build_model(config, articles, profiles, stories, related, digests)
     return config, model
@@ -90,7 +91,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
         cache = _cache_for(paths, options, engine)
         content_read_at = time.time()
         try:
-            config, model = load_site(paths, report, cache, options.workers, timings)
+            config, model = load_site(paths, report, cache, options.workers, timings, engine)
         finally:
             if engine is None or cache is not engine.cache:
                 cache.close()

@@ -107,6 +107,9 @@ class Gazetteer:
     # --- internals -----------------------------------------------------------------------------
 
     def _cached(self, key: str, compute):
+        memo = self.__dict__.get("_memo")   # the hit first: forms and entries are read per name
+        if memo is not None and key in memo:
+            return memo[key]
         return memoized(self, key, compute)
 
     def _own_forms(self) -> dict[str, Form]:

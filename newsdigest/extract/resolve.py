@@ -395,8 +395,14 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
         groups[clusters.find(m.key)].append(m)
     display = {root: _choose_display(root, group) for root, group in groups.items()}
 
+    names: dict[str, str] = {}
+
     def name_of(key: str) -> str:
-        return display.get(clusters.find(key), _display_key(key))
+        name = names.get(key)
+        if name is None:
+            name = display.get(clusters.find(key))
+            name = names[key] = _display_key(key) if name is None else name
+        return name
 
     articles, details = _per_article(corpus, found.members, name_of, gazetteer)
     actors = _per_actor(corpus, groups, display, gazetteer)

@@ -37,6 +37,34 @@ def cache_key(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def open_derived(path: Path, version: str, schema: tuple[str, ...], table: str) -> sqlite3.Connection:
+    """A SQLite file of derived data (safe to delete: everything in it can be made again), in
+    WAL mode with `schema` created. One written for another `version`, or damaged, is deleted
+    and made afresh; `table` is the one that tells an empty file from a used one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        try:
+            db = sqlite3.connect(path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            for statement in schema:
+                db.execute(statement)
+            row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
+            if row is not None and row[0] == version:
+                return db
+            if row is None and db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+                with db:
+                    db.execute("INSERT INTO meta VALUES ('code', ?)", [version])
+                return db
+            db.close()
+        except sqlite3.DatabaseError:
+            if attempt:
+                raise
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)  # stale or damaged: start afresh
+    raise AssertionError("unreachable")
+
+
 TRIM_SLACK = 100   # unused entries a kind may hold beyond a fifth of the used ones
 
 
@@ -50,31 +78,12 @@ class Cache:
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in range(3):
-            try:
-                db = sqlite3.connect(path, timeout=30)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
-                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-                row = db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
-                if row is not None and row[0] == code_fingerprint():
-                    return db
-                empty = db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
-                if row is None and empty:
-                    with db:
-                        db.execute("INSERT INTO meta VALUES ('code', ?)", [code_fingerprint()])
-                    return db
-                # Written by another version of newsdigest: every key holds the code's hash, so
-                # no entry can be used again; dropping the file is instant, while leaving them
-                # would grow the file with every upgrade (and slow every write into it).
-                db.close()
-            except sqlite3.DatabaseError:
-                if attempt:
-                    raise
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)  # stale or damaged: start afresh
-        raise AssertionError("unreachable")
+        # Every key holds the code's hash: a file written by another version of newsdigest has
+        # no entry that can be used again; dropping it is instant, while keeping its entries
+        # would grow the file with every upgrade (and slow every write into it).
+        return open_derived(path, code_fingerprint(), (
+            "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))",),
+            "entries")
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
         if self.db is None:

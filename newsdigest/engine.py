@@ -10,8 +10,8 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
 - the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
   digest's pages are planned again only when the signature of what they show changed;
 - each daily and weekly digest with the articles and stories it was made from;
-- ingest's duplicate index (ingest.dedupe.ScanMemo), made when the engine starts, not when the
-  first article arrives.
+- ingest's duplicate index (ingest.dedupe.ScanMemo), open, and brought up to date when the
+  engine starts rather than when the first article arrives.
 
 Every value is keyed by what it is computed from, so the site the engine publishes is what a
 clean build of the same content makes (tests/test_engine.py drives one engine through random
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import HeldCache
+from .config import Paths
 from .plan import PlanMemo
 
 if TYPE_CHECKING:  # the ingest package is imported only when there is an inbox
@@ -43,16 +44,21 @@ class Engine:
             self.cache = HeldCache(path)
         return self.cache
 
-    def index_articles(self, articles: Path) -> tuple[int, float]:
-        """Make ingest's duplicate index now (reading every article), so that the first file
-        dropped into the inbox waits only for its own build. Returns (articles, seconds)."""
+    def index_articles(self, paths: Paths) -> tuple[int, float]:
+        """Bring ingest's duplicate index up to date now (it reads the articles new or changed
+        since it was last kept), so that the first file dropped into the inbox waits only for
+        its own build. Returns (articles indexed, seconds)."""
         from .ingest.dedupe import ScanMemo, scan_articles
+        from .ingest.pipeline import dedupe_store
         started = time.perf_counter()
         self.scan = self.scan or ScanMemo()
-        index = scan_articles(articles, self.scan)
-        return len(index.paths), time.perf_counter() - started
+        index = scan_articles(paths.articles, self.scan, dedupe_store(paths))
+        return len(index.signatures()), time.perf_counter() - started
 
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+        if self.scan is not None and self.scan.index is not None:
+            self.scan.index.close()
+            self.scan = None

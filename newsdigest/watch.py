@@ -299,7 +299,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     try:
         recheck_at = build_once() if initial_build else None
         if paths.inbox.is_dir():
-            count, seconds = engine.index_articles(paths.articles)
+            count, seconds = engine.index_articles(paths)
             print(f"indexed {count} articles for duplicate checks in {seconds:.1f} s", flush=True)
         held: dict[Path, str] = {}   # inbox files still being written: no build until one is ready
         while not stop.is_set():

@@ -12,7 +12,7 @@ from ..schema import SCRAPED
 from .boilerplate import load_furniture
 from .dedupe import scan_articles
 from .model import Rejected, RawArticle
-from .pipeline import Draft, prepare
+from .pipeline import Draft, dedupe_store, prepare
 from .readers import read
 
 
@@ -70,7 +70,7 @@ def explain(path: Path, paths: Paths, config: SiteConfig) -> str:
     except Rejected as exc:
         where = f":{exc.line}" if exc.line else ""
         return f"{name}{where}: rejected: {exc.reason}" + (f" ({exc.hint})" if exc.hint else "") + "\n"
-    index = scan_articles(paths.articles)
+    index = scan_articles(paths.articles, store=dedupe_store(paths))
     lines: list[str] = []
     for item in items:
         if isinstance(item, Rejected):

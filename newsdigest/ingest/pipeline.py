@@ -504,6 +504,11 @@ def _ingest_file(path: Path, paths: Paths, config: SiteConfig, index: DedupeInde
     return [replace(r, raw=raw) if r.status != "rejected" else r for r in results]
 
 
+def dedupe_store(paths: Paths) -> Path:
+    """Where the duplicate index is kept between runs (derived data, safe to delete)."""
+    return paths.state / "dedupe.sqlite"
+
+
 def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: ScanMemo | None = None) -> list[IngestResult]:
     """Ingest files and folders; one result per input file (per record for JSON Lines and lists).
 
@@ -511,7 +516,7 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: Sca
     A bad input never stops the others. `memo`: the previous scan, when the process keeps one.
     """
     furniture = load_furniture(paths.content)  # NewsdigestError if content/boilerplate.toml is wrong
-    index = scan_articles(paths.articles, memo)
+    index = scan_articles(paths.articles, memo, dedupe_store(paths))
     results: list[IngestResult] = []
     items = list(_expand(list(inputs), paths))
     with progress(len(items), "ingesting") as advance:

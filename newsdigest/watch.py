@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -272,6 +273,9 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
           debounce: float = DEBOUNCE, settle: float = INBOX_SETTLE, initial_build: bool = True) -> None:
     """Build, then rebuild on every settled batch of changes until `stop` is set."""
     events = events or BuildEvents()
+    # watchdog's inotify observer warns when a new folder's subfolder (content/raw/2024/08, made
+    # at once by the ingest) is watched twice; the second watch is harmless, the warning noise.
+    warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning)
     observer = Observer()
     recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer))
     engine = Engine()            # what this process keeps from one build to the next

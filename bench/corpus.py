@@ -393,6 +393,17 @@ def newsdigest_text(a: Article, extract: bool = False) -> str:
     return "\n".join(lines) + "\n" + "\n\n".join(a.paragraphs) + "\n"
 
 
+def scraped_text(a: Article, when: datetime) -> str:
+    """The article as a scraper saves it (the layout of the seed articles): a "date" line with the
+    title, a "Source:" line, the body glued into one run with part of it repeated before an
+    aggregator's tag, and a boilerplate label at the end. The ingest has to clean it; its date is
+    `when` (local time of the site, UTC for the bench corpus)."""
+    body = " ".join(a.paragraphs)
+    repeat = " ".join(a.paragraphs[1:2])
+    return (f" date {when:%Y-%m-%d} {a.title}\n\n{when:%Y/%m/%d} | {when:%H:%M} - Source: {a.source}\n\n\n\n"
+            f"{repeat} (ThisDay | Iraq News Now )- Shafaq News/ {body}\n\nSponsored Links\n")
+
+
 def newsdigest_path(root: Path, a: Article) -> Path:
     return root / "content" / "articles" / f"{a.date:%Y}" / f"{a.date:%m}" / f"{a.slug}.md"
 

@@ -176,11 +176,11 @@ class Planner:
             found = self._source_urls[name] = source_url(self.model, name)
         return found
 
-    def digest_of(self, article: Article | None) -> str | None:
+    def card_hash(self, article: Article | None) -> str | None:
         """The hash a card is keyed by (what the article's card shows)."""
         return self._card(article)[1] if article is not None else None
 
-    def digests_of(self, ids) -> tuple[str, ...]:
+    def card_hashes(self, ids) -> tuple[str, ...]:
         model = self.model
         return tuple(self._card(model.article(i))[1] for i in ids)
 
@@ -517,9 +517,9 @@ def _page_story(model: SiteModel, article: Article):
 def _article_signature(plan: Planner, article: Article, story, related, older, newer) -> tuple:
     """Everything an article's page shows: its card and body (the card's hash covers its file),
     its story's reports and sources, its related articles and its neighbours."""
-    return (plan.digest_of(article), list(article.actors), list(article.topics),
-            story and (story.id, story.sources, story.first_source, plan.digests_of(story.article_ids)),
-            plan.digests_of(related), plan.digest_of(older), plan.digest_of(newer))
+    return (plan.card_hash(article), list(article.actors), list(article.topics),
+            story and (story.id, story.sources, story.first_source, plan.card_hashes(story.article_ids)),
+            plan.card_hashes(related), plan.card_hash(older), plan.card_hash(newer))
 
 
 def _plan_article(plan: Planner, model: SiteModel, article: Article, related, older, newer) -> None:
@@ -595,7 +595,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
             term_charts = _term_charts(plan.current, term.article_ids, term_view["related"])
-            charts_key = hashlib.sha1(",".join(plan.digests_of(term.article_ids)).encode()).hexdigest()
+            charts_key = hashlib.sha1(",".join(plan.card_hashes(term.article_ids)).encode()).hexdigest()
 
             def plan_term(base=base, term=term, term_view=term_view, older_view=older_view, term_feeds=term_feeds,
                           term_charts=term_charts, charts_key=charts_key) -> None:
@@ -618,7 +618,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         def plan_month(month=month, label=label) -> None:
             for url, ids, pager in paginate(label["url"], month.article_ids, per_page):
                 plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
-        plan.group(("month", label["url"]), partial(lambda label, ids: (_dumps(label), plan.digests_of(ids)),
+        plan.group(("month", label["url"]), partial(lambda label, ids: (_dumps(label), plan.card_hashes(ids)),
                                                       label, month.article_ids), plan_month)
 
     _plan_stories(plan, model, feeds)

@@ -166,18 +166,20 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
             gen.merge(manifest, stats)
             advance(len(manifest))
     live = _live_files_of(site.bundles, gen)
-    slot_is_exact = False
+    remake = []
+    # Unchanged bundles first: their files must be in this build's manifest before the slot is
+    # cleared of what the build did not produce, or they would be deleted and linked again.
     for bundle in site.bundles:
         key = bundle_key(bundle, gen)
         previous = live[bundle.prefix]
         if previous and all(gen.previous_key(rel) == key for rel in previous):
-            missed = gen.carry(previous)
-            if not missed:
+            if not gen.carry(previous):
                 continue
             gen.forget(previous)   # a live file is gone: the bundle is made again, whole
-        if not slot_is_exact:  # the slot must hold exactly this build's pages before a bundle reads it
-            gen.remove_stale()
-            slot_is_exact = True
+        remake.append((bundle, key))
+    if remake:
+        gen.remove_stale()         # the slot must hold exactly this build's pages before a bundle reads it
+    for bundle, key in remake:
         for rel, data in bundle.make(gen.path, gen.scratch).items():
             gen.write(rel, data, key)
 

@@ -26,11 +26,10 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from html import escape
 from typing import Iterator
 
-from markupsafe import escape
-
-from .core import Article, SiteModel
+from .core import Article, SiteModel, Taxonomy, memoized
 from .errors import NewsdigestError, Problem
 from .render import plain_label
 
@@ -122,17 +121,26 @@ class Record:
 
 def record_of(article: Article, model: SiteModel) -> Record:
     config = model.config
-    values = [("meta", "date", article.date.astimezone(config.timezone).strftime(config.date_format))]
+    date = article.date.astimezone(config.timezone).strftime(config.date_format)
+    marks = [f'<span data-pagefind-meta="date">{escape(date)}</span>']
     for tax in model.taxonomies:    # one filter per taxonomy, by the names its pages show
-        values += [("filter", tax.singular, plain_label(tax.term(tax.slug(name)).name))
-                   for name in tax.shown.terms_of(article)]
-    marked = "".join(f'<span data-pagefind-{kind}="{escape(key)}">{escape(value)}</span>' for kind, key, value in values)
+        marks += [_filter_mark(tax, name) for name in tax.shown.terms_of(article)]
     dateline = f'<p class="dateline">{escape(article.dateline)}</p>' if article.dateline else ""
     html = (f'<!doctype html><html lang="{escape(config.language)}"><body><article data-pagefind-body>'
             f'<h1 data-pagefind-meta="title" data-pagefind-ignore>{escape(article.title)}</h1>'
             f'<div>{dateline}{article.body_html}</div>'
-            f'<div hidden data-pagefind-ignore>{marked}</div></article></body></html>')
+            f'<div hidden data-pagefind-ignore>{"".join(marks)}</div></article></body></html>')
     return Record("/" + article.url_path, html)
+
+
+def _filter_mark(tax: Taxonomy, name: str) -> str:
+    # Made once per term name of a model's taxonomy: every build keys every shard by its records.
+    made = memoized(tax, "search_marks", dict)
+    mark = made.get(name)
+    if mark is None:
+        label = escape(plain_label(tax.term(tax.slug(name)).name))
+        mark = made[name] = f'<span data-pagefind-filter="{escape(tax.singular)}">{label}</span>'
+    return mark
 
 
 def shard_list(shards: list[Shard]) -> bytes:

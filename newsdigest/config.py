@@ -98,7 +98,10 @@ class SiteConfig:
     author: str = ""
     date_format: str = "%-d %B %Y, %H:%M"
     search: bool = True
-    term_feeds: tuple[str, ...] = FEED_FORMATS  # feeds written for every topic and actor (any of FEED_FORMATS)
+    # Feeds written for every topic, actor and source (any of FEED_FORMATS). RSS alone by default:
+    # every reader takes it, and the other two would triple the files for the same items (the
+    # site's own feed is written in all three; docs/benchmarks.md, "Term feeds").
+    term_feeds: tuple[str, ...] = ("rss",)
     sources: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
     deploy: DeploySettings = field(default_factory=DeploySettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)

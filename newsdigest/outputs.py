@@ -95,16 +95,20 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
 
 
 def search_bundles(model: SiteModel) -> tuple[list[Output], list[Bundle]]:
-    """One bundle per search shard, keyed by what Pagefind reads of its article pages (so adding
-    an article re-makes only its shard), Pagefind's UI files, and the list the search page merges."""
-    from .search import (SHARD_LIST, UI_DIR, Entry, index_shard, indexed_digest, pagefind_version, plan_shards,
-                         shard_list, ui_files)
-    pages = [Entry(a.date, a.id, urls.file_of(a.url_path)) for a in model.articles]
-    shards = plan_shards(pages, model.config.timezone)
+    """One bundle per search shard, keyed by the records Pagefind is given of its articles (so
+    adding an article re-makes only its shard), Pagefind's UI files, and the list the search page
+    merges. The records come from the model: a bundle reads neither the slot nor a scratch folder."""
+    from .search import SHARD_LIST, UI_DIR, Entry, index_records, pagefind_version, plan_shards, record_of, shard_list, ui_files
+    article_of = {urls.file_of(a.url_path): a for a in model.articles}
+    shards = plan_shards([Entry(a.date, a.id, page) for page, a in article_of.items()], model.config.timezone)
     tool = key_of(pagefind_version(), code_fingerprint(), "search")
-    bundles = [Bundle(s.prefix, key_of(tool, s.name), partial(index_shard, s.prefix, s.pages), s.pages, indexed_digest)
-               for s in shards]
-    bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), partial(ui_files, shards[0].pages[0])))
+
+    def records(pages: tuple[str, ...]) -> list:   # made again when needed, not held: they are as large as the bodies
+        return [record_of(article_of[page], model) for page in pages]
+
+    bundles = [Bundle(s.prefix, key_of(tool, s.name, [r.digest for r in records(s.pages)]),
+                      lambda _slot, _scratch, s=s: index_records(s.prefix, records(s.pages))) for s in shards]
+    bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda _slot, _scratch: ui_files(records(shards[0].pages[:1])[0])))
     return [made(SHARD_LIST, shard_list(shards))], bundles
 
 

@@ -1,10 +1,12 @@
-"""The static search index: Pagefind bundles over the article pages, one per shard.
+"""The static search index: Pagefind bundles of the articles, one per shard.
 
 Pagefind cannot update an index, only make a new one, and making one for the whole site costs
 memory in proportion to it (about 0.2 MB per article). So the articles are cut into shards by
 publication date, each indexed on its own into pagefind/<shard>/, and the search page merges
-them (Pagefind's multisite mode). A shard is re-made only when one of its article pages changed;
-news arrives at the recent end, so adding an article re-indexes one small shard.
+them (Pagefind's multisite mode). Pagefind is handed each article's record, made from the
+model (record_of), not the rendered page: it reads nothing from disk, and a shard is re-made only
+when one of its records changed (not when a related link or a neighbour of a page did). News
+arrives at the recent end, so adding an article re-indexes one small shard.
 
 The shards are a pure function of the articles' dates (a clean build makes the same ones):
 - the newest article's month: packed by day into shards of at most RECENT_CAP articles;
@@ -13,22 +15,23 @@ When the month (or year) turns, the past month joins its year: its year's shards
 once (a compaction). A day or month larger than a cap is cut in date order.
 
 Pagefind's output is not byte-for-byte reproducible (its filter files vary from run to run),
-which is why a shard is carried over as is when its pages did not change.
+which is why a shard is carried over as is when its records did not change.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
-import os
-import re
-import shutil
 import subprocess
-import sys
+import threading
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
+from html import escape
+from typing import Iterator
 
+from .core import Article, SiteModel, Taxonomy, memoized
 from .errors import NewsdigestError, Problem
+from .render import plain_label
 
 INDEX_DIR = "pagefind"
 UI_DIR = f"{INDEX_DIR}/ui/"                 # Pagefind's UI scripts and styles, once for all shards
@@ -99,55 +102,60 @@ def _pack(units: list[tuple[str, Entry]], cap: int) -> list[Shard]:
     return [Shard(name, tuple(pages)) for name, pages in packs]
 
 
-# Pagefind reads a page's elements marked data-pagefind-body (all of the page when none is), and
-# the meta, filter and sort values marked anywhere, in the page's language (<html lang>).
-_MARKED = re.compile(rb"<([a-zA-Z][\w:-]*)(?=[^>]*\sdata-pagefind-(body|meta|filter|sort)\b)[^>]*>", re.IGNORECASE)
-_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+# --- what is indexed: each article's record, made from the model ---------------------------------
+
+@dataclass(frozen=True)
+class Record:
+    """What Pagefind indexes of one article, handed to it as a small HTML document made from the
+    model: the article page's <html lang>, its title, dateline and body, and its filter and meta
+    values, marked as article.html marks them. Pagefind turns it into text with its own rules
+    (block elements end sentences, headings weigh more, marked parts ignored), so results,
+    excerpts and ranking are those of the page, without reading or parsing the page itself."""
+    url: str                        # from the site root, "/articles/.../"; search.js adds the base
+    html: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(f"{self.url}\0{self.html}".encode()).hexdigest()
 
 
-def indexed_digest(html: bytes) -> str:
-    """A digest of what Pagefind indexes of a page: its shard is re-made only when this changes,
-    not when a part it does not read does (the related links and neighbours of an article page)."""
-    marked = list(_MARKED.finditer(html))
-    if not any(m.group(2).lower() == b"body" for m in marked):
-        return hashlib.sha256(html).hexdigest()
-    first = _HTML_TAG.search(html)
-    parts = [first.group(0)] if first else []
-    covered = 0
-    for m in marked:
-        if m.start() < covered:
-            continue                    # inside a body element already taken whole
-        if m.group(2).lower() == b"body":
-            covered = _element_end(html, m.group(1), m.end())
-            parts.append(html[m.start():covered])
-        else:                           # a value outside the body: the tag and the text after it
-            end = html.find(b"<", m.end())
-            parts.append(html[m.start():end if end >= 0 else len(html)])
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+def record_of(article: Article, model: SiteModel) -> Record:
+    config = model.config
+    date = article.date.astimezone(config.timezone).strftime(config.date_format)
+    marks = [f'<span data-pagefind-meta="date">{escape(date)}</span>']
+    for tax in model.taxonomies:    # one filter per taxonomy, by the names its pages show
+        marks += [_filter_mark(tax, name) for name in tax.shown.terms_of(article)]
+    dateline = f'<p class="dateline">{escape(article.dateline)}</p>' if article.dateline else ""
+    html = (f'<!doctype html><html lang="{escape(config.language)}"><body><article data-pagefind-body>'
+            f'<h1 data-pagefind-meta="title" data-pagefind-ignore>{escape(article.title)}</h1>'
+            f'<div>{dateline}{article.body_html}</div>'
+            f'<div hidden data-pagefind-ignore>{"".join(marks)}</div></article></body></html>')
+    return Record("/" + article.url_path, html)
 
 
-def _element_end(html: bytes, tag: bytes, start: int) -> int:
-    depth = 1
-    for m in re.compile(rb"<(/?)" + re.escape(tag) + rb"\b[^>]*>", re.IGNORECASE).finditer(html, start):
-        depth += -1 if m.group(1) else 1
-        if depth == 0:
-            return m.end()
-    return len(html)
+def _filter_mark(tax: Taxonomy, name: str) -> str:
+    # Made once per term name of a model's taxonomy: every build keys every shard by its records.
+    made = memoized(tax, "search_marks", dict)
+    mark = made.get(name)
+    if mark is None:
+        label = escape(plain_label(tax.term(tax.slug(name)).name))
+        mark = made[name] = f'<span data-pagefind-filter="{escape(tax.singular)}">{label}</span>'
+    return mark
 
 
 def shard_list(shards: list[Shard]) -> bytes:
     return json.dumps([s.prefix for s in shards]).encode()
 
 
-def index_shard(prefix: str, pages: tuple[str, ...], slot: Path, scratch: Path) -> dict[str, bytes]:
-    """Pagefind's bundle for these pages of `slot`, as {output path: bytes}, without UI files."""
-    files = _run_pagefind(slot, pages, scratch)
+def index_records(prefix: str, records: list[Record]) -> dict[str, bytes]:
+    """Pagefind's bundle for these records, as {output path: bytes}, without UI files."""
+    files = _pagefind_bundle(records)
     return {prefix + rel: data for rel, data in files.items() if not rel.startswith(UI_FILES)}
 
 
-def ui_files(page: str, slot: Path, scratch: Path) -> dict[str, bytes]:
+def ui_files(record: Record) -> dict[str, bytes]:
     """Pagefind's UI scripts and styles (the same for any index of one Pagefind version)."""
-    files = _run_pagefind(slot, (page,), scratch)
+    files = _pagefind_bundle([record])
     return {UI_DIR + rel: data for rel, data in files.items() if rel.startswith(UI_FILES)}
 
 
@@ -159,28 +167,91 @@ def pagefind_version() -> str:
         return ""
 
 
-def _run_pagefind(slot: Path, pages: tuple[str, ...], scratch: Path) -> dict[str, bytes]:
-    # Pagefind indexes a folder holding just these pages (hard links to the slot's files, at the
-    # same paths, so result URLs are the site's). It works in `scratch`, beside the slot (so hard
-    # links work), removed afterwards, or by the next build if this one is killed.
-    shutil.rmtree(scratch, ignore_errors=True)
+# --- talking to Pagefind --------------------------------------------------------------------------
+
+TIMEOUT = 1800      # seconds for one bundle; Pagefind is killed after it
+
+
+def _pagefind_bundle(records: list[Record]) -> dict[str, bytes]:
+    """One Pagefind index of these records, its files returned, not written: nothing is written
+    outside the build's slot, and no folder of pages is needed."""
+    def requests():     # made as they are sent: a shard's requests are not all held at once
+        yield {"type": "NewIndex", "config": None}
+        for r in records:
+            yield {"type": "AddFile", "index_id": 0, "file_path": None, "url": r.url, "file_contents": r.html}
+        yield {"type": "GetFiles", "index_id": 0}
+
+    answers = _pagefind_service(requests(), len(records) + 2)
+    for record, answer in zip(records, answers[1:-1]):
+        if answer.get("type") != "IndexedFile":
+            raise NewsdigestError(Problem("site.toml", f"the search index could not take {record.url}: "
+                                          f"{answer.get('message', answer)}", HINT))
+    files = answers[-1].get("files")
+    if files is None:
+        raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {answers[-1]}", HINT))
+    return {f["path"]: base64.b64decode(f["content"]) for f in files}
+
+
+def _pagefind_service(requests: Iterator[dict], count: int) -> list[dict]:
+    """The answers of one `pagefind --service` process to these `count` requests, in their order.
+
+    This is the service that Pagefind's Python and Node packages drive: each message is base64 of
+    a JSON object ending in a comma, both ways, answered in order. It is spoken to here because
+    the Python package's PagefindIndex reads one answer per 0.1 s poll (2,000 records would take
+    200 s); here a thread writes the requests while this one reads the answers as they come."""
+    from pagefind.service import get_executable
+    executable = get_executable()
+    if executable is None:
+        raise NewsdigestError(Problem("site.toml", "the search index could not be built: no pagefind program", HINT))
     try:
-        site, out = scratch / "site", scratch / "out"
-        for rel in pages:
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(slot / rel, target)
-            except OSError:
-                shutil.copyfile(slot / rel, target)
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--silent"]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {exc}", HINT)) from None
-        if done.returncode != 0:
-            reason = ((done.stderr or done.stdout).strip().splitlines() or ["pagefind failed"])[-1]
-            raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {reason}", HINT))
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {exc}", HINT)) from None
+    errors: list[bytes] = []
+    threads = [threading.Thread(target=_send, args=(process.stdin, requests), daemon=True),
+               threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)]
+    for thread in threads:
+        thread.start()
+    timer = threading.Timer(TIMEOUT, process.kill)
+    timer.start()
+    answers: dict[int, dict] = {}
+    try:
+        for message in _messages(process.stdout):
+            answer = json.loads(base64.b64decode(message))
+            answers[answer.get("message_id")] = answer.get("payload") or {}
+            if len(answers) >= count:
+                break
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        timer.cancel()
+        process.kill()              # it has answered everything (or failed): nothing more to wait for
+        process.wait()
+        threads[1].join()
+    missing = [n for n in range(1, count + 1) if n not in answers]
+    if missing:
+        said = (errors[0] if errors else b"").decode(errors="replace").strip().splitlines()
+        reason = said[-1] if said else f"pagefind stopped (exit status {process.returncode}, timeout {TIMEOUT} s)"
+        raise NewsdigestError(Problem("site.toml", f"the search index could not be built: {reason}", HINT))
+    return [answers[n] for n in range(1, count + 1)]
+
+
+def _send(pipe, requests: Iterator[dict]) -> None:
+    try:
+        for number, payload in enumerate(requests, 1):
+            pipe.write(base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b",")
+        pipe.flush()
+    except (BrokenPipeError, ValueError):   # the service stopped (or was stopped): the reader says why
+        pass
+    # The input stays open: the service exits as soon as its input ends, answered or not.
+
+
+def _messages(stream):
+    """The comma-ended messages read from `stream` until it ends."""
+    parts: list[bytes] = []
+    while chunk := stream.read1(1 << 20):
+        if b"," not in chunk:
+            parts.append(chunk)
+            continue
+        *complete, rest = (b"".join(parts) + chunk).split(b",")
+        yield from complete
+        parts = [rest]

@@ -2,20 +2,24 @@
 page merges; a sharded index finds what one index finds, and a new article re-indexes one shard."""
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from newsdigest.config import Paths
 from newsdigest.errors import Report
-from newsdigest.pipeline import BuildOptions, build
-from newsdigest.search import Entry, indexed_digest, plan_shards
+from newsdigest.pipeline import BuildOptions, build, load_site
+from newsdigest.render import plain_label
+from newsdigest.search import Entry, Record, _pagefind_bundle, plan_shards, record_of
 
+from conftest import copy_sample
 from support.browser import serve_folder
 from support.corpus import make_doc, write_site
 from support.sitecheck import site_files
@@ -56,21 +60,88 @@ def test_shards_keep_under_their_caps_and_cut_only_an_oversized_unit():
     assert names(late) == ["2021-06-01"]
 
 
-PAGE = ('<!doctype html><html lang="en"><head><title>T</title></head><body><nav>Menu</nav>'
-        '<article data-pagefind-body><h1>Title</h1><div><p>Body text</p></div>'
-        '<span data-pagefind-filter="topic">Water</span></article>'
-        '<aside><a href="/a/">Related one</a></aside><p data-pagefind-meta="date">1 May</p></body></html>')
+def fragments(files: dict[str, bytes]) -> dict[str, dict]:
+    """What a Pagefind bundle holds of each page (url, text, title, date, filters, word count):
+    what results, excerpts and filters show."""
+    found = {}
+    for name, data in files.items():
+        if name.startswith("fragment/"):
+            raw = gzip.decompress(data)
+            assert raw.startswith(b"pagefind_dcd"), name
+            fragment = json.loads(raw[len(b"pagefind_dcd"):])
+            found[fragment["url"]] = fragment
+    return found
 
 
-def test_the_index_digest_follows_what_pagefind_reads_of_a_page():
-    digest = indexed_digest(PAGE.encode())
-    assert indexed_digest(PAGE.replace("Related one", "Related two").encode()) == digest
-    assert indexed_digest(PAGE.replace("Menu", "Home").encode()) == digest
-    for read, now in (("Body text", "Body"), ("Water", "Energy"), ("1 May", "2 May"), ('lang="en"', 'lang="ar"')):
-        assert indexed_digest(PAGE.replace(read, now).encode()) != digest, read
-    # A page without a body element is read whole.
-    bare = PAGE.replace(" data-pagefind-body", "")
-    assert indexed_digest(bare.encode()) != indexed_digest(bare.replace("Menu", "Home").encode())
+def filter_value(name: str) -> str:
+    """A name as a Pagefind filter shows it: markup characters left out, spaces collapsed."""
+    return " ".join(plain_label(name).split())
+
+
+def rich_site(root: Path) -> list:
+    """The sample site and articles with what Pagefind reads in its own way: headings, lists,
+    quotes, links inside sentences, a dateline, markup characters in titles, sources and actors."""
+    docs = []
+    for n, body in enumerate([
+        "## Background\n\nThe ministry said talks would continue\n\n- water figures\n- energy trade\n\n"
+        "> Officials reviewed [the border](https://example.org/x) plan\n\nFunding *rose* sharply",
+        "BAGHDAD (Tigris Wire) - The ministry's <b>staff</b> & officials met 3 < 4 times.\n\n"
+        "### Numbers\n\n1. first\n2. second\n\nA line with `code` and an image ![a dam](dam.png).",
+    ]):
+        doc = make_doc(random.Random(n), 900 + n)
+        doc.title = ["Q&A: <Oil> \"deal\" & talks", "Talks at Basra: a 'second' round"][n]
+        doc.source = ["Gulf & Co <Wire>", "TIGRIS wire"][n]   # another spelling of a sample source
+        doc.actors = doc.actors + ["AT&T <Iraq>"]
+        doc.body = body
+        docs.append(doc)
+    for doc in docs:
+        doc.write(root)
+    return docs
+
+
+def test_each_article_record_indexes_as_its_page_does(tmp_path):
+    """Pagefind is handed records made from the model: they must give what Pagefind made of the
+    article pages (the same text, title, date, filters and word count), so that search finds,
+    shows and filters the same. Fails when article.html marks something record_of does not."""
+    root = copy_sample(tmp_path / "sample")
+    rich_site(root)
+    run(root)
+    config, model = load_site(Paths(root), Report(quiet=True))
+    site = root / "site"
+    pages = [Record("/" + a.url_path, (site / a.url_path / "index.html").read_text()) for a in model.articles]
+    records = [record_of(a, model) for a in model.articles]
+    from_pages, from_records = fragments(_pagefind_bundle(pages)), fragments(_pagefind_bundle(records))
+    assert len(from_pages) == len(model.articles) >= 17
+    sources = model.taxonomy("sources")
+    for article in model.articles:
+        url = "/" + article.url_path
+        page, record = from_pages[url], from_records[url]
+        # One difference, on purpose: a source spelled two ways is one filter value, its name on
+        # /sources/ (as topics and actors are on both); the page marks the spelling it shows.
+        assert record["filters"].pop("source", []) == (
+            [filter_value(sources.term(sources.slug(article.source)).name)] if article.source else [])
+        assert page["filters"].pop("source", []) == ([filter_value(article.source)] if article.source else [])
+        assert record == page, url
+    rich = from_records["/" + next(a.url_path for a in model.articles if a.title.startswith("Q&A"))]
+    assert rich["meta"]["title"] == 'Q&A: <Oil> "deal" & talks' and "ATT Iraq" in rich["filters"]["actor"]
+    assert "Background. The ministry said" in rich["content"]       # a heading ends a sentence, as on the page
+    arabic = [f for f in from_records.values() if re.search("[\u0600-\u06ff]", f["content"])]
+    assert arabic   # the sample's Arabic articles are indexed in the site's language, as their pages are
+
+
+def test_a_shard_key_follows_what_is_indexed_of_its_articles(tmp_path):
+    root = tmp_path / "keys"
+    shard_site(root, count=6)
+    config, model = load_site(Paths(root), Report(quiet=True))
+    article = model.articles[0]
+    digest = record_of(article, model).digest
+    # Nothing that only the article's page shows (related articles, neighbours, story) is in it.
+    assert record_of(replace(article, summary="Another summary"), model).digest == digest
+    for change in ({"title": "Another title"}, {"body_html": "<p>Other words</p>"}, {"dateline": "BASRA"},
+                   {"date": article.date - timedelta(days=1)}, {"source": ""}, {"topics": ()}):
+        assert record_of(replace(article, **change), model).digest != digest, change
+    other = replace(model, config=replace(config, language="ar"))
+    assert record_of(article, other).digest != digest        # the language Pagefind stems it in
 
 
 # --- built sites, searched in Chromium ------------------------------------------------------------

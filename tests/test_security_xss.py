@@ -137,7 +137,8 @@ def write_hostile_site(root: Path) -> dict[str, tuple[str, str]]:
     (root / "site.toml").write_text(
         f"title = {toml_string(SITE_TITLE)}\ndescription = {toml_string(SITE_DESCRIPTION)}\n"
         f"author = {toml_string(SITE_AUTHOR)}\nbase_url = \"{BASE_URL}\"\n"
-        "items_per_page = 50\nfeed_size = 200\n", encoding="utf-8")
+        "items_per_page = 50\nfeed_size = 200\n"
+        'term_feeds = ["rss", "atom", "json"]\n', encoding="utf-8")   # hostile names in every feed format
     gazetteer = []
     for n, payload in enumerate(PAYLOADS[1:12:2]):  # names that are actors (odd articles)
         gazetteer.append(f"[{toml_string(payload)}]\nkind = \"person\"\ndescription = {toml_string(payload)}\n"

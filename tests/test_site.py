@@ -1,6 +1,7 @@
 """The sample site built as a whole: pages, links, feeds, and reproducibility."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime
@@ -35,7 +36,7 @@ def built(sample_site):
 def test_every_expected_page_exists(built):
     root, site = built
     for rel in ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "atom.xml",
-                "topics/index.html", "topics/water/index.html", "topics/water/feed.xml", "topics/water/atom.xml",
+                "topics/index.html", "topics/water/index.html", "topics/water/feed.xml",
                 "actors/index.html", "actors/layla-haddad/index.html", "actors/layla-haddad/feed.xml",
                 "archive/index.html", "archive/2024/08/index.html",
                 "articles/2024/06/basra-water-conference/index.html"]:
@@ -236,8 +237,6 @@ def test_json_feed_has_the_required_fields(built):
     for item in feed["items"]:
         assert item["url"].startswith(BASE) and item["content_html"]
         assert datetime.fromisoformat(item["date_published"]).tzinfo is not None
-    topic = json.loads((site / "topics/water/feed.json").read_text())
-    assert topic["feed_url"] == BASE + "topics/water/feed.json"
 
 
 def test_opml_lists_every_feed(built):
@@ -339,18 +338,36 @@ def test_a_site_without_any_article_builds(tmp_path):
     assert "No articles yet." in (tmp_path / "site/index.html").read_text()
 
 
-def test_term_feeds_can_be_limited_to_rss_or_none(sample_site):
-    config = sample_site / "site.toml"
-    original = config.read_text()
-    config.write_text('term_feeds = ["rss"]\n' + original)  # top level: before any [table]
-    build_site(sample_site)
+def test_terms_have_an_rss_feed_by_default_and_any_formats_or_none_on_request(sample_site):
+    """A term's feed is RSS alone unless site.toml asks for more (docs/benchmarks.md, "Term
+    feeds"); the site's own feed is always in all three formats."""
     site = sample_site / "site"
     term = site / "actors/layla-haddad"
+    build_site(sample_site)
     assert (term / "feed.xml").is_file() and not (term / "atom.xml").exists() and not (term / "feed.json").exists()
     page = (term / "index.html").read_text()
     assert 'href="../../actors/layla-haddad/feed.xml">RSS</a>' in page
     assert "atom.xml" not in page.split("<main")[1].split("</main>")[0]
+    alternates = re.findall(r'<link rel="alternate" type="([^"]+)"[^>]*href="([^"]+)"', page)
+    assert (("application/rss+xml", BASE + "actors/layla-haddad/feed.xml") in alternates
+            and not any("layla-haddad/atom.xml" in url or "layla-haddad/feed.json" in url for _, url in alternates))
     assert (site / "atom.xml").is_file() and (site / "feed.json").is_file()  # the site's own feeds stay
+    opml = (site / "feeds.opml").read_text()
+    assert BASE + "actors/layla-haddad/feed.xml" in opml
+
+    config = sample_site / "site.toml"
+    original = config.read_text()
+    config.write_text('term_feeds = ["json", "rss", "atom"]\n' + original)  # top level: before any [table]
+    build_site(sample_site)
+    for name in ("feed.xml", "atom.xml", "feed.json"):
+        assert (term / name).is_file(), name
+        assert f'href="../../actors/layla-haddad/{name}"' in (term / "index.html").read_text(), name
+    topic = json.loads((site / "topics/water/feed.json").read_text())
+    assert topic["feed_url"] == BASE + "topics/water/feed.json"
+    water = {e.id for e in feedparser.parse((site / "topics/water/feed.xml").read_bytes()).entries}
+    assert {item["id"] for item in topic["items"]} == water
+    assert {e.id for e in feedparser.parse((site / "topics/water/atom.xml").read_bytes()).entries} == water
+    assert broken_links(site, BASE) == []
 
     config.write_text("term_feeds = []\n" + original)
     build_site(sample_site)

@@ -50,6 +50,9 @@ RFC3339_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[
 
 @pytest.fixture
 def built(sample_site):
+    # Every format of every feed is validated: each term's Atom and JSON Feed too (RSS alone by default).
+    toml = sample_site / "site.toml"
+    toml.write_text('term_feeds = ["rss", "atom", "json"]\n' + toml.read_text())
     report = Report(quiet=True)
     result = build(Paths(sample_site), BuildOptions(workers=1), report)
     assert result.published

@@ -40,14 +40,11 @@ class Output:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Files made together from the pages already in the slot (a shard of the search index)."""
+    """Files made together by one tool run (a shard of the search index): all carried over when
+    the key is the live one, all made again otherwise."""
     prefix: str                     # every file of the bundle is under it
     key: str
-    make: Callable[[Path, Path], dict[str, bytes]]   # (the slot, a scratch folder) -> {path: bytes}
-    inputs: tuple[str, ...] = ()    # the pages it is made from ...
-    # ... and what of a page's bytes it depends on: the bundle's key covers that part of each input
-    # (kept in the manifest), so a change elsewhere in a page does not re-make the bundle.
-    reads: Callable[[bytes], str] | None = None
+    make: Callable[[], dict[str, bytes]]   # {path: bytes}
 
 
 @dataclass(frozen=True)
@@ -107,8 +104,8 @@ def search_bundles(model: SiteModel) -> tuple[list[Output], list[Bundle]]:
         return [record_of(article_of[page], model) for page in pages]
 
     bundles = [Bundle(s.prefix, key_of(tool, s.name, [r.digest for r in records(s.pages)]),
-                      lambda _slot, _scratch, s=s: index_records(s.prefix, records(s.pages))) for s in shards]
-    bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda _slot, _scratch: ui_files(records(shards[0].pages[:1])[0])))
+                      lambda s=s: index_records(s.prefix, records(s.pages))) for s in shards]
+    bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda: ui_files(records(shards[0].pages[:1])[0])))
     return [made(SHARD_LIST, shard_list(shards))], bundles
 
 
@@ -171,21 +168,17 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
             advance(len(manifest))
     live = _live_files_of(site.bundles, gen)
     remake = []
-    # Unchanged bundles first: their files must be in this build's manifest before the slot is
-    # cleared of what the build did not produce, or they would be deleted and linked again.
+    # Unchanged bundles first, so that no file of theirs is cleared from the slot as stale.
     for bundle in site.bundles:
-        key = bundle_key(bundle, gen)
         previous = live[bundle.prefix]
-        if previous and all(gen.previous_key(rel) == key for rel in previous):
+        if previous and all(gen.previous_key(rel) == bundle.key for rel in previous):
             if not gen.carry(previous):
                 continue
             gen.forget(previous)   # a live file is gone: the bundle is made again, whole
-        remake.append((bundle, key))
-    if remake:
-        gen.remove_stale()         # the slot must hold exactly this build's pages before a bundle reads it
-    for bundle, key in remake:
-        for rel, data in bundle.make(gen.path, gen.scratch).items():
-            gen.write(rel, data, key)
+        remake.append(bundle)
+    for bundle in remake:
+        for rel, data in bundle.make().items():
+            gen.write(rel, data, bundle.key)
 
 
 def _live_files_of(bundles: list[Bundle], gen: Generation) -> dict[str, list[str]]:
@@ -196,17 +189,3 @@ def _live_files_of(bundles: list[Bundle], gen: Generation) -> dict[str, list[str
         if prefixes and rel.startswith(prefixes):
             found[next(p for p in prefixes if rel.startswith(p))].append(rel)
     return found
-
-
-def bundle_key(bundle: Bundle, gen: Generation) -> str:
-    """The bundle's key with the part of each input page it reads. That part is worked out once
-    per page version: kept in the page's manifest entry and carried over with the page."""
-    if bundle.reads is None:
-        return bundle.key
-    parts = []
-    for rel in bundle.inputs:
-        entry = gen.manifest[rel]
-        if "reads" not in entry:
-            entry["reads"] = bundle.reads((gen.path / rel).read_bytes())
-        parts.append((rel, entry["reads"]))
-    return key_of(bundle.key, parts)

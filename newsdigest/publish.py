@@ -97,7 +97,7 @@ class Generation:
             self.slot_manifest = _read_manifest(slot_manifest)
         if not self.slot_manifest and self.path.exists():
             shutil.rmtree(self.path)  # unknown contents (a killed build, or a first run)
-        for scratch in self.builds.glob("*.scratch"):  # left by a killed build (we hold the lock)
+        for scratch in self.builds.glob("*.scratch"):  # Pagefind's, left by a killed build of an older version
             shutil.rmtree(scratch, ignore_errors=True)
         dirty.touch()                  # from here until commit, this slot is not a complete site
         slot_manifest.unlink(missing_ok=True)
@@ -108,12 +108,6 @@ class Generation:
     def __exit__(self, exc_type, exc, tb) -> None:
         # A failed build leaves its slot dirty; the live site is untouched either way.
         return None
-
-    @property
-    def scratch(self) -> Path:
-        """A folder for tools' temporary output (Pagefind), beside the slot: a killed build
-        leaves it in .newsdigest/builds, where the next build removes it, never in /tmp."""
-        return self.builds / f"{self.name}.scratch"
 
     # -- writing -------------------------------------------------------------------------------
 

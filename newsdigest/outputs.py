@@ -86,16 +86,18 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
     bundles = []
     if model.config.search and model.articles:  # Pagefind cannot index a site without articles
-        search_outputs, bundles = search_bundles(model)
+        search_outputs, bundles = search_bundles(model, memo)
         outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
 
 
-def search_bundles(model: SiteModel) -> tuple[list[Output], list[Bundle]]:
+def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list[Output], list[Bundle]]:
     """One bundle per search shard, keyed by the records Pagefind is given of its articles (so
     adding an article re-makes only its shard), Pagefind's UI files, and the list the search page
-    merges. The records come from the model: a bundle reads neither the slot nor a scratch folder."""
-    from .search import SHARD_LIST, UI_DIR, Entry, index_records, pagefind_version, plan_shards, record_of, shard_list, ui_files
+    merges. The records come from the model: a bundle reads neither the slot nor a scratch folder.
+    `memo`: the live engine's, with the record digests of its last build (search.record_digest)."""
+    from .search import (SHARD_LIST, UI_DIR, Entry, index_records, pagefind_version, plan_shards, record_digest,
+                         record_of, shard_list, ui_files)
     article_of = {urls.file_of(a.url_path): a for a in model.articles}
     shards = plan_shards([Entry(a.date, a.id, page) for page, a in article_of.items()], model.config.timezone)
     tool = key_of(pagefind_version(), code_fingerprint(), "search")
@@ -103,9 +105,12 @@ def search_bundles(model: SiteModel) -> tuple[list[Output], list[Bundle]]:
     def records(pages: tuple[str, ...]) -> list:   # made again when needed, not held: they are as large as the bodies
         return [record_of(article_of[page], model) for page in pages]
 
-    bundles = [Bundle(s.prefix, key_of(tool, s.name, [r.digest for r in records(s.pages)]),
-                      lambda s=s: index_records(s.prefix, records(s.pages))) for s in shards]
+    last, kept = (memo.records, {}) if memo is not None else (None, None)
+    keys = [key_of(tool, s.name, [record_digest(article_of[page], model, last, kept) for page in s.pages]) for s in shards]
+    bundles = [Bundle(s.prefix, key, lambda s=s: index_records(s.prefix, records(s.pages))) for s, key in zip(shards, keys)]
     bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda: ui_files(records(shards[0].pages[:1])[0])))
+    if memo is not None:
+        memo.records = kept
     return [made(SHARD_LIST, shard_list(shards))], bundles
 
 

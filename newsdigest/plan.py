@@ -126,6 +126,7 @@ class PlanMemo:
     config: str = ""
     current: Current = field(default_factory=Current)
     groups: dict = field(default_factory=dict)    # group key -> (signature, its pages)
+    records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
 
 
 class Planner:
@@ -143,7 +144,7 @@ class Planner:
         self.memo = memo
         self._groups: dict = {}
         if memo is not None and memo.config != repr(model.config):   # every page shows the config
-            memo.groups, memo.config = {}, repr(model.config)
+            memo.groups, memo.records, memo.config = {}, {}, repr(model.config)
         self.current = memo.current if memo is not None else Current()
         self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))

@@ -119,17 +119,38 @@ class Record:
         return hashlib.sha256(f"{self.url}\0{self.html}".encode()).hexdigest()
 
 
-def record_of(article: Article, model: SiteModel) -> Record:
+def record_digest(article: Article, model: SiteModel, last: dict | None = None, kept: dict | None = None) -> str:
+    """record_of(article, model).digest. The live engine passes the digests of its last build
+    (`last`, for one config) by the article file's hash and its filter marks, the rest of what a
+    record shows; what this build used goes into `kept`."""
+    if last is None:
+        return record_of(article, model).digest
+    key = (article.content_hash, _marks(article, model))
+    found = last.get(key)
+    if found is None:
+        found = record_of(article, model).digest
+    if kept is not None:
+        kept[key] = found
+    return found
+
+
+def _marks(article: Article, model: SiteModel) -> str:
     config = model.config
     date = article.date.astimezone(config.timezone).strftime(config.date_format)
     marks = [f'<span data-pagefind-meta="date">{escape(date)}</span>']
     for tax in model.taxonomies:    # one filter per taxonomy, by the names its pages show
         marks += [_filter_mark(tax, name) for name in tax.shown.terms_of(article)]
+    return "".join(marks)
+
+
+def record_of(article: Article, model: SiteModel) -> Record:
+    config = model.config
+    marks = _marks(article, model)
     dateline = f'<p class="dateline">{escape(article.dateline)}</p>' if article.dateline else ""
     html = (f'<!doctype html><html lang="{escape(config.language)}"><body><article data-pagefind-body>'
             f'<h1 data-pagefind-meta="title" data-pagefind-ignore>{escape(article.title)}</h1>'
             f'<div>{dateline}{article.body_html}</div>'
-            f'<div hidden data-pagefind-ignore>{"".join(marks)}</div></article></body></html>')
+            f'<div hidden data-pagefind-ignore>{marks}</div></article></body></html>')
     return Record("/" + article.url_path, html)
 
 

@@ -7,6 +7,7 @@ step with a from-scratch build of the same content.
 """
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -35,11 +36,24 @@ def clean_build_of(root: Path, tmp: Path) -> dict[str, bytes]:
     return site_files(tmp / "site")
 
 
+def search_keys(root: Path) -> dict[str, set[str]]:
+    """Each search shard's keys: Pagefind names and fills its files differently from run to run,
+    the key (what the shard was made from) is the same."""
+    live = (root / "site").resolve()
+    files = json.loads((live.parent / f"{live.name}.json").read_text())["files"]
+    shards: dict[str, set[str]] = {}
+    for path, entry in files.items():
+        if path.startswith("pagefind/"):
+            shards.setdefault("/".join(path.split("/")[:2]), set()).add(entry["key"])
+    return shards
+
+
 def assert_clean(root: Path, tmp_path: Path, step: str) -> dict[str, bytes]:
     mine = site_files(root / "site")
     clean = clean_build_of(root, tmp_path / "clean")
     differ = sorted(p for p in mine.keys() | clean.keys() if mine.get(p) != clean.get(p))
     assert not differ, f"{step}: differs from a clean build in {differ[:8]}"
+    assert search_keys(root) == search_keys(tmp_path / "clean"), f"{step}: the search index is not the clean build's"
     return mine
 
 

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..arabic import has_arabic
 from ..core import name_key
 from .arabic_names import Found, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
@@ -26,7 +27,7 @@ from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, c
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
                     organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
 
-EXTRACTOR_VERSION = "2"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "3"     # part of every cache key: bump when extraction changes
 
 
 # --- what one article says ---------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
     matcher = gazetteer.matcher(agencies)
     art = _Article()
-    hits, masked = _screen(art, matcher.find(text), text, source, in_title=False)
+    hits, masked = _screen(art, _foreign_bodies(matcher.find(text), text), text, source, in_title=False)
     reader = Reader(text, hits, masked)
     names = _read_names(reader)
     arabic_found = _read_arabic(text, hits, masked, names)
@@ -142,10 +143,26 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
     _count_arabic(art, text, arabic_found)
     if title:
-        title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
+        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
                     tuple(art.merges), _places(art))
+
+
+def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
+    """An Arabic name of a gazetteer body followed by another country's adjective is that
+    country's body ("وزارة الدفاع التركية" is Turkey's ministry, not the Ministry of Defence the
+    gazetteer means): the body's words are masked (neither that actor nor a new one) and the
+    adjective is read as the country acting. A form that names the adjective itself ("البنك
+    المركزي العراقي") is one longer hit already."""
+    kept = []
+    for n, hit in enumerate(hits):
+        nxt = hits[n + 1] if n + 1 < len(hits) else None
+        if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
+                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
+            hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
+        kept.append(hit)
+    return kept
 
 
 def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool

@@ -55,11 +55,52 @@ def _words() -> dict[str, frozenset[str]]:
     d = arabic.data()
     norm = lambda xs: frozenset(arabic.normalise(x) for x in xs)      # noqa: E731
     return {
-        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]),
+        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
+        "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
+        "provinces": norm(d["places"]["provinces"]),
         "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
+
+
+def _definite(tok: Token) -> bool:
+    """A word with the article, whatever proclitics come before it ("والسياحة", "للاتصالات")."""
+    return tok.word and any(stem.startswith("ال") and len(stem) > 3 for _, stem in tok.readings)
+
+
+def _with_l(tok: Token) -> bool:
+    """A word with the preposition ل on a bare noun ("لنقل", "لمكافحة"): a complement goes on."""
+    norm = arabic.normalise(tok.text)
+    return tok.word and any(n >= 1 and norm[:n].endswith("ل") for n, _ in tok.readings) and not _definite(tok)
+
+
+def _org_head(tokens: list[Token], i: int, w: dict) -> tuple[int, str] | None:
+    """The reading of token i that is an organisation's head word, unless the head is also a
+    verbal noun or a place and a preposition stands before it ("لقيادة المنتخب", "إلى مركز
+    الإيواء")."""
+    tok = tokens[i]
+    head = _stem(tok, w["org_heads"])
+    if head is not None and head[1] in w["verbal"] and (
+            head[0] > 0 and arabic.normalise(tok.text)[head[0] - 1] in "بل"
+            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS)):
+        return None
+    return head
+
+
+def _definite_head(tok: Token, w: dict) -> tuple[int, str] | None:
+    """The reading of a token that is an organisation head with the article ("الهيئة")."""
+    for letters, stem in tok.readings:
+        if stem.startswith("ال") and stem[2:] in w["org_heads"]:
+            return letters, stem
+    return None
+
+
+def _province(tokens: list[Token], k: int, w: dict) -> bool:
+    return k < len(tokens) and tokens[k].word and _stem(tokens[k], w["provinces"]) is not None
+
+
+_PREPOSITIONS = frozenset(arabic.normalise(p) for p in ("في", "إلى", "الى", "من", "ضمن", "عبر", "على", "نحو", "لدى"))
 
 
 class ArabicIndex:
@@ -141,13 +182,17 @@ def _stem(tok: Token, words: frozenset[str]) -> tuple[int, str] | None:
     return None
 
 
-def _is_name_word(tok: Token, w: dict) -> bool:
+def _is_name_word(tok: Token, w: dict, foreign_second: bool = False) -> bool:
     if not tok.word:
         return False
     norm = arabic.normalise(tok.text)
     if len(norm) < 2 or norm in w["stop"] or norm in w["titles"] or norm in w["org_heads"]:
         return False
-    # a word with the conjunction و starts the next phrase ("ووزير", "وأكد"), unless it is a name
+    # a word with the conjunction و starts the next phrase ("ووزير", "وأكد"), unless it is a name,
+    # or the family name of a foreign given name ("جوليا ويبر": Weber)
+    if foreign_second and norm.startswith("و"):
+        rest = norm[1:]
+        return len(rest) >= 3 and not rest.startswith("ال") and rest not in w["stop"] and rest not in w["titles"]
     return not norm.startswith("و") or norm in arabic.given_names()
 
 
@@ -155,7 +200,8 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
     """End (exclusive) of a person's name starting at token j: words without the article, at
     most one word with it (the family name, al-...), after which the name ends; 2-5 words."""
     k = j
-    while k < len(tokens) and k - j < 5 and k not in taken and _is_name_word(tokens[k], w):
+    foreign = j < len(tokens) and arabic.normalise(tokens[j].text) not in arabic.given_names()
+    while k < len(tokens) and k - j < 5 and k not in taken and _is_name_word(tokens[k], w, foreign and k == j + 1):
         norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
             return k + 1
@@ -165,39 +211,111 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
     return k
 
 
-def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict) -> int:
-    """End (exclusive) of an organisation's complement starting at token j: words with the
-    article, and words without it that are followed by one (a construct chain: "نفط البصرة")."""
+def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict,
+               definite: bool = False) -> int:
+    """End (exclusive) of an organisation's complement starting at token j: a construct chain
+    of bare words ended by a word with the article ("نفط البصرة") or a province ("صحة كربلاء"),
+    then only adjectives with the article ("الموارد المائية"), coordinated ones ("والشؤون
+    الاجتماعية") or a complement with ل ("لنقل الطاقة", "للاتصالات"), which starts a new chain."""
     k = j
-    while k < len(tokens) and k - j < 6 and (k not in taken or k in closers) and tokens[k].word:
+    while k < len(tokens) and k - j < 7 and (k not in taken or k in closers) and tokens[k].word:
         if k in closers:            # a country or its adjective ends the name: "شركة موانئ العراق"
             return k + 1
-        norm = arabic.normalise(tokens[k].text)
-        if norm in w["stop"] or norm in w["titles"]:
+        tok = tokens[k]
+        norm = arabic.normalise(tok.text)
+        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
             break
-        if norm.startswith("ال"):
-            k += 1
-            continue
-        following = tokens[k + 1] if k + 1 < len(tokens) else None
-        if norm.startswith("و") and k > j:
+        if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
-            if _stem(tokens[k], w["org_heads"]) or not (following and following.word):
-                break
+            if _definite(tok) and not _stem(tok, w["org_heads"]):
+                k += 1
+                definite = True
+                continue
+            break
+        if _definite(tok) or _province(tokens, k, w):
+            definite = True
             k += 1
             continue
-        if following is not None and following.word and (k + 1 not in taken or k + 1 in closers) and \
-                (arabic.normalise(following.text).startswith("ال") or k + 1 in closers) and \
-                _stem(tokens[k], w["org_heads"]) is None:
+        if _with_l(tok) and definite:
+            definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
             continue
+        if definite:
+            break                   # after a word with the article only adjectives follow
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
         if k == j and norm in w["given"]:
             break
-        # a construct without the article is one more word only when the chain goes on
-        if k > j and following is not None and following.word:
+        if following is None or not following.word or _stem(tok, w["org_heads"]) is not None:
+            break
+        if (k + 1 in taken and k + 1 not in closers):
+            break
+        if _definite(following) or _province(tokens, k + 1, w) or k + 1 in closers:
             k += 1
+            continue
+        if k > j:
+            k += 1                  # a bare word after a bare word: the chain goes on
             continue
         break
     return k
+
+
+def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict) -> int:
+    """End of a name whose head has the article and an adjective of naming, then a complement
+    ("الهيئة العامة للأنواء الجوية"); i itself when the phrase only describes ("الشركة العامة")."""
+    k = i + 1
+    while k < len(tokens) and k not in taken and tokens[k].word and arabic.normalise(tokens[k].text) in w["naming"]:
+        k += 1
+    if k == i + 1 or k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or _definite(tokens[k])):
+        return i
+    if _definite(tokens[k]) and not arabic.normalise(tokens[k].text).startswith("لل"):
+        return i                    # a definite adjective after the naming one: still a description
+    return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
+
+
+def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,
+               orgs: list[tuple[int, int, int]]) -> int:
+    """End of a title's complement from token i + 1: words with the article, links, gazetteer
+    names, "في" with a place named, a bare word before a province ("مدير تربية نينوى"), and an
+    organisation named inside it ("مدير عام شركة مصافي الجنوب"), which is recorded in `orgs`."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].word:
+        tok = tokens[j]
+        norm = arabic.normalise(tok.text)
+        head = _org_head(tokens, j, w)
+        if head is not None and not head[1].startswith("ال") and j not in taken:
+            end = _org_after(tokens, j + 1, taken, closers, w)
+            if end > j + 1:
+                orgs.append((j, head[0], end))
+                j = end
+                continue
+        if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
+            j += 1
+        elif norm == "في" and j + 1 < len(tokens) and (j + 1 in taken or _province(tokens, j + 1, w)):
+            j += 2
+        elif _with_l(tok) and j + 1 < len(tokens) and _definite(tokens[j + 1]):
+            j += 1
+        elif _province(tokens, j + 1, w) and norm not in w["stop"] and not _stem(tok, w["given"]):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _another_title_ahead(tokens: list[Token], end: int, w: dict) -> bool:
+    """A title further on, past words with the article and "في" ("مدير قسم الأمن السيبراني في
+    الجهاز العميد سامر ..."): what stood between was still the first title's complement."""
+    for k in range(end, min(end + 6, len(tokens))):
+        tok = tokens[k]
+        if k > end and _stem(tok, w["titles"]) is not None:
+            return True
+        if not tok.word or not (_definite(tok) or arabic.normalise(tok.text) == "في"):
+            return False
+    return False
+
+
+def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int) -> Found:
+    start = tokens[i].start + _skip_letters(tokens[i].text, letters)
+    return Found(text[start:tokens[end - 1].end], "organisation", start, tokens[end - 1].end, "organisation name")
 
 
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
@@ -220,29 +338,34 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         if i in taken or not tok.word:
             i += 1
             continue
-        head = _stem(tok, w["org_heads"])
+        head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
             if end > i + 1 and head[1] not in w["org_places"]:
-                start = tok.start + _skip_letters(tok.text, head[0])
-                name = text[start:tokens[end - 1].end]
-                found.append(Found(name, "organisation", start, tokens[end - 1].end, "organisation name"))
+                found.append(_organisation(text, tokens, i, head[0], end))
+                i = end
+                continue
+        definite_head = _definite_head(tok, w)
+        if definite_head is not None:
+            end = _named_definite(tokens, i, taken, closers, w)
+            if end > i + 1:
+                found.append(_organisation(text, tokens, i, definite_head[0], end))
                 i = end
                 continue
         title = _stem(tok, w["titles"])
         if title is not None:
-            j = i + 1
-            # the title goes on with its complement: words with the article, links, gazetteer names
-            while j < len(tokens) and tokens[j].word and (
-                    j in taken or arabic.normalise(tokens[j].text) in w["links"]
-                    or (arabic.normalise(tokens[j].text).startswith("ال")
-                        and arabic.normalise(tokens[j].text) not in w["stop"])):
-                j += 1
-            end = _name_after(tokens, j, taken, w)
-            # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name
+            orgs: list[tuple[int, int, int]] = []
+            j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
+            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            # a name does not start with the article ("الفريق الفني عزل ...": no name)
+            end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w)
+            first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
+            # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name,
+            # or a family name with the article after it
             ambiguous = j < len(tokens) and any(n == 1 for n, _ in tokens[j].readings) \
-                and arabic.normalise(tokens[j].text) not in arabic.given_names()
-            if end - j >= 2 and not ambiguous:
+                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+            if end - j >= 2 and not ambiguous and not (first not in arabic.given_names()
+                                                       and _another_title_ahead(tokens, end, w)):
                 role_start = tok.start + _skip_letters(tok.text, title[0])
                 role = text[role_start:tokens[j - 1].end]
                 found.append(Found(text[tokens[j].start:tokens[end - 1].end], "person", tokens[j].start,

@@ -1,0 +1,68 @@
+"""Arabic discovery of people and organisations (issue 18, classes found on the development set
+tests/fixtures/quality/dev_bilingual.yaml): where a title's complement ends and a name starts,
+where an organisation's name ends, and names that are not names."""
+from __future__ import annotations
+
+import pytest
+
+from newsdigest.config import DEFAULT_SOURCES
+from newsdigest.extract.gazetteer import default_gazetteer
+from newsdigest.extract.mentions import extract_mentions
+
+
+def found(text: str) -> dict[str, str]:
+    mentions = extract_mentions(text, "", default_gazetteer(), "", DEFAULT_SOURCES)
+    return {a.name: a.kind for a in mentions.actors}
+
+
+@pytest.mark.parametrize("text, person", [
+    ("وقال المتحدث باسم السلطة ليث الحسناوي إن الرحلات حولت.", "ليث الحسناوي"),          # باسم ...
+    ("وقالت المتحدثة باسم المفوضية سهى الربيعي إن المراكز ستفتح.", "سهى الربيعي"),         # feminine title
+    ("وقال وزير الثقافة والسياحة والآثار فراس الموسوي إن المهرجان نجح.", "فراس الموسوي"),  # و + ال complement
+    ("وكان في استقباله نظيره العراقي عدنان المياحي في المطار.", "عدنان المياحي"),        # counterpart + pronoun
+    ("وقال نقيب المعلمين دلشاد رحيم إن الإضراب سيستمر.", "دلشاد رحيم"),
+    ("وقال مدير تربية نينوى عبد الستار الجبوري إن المدارس جاهزة.", "عبد الستار الجبوري"),  # construct with a province
+    ("وقال مدير بيئة ذي قار أحمد الركابي إن الملوحة ارتفعت.", "أحمد الركابي"),
+    ("وقالت ممثلة منظمة الصحة العالمية في العراق مارتا كوفاتش إن اللقاحات وصلت.", "مارتا كوفاتش"),
+    ("وبحث المحافظ مع بعثة برئاسة جوليا ويبر خطط الإصلاح.", "جوليا ويبر"),                # headed by; و in a foreign name
+    ("وبحث محافظ البنك المركزي العراقي باسل النعيمي الخطط.", "باسل النعيمي"),             # ب that is not a preposition
+])
+def test_a_person_is_read_after_the_whole_title(text, person):
+    names = found(text)
+    assert names.get(person) == "person", names
+    assert all(kind != "person" or name == person for name, kind in names.items()), names
+
+
+@pytest.mark.parametrize("text", [
+    "وقال مدير قسم الأمن السيبراني في الجهاز العميد سامر الحيالي إن الخوادم عزلت.",      # a later title
+    "وقال إن الفريق الفني عزل الخوادم المصابة.",                                        # a rank that is a noun
+])
+def test_a_titles_complement_is_not_read_as_a_name(text):
+    people = [name for name, kind in found(text).items() if kind == "person"]
+    assert people in ([], ["سامر الحيالي"]), people
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وقال مدير عام شركة مصافي الجنوب حسين العيداني إن الإنتاج سيعود.", "شركة مصافي الجنوب"),   # inside a title
+    ("بالتنسيق مع دائرة صحة كربلاء أمس.", "دائرة صحة كربلاء"),                                # ended by a province
+    ("بالشراكة مع شركة آسياسيل للاتصالات في بغداد.", "شركة آسياسيل للاتصالات"),                # لل complement
+    ("وأعلن ديوان الوقف الشيعي استعداده.", "ديوان الوقف الشيعي"),                             # head ديوان
+    ("وقالت الهيئة العامة للأنواء الجوية والرصد الزلزالي إن الغبار سيستمر.",
+     "الهيئة العامة للأنواء الجوية والرصد الزلزالي"),                                         # a definite head named
+    ("وإن الشركة العامة لنقل الطاقة الكهربائية ستباشر الصيانة.", "الشركة العامة لنقل الطاقة الكهربائية"),
+])
+def test_an_organisation_name_ends_where_its_complement_ends(text, organisation):
+    names = found(text)
+    assert names.get(organisation) == "organisation", names
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("وقال إن حركة الطيران ستستأنف فور تحسن الأحوال الجوية.", "فور"),      # after a definite word, a bare one ends it
+    ("وشكلت الوزارة لجنة تحقيقية لمعرفة أسباب الحادث.", "لجنة"),           # a committee described, not named
+    ("للتعاقد مع المدرب لقيادة المنتخب الوطني حتى النهاية.", "قيادة"),     # a verbal noun after ل
+    ("ووصلت العائلات إلى مركز الإيواء في الموصل.", "مركز"),                # a place after a preposition
+    ("وقالت الشركة العامة إن الإنتاج سيعود.", "الشركة العامة"),            # a definite head described
+])
+def test_phrases_that_only_describe_are_not_names(text, not_a_name):
+    names = found(text)
+    assert not any(not_a_name in name and (not_a_name != "فور" or "فور" in name) for name in names), names

@@ -89,6 +89,32 @@ def with_clitics(phrase: str) -> list[str]:
     return list(dict.fromkeys(f + sep + rest for f in forms))
 
 
+_SUFFIXES = ("ه", "ات", "ي", "يه", "ين", "ون", "يين", "يون", "ا", "ها", "هم")   # ة, plurals, nisba, tanween alef, her/their
+_NISBA_SUFFIXES = ("ه", "ين", "ون", "ات")
+
+
+def inflected(phrase: str) -> list[str]:
+    """A normalised Arabic phrase with the regular endings of its last word: feminine ة, the
+    sound plurals ات ين ون, the adjective ي ية يين يون, the accusative ا ("حرب" -> "حربية",
+    "متهم" -> "المتهمين" with the article from `with_clitics`). A word in ة changes it for the
+    plural or the adjective ("سياسة" -> "سياسات", "سياسي"). Broken plurals are not regular
+    and are written out. Text without Arabic letters is returned as it is."""
+    phrase = normalise(" ".join(phrase.split()))
+    if not has_arabic(phrase):
+        return [phrase]
+    head, sep, last = phrase.rpartition(" ")
+    if last.endswith("ه"):
+        stem = last[:-1]
+        endings = [stem + e for e in ("ات", "ي", "يه", "يين", "يون")]
+    elif last.endswith("ي"):
+        endings = [last + e for e in _NISBA_SUFFIXES]
+    elif last.endswith(("ات", "ين", "ون")):
+        endings = []
+    else:
+        endings = [last + e for e in _SUFFIXES]
+    return [phrase] + [head + sep + e for e in endings if len(e) >= 3]
+
+
 # --- data: given names, title and organisation words, topic and gazetteer additions --------------
 
 @lru_cache(maxsize=1)

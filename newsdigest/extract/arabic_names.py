@@ -8,7 +8,9 @@ organisations in no gazetteer, found from the cues agency copy uses.
   without the article ("وزارة ...", "هيئة ...", "شركة ...") starts an organisation's name, which
   goes on with its complement. A surname alone later in the article ("الأعرجي") counts for the
   person named in full.
-- `same_person` decides whether an Arabic and a Latin name are one person (see `arabic.skeleton`).
+- `same_person` decides whether an Arabic and a Latin name are one person (see `arabic.skeleton`);
+  `same_organisation` whether they name one body (their words translate, data/arabic.toml
+  [organisation_words]; names of places compared by their skeletons).
 """
 from __future__ import annotations
 
@@ -425,3 +427,74 @@ def same_person(arabic_name: str, latin_name: str) -> str:
     if short[0] == long_[0] and arabic.near(short[-1], long_[-1]) and min(len(short[-1]), len(long_[-1])) >= 3:
         return "maybe"
     return ""
+
+
+# --- one organisation in two scripts -----------------------------------------------------------
+
+_FUNCTION_AR = frozenset(arabic.normalise(w) for w in ("في", "و", "من", "إلى", "على", "ل"))
+_FUNCTION_EN = frozenset({"of", "for", "the", "and", "in", "on", "at"})
+_LATIN_WORDS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _organisation_words() -> dict[tuple[str, ...], frozenset[str]]:
+    table = {}
+    for written, english in arabic.data()["organisation_words"].items():
+        key = tuple(arabic.without_article(w) for w in arabic.normalise(written).split())
+        table[key] = frozenset(e.lower() for e in english)
+    return table
+
+
+def _bare_readings(word: str) -> list[str]:
+    """A word's readings without proclitics and without the article."""
+    return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))
+
+
+@lru_cache(maxsize=4096)
+def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """The content words of an Arabic organisation name, each as (English words it may be
+    written as, its consonant skeleton for a name of a place); function words left out."""
+    table = _organisation_words()
+    longest = max((len(k) for k in table), default=1)
+    words = arabic.normalise(name).split()
+    units = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            options = next((table[(first, *(arabic.without_article(w) for w in words[i + 1:i + n]))]
+                            for first in _bare_readings(words[i])
+                            if (first, *(arabic.without_article(w) for w in words[i + 1:i + n])) in table), None)
+            if options is not None:
+                units.append((options, ()))
+                i += n
+                break
+        else:
+            if words[i] not in _FUNCTION_AR:
+                units.append((frozenset(), arabic.skeleton(arabic.without_article(words[i]))))
+            i += 1
+    return tuple(units)
+
+
+def same_organisation(arabic_name: str, latin_name: str) -> str:
+    """"sure" when every content word of the Arabic name translates to one of the Latin name's and
+    none is left over on either side (names of places by their skeletons), the head word first
+    among them; "maybe" when one word is left over; else ""."""
+    units = _arabic_units(arabic_name)
+    latin = [w for w in _LATIN_WORDS.findall(latin_name.lower()) if w not in _FUNCTION_EN]
+    first = arabic_name.split()[0] if arabic_name.split() else ""
+    if len(units) < 2 or len(latin) < 2 or not units[0][0] or \
+            not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    used: set[int] = set()
+    for n, (options, skeleton) in enumerate(units):
+        for j, word in enumerate(latin):
+            if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
+                used.add(j)
+                break
+        else:
+            if n == 0:
+                return ""           # the head word must translate
+    left = (len(units) - len(used)) + (len(latin) - len(used))
+    if left == 0:
+        return "sure"
+    return "maybe" if left == 1 and len(used) >= 2 else ""

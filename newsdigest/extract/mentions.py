@@ -206,7 +206,10 @@ def _read_names(reader: Reader) -> _Names:
     runs = reader.runs()
     candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
     names = _Names([], [], organisation_names(reader, runs), set(), {})
+    in_organisations = {i for _, _, _, indices in names.organisations for i in indices}
     for cand in candidates:
+        if in_organisations.intersection(cand.indices):
+            continue            # a word of an organisation's name ("... for Electricity Transmission")
         if cand.hit is not None:
             if cand.hit.kind == "person":
                 names.roles.setdefault(id(cand.hit), []).extend(cand.roles)

@@ -50,6 +50,7 @@ def test_a_titles_complement_is_not_read_as_a_name(text):
     ("وقالت الهيئة العامة للأنواء الجوية والرصد الزلزالي إن الغبار سيستمر.",
      "الهيئة العامة للأنواء الجوية والرصد الزلزالي"),                                         # a definite head named
     ("وإن الشركة العامة لنقل الطاقة الكهربائية ستباشر الصيانة.", "الشركة العامة لنقل الطاقة الكهربائية"),
+    ("وتختتم العروض بحفل للفرقة السمفونية الوطنية العراقية.", "الفرقة السمفونية الوطنية العراقية"),  # لل; a demonym ends it
 ])
 def test_an_organisation_name_ends_where_its_complement_ends(text, organisation):
     names = found(text)
@@ -64,6 +65,7 @@ def test_an_organisation_name_ends_where_its_complement_ends(text, organisation)
     ("وقالت الشركة العامة إن الإنتاج سيعود.", "الشركة العامة"),            # a definite head described
 ])
 def test_phrases_that_only_describe_are_not_names(text, not_a_name):
+    """(A definite head with only descriptive adjectives stays a description: "الحكومة العراقية".)"""
     names = found(text)
     assert not any(not_a_name in name and (not_a_name != "فور" or "فور" in name) for name in names), names
 
@@ -102,3 +104,8 @@ def test_organisations_are_joined_across_scripts_only_when_sure_and_near_ones_ar
     assert "الشركة العامة لنقل الطاقة الكهربائية" in res.actors          # uncertain: not merged ...
     text = review(res)                                                  # ... but listed, ready to paste
     assert 'aliases = ["الشركة العامة لنقل الطاقة الكهربائية"]' in text and 'kind = "organisation"' in text
+
+
+def test_a_demonym_inside_an_organisations_name_does_not_make_the_country_an_actor():
+    assert "Iraq" not in found("وتختتم العروض بحفل للفرقة السمفونية الوطنية العراقية.")
+    assert set(found("وأكدت الحكومة العراقية دعمها.")) == {"Iraq"}

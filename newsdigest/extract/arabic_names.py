@@ -262,15 +262,22 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
 
 
 def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict) -> int:
-    """End of a name whose head has the article and an adjective of naming, then a complement
-    ("الهيئة العامة للأنواء الجوية"); i itself when the phrase only describes ("الشركة العامة")."""
+    """End of a name whose head has the article and an adjective of naming among the adjectives
+    after it, then a complement or a country's adjective ("الهيئة العامة للأنواء الجوية", "الفرقة
+    السمفونية الوطنية العراقية"); i itself when the phrase only describes ("الشركة العامة",
+    "الحكومة العراقية")."""
     k = i + 1
-    while k < len(tokens) and k not in taken and tokens[k].word and arabic.normalise(tokens[k].text) in w["naming"]:
+    naming = False
+    while k < len(tokens) and k - i <= 3 and k not in taken and tokens[k].word and _definite(tokens[k]) \
+            and not arabic.normalise(tokens[k].text).startswith(("لل", "و")):
+        naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if k == i + 1 or k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or _definite(tokens[k])):
+    if not naming or k >= len(tokens):
         return i
-    if _definite(tokens[k]) and not arabic.normalise(tokens[k].text).startswith("لل"):
-        return i                    # a definite adjective after the naming one: still a description
+    if k in closers:
+        return k + 1                # a country's adjective ends it: "... الوطنية العراقية"
+    if k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
+        return i
     return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
 
 
@@ -317,7 +324,10 @@ def _another_title_ahead(tokens: list[Token], end: int, w: dict) -> bool:
 
 def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int) -> Found:
     start = tokens[i].start + _skip_letters(tokens[i].text, letters)
-    return Found(text[start:tokens[end - 1].end], "organisation", start, tokens[end - 1].end, "organisation name")
+    name = text[start:tokens[end - 1].end]
+    if letters and arabic.normalise(tokens[i].text)[letters - 1:letters + 1] == "لل":
+        name = "ا" + name           # ل + ال is written لل: the article's alef comes back
+    return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
 
 
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),

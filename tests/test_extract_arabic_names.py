@@ -109,3 +109,16 @@ def test_organisations_are_joined_across_scripts_only_when_sure_and_near_ones_ar
 def test_a_demonym_inside_an_organisations_name_does_not_make_the_country_an_actor():
     assert "Iraq" not in found("وتختتم العروض بحفل للفرقة السمفونية الوطنية العراقية.")
     assert set(found("وأكدت الحكومة العراقية دعمها.")) == {"Iraq"}
+
+
+@pytest.mark.parametrize("text, person", [
+    ("وقال عدنان المياحي إن الاتفاق جاهز.", "عدنان المياحي"),
+    ("وأكد كرار الموسوي أن الغرامات ستفرض.", "كرار الموسوي"),
+    ("وقالت ميسون الجبوري إن العمل مستمر.", "ميسون الجبوري"),
+])
+def test_a_frequent_given_name_starts_a_name_without_a_title(text, person):
+    assert found(text).get(person) == "person"
+
+
+def test_a_given_name_that_is_also_a_common_word_needs_a_title():
+    assert not any(kind == "person" for kind in found("وطالبت المنظمة بتحسين شبكات المياه في القرى.").values())

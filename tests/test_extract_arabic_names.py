@@ -122,3 +122,16 @@ def test_a_frequent_given_name_starts_a_name_without_a_title(text, person):
 
 def test_a_given_name_that_is_also_a_common_word_needs_a_title():
     assert not any(kind == "person" for kind in found("وطالبت المنظمة بتحسين شبكات المياه في القرى.").values())
+
+
+def test_an_arabic_family_name_alone_is_attributed_by_the_corpus():
+    corpus = [
+        ArticleInput("full", "2025-03-27", "", "وقال مدير عام شركة مصافي الجنوب حسين العيداني إن الإنتاج سيعود."),
+        ArticleInput("alone", "2025-03-27", "", "وأوضح العيداني، مدير عام شركة مصافي الجنوب، أن الأضرار محدودة."),
+    ]
+    res = resolve(corpus)
+    assert set(res.actors["حسين العيداني"].article_ids) == {"full", "alone"}
+    # with nobody of that family name in the corpus: an actor when titled (as "Minister al-Khafaji"
+    # alone is in English), unattributed when only a verb of saying goes with it
+    assert "العيداني" in resolve(corpus[1:]).actors
+    assert "العيداني" not in resolve([ArticleInput("verb", "2025-03-27", "", "وأوضح العيداني أن الأضرار محدودة.")]).actors

@@ -61,7 +61,7 @@ def _words() -> dict[str, frozenset[str]]:
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "provinces": norm(d["places"]["provinces"]),
-        "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]),
+        "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
 
@@ -395,7 +395,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 i = end
                 continue
         i += 1
-    return found + _surnames(tokens, found, taken)
+    local = _surnames(tokens, found, taken)
+    return found + local + _family_names_alone(text, tokens, found + local, taken, w)
 
 
 def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[Found]:
@@ -416,6 +417,32 @@ def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[
                 start = tok.start + _skip_letters(tok.text, letters)
                 out.append(Found(next(iter(people)), "person", start, tok.end, "surname"))
                 break
+    return out
+
+
+def _family_names_alone(text: str, tokens: list[Token], found: list[Found], taken: set[int], w: dict) -> list[Found]:
+    """A family name (al-... with the nisba ending) alone, of nobody the article names in full,
+    right after a verb of saying or before an apposition title ("وأوضح العيداني، مدير عام ..."):
+    evidence "family name alone" (not an actor of the article; the corpus may know the person).
+    The title of the apposition is its role."""
+    spans = [(f.start, f.end) for f in found]
+    out = []
+    for n, tok in enumerate(tokens):
+        if n in taken or not tok.word or any(s <= tok.start < e for s, e in spans):
+            continue
+        norm = arabic.normalise(tok.text)
+        if not (norm.startswith("ال") and norm.endswith("ي") and len(norm) >= 6) or norm in w["stop"] \
+                or norm in w["titles"] or norm in w["places"]:
+            continue
+        said = n > 0 and _stem(tokens[n - 1], w["speech"]) is not None
+        apposition = n + 2 < len(tokens) and tokens[n + 1].text == "،" and _stem(tokens[n + 2], w["titles"]) is not None
+        if not (said or apposition):
+            continue
+        role = ""
+        if apposition:
+            end = _title_end(tokens, n + 2, taken, set(), w, [])
+            role = text[tokens[n + 2].start:tokens[end - 1].end]
+        out.append(Found(tok.text, "person", tok.start, tok.end, "family name alone", role))
     return out
 
 

@@ -141,7 +141,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
     acronyms = _count_organisations(art, reader, names.organisations)
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
-    _count_arabic(art, text, arabic_found)
+    singles += _count_arabic(art, text, arabic_found)
     if title:
         title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
@@ -379,11 +379,21 @@ def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], name
     return found
 
 
-def _count_arabic(art: _Article, text: str, found: list[Found]) -> None:
+def _count_arabic(art: _Article, text: str, found: list[Found]) -> tuple[SingleName, ...]:
+    """Count the Arabic people and organisations; return the family names alone, for the corpus."""
+    alone: dict[str, SingleName] = {}
     for f in found:
+        if f.evidence == "family name alone":
+            key = person_key(f.name)
+            was = alone.get(key)
+            alone[key] = SingleName(f.name, key, bool(f.role) or (was is not None and was.titled),
+                                    tuple(dict.fromkeys([*(was.roles if was else ()), *([f.role] if f.role else [])])),
+                                    was.first if was else f.start, (was.count if was else 0) + 1)
+            continue
         how = "surname" if f.evidence == "surname" else "discovered"
         art.count(f.name, f.kind, False, text[f.start:f.end], f.start, f.end, how, [f.evidence],
                   [f.role] if f.role else [], note=f.evidence)
+    return tuple(alone.values())
 
 
 def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[str, set[str]]) -> None:

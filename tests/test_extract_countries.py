@@ -159,3 +159,11 @@ def test_an_arabic_body_of_the_gazetteer_followed_by_another_countrys_adjective_
     names = [a.name for a in found.actors]
     assert "Turkey" in names and "Ministry of Foreign Affairs" in names
     assert "Ministry of Defence" not in names
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Officials said Syria's cotton crops had failed.", "Syria"),
+    ("Egypt's gas production rose in May.", "Egypt"),
+])
+def test_a_countrys_goods_and_output_are_things_talked_about(text, word):
+    assert sense(text, word, False) == "place"

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
-from ..arabic import has_arabic
+from ..arabic import has_arabic, skeleton
 from ..core import name_key
 from ..disjoint import DisjointSets
 from .arabic_names import same_organisation, same_person
@@ -284,6 +284,7 @@ def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazette
             clusters.add(known[key[2:]])
             clusters.union(known[key[2:]], key, "same name as the gazetteer entry, apart from case, accents or particles")
     parts = _person_parts(clusters, gazetteer)
+    _link_spelling_variants(parts, clusters, context)
     for keys in _by_last_name(parts).values():
         # middle names: "Giovanni Iannucci" is "Giovanni Maria Iannucci" when nobody else fits
         for short in keys:
@@ -310,6 +311,26 @@ def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazette
                                                 f"{names} are forms of one given name and the surname is the same, "
                                                 "but nothing else links them"))
     return duplicates
+
+
+def _link_spelling_variants(parts: dict[str, list[str]], clusters: _Clusters, context: _Context) -> None:
+    """Latin spellings of one Arabic family name ("Salman al-Obaidi", "Salman al-Obeidi"): the
+    same given name, family names with the same consonants (arabic.skeleton: vowels, ou/u, q/k,
+    dh/d ... aside), and a context that agrees (a co-actor or a role in common), as for
+    nicknames; otherwise they stay apart and `actors --review` lists them. Given names must be
+    written alike: Hassan and Hussein share consonants but are two names."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for key, words in parts.items():
+        if len(words) >= 2 and words[-1].isascii():
+            groups[(words[0], skeleton(words[-1]))].append(key)
+    for (_, shape), keys in groups.items():
+        if not shape or len({parts[k][-1] for k in keys}) < 2:
+            continue
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                why = context.agrees(a, b) if parts[a][-1] != parts[b][-1] else ""
+                if why:
+                    clusters.union(a, b, f"the same given name and the family name spelt another way; {why}")
 
 
 def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> list[Duplicate]:

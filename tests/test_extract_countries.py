@@ -167,3 +167,18 @@ def test_an_arabic_body_of_the_gazetteer_followed_by_another_countrys_adjective_
 ])
 def test_a_countrys_goods_and_output_are_things_talked_about(text, word):
     assert sense(text, word, False) == "place"
+
+
+@pytest.mark.parametrize("text, word, demonym", [
+    ("وأغلقت الحدود مع سوريا منذ أيام", "سوريا", False),
+    ("closed the border with Syria for a week", "Syria", False),
+    ("وقال سفير العراق لدى تركيا إن الزيارة ناجحة", "تركيا", False),
+    ("وارتفعت ودائع المصارف العراقية", "العراقية", True),
+])
+def test_more_places_in_both_languages(text, word, demonym):
+    assert sense(text, word, demonym) == "place"
+
+
+def test_an_agreement_with_a_country_is_with_the_country_acting():
+    assert sense("وقع الوزير اتفاقا مع العراق", "العراق", False) == "actor"
+    assert sense("وقال سفير العراق لدى تركيا إن الزيارة ناجحة", "العراق", False) == "actor"

@@ -791,6 +791,9 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         return "actor"          # "a delegation from Iraq", "officials from Turkey": those acting for it
     if previous and previous[-1] in cues.locatives:
         return "place"
+    if len(previous) >= 2 and previous[-1] in ("with", "مع") and previous[-2] in cues.places \
+            and previous[-2] not in cues.agents:
+        return "place"          # "the border with Syria", "الحدود مع سوريا"
     if len(previous) >= 2 and previous[-1] == "of" and previous[-2] in cues.places and previous[-2] not in cues.agents:
         return "place"
     if previous and previous[-1] in ("and", "or", ","):

@@ -135,3 +135,26 @@ def test_an_arabic_family_name_alone_is_attributed_by_the_corpus():
     # alone is in English), unattributed when only a verb of saying goes with it
     assert "العيداني" in resolve(corpus[1:]).actors
     assert "العيداني" not in resolve([ArticleInput("verb", "2025-03-27", "", "وأوضح العيداني أن الأضرار محدودة.")]).actors
+
+
+@pytest.mark.parametrize("text, person", [
+    ("استقبل رئيس الحكومة محمد شياع السوداني الوفد.", "محمد شياع السوداني"),          # al-Sudani, not Sudan
+    ("وبحث الرئيس التركي رجب طيب أردوغان مع الوفد الأزمة.", "رجب طيب أردوغان"),        # a third word at the end
+])
+def test_whole_names_after_a_title(text, person):
+    names = found(text)
+    assert names.get(person) == "person", names
+    assert "Sudan" not in names
+
+
+@pytest.mark.parametrize("text", [
+    "وتسلم السفير الفرنسي لدى العراق أوراق اعتماده من الرئيس.",        # a noun with a pronoun
+    "وأكد القنصل الأمريكي في أربيل أهمية التعاون.",                     # the object of the verb
+    "وبحث رئيس الوزراء العراقي ملف المياه.",
+])
+def test_the_object_of_a_verb_after_a_title_is_not_a_name(text):
+    assert not [name for name, kind in found(text).items() if kind == "person"]
+
+
+def test_a_construct_chain_of_bare_words_goes_on_to_its_province():
+    assert found("أعلنت قيادة شرطة محافظة البصرة القبض على عصابة.") == {"قيادة شرطة محافظة البصرة": "organisation"}

@@ -62,6 +62,7 @@ def _words() -> dict[str, frozenset[str]]:
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "provinces": norm(d["places"]["provinces"]),
         "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
+        "nouns": norm(d["words"]["nouns"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
 
@@ -188,8 +189,12 @@ def _is_name_word(tok: Token, w: dict, foreign_second: bool = False) -> bool:
     if not tok.word:
         return False
     norm = arabic.normalise(tok.text)
-    if len(norm) < 2 or norm in w["stop"] or norm in w["titles"] or norm in w["org_heads"]:
+    if len(norm) < 2 or norm in w["stop"] or norm in w["titles"] or norm in w["org_heads"] or norm in w["nouns"]:
         return False
+    written = arabic._DIACRITICS.sub("", tok.text)
+    if written.endswith(("ه", "ها", "هم", "هما")) and len(written) >= 5 and norm not in arabic.given_names() \
+            and not written.endswith("الله"):
+        return False        # a noun with a pronoun ("اعتماده", "لقائه"), not a name
     # a word with the conjunction و starts the next phrase ("ووزير", "وأكد"), unless it is a name,
     # or the family name of a foreign given name ("جوليا ويبر": Weber)
     if foreign_second and norm.startswith("و"):
@@ -198,19 +203,43 @@ def _is_name_word(tok: Token, w: dict, foreign_second: bool = False) -> bool:
     return not norm.startswith("و") or norm in arabic.given_names()
 
 
-def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
+def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: set[int] = frozenset(),
+                titled: bool = False) -> int:
     """End (exclusive) of a person's name starting at token j: words without the article, at
-    most one word with it (the family name, al-...), after which the name ends; 2-5 words."""
+    most one word with it (the family name, al-...), after which the name ends; 2-5 words. A
+    family name that is also a country's adjective ends it too ("محمد شياع السوداني": al-Sudani,
+    not Sudan). After a title, a third bare word goes on when the name ends there ("رجب طيب
+    أردوغان مع ...")."""
     k = j
     foreign = j < len(tokens) and arabic.normalise(tokens[j].text) not in arabic.given_names()
-    while k < len(tokens) and k - j < 5 and k not in taken and _is_name_word(tokens[k], w, foreign and k == j + 1):
+    while k < len(tokens) and k - j < 5:
+        if k in taken:
+            if k > j and k in closers and _nisba(tokens[k]):
+                return k + 1
+            break
+        if not _is_name_word(tokens[k], w, foreign and k == j + 1):
+            break
         norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
             return k + 1
         if k >= j + 2 and norm not in arabic.given_names():
+            if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
+                return k + 1
             break           # a third word without the article goes on only when it is a known name
         k += 1
     return k
+
+
+def _nisba(tok: Token) -> bool:
+    """A word with the article and the ending of an adjective of origin ("السوداني")."""
+    norm = arabic.normalise(tok.text)
+    return norm.startswith("ال") and norm.endswith("ي") and len(norm) >= 5
+
+
+def _ends_name(tokens: list[Token], k: int, w: dict) -> bool:
+    """Whether nothing of a name can follow at token k: the end, punctuation, a stop word."""
+    return k >= len(tokens) or not tokens[k].word or arabic.normalise(tokens[k].text) in w["stop"] \
+        or _stem(tokens[k], w["stop"]) is not None
 
 
 def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict,
@@ -234,7 +263,12 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
                 definite = True
                 continue
             break
-        if _definite(tok) or _province(tokens, k, w):
+        if _province(tokens, k, w):
+            while k + 1 < len(tokens) and k + 1 not in taken and _province(tokens, k + 1, w) \
+                    and not arabic.normalise(tokens[k + 1].text).startswith(("و", "ف")):
+                k += 1      # "ذي قار", "صلاح الدين"
+            return k + 1            # a province ends the name: "شرطة محافظة البصرة"
+        if _definite(tok):
             definite = True
             k += 1
             continue
@@ -247,11 +281,11 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         following = tokens[k + 1] if k + 1 < len(tokens) else None
         if k == j and norm in w["given"]:
             break
-        if following is None or not following.word or _stem(tok, w["org_heads"]) is not None:
+        if following is None or not following.word:
             break
         if (k + 1 in taken and k + 1 not in closers):
             break
-        if _definite(following) or _province(tokens, k + 1, w) or k + 1 in closers:
+        if _chain_reaches_a_name(tokens, k + 1, taken, closers, w):
             k += 1
             continue
         if k > j:
@@ -259,6 +293,21 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         break
     return k
+
+
+def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
+    """Whether bare words from token k (at most three) lead to a word with the article, a
+    province or a country: the construct chain "شرطة محافظة البصرة" goes on to its end."""
+    for n in range(k, min(k + 3, len(tokens))):
+        tok = tokens[n]
+        if not tok.word or (n in taken and n not in closers):
+            return False
+        if _definite(tok) or _province(tokens, n, w) or n in closers:
+            return True
+        norm = arabic.normalise(tok.text)
+        if norm in w["stop"] or norm in w["titles"] or norm.startswith(("و", "ف")) or _with_l(tok):
+            return False
+    return False
 
 
 def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict) -> int:
@@ -370,7 +419,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
             found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
             # a name does not start with the article ("الفريق الفني عزل ...": no name)
-            end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w)
+            end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
             # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name,
             # or a family name with the article after it
@@ -388,7 +437,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             continue
         given = _stem(tok, w["given"])
         if given is not None and not (tok.text.endswith("ى") and arabic.normalise(tok.text) in w["stop"]):
-            end = _name_after(tokens, i + 1, taken, w)
+            end = _name_after(tokens, i + 1, taken, w, closers)
             if end > i + 1:
                 start = tok.start + _skip_letters(tok.text, given[0])
                 found.append(Found(text[start:tokens[end - 1].end], "person", start, tokens[end - 1].end, "given name"))

@@ -182,3 +182,8 @@ def test_more_places_in_both_languages(text, word, demonym):
 def test_an_agreement_with_a_country_is_with_the_country_acting():
     assert sense("وقع الوزير اتفاقا مع العراق", "العراق", False) == "actor"
     assert sense("وقال سفير العراق لدى تركيا إن الزيارة ناجحة", "العراق", False) == "actor"
+
+
+def test_a_demonym_after_a_word_of_location_names_where_unless_it_describes_those_acting():
+    assert sense("Fighting resumed in Iraqi Kurdistan on Monday", "Iraqi", True) == "place"
+    assert sense("a letter from Iraqi officials arrived", "Iraqi", True) == "actor"

@@ -722,7 +722,10 @@ def _clitic_before(text: str, start: int) -> str:
     return text[n:start]
 
 
-def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = True) -> str:
+_INSIDE = frozenset({"in", "into", "inside", "within", "across", "throughout", "near", "around"})
+
+
+def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = True, default: str = "actor") -> str:
     """The sense the first cue word among `words` gives a country that describes or owns them:
     a person by trade or a place or thing makes it a place, those acting for it an actor."""
     for word in words:
@@ -733,7 +736,7 @@ def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = Tru
             return "actor"
         if low in cues.places:
             return "place"
-    return "actor"
+    return default
 
 
 def _arabic_described(before: list[str], cues: CountryCues) -> str:
@@ -775,7 +778,10 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
             described.append(word)
             if len(described) == 3:
                 break
-        return _described_sense(described, cues)
+        # no cue word: right after "in" and the like it names where ("in Iraqi Kurdistan"); "from"
+        # and "to" may name those sending or receiving
+        where = bool(before) and _plain(before[-1]) in _INSIDE
+        return _described_sense(described, cues, default="place" if where else "actor")
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
         owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
         return _owned_sense(owned, cues)

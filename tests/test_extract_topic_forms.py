@@ -47,3 +47,15 @@ def test_irregular_forms_are_not_invented():
 ])
 def test_the_vocabulary_the_development_set_lacked(lang, title, text, topic):
     assert topic in assign_topics(title, text, rules=default_rules()).topics
+
+
+@pytest.mark.parametrize("title, text, topic", [
+    ("Striker seals friendly", "The striker scored twice in the friendly and the goalkeeper saved a penalty, the national "
+     "team coach said.", "Sport"),
+    ("Orchestra returns", "The symphony orchestra gave its first concert in years; painters showed artworks at the gallery.",
+     "Arts and Culture"),
+    ("مواكب الزيارة", "انتشرت المواكب الحسينية حول العتبات، وأدى المصلون الصلاة في المرقد وسط خطبة الإمام.", "Religion"),
+    ("منخفض جوي", "توقعت الهيئة منخفضا جويا مع عواصف وتراجع مدى الرؤية وارتفاع الرطوبة.", "Weather"),
+])
+def test_general_vocabulary_of_thin_topics_in_both_languages(title, text, topic):
+    assert topic in assign_topics(title, text, rules=default_rules()).topics

@@ -103,6 +103,7 @@ def _province(tokens: list[Token], k: int, w: dict) -> bool:
     return k < len(tokens) and tokens[k].word and _stem(tokens[k], w["provinces"]) is not None
 
 
+_TITLE_PREPOSITIONS = frozenset(arabic.normalise(p) for p in ("في", "عن", "لدى"))
 _PREPOSITIONS = frozenset(arabic.normalise(p) for p in ("في", "إلى", "الى", "من", "ضمن", "عبر", "على", "نحو", "لدى"))
 
 
@@ -348,8 +349,10 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
                 continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
             j += 1
-        elif norm == "في" and j + 1 < len(tokens) and (j + 1 in taken or _province(tokens, j + 1, w)):
-            j += 2
+        elif norm in _TITLE_PREPOSITIONS and j + 1 < len(tokens) and (
+                j + 1 in taken or _province(tokens, j + 1, w) or _province(tokens, j + 2, w)
+                or _org_head(tokens, j + 1, w) is not None):
+            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة": the title goes on
         elif _with_l(tok) and j + 1 < len(tokens) and _definite(tokens[j + 1]):
             j += 1
         elif _province(tokens, j + 1, w) and norm not in w["stop"] and not _stem(tok, w["given"]):

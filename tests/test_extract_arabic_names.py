@@ -159,3 +159,15 @@ def test_the_object_of_a_verb_after_a_title_is_not_a_name(text):
 
 def test_a_construct_chain_of_bare_words_goes_on_to_its_province():
     assert found("أعلنت قيادة شرطة محافظة البصرة القبض على عصابة.") == {"قيادة شرطة محافظة البصرة": "organisation"}
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وقال الحزب الديمقراطي الكردستاني إن الاتفاق مهم.", "الحزب الديمقراطي الكردستاني"),
+    ("فيما رحب الاتحاد الوطني الكردستاني بالقرار.", "الاتحاد الوطني الكردستاني"),      # a proclitic ends it
+])
+def test_a_definite_head_named_by_two_adjectives(text, organisation):
+    assert found(text) == {organisation: "organisation"}
+
+
+def test_a_definite_head_with_one_adjective_or_a_noun_after_it_describes():
+    assert found("وأكدت الحكومة الاتحادية التزامها.") == {}

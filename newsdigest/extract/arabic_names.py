@@ -311,6 +311,13 @@ def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers:
     return False
 
 
+def _adjective(tok: Token, w: dict) -> bool:
+    """A definite adjective as written, with no proclitic: one of naming, or of the nisba form
+    ("السمفونية", "الكردستاني"); not a noun that happens to start with ال ("التزامها")."""
+    norm = arabic.normalise(tok.text)
+    return tok.word and norm.startswith("ال") and (norm in w["naming"] or norm.endswith(("ي", "يه")))
+
+
 def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict) -> int:
     """End of a name whose head has the article and an adjective of naming among the adjectives
     after it, then a complement or a country's adjective ("الهيئة العامة للأنواء الجوية", "الفرقة
@@ -318,16 +325,15 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     "الحكومة العراقية")."""
     k = i + 1
     naming = False
-    while k < len(tokens) and k - i <= 3 and k not in taken and tokens[k].word and _definite(tokens[k]) \
-            and not arabic.normalise(tokens[k].text).startswith(("لل", "و")):
+    while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if not naming or k >= len(tokens):
+    if not naming:
         return i
-    if k in closers:
+    if k < len(tokens) and k in closers:
         return k + 1                # a country's adjective ends it: "... الوطنية العراقية"
-    if k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
-        return i
+    if k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
+        return k if k - i >= 3 else i   # two adjectives name it: "الاتحاد الوطني الكردستاني"
     return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
 
 

@@ -227,7 +227,9 @@ _SKELETON_AR = {
 _LATIN_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
                    ("ou", "u"), ("ee", "i"), ("oo", "u"))
 _LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "g": "g", "p": "b", "v": "f", "z": "z", "x": "k"})
-_LATIN_PARTICLES = {"al", "el", "ul", "il", "ad", "ar", "as", "at", "ash", "az", "an", "ath", "adh"}
+_LATIN_PARTICLES = {"al", "el", "ul", "il", "ad", "ar", "as", "at", "ash", "az", "an", "ath", "adh", "abu", "abou",
+                    "bin", "ben", "ibn", "bint"}
+_ABD_LATIN = {"abd", "abdul", "abdel", "abdal", "abdil", "abdol"}    # Abdul Latif: "servant of the"
 _ARABIC_PARTICLES = {"بن", "ابن", "بنت", "ابو", "ال"}
 
 
@@ -251,18 +253,24 @@ def _arabic_word(word: str) -> str:
 def skeleton(name: str) -> tuple[str, ...]:
     """The consonant skeleton of each word of a name, particles and doubled letters left out."""
     out = []
+    joined = False      # عبد and Abdul join the next word: عبد اللطيف, Abdul-Latif, Abdullatif
     for word in re.findall(r"[^\W\d_]+(?:['\u2019\u02bf\u02be][^\W\d_]+)*", name.replace("-", " ")):
         if has_arabic(word):
             if normalise(word) in _ARABIC_PARTICLES:
                 continue
             bare = _arabic_word(word)
+            abd = normalise(word) == "عبد"
         else:
             if word.lower() in _LATIN_PARTICLES:
                 continue
-            bare = _latin_word(word)
+            abd = word.lower() in _ABD_LATIN
+            bare = "bd" if abd else _latin_word(word)
+        if joined and out:
+            bare, joined = out.pop() + bare, False
         bare = re.sub(r"(.)\1+", r"\1", bare)
         if bare:
             out.append(bare)
+        joined = joined or abd
     return tuple(out)
 
 

@@ -171,3 +171,14 @@ def test_a_definite_head_named_by_two_adjectives(text, organisation):
 
 def test_a_definite_head_with_one_adjective_or_a_noun_after_it_describes():
     assert found("وأكدت الحكومة الاتحادية التزامها.") == {}
+
+
+@pytest.mark.parametrize("arabic, latin", [
+    ("عبد اللطيف رشيد", "Abdul Latif Rashid"),        # عبد joins its next word, Abdul writes the article in
+    ("عبد اللطيف رشيد", "Abdullatif Rashid"),
+    ("عبد الله العبيدي", "Abdullah al-Obeidi"),
+    ("أبو بكر البغدادي", "Abu Bakr al-Baghdadi"),     # Abu and bin are particles in both scripts
+])
+def test_compound_given_names_meet_across_scripts(arabic, latin):
+    from newsdigest.extract.arabic_names import same_person
+    assert same_person(arabic, latin) == "sure"

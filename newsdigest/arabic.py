@@ -89,6 +89,32 @@ def with_clitics(phrase: str) -> list[str]:
     return list(dict.fromkeys(f + sep + rest for f in forms))
 
 
+_SUFFIXES = ("ه", "ات", "ي", "يه", "ين", "ون", "يين", "يون", "ا", "ها", "هم")   # ة, plurals, nisba, tanween alef, her/their
+_NISBA_SUFFIXES = ("ه", "ين", "ون", "ات")
+
+
+def inflected(phrase: str) -> list[str]:
+    """A normalised Arabic phrase with the regular endings of its last word: feminine ة, the
+    sound plurals ات ين ون, the adjective ي ية يين يون, the accusative ا ("حرب" -> "حربية",
+    "متهم" -> "المتهمين" with the article from `with_clitics`). A word in ة changes it for the
+    plural or the adjective ("سياسة" -> "سياسات", "سياسي"). Broken plurals are not regular
+    and are written out. Text without Arabic letters is returned as it is."""
+    phrase = normalise(" ".join(phrase.split()))
+    if not has_arabic(phrase):
+        return [phrase]
+    head, sep, last = phrase.rpartition(" ")
+    if last.endswith("ه"):
+        stem = last[:-1]
+        endings = [stem + e for e in ("ات", "ي", "يه", "يين", "يون")]
+    elif last.endswith("ي"):
+        endings = [last + e for e in _NISBA_SUFFIXES]
+    elif last.endswith(("ات", "ين", "ون")):
+        endings = []
+    else:
+        endings = [last + e for e in _SUFFIXES]
+    return [phrase] + [head + sep + e for e in endings if len(e) >= 3]
+
+
 # --- data: given names, title and organisation words, topic and gazetteer additions --------------
 
 @lru_cache(maxsize=1)
@@ -201,7 +227,9 @@ _SKELETON_AR = {
 _LATIN_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
                    ("ou", "u"), ("ee", "i"), ("oo", "u"))
 _LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "g": "g", "p": "b", "v": "f", "z": "z", "x": "k"})
-_LATIN_PARTICLES = {"al", "el", "ul", "il", "ad", "ar", "as", "at", "ash", "az", "an", "ath", "adh"}
+_LATIN_PARTICLES = {"al", "el", "ul", "il", "ad", "ar", "as", "at", "ash", "az", "an", "ath", "adh", "abu", "abou",
+                    "bin", "ben", "ibn", "bint"}
+_ABD_LATIN = {"abd", "abdul", "abdel", "abdal", "abdil", "abdol"}    # Abdul Latif: "servant of the"
 _ARABIC_PARTICLES = {"بن", "ابن", "بنت", "ابو", "ال"}
 
 
@@ -225,18 +253,24 @@ def _arabic_word(word: str) -> str:
 def skeleton(name: str) -> tuple[str, ...]:
     """The consonant skeleton of each word of a name, particles and doubled letters left out."""
     out = []
+    joined = False      # عبد and Abdul join the next word: عبد اللطيف, Abdul-Latif, Abdullatif
     for word in re.findall(r"[^\W\d_]+(?:['\u2019\u02bf\u02be][^\W\d_]+)*", name.replace("-", " ")):
         if has_arabic(word):
             if normalise(word) in _ARABIC_PARTICLES:
                 continue
             bare = _arabic_word(word)
+            abd = normalise(word) == "عبد"
         else:
             if word.lower() in _LATIN_PARTICLES:
                 continue
-            bare = _latin_word(word)
+            abd = word.lower() in _ABD_LATIN
+            bare = "bd" if abd else _latin_word(word)
+        if joined and out:
+            bare, joined = out.pop() + bare, False
         bare = re.sub(r"(.)\1+", r"\1", bare)
         if bare:
             out.append(bare)
+        joined = joined or abd
     return tuple(out)
 
 

@@ -32,7 +32,7 @@ from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
-from .arabic import WESTERN_DIGITS
+from .arabic import WESTERN_DIGITS, normalise
 from .core import Story, StoryIndex, name_key
 from .disjoint import DisjointSets
 from .slug import short_hash, slugify
@@ -138,11 +138,10 @@ def story_features(item: StoryInput) -> _Features:
 
 # --- what any language writes alike ----------------------------------------------------------------
 
-FEATURES_VERSION = "2"    # part of the cache keys of features and clustering state: bump when they change
+FEATURES_VERSION = "3"    # part of the cache keys of features and clustering state: bump when they change
 
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*")
 
 
 def script_of(text: str) -> str:
@@ -159,7 +158,7 @@ def _calendar() -> tuple[re.Pattern, dict[str, str]]:
     from pathlib import Path
     data = tomllib.loads((Path(__file__).parent / "data" / "calendar.toml").read_text(encoding="utf-8"))
     meaning: dict[str, str] = {}
-    for table, prefix in (("weekdays", "d"), ("months", "m"), ("numbers", "n")):
+    for table, prefix in (("weekdays", "d"), ("months", "m")):
         for key, forms in data[table].items():
             for form in forms:
                 # English days and months are capitalised ("May", not "may"); numbers may not be
@@ -171,13 +170,82 @@ def _calendar() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(?<!\w)(?:[وبلف](?=\w))?({alternatives})(?!\w)"), meaning
 
 
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, tuple[str, float]]:
+    """Written number word -> (kind, value): "n" a number, "s" one or two (only inside a larger
+    number), "x" a multiplier (newsdigest/data/calendar.toml)."""
+    import tomllib
+    from pathlib import Path
+    data = tomllib.loads((Path(__file__).parent / "data" / "calendar.toml").read_text(encoding="utf-8"))
+    table: dict[str, tuple[str, float]] = {}
+    for section, kind in (("numbers", "n"), ("small_numbers", "s"), ("multipliers", "x")):
+        for value, forms in data[section].items():
+            for form in forms:
+                table[normalise(form.lower())] = (kind, float(value))
+    return table
+
+
+_NUMBER_TOKEN = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
+                           r"|[^\W\d_]+")
+
+
+def _number_word(word: str) -> tuple[str, float] | None:
+    table = _number_words()
+    low = normalise(word.lower())
+    if low in table:
+        return table[low]
+    for bare in (low[1:] if low[:1] in ("و", "ب", "ل") else low, low[:-1] if low.endswith("ا") else ""):
+        if bare in table:       # و joins Arabic numbers ("وخمسين"); the accusative alef ("ألفا")
+            return table[bare]
+    return None
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers a text gives, in digits or in words of either language, each as its value:
+    "3,000" = "٣٠٠٠" = "three thousand" = "ثلاثة آلاف" -> "n\03000"."""
+    found: set[str] = set()
+    total = current = 0.0
+    active = large = False
+
+    def close() -> None:
+        nonlocal total, current, active, large
+        if active and large:
+            value = total + current
+            found.add("n\0" + (str(int(round(value))) if abs(value - round(value)) < 1e-6 else f"{value:g}"))
+        total = current = 0.0
+        active = large = False
+
+    for m in _NUMBER_TOKEN.finditer(text):
+        token = m.group()
+        if token[0].isdigit():
+            close()
+            number = token.translate(WESTERN_DIGITS).replace(",", "").replace("\u066c", "")
+            current, active, large = float(number), True, True
+            continue
+        word = _number_word(token)
+        if word is None:
+            if not (active and token.lower() in ("and", "و")):
+                close()
+            continue
+        kind, value = word
+        if kind == "x":
+            if value == 100:
+                current = (current or 1) * 100
+            else:
+                total, current = total + (current or 1) * value, 0.0
+            active = large = True
+        else:
+            current += value
+            active = True
+            large = large or kind == "n"
+    close()
+    return found
+
+
 def language_free(text: str) -> set[str]:
-    """The numbers (digits of any script, or small numbers in words), weekdays and months a text
-    names, as keys that are the same in every language: "n\03000", "d\0mon", "m\0aug"."""
-    found = set()
-    for m in _NUMBER.finditer(text):
-        number = m.group().translate(WESTERN_DIGITS).replace(",", "").replace("\u066c", "")
-        found.add("n\0" + (number.rstrip("0").rstrip(".") if "." in number else number.lstrip("0") or "0"))
+    """The numbers (digits of any script, or in words), weekdays and months a text names, as
+    keys that are the same in every language: "n\03000", "d\0mon", "m\0aug"."""
+    found = _numbers(text)
     pattern, meaning = _calendar()
     for m in pattern.finditer(text):
         word = m.group(1)

@@ -306,3 +306,18 @@ def test_person_keys_ignore_case_accents_and_particles():
     assert person_key("Qasim Al-Araji") == person_key("qasim al-Araji") == person_key("Qasim Araji") == "qasim araji"
     assert person_key("Zoë Lefèvre") == "zoe lefevre"
     assert person_key("Mohammed bin Salman") == "mohammed salman"
+
+
+def test_latin_spellings_of_one_family_name_are_one_person_when_the_context_agrees(gazetteer):
+    one = ArticleInput("a", "2025-02-04", "", "Oil Minister Kamal al-Obaidi met the State Organization for Marketing "
+                                              "of Oil on Tuesday.")
+    two = ArticleInput("b", "2025-02-05", "", "Kamal al-Obeidi said the State Organization for Marketing of Oil "
+                                              "would publish a schedule.")
+    apart = ArticleInput("c", "2025-02-05", "", "Kamal al-Obeidi, a poet, read in Basra on Friday.")
+    joined = resolve([one, two], gazetteer, DEFAULT_SOURCES)
+    assert len([n for n in joined.actors if n.startswith("Kamal")]) == 1
+    separate = resolve([one, apart], gazetteer, DEFAULT_SOURCES)
+    assert {"Kamal al-Obaidi", "Kamal al-Obeidi"} <= set(separate.actors)       # nothing links them
+    hassan = resolve([one, ArticleInput("d", "2025-02-05", "", "Kamil al-Obaidi said the State Organization for "
+                                                                "Marketing of Oil would wait.")], gazetteer, DEFAULT_SOURCES)
+    assert {"Kamal al-Obaidi", "Kamil al-Obaidi"} <= set(hassan.actors)          # given names differ: two people

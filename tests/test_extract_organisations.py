@@ -93,3 +93,19 @@ def test_lone_acronyms_defined_elsewhere_in_the_corpus():
     found = resolve(corpus)
     assert found.articles["b"] == ("Kurdistan Regional Government",)
     assert found.articles["d"] == ("State Organization for Marketing of Oil",)
+
+
+# --- issue 18, development set -------------------------------------------------------------------
+
+def test_a_word_of_an_organisations_name_is_not_also_a_person():
+    found = extract_mentions("Al-Khazali said the General Company for Electricity Transmission would repair the lines.")
+    assert [a.name for a in found.actors if a.kind == "organisation"] == ["General Company for Electricity Transmission"]
+    assert not [s for s in found.singles if s.surface == "Transmission"]
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("The Coordination Framework, the largest bloc in parliament, met on Monday.", "Coordination Framework", "organisation"),
+    ("Iraq won with striker Mohanad Kadhim scoring twice.", "Mohanad Kadhim", "person"),
+])
+def test_more_head_words_of_bodies_and_titles_of_sport(text, name, kind):
+    assert {a.name: a.kind for a in extract_mentions(text).actors}.get(name) == kind

@@ -62,8 +62,8 @@ ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
-def records() -> list[dict]:
-    return yaml.safe_load(SET.read_text(encoding="utf-8"))
+def records(path: Path = SET) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def when(record: dict) -> datetime:
@@ -160,8 +160,8 @@ def story_scores(recs: list[dict], actors: dict[str, tuple[str, ...]], topics: d
 
 # --- the measure ------------------------------------------------------------------------------------
 
-def measure() -> dict:
-    recs = records()
+def measure(path: Path = SET) -> dict:
+    recs = records(path)
     gazetteer = default_gazetteer()
     inputs = [ArticleInput(r["id"], when(r).date().isoformat(), r["title"], r["text"], r["source"]) for r in recs]
     resolution = resolve(inputs, gazetteer, DEFAULT_SOURCES)
@@ -294,8 +294,8 @@ def test_cross_language_story_pairs(measured):
 
 # --- the report -------------------------------------------------------------------------------------
 
-def report(result: dict) -> str:
-    lines = [f"{result['articles']} articles ({SET.relative_to(REPO)})"]
+def report(result: dict, path: Path = SET) -> str:
+    lines = [f"{result['articles']} articles ({path.relative_to(REPO)})"]
     for what in ("actors", "topics"):
         for lang in LANGUAGES:
             lines.append(f"{what} {lang}: {result[what][lang].line()}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from newsdigest.cli import main
 from newsdigest.stories import StoryInput, cluster_stories, explain_pair, language_free, script_of
 
@@ -124,3 +126,20 @@ def test_the_built_site_has_one_story_in_both_languages(tmp_path):
     assert "Tigris Wire" in html and "وكالة الأنباء العراقية" in html
     english = (root / "site/articles/2024/08/iraq-nato-dialogue/index.html").read_text(encoding="utf-8")
     assert re.search(r"The whole story: 2 sources", english)
+
+
+@pytest.mark.parametrize("english, arabic, value", [
+    ("aiming to reach 150,000 people", "تستهدف مئة وخمسين ألف شخص", "150000"),
+    ("3.3 million barrels a day", "ثلاثة ملايين وثلاثمئة ألف برميل يوميا", "3300000"),
+    ("50 million cubic metres", "خمسين مليون متر مكعب", "50000000"),
+    ("a contract of eighteen months", "عقد لثمانية عشر شهرا", "18"),
+    ("two hundred and fifty thousand", "مئتين وخمسين ألفا", "250000"),
+])
+def test_numbers_in_words_and_digits_are_one_key_in_either_language(english, arabic, value):
+    assert "n\0" + value in language_free(english)
+    assert "n\0" + value in language_free(arabic)
+
+
+def test_one_and_two_alone_and_a_score_are_not_large_numbers():
+    assert language_free("one of the two sides") == set()
+    assert language_free("beat Qatar 2-1") == {"n\x002", "n\x001"}

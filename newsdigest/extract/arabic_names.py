@@ -8,7 +8,9 @@ organisations in no gazetteer, found from the cues agency copy uses.
   without the article ("وزارة ...", "هيئة ...", "شركة ...") starts an organisation's name, which
   goes on with its complement. A surname alone later in the article ("الأعرجي") counts for the
   person named in full.
-- `same_person` decides whether an Arabic and a Latin name are one person (see `arabic.skeleton`).
+- `same_person` decides whether an Arabic and a Latin name are one person (see `arabic.skeleton`);
+  `same_organisation` whether they name one body (their words translate, data/arabic.toml
+  [organisation_words]; names of places compared by their skeletons).
 """
 from __future__ import annotations
 
@@ -55,11 +57,54 @@ def _words() -> dict[str, frozenset[str]]:
     d = arabic.data()
     norm = lambda xs: frozenset(arabic.normalise(x) for x in xs)      # noqa: E731
     return {
-        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]),
+        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
-        "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]),
+        "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
+        "provinces": norm(d["places"]["provinces"]),
+        "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
+        "nouns": norm(d["words"]["nouns"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
+
+
+def _definite(tok: Token) -> bool:
+    """A word with the article, whatever proclitics come before it ("والسياحة", "للاتصالات")."""
+    return tok.word and any(stem.startswith("ال") and len(stem) > 3 for _, stem in tok.readings)
+
+
+def _with_l(tok: Token) -> bool:
+    """A word with the preposition ل on a bare noun ("لنقل", "لمكافحة"): a complement goes on."""
+    norm = arabic.normalise(tok.text)
+    return tok.word and any(n >= 1 and norm[:n].endswith("ل") for n, _ in tok.readings) and not _definite(tok)
+
+
+def _org_head(tokens: list[Token], i: int, w: dict) -> tuple[int, str] | None:
+    """The reading of token i that is an organisation's head word, unless the head is also a
+    verbal noun or a place and a preposition stands before it ("لقيادة المنتخب", "إلى مركز
+    الإيواء")."""
+    tok = tokens[i]
+    head = _stem(tok, w["org_heads"])
+    if head is not None and head[1] in w["verbal"] and (
+            head[0] > 0 and arabic.normalise(tok.text)[head[0] - 1] in "بل"
+            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS)):
+        return None
+    return head
+
+
+def _definite_head(tok: Token, w: dict) -> tuple[int, str] | None:
+    """The reading of a token that is an organisation head with the article ("الهيئة")."""
+    for letters, stem in tok.readings:
+        if stem.startswith("ال") and stem[2:] in w["org_heads"]:
+            return letters, stem
+    return None
+
+
+def _province(tokens: list[Token], k: int, w: dict) -> bool:
+    return k < len(tokens) and tokens[k].word and _stem(tokens[k], w["provinces"]) is not None
+
+
+_TITLE_PREPOSITIONS = frozenset(arabic.normalise(p) for p in ("في", "عن", "لدى"))
+_PREPOSITIONS = frozenset(arabic.normalise(p) for p in ("في", "إلى", "الى", "من", "ضمن", "عبر", "على", "نحو", "لدى"))
 
 
 class ArabicIndex:
@@ -141,63 +186,206 @@ def _stem(tok: Token, words: frozenset[str]) -> tuple[int, str] | None:
     return None
 
 
-def _is_name_word(tok: Token, w: dict) -> bool:
+def _is_name_word(tok: Token, w: dict, foreign_second: bool = False) -> bool:
     if not tok.word:
         return False
     norm = arabic.normalise(tok.text)
-    if len(norm) < 2 or norm in w["stop"] or norm in w["titles"] or norm in w["org_heads"]:
+    if len(norm) < 2 or norm in w["stop"] or norm in w["titles"] or norm in w["org_heads"] or norm in w["nouns"]:
         return False
-    # a word with the conjunction و starts the next phrase ("ووزير", "وأكد"), unless it is a name
+    written = arabic._DIACRITICS.sub("", tok.text)
+    if written.endswith(("ه", "ها", "هم", "هما")) and len(written) >= 5 and norm not in arabic.given_names() \
+            and not written.endswith("الله"):
+        return False        # a noun with a pronoun ("اعتماده", "لقائه"), not a name
+    # a word with the conjunction و starts the next phrase ("ووزير", "وأكد"), unless it is a name,
+    # or the family name of a foreign given name ("جوليا ويبر": Weber)
+    if foreign_second and norm.startswith("و"):
+        rest = norm[1:]
+        return len(rest) >= 3 and not rest.startswith("ال") and rest not in w["stop"] and rest not in w["titles"]
     return not norm.startswith("و") or norm in arabic.given_names()
 
 
-def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
+def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: set[int] = frozenset(),
+                titled: bool = False) -> int:
     """End (exclusive) of a person's name starting at token j: words without the article, at
-    most one word with it (the family name, al-...), after which the name ends; 2-5 words."""
+    most one word with it (the family name, al-...), after which the name ends; 2-5 words. A
+    family name that is also a country's adjective ends it too ("محمد شياع السوداني": al-Sudani,
+    not Sudan). After a title, a third bare word goes on when the name ends there ("رجب طيب
+    أردوغان مع ...")."""
     k = j
-    while k < len(tokens) and k - j < 5 and k not in taken and _is_name_word(tokens[k], w):
+    foreign = j < len(tokens) and arabic.normalise(tokens[j].text) not in arabic.given_names()
+    while k < len(tokens) and k - j < 5:
+        if k in taken:
+            if k > j and k in closers and _nisba(tokens[k]):
+                return k + 1
+            break
+        if not _is_name_word(tokens[k], w, foreign and k == j + 1):
+            break
         norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
             return k + 1
         if k >= j + 2 and norm not in arabic.given_names():
+            if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
+                return k + 1
             break           # a third word without the article goes on only when it is a known name
         k += 1
     return k
 
 
-def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict) -> int:
-    """End (exclusive) of an organisation's complement starting at token j: words with the
-    article, and words without it that are followed by one (a construct chain: "نفط البصرة")."""
+def _nisba(tok: Token) -> bool:
+    """A word with the article and the ending of an adjective of origin ("السوداني")."""
+    norm = arabic.normalise(tok.text)
+    return norm.startswith("ال") and norm.endswith("ي") and len(norm) >= 5
+
+
+def _ends_name(tokens: list[Token], k: int, w: dict) -> bool:
+    """Whether nothing of a name can follow at token k: the end, punctuation, a stop word."""
+    return k >= len(tokens) or not tokens[k].word or arabic.normalise(tokens[k].text) in w["stop"] \
+        or _stem(tokens[k], w["stop"]) is not None
+
+
+def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict,
+               definite: bool = False) -> int:
+    """End (exclusive) of an organisation's complement starting at token j: a construct chain
+    of bare words ended by a word with the article ("نفط البصرة") or a province ("صحة كربلاء"),
+    then only adjectives with the article ("الموارد المائية"), coordinated ones ("والشؤون
+    الاجتماعية") or a complement with ل ("لنقل الطاقة", "للاتصالات"), which starts a new chain."""
     k = j
-    while k < len(tokens) and k - j < 6 and (k not in taken or k in closers) and tokens[k].word:
+    while k < len(tokens) and k - j < 7 and (k not in taken or k in closers) and tokens[k].word:
         if k in closers:            # a country or its adjective ends the name: "شركة موانئ العراق"
             return k + 1
-        norm = arabic.normalise(tokens[k].text)
-        if norm in w["stop"] or norm in w["titles"]:
+        tok = tokens[k]
+        norm = arabic.normalise(tok.text)
+        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
             break
-        if norm.startswith("ال"):
-            k += 1
-            continue
-        following = tokens[k + 1] if k + 1 < len(tokens) else None
-        if norm.startswith("و") and k > j:
+        if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
-            if _stem(tokens[k], w["org_heads"]) or not (following and following.word):
-                break
+            if _definite(tok) and not _stem(tok, w["org_heads"]):
+                k += 1
+                definite = True
+                continue
+            break
+        if _province(tokens, k, w):
+            while k + 1 < len(tokens) and k + 1 not in taken and _province(tokens, k + 1, w) \
+                    and not arabic.normalise(tokens[k + 1].text).startswith(("و", "ف")):
+                k += 1      # "ذي قار", "صلاح الدين"
+            return k + 1            # a province ends the name: "شرطة محافظة البصرة"
+        if _definite(tok):
+            definite = True
             k += 1
             continue
-        if following is not None and following.word and (k + 1 not in taken or k + 1 in closers) and \
-                (arabic.normalise(following.text).startswith("ال") or k + 1 in closers) and \
-                _stem(tokens[k], w["org_heads"]) is None:
+        if _with_l(tok) and definite:
+            definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
             continue
+        if definite:
+            break                   # after a word with the article only adjectives follow
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
         if k == j and norm in w["given"]:
             break
-        # a construct without the article is one more word only when the chain goes on
-        if k > j and following is not None and following.word:
+        if following is None or not following.word:
+            break
+        if (k + 1 in taken and k + 1 not in closers):
+            break
+        if _chain_reaches_a_name(tokens, k + 1, taken, closers, w):
             k += 1
+            continue
+        if k > j:
+            k += 1                  # a bare word after a bare word: the chain goes on
             continue
         break
     return k
+
+
+def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
+    """Whether bare words from token k (at most three) lead to a word with the article, a
+    province or a country: the construct chain "شرطة محافظة البصرة" goes on to its end."""
+    for n in range(k, min(k + 3, len(tokens))):
+        tok = tokens[n]
+        if not tok.word or (n in taken and n not in closers):
+            return False
+        if _definite(tok) or _province(tokens, n, w) or n in closers:
+            return True
+        norm = arabic.normalise(tok.text)
+        if norm in w["stop"] or norm in w["titles"] or norm.startswith(("و", "ف")) or _with_l(tok):
+            return False
+    return False
+
+
+def _adjective(tok: Token, w: dict) -> bool:
+    """A definite adjective as written, with no proclitic: one of naming, or of the nisba form
+    ("السمفونية", "الكردستاني"); not a noun that happens to start with ال ("التزامها")."""
+    norm = arabic.normalise(tok.text)
+    return tok.word and norm.startswith("ال") and (norm in w["naming"] or norm.endswith(("ي", "يه")))
+
+
+def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict) -> int:
+    """End of a name whose head has the article and an adjective of naming among the adjectives
+    after it, then a complement or a country's adjective ("الهيئة العامة للأنواء الجوية", "الفرقة
+    السمفونية الوطنية العراقية"); i itself when the phrase only describes ("الشركة العامة",
+    "الحكومة العراقية")."""
+    k = i + 1
+    naming = False
+    while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
+        naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
+        k += 1
+    if not naming:
+        return i
+    if k < len(tokens) and k in closers:
+        return k + 1                # a country's adjective ends it: "... الوطنية العراقية"
+    if k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
+        return k if k - i >= 3 else i   # two adjectives name it: "الاتحاد الوطني الكردستاني"
+    return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
+
+
+def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,
+               orgs: list[tuple[int, int, int]]) -> int:
+    """End of a title's complement from token i + 1: words with the article, links, gazetteer
+    names, "في" with a place named, a bare word before a province ("مدير تربية نينوى"), and an
+    organisation named inside it ("مدير عام شركة مصافي الجنوب"), which is recorded in `orgs`."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].word:
+        tok = tokens[j]
+        norm = arabic.normalise(tok.text)
+        head = _org_head(tokens, j, w)
+        if head is not None and not head[1].startswith("ال") and j not in taken:
+            end = _org_after(tokens, j + 1, taken, closers, w)
+            if end > j + 1:
+                orgs.append((j, head[0], end))
+                j = end
+                continue
+        if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
+            j += 1
+        elif norm in _TITLE_PREPOSITIONS and j + 1 < len(tokens) and (
+                j + 1 in taken or _province(tokens, j + 1, w) or _province(tokens, j + 2, w)
+                or _org_head(tokens, j + 1, w) is not None):
+            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة": the title goes on
+        elif _with_l(tok) and j + 1 < len(tokens) and _definite(tokens[j + 1]):
+            j += 1
+        elif _province(tokens, j + 1, w) and norm not in w["stop"] and not _stem(tok, w["given"]):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _another_title_ahead(tokens: list[Token], end: int, w: dict) -> bool:
+    """A title further on, past words with the article and "في" ("مدير قسم الأمن السيبراني في
+    الجهاز العميد سامر ..."): what stood between was still the first title's complement."""
+    for k in range(end, min(end + 6, len(tokens))):
+        tok = tokens[k]
+        if k > end and _stem(tok, w["titles"]) is not None:
+            return True
+        if not tok.word or not (_definite(tok) or arabic.normalise(tok.text) == "في"):
+            return False
+    return False
+
+
+def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int) -> Found:
+    start = tokens[i].start + _skip_letters(tokens[i].text, letters)
+    name = text[start:tokens[end - 1].end]
+    if letters and arabic.normalise(tokens[i].text)[letters - 1:letters + 1] == "لل":
+        name = "ا" + name           # ل + ال is written لل: the article's alef comes back
+    return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
 
 
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
@@ -220,29 +408,34 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         if i in taken or not tok.word:
             i += 1
             continue
-        head = _stem(tok, w["org_heads"])
+        head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
             if end > i + 1 and head[1] not in w["org_places"]:
-                start = tok.start + _skip_letters(tok.text, head[0])
-                name = text[start:tokens[end - 1].end]
-                found.append(Found(name, "organisation", start, tokens[end - 1].end, "organisation name"))
+                found.append(_organisation(text, tokens, i, head[0], end))
+                i = end
+                continue
+        definite_head = _definite_head(tok, w)
+        if definite_head is not None:
+            end = _named_definite(tokens, i, taken, closers, w)
+            if end > i + 1:
+                found.append(_organisation(text, tokens, i, definite_head[0], end))
                 i = end
                 continue
         title = _stem(tok, w["titles"])
         if title is not None:
-            j = i + 1
-            # the title goes on with its complement: words with the article, links, gazetteer names
-            while j < len(tokens) and tokens[j].word and (
-                    j in taken or arabic.normalise(tokens[j].text) in w["links"]
-                    or (arabic.normalise(tokens[j].text).startswith("ال")
-                        and arabic.normalise(tokens[j].text) not in w["stop"])):
-                j += 1
-            end = _name_after(tokens, j, taken, w)
-            # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name
+            orgs: list[tuple[int, int, int]] = []
+            j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
+            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            # a name does not start with the article ("الفريق الفني عزل ...": no name)
+            end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
+            first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
+            # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name,
+            # or a family name with the article after it
             ambiguous = j < len(tokens) and any(n == 1 for n, _ in tokens[j].readings) \
-                and arabic.normalise(tokens[j].text) not in arabic.given_names()
-            if end - j >= 2 and not ambiguous:
+                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+            if end - j >= 2 and not ambiguous and not (first not in arabic.given_names()
+                                                       and _another_title_ahead(tokens, end, w)):
                 role_start = tok.start + _skip_letters(tok.text, title[0])
                 role = text[role_start:tokens[j - 1].end]
                 found.append(Found(text[tokens[j].start:tokens[end - 1].end], "person", tokens[j].start,
@@ -253,14 +446,15 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             continue
         given = _stem(tok, w["given"])
         if given is not None and not (tok.text.endswith("ى") and arabic.normalise(tok.text) in w["stop"]):
-            end = _name_after(tokens, i + 1, taken, w)
+            end = _name_after(tokens, i + 1, taken, w, closers)
             if end > i + 1:
                 start = tok.start + _skip_letters(tok.text, given[0])
                 found.append(Found(text[start:tokens[end - 1].end], "person", start, tokens[end - 1].end, "given name"))
                 i = end
                 continue
         i += 1
-    return found + _surnames(tokens, found, taken)
+    local = _surnames(tokens, found, taken)
+    return found + local + _family_names_alone(text, tokens, found + local, taken, w)
 
 
 def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[Found]:
@@ -284,6 +478,32 @@ def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[
     return out
 
 
+def _family_names_alone(text: str, tokens: list[Token], found: list[Found], taken: set[int], w: dict) -> list[Found]:
+    """A family name (al-... with the nisba ending) alone, of nobody the article names in full,
+    right after a verb of saying or before an apposition title ("وأوضح العيداني، مدير عام ..."):
+    evidence "family name alone" (not an actor of the article; the corpus may know the person).
+    The title of the apposition is its role."""
+    spans = [(f.start, f.end) for f in found]
+    out = []
+    for n, tok in enumerate(tokens):
+        if n in taken or not tok.word or any(s <= tok.start < e for s, e in spans):
+            continue
+        norm = arabic.normalise(tok.text)
+        if not (norm.startswith("ال") and norm.endswith("ي") and len(norm) >= 6) or norm in w["stop"] \
+                or norm in w["titles"] or norm in w["places"]:
+            continue
+        said = n > 0 and _stem(tokens[n - 1], w["speech"]) is not None
+        apposition = n + 2 < len(tokens) and tokens[n + 1].text == "،" and _stem(tokens[n + 2], w["titles"]) is not None
+        if not (said or apposition):
+            continue
+        role = ""
+        if apposition:
+            end = _title_end(tokens, n + 2, taken, set(), w, [])
+            role = text[tokens[n + 2].start:tokens[end - 1].end]
+        out.append(Found(tok.text, "person", tok.start, tok.end, "family name alone", role))
+    return out
+
+
 # --- one person in two scripts ------------------------------------------------------------------
 
 def same_person(arabic_name: str, latin_name: str) -> str:
@@ -302,3 +522,74 @@ def same_person(arabic_name: str, latin_name: str) -> str:
     if short[0] == long_[0] and arabic.near(short[-1], long_[-1]) and min(len(short[-1]), len(long_[-1])) >= 3:
         return "maybe"
     return ""
+
+
+# --- one organisation in two scripts -----------------------------------------------------------
+
+_FUNCTION_AR = frozenset(arabic.normalise(w) for w in ("في", "و", "من", "إلى", "على", "ل"))
+_FUNCTION_EN = frozenset({"of", "for", "the", "and", "in", "on", "at"})
+_LATIN_WORDS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _organisation_words() -> dict[tuple[str, ...], frozenset[str]]:
+    table = {}
+    for written, english in arabic.data()["organisation_words"].items():
+        key = tuple(arabic.without_article(w) for w in arabic.normalise(written).split())
+        table[key] = frozenset(e.lower() for e in english)
+    return table
+
+
+def _bare_readings(word: str) -> list[str]:
+    """A word's readings without proclitics and without the article."""
+    return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))
+
+
+@lru_cache(maxsize=4096)
+def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """The content words of an Arabic organisation name, each as (English words it may be
+    written as, its consonant skeleton for a name of a place); function words left out."""
+    table = _organisation_words()
+    longest = max((len(k) for k in table), default=1)
+    words = arabic.normalise(name).split()
+    units = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            options = next((table[(first, *(arabic.without_article(w) for w in words[i + 1:i + n]))]
+                            for first in _bare_readings(words[i])
+                            if (first, *(arabic.without_article(w) for w in words[i + 1:i + n])) in table), None)
+            if options is not None:
+                units.append((options, ()))
+                i += n
+                break
+        else:
+            if words[i] not in _FUNCTION_AR:
+                units.append((frozenset(), arabic.skeleton(arabic.without_article(words[i]))))
+            i += 1
+    return tuple(units)
+
+
+def same_organisation(arabic_name: str, latin_name: str) -> str:
+    """"sure" when every content word of the Arabic name translates to one of the Latin name's and
+    none is left over on either side (names of places by their skeletons), the head word first
+    among them; "maybe" when one word is left over; else ""."""
+    units = _arabic_units(arabic_name)
+    latin = [w for w in _LATIN_WORDS.findall(latin_name.lower()) if w not in _FUNCTION_EN]
+    first = arabic_name.split()[0] if arabic_name.split() else ""
+    if len(units) < 2 or len(latin) < 2 or not units[0][0] or \
+            not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    used: set[int] = set()
+    for n, (options, skeleton) in enumerate(units):
+        for j, word in enumerate(latin):
+            if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
+                used.add(j)
+                break
+        else:
+            if n == 0:
+                return ""           # the head word must translate
+    left = (len(units) - len(used)) + (len(latin) - len(used))
+    if left == 0:
+        return "sure"
+    return "maybe" if left == 1 and len(used) >= 2 else ""

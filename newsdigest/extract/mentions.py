@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..arabic import has_arabic
 from ..core import name_key
 from .arabic_names import Found, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
@@ -26,7 +27,7 @@ from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, c
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
                     organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
 
-EXTRACTOR_VERSION = "2"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "3"     # part of every cache key: bump when extraction changes
 
 
 # --- what one article says ---------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
     matcher = gazetteer.matcher(agencies)
     art = _Article()
-    hits, masked = _screen(art, matcher.find(text), text, source, in_title=False)
+    hits, masked = _screen(art, _foreign_bodies(matcher.find(text), text), text, source, in_title=False)
     reader = Reader(text, hits, masked)
     names = _read_names(reader)
     arabic_found = _read_arabic(text, hits, masked, names)
@@ -140,12 +141,28 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
     acronyms = _count_organisations(art, reader, names.organisations)
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
-    _count_arabic(art, text, arabic_found)
+    singles += _count_arabic(art, text, arabic_found)
     if title:
-        title_hits, _ = _screen(art, matcher.find(title), title, source, in_title=True)
+        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
                     tuple(art.merges), _places(art))
+
+
+def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
+    """An Arabic name of a gazetteer body followed by another country's adjective is that
+    country's body ("وزارة الدفاع التركية" is Turkey's ministry, not the Ministry of Defence the
+    gazetteer means): the body's words are masked (neither that actor nor a new one) and the
+    adjective is read as the country acting. A form that names the adjective itself ("البنك
+    المركزي العراقي") is one longer hit already."""
+    kept = []
+    for n, hit in enumerate(hits):
+        nxt = hits[n + 1] if n + 1 < len(hits) else None
+        if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
+                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
+            hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
+        kept.append(hit)
+    return kept
 
 
 def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool
@@ -189,7 +206,10 @@ def _read_names(reader: Reader) -> _Names:
     runs = reader.runs()
     candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
     names = _Names([], [], organisation_names(reader, runs), set(), {})
+    in_organisations = {i for _, _, _, indices in names.organisations for i in indices}
     for cand in candidates:
+        if in_organisations.intersection(cand.indices):
+            continue            # a word of an organisation's name ("... for Electricity Transmission")
         if cand.hit is not None:
             if cand.hit.kind == "person":
                 names.roles.setdefault(id(cand.hit), []).extend(cand.roles)
@@ -350,20 +370,30 @@ def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Articl
 
 def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], names: _Names) -> list[Found]:
     """People and organisations of Arabic text in no gazetteer (see arabic_names.discover); a
-    country or its adjective at the end of an organisation's name ("شركة موانئ العراق") is part
-    of that name."""
+    country or its adjective at the end of an organisation's or a person's name ("شركة موانئ
+    العراق", "محمد شياع السوداني") is part of that name."""
     closers = [h for h in hits if h.kind == "country"]
     found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers])
-    orgs = [(f.start, f.end) for f in found if f.kind == "organisation"]
-    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in orgs)}
+    spans = [(f.start, f.end) for f in found if f.evidence != "family name alone"]
+    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in spans)}
     return found
 
 
-def _count_arabic(art: _Article, text: str, found: list[Found]) -> None:
+def _count_arabic(art: _Article, text: str, found: list[Found]) -> tuple[SingleName, ...]:
+    """Count the Arabic people and organisations; return the family names alone, for the corpus."""
+    alone: dict[str, SingleName] = {}
     for f in found:
+        if f.evidence == "family name alone":
+            key = person_key(f.name)
+            was = alone.get(key)
+            alone[key] = SingleName(f.name, key, bool(f.role) or (was is not None and was.titled),
+                                    tuple(dict.fromkeys([*(was.roles if was else ()), *([f.role] if f.role else [])])),
+                                    was.first if was else f.start, (was.count if was else 0) + 1)
+            continue
         how = "surname" if f.evidence == "surname" else "discovered"
         art.count(f.name, f.kind, False, text[f.start:f.end], f.start, f.end, how, [f.evidence],
                   [f.role] if f.role else [], note=f.evidence)
+    return tuple(alone.values())
 
 
 def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[str, set[str]]) -> None:

@@ -14,11 +14,11 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from nicknames import NickNamer
 
-from ..arabic import without_article
+from ..arabic import normalise, without_article
 from .gazetteer import DATA_DIR, Hit
 
 
@@ -672,11 +672,17 @@ def source_spans(text: str, source: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class CountryCues:
-    """The cue words of lexicon.toml [countries] and [countries_arabic], in lower case."""
+    """The cue words of lexicon.toml [countries] and [countries_arabic], in lower case (Arabic
+    ones normalised, without the article)."""
 
     locatives: frozenset[str]
     places: frozenset[str]
     agents: frozenset[str]
+    people: frozenset[str] = frozenset()             # whom a demonym only describes ("a Spanish coach")
+    acting_compounds: frozenset[str] = frozenset()   # "Turkish-led": the country acts
+    contests: frozenset[str] = frozenset()           # "the match against Kuwait": a team, not a party
+    opponents: frozenset[str] = frozenset()
+    contest_verbs: frozenset[str] = frozenset()      # "Iraq beat Qatar": both are teams
 
 
 @lru_cache(maxsize=1)
@@ -685,68 +691,115 @@ def country_cues() -> CountryCues:
     lex = lexicon()
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(w.lower() for section in ("countries", "countries_arabic") for w in data[section][key])
+        # entries keep their possessive ("state's": the state acts); Arabic ones lose the article
+        return frozenset(without_article(normalise(w.lower())) for section in ("countries", "countries_arabic")
+                         for w in data[section].get(key, []))
 
     return CountryCues(words("locatives"), words("places") | lex.place_heads,
-                       words("agents") | lex.heads | lex.org_names)
+                       words("agents") | lex.heads | lex.org_names, words("people"), words("acting_compounds"),
+                       words("contests"), words("opponents"), words("contest_verbs"))
 
 
 _CUE_TOKEN = re.compile(rf"{_WORD}|\d+|[^\w\s]")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_SCORE_AFTER = re.compile(r"\s*\d+\s*[-\u2013:]\s*\d+\b")
 
 
 def _plain(word: str) -> str:
-    """A word as the cue lists hold it: lower case, no possessive, no Arabic article."""
+    """A word as the cue lists hold it: lower case, no possessive, no Arabic article, Arabic
+    spelling normalised."""
     low = word.lower().replace("\u2019", "'")
     if low.endswith("'s"):
         low = low[:-2]
-    return without_article(low)
+    return without_article(normalise(low))
+
+
+def _clitic_before(text: str, start: int) -> str:
+    """The proclitics written onto an Arabic name ("وبالعراق" -> "وب"), "" for none."""
+    n = start
+    while n > 0 and _ARABIC_LETTER.match(text[n - 1]):
+        n -= 1
+    return text[n:start]
+
+
+_INSIDE = frozenset({"in", "into", "inside", "within", "across", "throughout", "near", "around"})
+
+
+def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = True, default: str = "actor") -> str:
+    """The sense the first cue word among `words` gives a country that describes or owns them:
+    a person by trade or a place or thing makes it a place, those acting for it an actor."""
+    for word in words:
+        low = _plain(word)
+        if people and low in cues.people:
+            return "place"
+        if low in cues.agents:
+            return "actor"
+        if low in cues.places:
+            return "place"
+    return default
+
+
+def _arabic_described(before: list[str], cues: CountryCues) -> str:
+    """An Arabic demonym follows its noun, and an idafa may stand between ("وزير الخارجية
+    الأردني"): the nearest cue word of the three before it decides."""
+    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues)
 
 
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     """'actor' or 'place': does this mention of a country show it acting, or only where
     something happens or what a thing is?
 
-    A demonym is a place when the noun it describes is a place or a thing ("the Belgian
-    capital", "the Syrian Al-Hawl camp", "a Palestinian state") and an actor when it is the
-    state or people acting for it ("Iraqi officials", "the Turkish delegation"); in Arabic the
-    noun comes before the adjective. A name is a place after a word of location ("in Iraq",
-    "visit to Turkey"; but "a delegation from Iraq" acts), as the owner of a place ("Iraq's south") or after "the <place> of";
-    the next of a list ("in Iraq and Syria") takes the sense of the first. Anything else
-    (a subject, "the government of Iraq", "Iraq's forces") is an actor.
+    A demonym is a place when the noun it describes is a place, a thing or a person by trade
+    ("the Belgian capital", "the Syrian Al-Hawl camp", "a Spanish coach", "a Turkish-built
+    bridge") and an actor when it is the state or people acting for it ("Iraqi officials", "the
+    Turkish delegation", "a Turkish-led force"); in Arabic the noun comes before the adjective. A
+    name is a place after a word of location ("in Iraq", "visit to Turkey", "في العراق", "بالعراق";
+    but "a delegation from Iraq" acts), as the owner of a place ("Iraq's south", "Iraq's national
+    team"), after "the <place> of", or as a team in a contest ("the qualifier against Kuwait",
+    "beat Qatar 2-1"); the next of a list ("in Iraq and Syria", "من مصر وتونس") takes the sense of
+    the first. Anything else (a subject, "the government of Iraq", "Iraq's forces") is an actor.
     """
     cues = country_cues()
     surface = text[start:end]
     after = [m.group() for m in _CUE_TOKEN.finditer(text, end, min(len(text), end + 80))]
     before = [m.group() for m in _CUE_TOKEN.finditer(text, max(0, start - 80), start)]
+    arabic_script = bool(_ARABIC_LETTER.search(surface))
     if demonym:
-        if _ARABIC_LETTER.search(surface):
-            described = [w for w in reversed(before[-1:]) if w[:1].isalpha()]
-        else:
-            described = []
-            for word in after[:5]:
-                if not word[:1].isalpha():
-                    break
-                if word[:1].isupper() and _plain(word) not in cues.places and _plain(word) not in cues.agents:
-                    continue            # a name the adjective goes with: "the Syrian Al-Hawl camp"
-                described.append(word)
-                if len(described) == 3:
-                    break
-        for word in described:
-            low = _plain(word)
-            if low in cues.agents:
-                return "actor"
-            if low in cues.places:
-                return "place"
-        return "actor"
+        if arabic_script:
+            return _arabic_described(before, cues)
+        if len(after) >= 2 and after[0] == "-" and after[1][:1].islower() and text[end:end + 1] == "-":
+            return "actor" if _plain(after[1]) in cues.acting_compounds else "place"
+        described = []
+        for word in after[:5]:
+            if not word[:1].isalpha():
+                break
+            if word[:1].isupper() and _plain(word) not in cues.places and _plain(word) not in cues.agents:
+                continue            # a name the adjective goes with: "the Syrian Al-Hawl camp"
+            described.append(word)
+            if len(described) == 3:
+                break
+        # no cue word: right after "in" and the like it names where ("in Iraqi Kurdistan"); "from"
+        # and "to" may name those sending or receiving
+        where = bool(before) and _plain(before[-1]) in _INSIDE
+        return _described_sense(described, cues, default="place" if where else "actor")
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
-        owned = after[2:3] if after[:1] and after[0] in ("'", "\u2019") else after[:1]
-        return "place" if owned and _plain(owned[0]) in cues.places and _plain(owned[0]) not in cues.agents else "actor"
+        owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
+        return _owned_sense(owned, cues)
+    if _SCORE_AFTER.match(text, end) or _in_contest(before, cues) or (after and _plain(after[0]) in cues.contest_verbs):
+        return "place"
+    clitic = _clitic_before(text, start) if arabic_script else ""
     previous = [_plain(w) for w in before[-3:]]
-    if previous[-2:-1] and previous[-1] == "from" and previous[-2] in cues.agents:
+    if clitic:
+        previous = previous[:-1] + [w for w in ("ب",) if "ب" in clitic]
+        if clitic.startswith(("و", "ف")) and "ب" not in clitic and "ل" not in clitic:
+            return _after_conjunction(text, start - len(clitic), before[:-1], cues)
+    if previous[-2:-1] and previous[-1] in ("from", "من") and previous[-2] in cues.agents:
         return "actor"          # "a delegation from Iraq", "officials from Turkey": those acting for it
     if previous and previous[-1] in cues.locatives:
         return "place"
+    if len(previous) >= 2 and previous[-1] in ("with", "مع") and previous[-2] in cues.places \
+            and previous[-2] not in cues.agents:
+        return "place"          # "the border with Syria", "الحدود مع سوريا"
     if len(previous) >= 2 and previous[-1] == "of" and previous[-2] in cues.places and previous[-2] not in cues.agents:
         return "place"
     if previous and previous[-1] in ("and", "or", ","):
@@ -755,7 +808,45 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         m = re.search(rf"({_WORD})$", earlier)
         if m and m.group()[:1].isupper():
             return country_sense(text, m.start(), m.end(), False) if _is_listed(text, m) else "actor"
+    if previous and previous[-1] == "،" and arabic_script:
+        return _after_conjunction(text, start, before, cues)
     return "actor"
+
+
+def _owned_sense(owned: list[str], cues: CountryCues) -> str:
+    """A country's possessive: a place when what it owns is a place or a thing ("Iraq's south",
+    "Iraq's national team"), looking past adjectives; a name after it ("Iraq's Border Ports
+    Commission") is judged by its last word."""
+    words = [w for w in owned if w[:1].isalpha()]
+    if words and words[0][:1].isupper():
+        run = []
+        for word in words:
+            if not word[:1].isupper():
+                break
+            run.append(word)
+        words = run[-1:]
+    return _described_sense(words, cues, people=False)
+
+
+def _in_contest(before: list[str], cues: CountryCues) -> bool:
+    """"the qualifier against Kuwait", "the match with Qatar": a word of opposing right before,
+    a contest within the four words before that."""
+    words = [_plain(w) for w in before[-5:] if w[:1].isalpha()]
+    return bool(words) and (words[-1] in cues.contest_verbs
+                            or (words[-1] in cues.opponents and any(w in cues.contests for w in words[:-1])))
+
+
+def _after_conjunction(text: str, start: int, before: list[str], cues: CountryCues) -> str:
+    """An Arabic name after و or a comma ("من مصر وتونس ولبنان"): the sense of the list, read
+    from the word before its first item (items after the first carry و)."""
+    words = [w for w in before if w[:1].isalpha()]
+    while words:
+        item = words.pop()
+        if item.startswith("بال"):
+            return "place"      # "بمصر وتونس": the first item carries the preposition
+        if not item.startswith(("و", "ف")):
+            break
+    return "place" if words and _plain(words[-1]) in cues.locatives else "actor"
 
 
 def _is_listed(text: str, m: re.Match) -> bool:

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
-from ..arabic import has_arabic
+from ..arabic import has_arabic, skeleton
 from ..core import name_key
 from ..disjoint import DisjointSets
-from .arabic_names import same_person
+from .arabic_names import same_organisation, same_person
 from .gazetteer import Gazetteer, default_gazetteer
 from .names import has_lower_particle, is_nickname_of, lexicon, name_parts, nickname_related, person_key
 from .mentions import LocalActor, Mentions, SingleName, extract_mentions
@@ -176,7 +176,8 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     found = _gather(corpus, gazetteer, agencies, dict(mentions or {}))
     clusters = _Clusters(m.key for m in found.members)
     context = _Context(found)
-    duplicates = _link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
+    duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
+                  + _link_organisations(found, clusters, gazetteer))
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
     return _summarise(corpus, found, clusters, duplicates, gazetteer)
@@ -283,6 +284,7 @@ def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazette
             clusters.add(known[key[2:]])
             clusters.union(known[key[2:]], key, "same name as the gazetteer entry, apart from case, accents or particles")
     parts = _person_parts(clusters, gazetteer)
+    _link_spelling_variants(parts, clusters, context)
     for keys in _by_last_name(parts).values():
         # middle names: "Giovanni Iannucci" is "Giovanni Maria Iannucci" when nobody else fits
         for short in keys:
@@ -311,6 +313,26 @@ def _link_people(found: _Corpus, clusters: _Clusters, context: _Context, gazette
     return duplicates
 
 
+def _link_spelling_variants(parts: dict[str, list[str]], clusters: _Clusters, context: _Context) -> None:
+    """Latin spellings of one Arabic family name ("Salman al-Obaidi", "Salman al-Obeidi"): the
+    same given name, family names with the same consonants (arabic.skeleton: vowels, ou/u, q/k,
+    dh/d ... aside), and a context that agrees (a co-actor or a role in common), as for
+    nicknames; otherwise they stay apart and `actors --review` lists them. Given names must be
+    written alike: Hassan and Hussein share consonants but are two names."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for key, words in parts.items():
+        if len(words) >= 2 and words[-1].isascii():
+            groups[(words[0], skeleton(words[-1]))].append(key)
+    for (_, shape), keys in groups.items():
+        if not shape or len({parts[k][-1] for k in keys}) < 2:
+            continue
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                why = context.agrees(a, b) if parts[a][-1] != parts[b][-1] else ""
+                if why:
+                    clusters.union(a, b, f"the same given name and the family name spelt another way; {why}")
+
+
 def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> list[Duplicate]:
     """An Arabic and a Latin name of one person (قاسم الأعرجي, Qasim al-Araji): joined when
     their skeletons agree and one Latin identity fits; a near match is listed, not merged. A
@@ -323,22 +345,51 @@ def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> 
             forms = (key[2:], *gazetteer.info(key[2:]).aliases)
             if not any(has_arabic(f) for f in forms):
                 latin[key] += [f for f in forms if len(name_parts(f)) >= 2]
+    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)],
+                                same_person, "person",
+                                "the same name in Arabic and Latin script (transliteration agrees)",
+                                "the names may be one person in Arabic and Latin script (transliteration nearly agrees)")
+
+
+def _link_across_scripts(found: _Corpus, clusters: _Clusters, latin: dict[str, list[str]], arabic_keys: list[str],
+                         same, kind: str, sure_reason: str, maybe_reason: str) -> list[Duplicate]:
+    """Join each Arabic key to the one Latin identity `same` is sure of; list the uncertain
+    pairs (a near match, or more than one identity fitting) with a gazetteer entry to paste."""
     duplicates = []
-    for key in [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)]:
+    for key in arabic_keys:
         written = found.label(key)
-        verdicts = {other: max((same_person(written, f) for f in forms), key=("", "maybe", "sure").index)
+        verdicts = {other: max((same(written, f) for f in forms), key=("", "maybe", "sure").index)
                     for other, forms in latin.items()}
         sure = {clusters.find(k) for k, v in verdicts.items() if v == "sure"}
         if len(sure) == 1:
             other = next(k for k, v in verdicts.items() if v == "sure")
-            clusters.union(other, key, "the same name in Arabic and Latin script (transliteration agrees)")
+            clusters.union(other, key, sure_reason)
             continue
         for other in (k for k, v in verdicts.items() if v and (v == "maybe" or len(sure) > 1)):
             name = _display_key(other) if other.startswith("g:") else found.label(other)
-            why = ("more than one Latin name fits" if len(sure) > 1 else
-                   "the names may be one person in Arabic and Latin script (transliteration nearly agrees)")
-            duplicates.append(Duplicate((name, written), why, f'["{name}"]\nkind = "person"\naliases = ["{written}"]'))
+            why = "more than one Latin name fits" if len(sure) > 1 else maybe_reason
+            duplicates.append(Duplicate((name, written), why, f'["{name}"]\nkind = "{kind}"\naliases = ["{written}"]'))
     return duplicates
+
+
+def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> list[Duplicate]:
+    """An Arabic and a Latin name of one organisation in no gazetteer (شركة مصافي الجنوب, South
+    Refineries Company): joined when every word translates (arabic_names.same_organisation) and
+    one Latin identity fits; one word left over, or more than one identity fitting, is listed
+    with the alias to paste, not merged. A gazetteer organisation with Arabic names is matched
+    by them only (the editor has decided)."""
+    latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin names
+    for key in clusters.parent:
+        if key.startswith("o:") and not has_arabic(key):
+            latin[key] += list(found.spellings.get(key, {})) or [found.label(key)]
+        elif key.startswith("g:") and gazetteer.kind(key[2:]) == "organisation":
+            forms = (key[2:], *gazetteer.info(key[2:]).aliases)
+            if not any(has_arabic(f) for f in forms):
+                latin[key] += list(forms)
+    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)],
+                                same_organisation, "organisation",
+                                "the same organisation in Arabic and Latin script (its words translate)",
+                                "the names may be one organisation in Arabic and Latin script (all but one word translate)")
 
 
 def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Context) -> None:

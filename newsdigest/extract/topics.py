@@ -22,7 +22,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from ..arabic import normalise, with_clitics
+from ..arabic import has_arabic, inflected, normalise, with_clitics
 from ..config import toml_error_line
 from ..errors import Problem
 from ..core import memoized, name_key
@@ -93,7 +93,8 @@ class TopicRules:
             for n, rule in enumerate(self.rules):
                 for phrase, weight in rule.phrases:
                     prefix = phrase.endswith("*")
-                    for form in with_clitics(phrase.rstrip("*")):     # Arabic: with its clitics
+                    written = [phrase.rstrip("*")] if prefix else inflections(phrase)
+                    for form in (f for w in written for f in with_clitics(w)):     # Arabic: with its clitics
                         key = fold(form)
                         if key:
                             table.setdefault(key, []).append((n, phrase, weight, prefix))
@@ -156,7 +157,7 @@ def assign_topics(title: str, text: str, section: str = "", explicit: Iterable[s
 
 
 SHORT_TEXT = 300           # words: shorter texts need proportionally less evidence ...
-MIN_SCALE = 0.8            # ... down to this fraction of the threshold
+MIN_SCALE = 0.8
 
 
 def length_scale(text: str) -> float:
@@ -227,6 +228,27 @@ def _matches(body: str, rules: TopicRules):
             last = stop
             out.append((n, phrase, weight))
     return out
+
+
+_ENGLISH_WORD = re.compile(r"[a-z]+")
+
+
+def inflections(phrase: str) -> list[str]:
+    """A phrase and the regular forms of its last word, so that "vote" also matches "votes" and
+    "حرب" also "الحربية": English plurals (s, es, ies) and Arabic endings (arabic.inflected);
+    irregular forms are listed in the rules as phrases of their own."""
+    if has_arabic(phrase):
+        return inflected(phrase)
+    head, sep, last = phrase.rpartition(" ")
+    if not _ENGLISH_WORD.fullmatch(last) or last.endswith("s") or len(last) < 3:
+        return [phrase]
+    if last.endswith(("x", "ch", "sh", "z")):
+        plural = last + "es"
+    elif last.endswith("y") and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return [phrase, head + sep + plural]
 
 
 # --- reading rules ---------------------------------------------------------------------------------

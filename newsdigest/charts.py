@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from .slug import short_hash
@@ -66,6 +67,8 @@ def safe_url(url: str) -> str:
 
 def num(value: float) -> str:
     """A coordinate: at most two decimals, no trailing zeros, never "-0"."""
+    if not value:
+        return "0"
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -263,15 +266,28 @@ def _bars(axis: Axis, counts: Sequence[int], top_tick: int, top: float, plot_h: 
     """A bar per period, in its slot of the continuous axis; an empty period keeps its slot
     (a bar of height 0) and every bar has a tooltip naming its period and count."""
     n = len(axis.starts)
+    xs, width = _slots(n)
     out = ['<g class="chart-bar" fill="currentColor">']
     base = top + plot_h
-    for i, (start, value) in enumerate(zip(axis.starts, counts)):
+    for x, start, value in zip(xs, axis.starts, counts):
         h = plot_h * value / top_tick if top_tick else 0.0
-        out.append(f'<rect x="{pct((i + 0.1) / n)}" y="{num(base - h)}" width="{pct(0.8 / n)}" height="{num(h)}" '
-                   f'data-period="{start.isoformat()}">'
-                   f'<title>{esc(period_name(start, axis.unit) + ": " + _plural(value, what))}</title></rect>')
+        out.append(f'<rect x="{x}" y="{num(base - h)}" width="{width}" height="{num(h)}" '
+                   f'data-period="{start.isoformat()}"><title>{_bar_title(start, axis.unit, value, what)}</title></rect>')
     out.append("</g>")
     return "".join(out)
+
+
+# Charts are drawn for thousands of terms a build: the bars' slots and tooltips repeat.
+
+@lru_cache(maxsize=1024)
+def _slots(n: int) -> tuple[tuple[str, ...], str]:
+    """The x of each of n bars, and their width, as percentages of the plot."""
+    return (tuple(pct((i + 0.1) / n) for i in range(n)), pct(0.8 / n)) if n else ((), "")
+
+
+@lru_cache(maxsize=65536)
+def _bar_title(start: date, unit: str, value: int, what: str) -> str:
+    return esc(period_name(start, unit) + ": " + _plural(value, what))
 
 
 def _x_axis(axis: Axis, base: float, width: float) -> str:

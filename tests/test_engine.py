@@ -141,7 +141,17 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
     site = assert_clean(root, tmp_path, "split")
     assert not any(p.startswith("stories/floodgates-opened") for p in site)
 
-    # 4. Deletions: the defining article goes, and with it the merge.
+    # 4. site.toml and a template change under the engine: what every page shows.
+    config = root / "site.toml"
+    config.write_text(config.read_text().replace('timezone = "Asia/Baghdad"', 'timezone = "UTC"')
+                      .replace('title = "Test digest"', 'title = "Renamed digest"'))
+    (root / "templates").mkdir()
+    (root / "templates" / "footer.html").write_text('<p class="colophon">Edited by the desk.</p>\n')
+    engine_build(root, engine)
+    site = assert_clean(root, tmp_path, "config and template")
+    assert "Renamed digest" in site["index.html"].decode() and "Edited by the desk." in site["index.html"].decode()
+
+    # 5. Deletions: the defining article goes, and with it the merge.
     (root / defining.rel).unlink()
     (root / second.rel).unlink()
     engine_build(root, engine)

@@ -590,7 +590,7 @@ def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
     finally:
         peak = watcher.stop()
     return {**watch_summary(results), "home_median": statistics.median(r["home"] for r in results),
-            "tree_pss_mb": peak}
+            "tree_pss_mb": peak, "drop": SCRAPED_DROP}
 
 
 def hugo_watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
@@ -691,6 +691,32 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def _median(result: dict, key: str, phase: str) -> float | None:
     return result["systems"].get(key, {}).get("phases", {}).get(phase, {}).get("median")
+
+
+SCRAPED_DROP = "scraped .txt, newest"   # how watch_latency drops (results before it dropped Markdown)
+WATCH_METHOD = ("Watch latency: `python build.py watch --root DIR` running on the built site; once it has "
+                "printed its start-up build and indexed the articles for duplicate checks, each drop waits "
+                "until watch and its children have been idle for 3 s; a raw scraped article (`.txt` in the "
+                "layout of the seed articles: a date line with the title, a `Source:` line, a glued body "
+                "with a repeat behind an aggregator's tag, a boilerplate label; `corpus.scraped_text`), "
+                "dated after every article of the site as news arrives, is written to `content/inbox/` "
+                "under a temporary name and renamed into place (inotify reports it whole: no settle "
+                "delay); latency is the time until its page exists under `site/`, and the home page "
+                "column until the home page links it (polled every 20 ms). The ingest cleans the text "
+                "and the build extracts its actors and topics. A drop still in the inbox 5 s after it "
+                "with watch idle for 2 s counts as **stranded**: the bench then touches `site.toml` and "
+                "times the page from that touch. The build column is the duration watch printed for the "
+                "build that published the page, the ingest included. Watcher PSS: peak PSS of the watch "
+                "process tree over its whole life, its start-up build included.")
+# The method of results measured before 2026-12-03 (their files carry no "drop" field).
+WATCH_METHOD_MARKDOWN = (
+    "Watch latency: `python build.py watch --root DIR` running on the built site; each drop waits until watch and "
+    "its children have been idle for 3 s; an article (Markdown with front matter) is written to `content/inbox/` "
+    "under a temporary name and renamed into place; latency is the time until its page exists under `site/` "
+    "(polled every 20 ms). The build column is the duration watch printed for the build that published the page; "
+    "it includes the ingest, whose duplicate index was then built from every article's text on the first drop "
+    "after watch started. The dropped article's date is drawn from the corpus range, so it is usually not on the "
+    "home page. Watcher PSS: peak PSS of the watch process tree over its whole life, its start-up build included.")
 
 
 def render_report(results: list[dict]) -> str:
@@ -828,20 +854,8 @@ def render_report(results: list[dict]) -> str:
                 out += [f"Watch latency measured afterwards on the sites this run built: `{wr['command']}`, "
                         f"{wr['started']} (UTC); `uptime` at its start: `{wr['uptime_start']}`; at its end: "
                         f"`{wr['uptime_end']}`.", ""]
-            out += ["Watch latency: `python build.py watch --root DIR` running on the built site; once it has "
-                    "printed its start-up build and indexed the articles for duplicate checks, each drop waits "
-                    "until watch and its children have been idle for 3 s; a raw scraped article (`.txt` in the "
-                    "layout of the seed articles: a date line with the title, a `Source:` line, a glued body "
-                    "with a repeat behind an aggregator's tag, a boilerplate label; `corpus.scraped_text`), "
-                    "dated after every article of the site as news arrives, is written to `content/inbox/` "
-                    "under a temporary name and renamed into place (inotify reports it whole: no settle "
-                    "delay); latency is the time until its page exists under `site/`, and the home page "
-                    "column until the home page links it (polled every 20 ms). The ingest cleans the text "
-                    "and the build extracts its actors and topics. A drop still in the inbox 5 s after it "
-                    "with watch idle for 2 s counts as **stranded**: the bench then touches `site.toml` and "
-                    "times the page from that touch. The build column is the duration watch printed for the "
-                    "build that published the page, the ingest included. Watcher PSS: peak PSS of the watch "
-                    "process tree over its whole life, its start-up build included.", ""]
+            scraped = any(w.get("drop") == SCRAPED_DROP for key, w in r["watch"].items() if key.startswith("nd"))
+            out += [WATCH_METHOD if scraped else WATCH_METHOD_MARKDOWN, ""]
             if any(not key.startswith("nd") for key in r["watch"]):
                 out += ["Hugo: `hugo --watch` on the same corpus, started after the builds above (its own full "
                         "build first); each drop waits until Hugo has been idle for 3 s, then a new article, dated "

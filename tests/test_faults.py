@@ -159,11 +159,11 @@ def _mount(*args: str) -> bool:
 
 def _fill(fs: Path) -> Path:
     ballast = fs / "ballast"
-    with open(ballast, "wb") as out:
+    # Unbuffered: a buffered file keeps what the full disk refused and fails again on close.
+    with open(ballast, "wb", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError:
             pass
     return ballast

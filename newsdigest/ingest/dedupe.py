@@ -28,6 +28,7 @@ from ..frontmatter import parse as parse_front_matter
 SHINGLE = 5            # words per shingle
 SIMILAR = 0.8          # share of the smaller body's shingles found in the other
 MIN_SHINGLES = 8       # shorter bodies must match exactly
+BULK_CACHE_KB = 256 * 1024   # SQLite page cache while a scan adds articles
 
 _WORD = re.compile(r"\w+")
 
@@ -228,6 +229,9 @@ def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | No
     if gone:
         index.remove(gone)
     fresh = []
+    # Inserting the shingles of many articles touches pages all over the index: a larger page
+    # cache while the scan runs (a first scan of 100,000 articles took 6 minutes with the default).
+    index.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KB}")
     for path in files:
         sig = _signature(path)
         if sig is None or known.get(_key(path)) == _sig_text(sig):
@@ -242,6 +246,7 @@ def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | No
             index.add_many(fresh)
             fresh = []
     index.add_many(fresh)
+    index.db.execute("PRAGMA cache_size = -2000")   # SQLite's default again: watch keeps the index open
     if memo is not None:
         memo.folder, memo.index = articles, index
     return index

@@ -8,7 +8,8 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   features, the identities and the story and related-article state, without SQLite reads or
   unpickling (writes still go to the file, so a one-shot build after watch finds them too);
 - the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
-  digest's pages are planned again only when the signature of what they show changed;
+  digest's pages are planned again only when the signature of what they show changed; and the
+  digest of each article's search record, by its file's hash and its filter marks;
 - each daily and weekly digest with the articles and stories it was made from;
 - ingest's duplicate index (ingest.dedupe.ScanMemo), open, and brought up to date when the
   engine starts rather than when the first article arrives.

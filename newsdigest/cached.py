@@ -5,7 +5,7 @@ wrapped in the cache the way its result depends on its input: per file where a r
 on one file (parsing, with the files' stat signatures to skip reading unchanged ones), per
 article (extraction, story features), per corpus where it needs every article (identities,
 stories), and as carried-over state where a stage updates its previous result (clustering and
-related articles). The live engine will keep the same values in memory instead.
+related articles). The live engine (engine.py) keeps the same values in memory too (cache.HeldCache).
 """
 from __future__ import annotations
 

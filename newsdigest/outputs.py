@@ -3,7 +3,7 @@
 The plan says which pages and feeds exist. Here they become Outputs, together with the static
 assets, the digest feeds, the OPML list, the sitemaps and robots.txt: a path, a key (a hash of
 everything the bytes depend on) and how to make the bytes. The search index is a set of Bundles
-(one per shard, see search.py): files made together from article pages, once those are written.
+(one per shard, see search.py): files made together by one Pagefind run from the articles' records.
 write_outputs() is the one loop that fills a build's slot: an output whose key is the live site's
 is carried over, the rest are made (on worker processes when there are many), so an unchanged
 site costs a key comparison per file.
@@ -161,9 +161,9 @@ def _make_chunk(gen: Generation, chunk: list[Output]) -> tuple[dict, BuildStats]
 
 def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     """Fill the build's slot: carry over every output whose key is unchanged, make the others."""
-    same = [o.path for o in site.outputs if gen.previous_key(o.path) == o.key]
+    same = {o.path for o in site.outputs if gen.previous_key(o.path) == o.key}
     missed = set(gen.carry(same))
-    todo = [o for o in site.outputs if o.path in missed or gen.previous_key(o.path) != o.key]
+    todo = [o for o in site.outputs if o.path not in same or o.path in missed]
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     # Forked workers inherit the model, templates and the slot without pickling them.
     with progress(len(todo), "rendering") as advance:

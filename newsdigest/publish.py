@@ -169,6 +169,14 @@ class Generation:
         live = self.live_manifest.get(relpath)
         if live is None or self.previous is None or relpath in self.manifest:
             return False
+        mine = self.slot_manifest.get(relpath)
+        if mine is not None and live.get("ino") is not None and mine.get("ino") == live["ino"] \
+                and mine["sha"] == live["sha"]:
+            # The slot's file is the live one already (unchanged for two builds: most of a site):
+            # only the manifest entry is made, which is what _place would make of it.
+            self.manifest[relpath] = {**live, "key": live.get("key", "")}
+            self.stats.unchanged += 1
+            return True
         # Whatever else the entry records of the file's bytes holds for the same bytes.
         entry = {**{k: v for k, v in live.items() if k != "ino"}, "sha": live["sha"], "key": live.get("key", "")}
         try:
@@ -179,21 +187,8 @@ class Generation:
         return True
 
     def carry(self, relpaths) -> list[str]:
-        """reuse() for many files; returns those that could not be carried over. A slot file
-        that is the live one already (same inode: unchanged for two builds, most of a site) is
-        only entered in the manifest."""
-        live_of, mine_of, manifest = self.live_manifest, self.slot_manifest, self.manifest
-        missed = []
-        for relpath in relpaths:
-            live = live_of.get(relpath)
-            mine = mine_of.get(relpath)
-            if (live is not None and mine is not None and self.previous is not None and relpath not in manifest
-                    and live.get("ino") is not None and mine.get("ino") == live["ino"] and mine["sha"] == live["sha"]):
-                manifest[relpath] = {**live, "key": live.get("key", "")}
-                self.stats.unchanged += 1
-            elif not self.reuse(relpath):
-                missed.append(relpath)
-        return missed
+        """reuse() for many files; returns those that could not be carried over."""
+        return [relpath for relpath in relpaths if not self.reuse(relpath)]
 
     def forget(self, relpaths) -> None:
         """Take files out of this build's manifest (carried over, then found to be made again)."""

@@ -25,7 +25,7 @@ class Doc:
     title: str
     date: datetime
     topics: list[str]
-    actors: list[str]
+    actors: list[str] | None
     body: str
     source: str = ""
     extra: dict = field(default_factory=dict)
@@ -37,6 +37,8 @@ class Doc:
     def text(self) -> str:
         meta = {"id": self.id, "title": self.title, "date": self.date.isoformat(), "source": self.source,
                 "topics": self.topics, "actors": self.actors, **self.extra}
+        if self.actors is None:      # the build extracts them from the text
+            del meta["actors"]
         return dump(meta, self.body)
 
     def write(self, root: Path) -> Path:

@@ -234,25 +234,26 @@ def describe(changes: dict[Path, str], root: Path, shown: int = 3) -> str:
 def run_build(paths: Paths, events: BuildEvents, settle: float, engine: Engine | None = None,
               complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> BuildResult | None:
     """One build, reported in one line ("rebuilt: ...; ingested X -> /articles/..."), or the
-    problems that stopped it."""
+    problems that stopped it. Listeners (serve's open pages) hear of the build before its line is
+    printed, so whoever reads the line can count on the served state being that build's."""
     report = Report()
     try:
         result = build(paths, BuildOptions(inbox_min_age=settle, inbox_complete=complete, say_written=False),
                        report, engine)
     except NewsdigestError as exc:
         message = "\n".join(str(p) for p in exc.problems)
+        events.on_failure(message)
         print(message, file=sys.stderr)
         print(f"build failed{_after(changes, paths)}; the last good site is still published", file=sys.stderr)
-        events.on_failure(message)
         return None
     except Exception as exc:  # noqa: BLE001 - watch mode must survive any failed build
         message = f"unexpected error: {exc.__class__.__name__}: {exc}"
+        events.on_failure(message)
         traceback.print_exc()
         print(f"build failed{_after(changes, paths)}; the last good site is still published", file=sys.stderr)
-        events.on_failure(message)
         return None
-    print(f"rebuilt: {result.summary()}{_what(result, changes, paths)}", flush=True)
     events.on_success(result)
+    print(f"rebuilt: {result.summary()}{_what(result, changes, paths)}", flush=True)
     return result
 
 

@@ -122,11 +122,14 @@ class Cache:
     def trim(self, kind: str, keep: set[str]) -> None:
         """prune, once a fifth of the entries of a kind are unused (left by edited or removed
         articles): pruning on every build would cost more than the space it frees."""
-        if self.db is None:
-            return
-        (count,) = self.db.execute("SELECT COUNT(*) FROM entries WHERE kind = ?", [kind]).fetchone()
-        if count > len(keep) * 5 // 4 + TRIM_SLACK:
+        if self._unused_over(kind, keep):
             self.prune(kind, keep)
+
+    def _unused_over(self, kind: str, keep: set[str]) -> bool:
+        if self.db is None:
+            return False
+        (count,) = self.db.execute("SELECT COUNT(*) FROM entries WHERE kind = ?", [kind]).fetchone()
+        return count > len(keep) * 5 // 4 + TRIM_SLACK
 
     def prune(self, kind: str, keep: set[str]) -> None:
         """Forget entries of a kind that the current content no longer uses."""
@@ -176,19 +179,23 @@ class Cache:
 class HeldCache(Cache):
     """A cache a long-lived process keeps open (the engine of watch and serve): what it reads or
     writes stays in memory as well, so the next build finds the last one's values without SQLite
-    or unpickling. Writes still go to the file, so a one-shot build after it finds them too.
+    or unpickling. Writes reach the file when the process calls flush() (watch does after each
+    build is published and reported: pickling and committing the corpus-wide state is no part of
+    the time a new article takes to appear), so a one-shot build after it finds them too.
     Values are shared, not copied: stages treat what they get from a cache as read-only."""
 
     def __init__(self, path: Path | None):
         super().__init__(path)
         self.held: dict[str, dict[str, Any]] = {}
         self.whole_kinds: set[str] = set()   # kinds held in full (get_all has read them)
+        self.pending: list[tuple[str, str, Any]] = []   # (operation, kind, argument), in order
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
         held = self.held.setdefault(kind, {})
         wanted = list(keys)
         found = {key: held[key] for key in wanted if key in held}
         if len(found) < len(wanted) and kind not in self.whole_kinds:
+            # Pending writes are all held: what the file lacks here it lacks for good.
             fetched = super().get_many(kind, (key for key in wanted if key not in found))
             held.update(fetched)
             found.update(fetched)
@@ -196,18 +203,39 @@ class HeldCache(Cache):
 
     def get_all(self, kind: str) -> dict[str, Any]:
         if kind not in self.whole_kinds:
+            self.flush()   # the file must hold every write before it is read whole
             self.held[kind] = super().get_all(kind)
             self.whole_kinds.add(kind)
         return dict(self.held[kind])
 
     def put_many(self, kind: str, items: dict[str, Any]) -> None:
-        super().put_many(kind, items)
-        self.held.setdefault(kind, {}).update(items)
+        if items:
+            self.pending.append(("put", kind, dict(items)))
+            self.held.setdefault(kind, {}).update(items)
+
+    def trim(self, kind: str, keep: set[str]) -> None:
+        self.pending.append(("trim", kind, set(keep)))
+        held = self.held.get(kind)
+        if held is not None and len(held) > len(keep) * 5 // 4 + TRIM_SLACK:
+            for key in [k for k in held if k not in keep]:
+                del held[key]
 
     def prune(self, kind: str, keep: set[str]) -> None:
-        super().prune(kind, keep)
+        self.pending.append(("prune", kind, set(keep)))
         held = self.held.get(kind)
         if held is not None:
             for key in [k for k in held if k not in keep]:
                 del held[key]
 
+    def flush(self) -> None:
+        """Write what the builds since the last flush put, trimmed or pruned, in that order."""
+        pending, self.pending = self.pending, []
+        for operation, kind, argument in pending:
+            if operation == "put":
+                super().put_many(kind, argument)
+            elif operation == "prune" or self._unused_over(kind, argument):
+                super().prune(kind, argument)
+
+    def close(self) -> None:
+        self.flush()
+        super().close()

@@ -6,7 +6,8 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
 
 - the build cache's values (cache.HeldCache): parsed articles, per-article extraction and story
   features, the identities and the story and related-article state, without SQLite reads or
-  unpickling (writes still go to the file, so a one-shot build after watch finds them too);
+  unpickling (writes reach the file after each build is published, Engine.persist, so a
+  one-shot build after watch finds them too);
 - the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
   digest's pages are planned again only when the signature of what they show changed; and the
   digest of each article's search record, by its file's hash and its filter marks;
@@ -55,6 +56,12 @@ class Engine:
         self.scan = self.scan or ScanMemo()
         index = scan_articles(paths.articles, self.scan, dedupe_store(paths))
         return len(index.signatures()), time.perf_counter() - started
+
+    def persist(self) -> None:
+        """Write to the build cache's file what the builds held only in memory so far (watch calls
+        it once a build is published and reported, off the time a change takes to appear)."""
+        if self.cache is not None:
+            self.cache.flush()
 
     def close(self) -> None:
         if self.cache is not None:

@@ -293,6 +293,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
         started = time.time()
         built = run_build(paths, events, settle, engine, complete, changes)
+        engine.persist()
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)

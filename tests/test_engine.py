@@ -149,3 +149,34 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
     engine_build(root, engine)
     site = assert_clean(root, tmp_path, "delete")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)
+
+
+def test_the_engine_writes_the_cache_file_after_publishing_and_a_one_shot_build_finds_it(tmp_path):
+    """Pickling and committing the build cache is kept off the time a change takes to appear:
+    the engine holds its writes until persist() (watch calls it once a build is reported); then
+    the file has everything, and a one-shot build after watch computes nothing again."""
+    import sqlite3
+    rng = random.Random(11)
+    root = tmp_path / "site-root"
+    docs = [make_doc(rng, n) for n in range(10)]
+    write_site(root, docs)
+    db = root / ".newsdigest" / "cache.sqlite"
+
+    def rows() -> set[tuple[str, str, int]]:
+        with sqlite3.connect(db) as con:   # rowid changes whenever an entry is written again
+            return set(con.execute("SELECT kind, key, rowid FROM entries"))
+
+    engine = Engine()
+    engine_build(root, engine)
+    engine.persist()
+    before = rows()
+    make_doc(rng, 10).write(root)
+    published = site_files(root / "site") if engine_build(root, engine).published else None
+    assert rows() == before, "nothing is written to the file while the build is on its way"
+    engine.persist()
+    after = rows()
+    assert len([r for r in after if r[0] == "article"]) == 11 and after != before
+    engine.close()
+    build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
+    assert rows() == after, "the one-shot build found every value in the file"
+    assert published is not None and site_files(root / "site") == published

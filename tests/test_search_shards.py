@@ -35,13 +35,19 @@ def names(shards) -> list[str]:
     return [s.name for s in shards]
 
 
-def test_shards_are_past_years_by_month_and_the_newest_month_by_day():
+def test_shards_are_past_years_by_month_the_newest_month_by_day_and_the_newest_day_alone():
     days = [datetime(2022, 3, 5, tzinfo=UTC), datetime(2022, 11, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC),
-            datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC), datetime(2024, 5, 20, tzinfo=UTC)]
+            datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC), datetime(2024, 5, 3, tzinfo=UTC),
+            datetime(2024, 5, 20, 8, tzinfo=UTC), datetime(2024, 5, 20, 9, tzinfo=UTC)]
     shards = plan_shards([entry(n, d) for n, d in enumerate(days)], UTC)
-    # Newest first: the newest month's days, then the rest of its year, then earlier years.
-    assert names(shards) == ["2024-05-02", "2024-02", "2023-06", "2022-03"]
-    assert [len(s.pages) for s in shards] == [2, 1, 1, 2]
+    # Newest first: the newest day, the rest of its month by day, then the rest of its year,
+    # then earlier years.
+    assert names(shards) == ["2024-05-20", "2024-05-02", "2024-02", "2023-06", "2022-03"]
+    assert [len(s.pages) for s in shards] == [2, 2, 1, 1, 2]
+    # Another article that day changes only the newest day's shard.
+    more = plan_shards([entry(n, d) for n, d in enumerate(days + [datetime(2024, 5, 20, 10, tzinfo=UTC)])], UTC)
+    assert [s for s in more if s not in shards] == [more[0]] and more[0].name == "2024-05-20"
+    assert [s for s in shards if s not in more] == [shards[0]]
 
 
 def test_shards_keep_under_their_caps_and_cut_only_an_oversized_unit():

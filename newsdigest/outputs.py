@@ -72,14 +72,26 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     shared = render_globals(env, globals_)
     pages = plan_pages(model, memo)
     fingerprints: dict[str, str] = {}
+    # A page the plan took from the engine's memo is the same object as last build: its key
+    # stands while its template and the globals do.
+    last_keys = memo.page_keys if memo is not None else {}
+    keys: dict[int, tuple[Page, str, str]] = {}
 
     def page_output(page: Page) -> Output:
         fp = fingerprints.get(page.template)
         if fp is None:
             fp = fingerprints[page.template] = template_fingerprint(env, page.template)
-        return Output(page.file, page_key(page, fp, globals_key), partial(render_page, env, page, shared))
+        last = last_keys.get(id(page))
+        if last is not None and last[0] is page and last[1] == fp + globals_key:
+            key = last[2]
+        else:
+            key = page_key(page, fp, globals_key)
+        keys[id(page)] = (page, fp + globals_key, key)
+        return Output(page.file, key, partial(render_page, env, page, shared))
 
     outputs = [page_output(page) for page in pages]
+    if memo is not None:
+        memo.page_keys = keys
     specs = feed_specs(model)
     outputs += feed_outputs(model, specs)
     outputs += [made(out, data) for out, data in assets.files.values()]

@@ -127,6 +127,9 @@ class PlanMemo:
     current: Current = field(default_factory=Current)
     groups: dict = field(default_factory=dict)    # group key -> (signature, its pages)
     records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
+    links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
+    cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
+    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, its key)
 
 
 class Planner:
@@ -138,13 +141,19 @@ class Planner:
         self.model = model
         self._cards: dict[str, tuple[dict, str]] = {}
         self._link_memo: dict[str, dict[str, dict]] = {}
+        self._stamps: dict[str, tuple] = {}
         self._source_urls: dict[str, str | None] = {}
         self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
         self.memo = memo
         self._groups: dict = {}
         if memo is not None and memo.config != repr(model.config):   # every page shows the config
-            memo.groups, memo.records, memo.config = {}, {}, repr(model.config)
+            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys = {}, {}, {}, {}, {}
+            memo.config = repr(model.config)
+        # Kept from the last plan: a term link equal to the one made now is that same object,
+        # so a card whose article file and link objects are the ones it was made from is reused.
+        self._last_links = memo.links if memo is not None else {}
+        self._last_cards = memo.cards if memo is not None else {}
         self.current = memo.current if memo is not None else Current()
         self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))
@@ -169,6 +178,8 @@ class Planner:
     def finish(self) -> list[Page]:
         if self.memo is not None:
             self.memo.groups = self._groups
+            self.memo.links = {(tax, name): link for tax, links in self._link_memo.items() for name, link in links.items()}
+            self.memo.cards = {aid: (self._stamps[aid], *entry) for aid, entry in self._cards.items()}
         return self.pages
 
     def source_url(self, name: str) -> str | None:
@@ -214,7 +225,9 @@ class Planner:
         for name in names:
             link = memo.get(name)
             if link is None:
-                link = memo[name] = term_link(tax, name)
+                link = term_link(tax, name)
+                last = self._last_links.get((tax.key, name))
+                link = memo[name] = last if last == link else link
             links.append(link)
         return links
 
@@ -223,6 +236,15 @@ class Planner:
         if entry is None:
             topics = self._links(self.model.taxonomy("topics"), article.topics)
             actors = self._links(self.model.taxonomy("actors"), article.actors)
+            # Everything else in a card comes from the article's file (its hash) and the config
+            # (the memo is emptied when it changes).
+            stamp = (article.content_hash, self.source_url(article.source), len(topics), *map(id, topics + actors))
+            self._stamps[article.id] = stamp
+            last = self._last_cards.get(article.id)
+            if last is not None and last[0] == stamp:
+                entry = self._cards[article.id] = last[1:]
+                self._shared[id(last[1])] = entry
+                return entry
             card = {
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,

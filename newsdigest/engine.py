@@ -40,6 +40,7 @@ class Engine:
     cache: HeldCache | None = None    # the build cache, open, with what the last build read and wrote
     plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
+    model: dict = field(default_factory=dict)          # what the model counted per term (model.RelatedMemo)
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:

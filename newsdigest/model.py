@@ -6,6 +6,7 @@ topics chosen, actor profiles, stories, related articles, digests): it looks not
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Mapping
 
@@ -14,26 +15,72 @@ from .taxonomy import taxonomy_of
 
 
 def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, ...], names_of,
-                  limit: int = 10, slugs_of: Mapping[str, tuple[str, ...]] | None = None
-                  ) -> dict[str, tuple[tuple[str, int], ...]]:
+                  limit: int = 10, slugs_of: Mapping[str, tuple[str, ...]] | None = None,
+                  last: RelatedMemo | None = None) -> dict[str, tuple[tuple[str, int], ...]]:
     """For each term of `source`, the `target` terms most often in the same articles, with counts
     (most first, then by name). Actors of actors give co-mentions; actors of topics, who a topic is about.
-    `slugs_of`: each article's target slugs, when the caller has them already."""
+    `slugs_of`: each article's target slugs, when the caller has them already. `last` (the live
+    engine's): what the last call counted, so that only the terms a change reaches are counted again."""
     if slugs_of is None:
         slugs_of = target_slugs(target, articles, names_of)
+    names = {term.slug: term.name.casefold() for term in target.terms}
+    reuse = last is not None and last.usable(limit, names)
+    dirty = last.dirty_terms(source, slugs_of, articles) if reuse else set()
+    kept = last.ranked if reuse else {}
     result: dict[str, tuple[tuple[str, int], ...]] = {}
-    sort_name: dict[str, str] = {}
     for term in source.terms:
+        found = kept.get(term.slug)
+        if found is not None and term.slug not in dirty and found[0] == term.article_ids:
+            result[term.slug] = found[1]
+            continue
         counts: Counter = Counter()
         for article_id in term.article_ids:
             counts.update(slugs_of[article_id])
         if source is target:
             counts.pop(term.slug, None)
-        for slug in counts.keys() - sort_name.keys():
-            sort_name[slug] = target.term(slug).name.casefold()
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], sort_name[kv[0]], kv[0]))
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]], kv[0]))
         result[term.slug] = tuple(ranked[:limit])
+    if last is not None:
+        last.remember(limit, names, slugs_of, source, articles,
+                      {term.slug: (term.article_ids, result[term.slug]) for term in source.terms})
     return result
+
+
+@dataclass
+class RelatedMemo:
+    """What related_terms counted for one source taxonomy, kept by the live engine. A term's list
+    changes only when its articles change or one of them names other targets; a target renamed
+    (its sort name) may reorder any list, so then everything is counted again."""
+
+    limit: int = 0
+    names: dict = field(default_factory=dict)     # target slug -> sort name
+    slugs_of: Mapping = field(default_factory=dict)   # article id -> target slugs
+    terms_of: dict = field(default_factory=dict)  # article id -> its source term slugs
+    ranked: dict = field(default_factory=dict)    # source slug -> (article ids, ranked list)
+
+    def usable(self, limit: int, names: dict) -> bool:
+        if limit != self.limit or not self.ranked:
+            return False
+        shared = names.keys() & self.names.keys()
+        return all(names[slug] == self.names[slug] for slug in shared)
+
+    def dirty_terms(self, source: Taxonomy, slugs_of: Mapping, articles: tuple[Article, ...]) -> set[str]:
+        """Source terms of the articles added, removed or naming other targets since last time
+        (with the terms they had then)."""
+        dirty: set[str] = set()
+        current = {a.id for a in articles}
+        for article in articles:
+            if self.slugs_of.get(article.id) != slugs_of[article.id]:
+                dirty.update(source.slug(name) for name in source.shown.terms_of(article))
+                dirty.update(self.terms_of.get(article.id, ()))
+        for gone in self.slugs_of.keys() - current:
+            dirty.update(self.terms_of.get(gone, ()))
+        return dirty
+
+    def remember(self, limit: int, names: dict, slugs_of: Mapping, source: Taxonomy,
+                 articles: tuple[Article, ...], ranked: dict) -> None:
+        self.limit, self.names, self.slugs_of, self.ranked = limit, names, slugs_of, ranked
+        self.terms_of = {a.id: tuple(source.slug(name) for name in source.shown.terms_of(a)) for a in articles}
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
@@ -63,9 +110,11 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
 
 
 def build_model(config, articles: list[Article], profiles: Mapping[str, ActorProfile] | None = None,
-                stories: StoryIndex | None = None, related: dict | None = None, digests: tuple = ()) -> SiteModel:
+                stories: StoryIndex | None = None, related: dict | None = None, digests: tuple = (),
+                memo: dict | None = None) -> SiteModel:
     """Articles (actors already canonical and topics chosen: see enrich.py) and each actor's
-    profile (by canonical name) into the site model."""
+    profile (by canonical name) into the site model. `memo` (the live engine's) keeps what the
+    last call counted of the actors related to each term (RelatedMemo, by taxonomy)."""
     profiles = profiles or {}
     articles = sorted(articles, key=lambda a: a.sort_key)
     topics = taxonomy_of(TOPICS, articles)
@@ -81,7 +130,8 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     articles_t = tuple(articles)
     taxonomies = (topics, actors, sources)
     actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of)   # once for the three taxonomies
-    term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs)
+    term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs,
+                                          last=memo.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}
     return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
                      stories, shared_evidence(related or {}, articles_t, actors), tuple(digests))

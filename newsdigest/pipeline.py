@@ -72,7 +72,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         digests = build_digests([story_input(a) for a in articles], stories, config.timezone,
                                 engine.digests if engine is not None else None)
         profiles = actor_profiles(articles, gazetteer, enrichment.resolution)
-        model = build_model(config, articles, profiles, stories, related, digests)
+        model = build_model(config, articles, profiles, stories, related, digests,
+                            engine.model if engine is not None else None)
     return config, model
 
 

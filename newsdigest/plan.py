@@ -31,7 +31,7 @@ class Page:
     url_path: str             # "" for the home page, "topics/x/" for a folder page, "404.html" for a file
     template: str
     context: dict = field(default_factory=dict)
-    key_data: str = ""        # everything the context holds, compactly; see module docstring
+    key_data: str = ""        # a digest of everything the context holds; see module docstring
 
     @property
     def file(self) -> str:
@@ -60,6 +60,12 @@ class Lazy(Mapping):
 
     def __len__(self) -> int:
         return len(self._get())
+
+
+def _digest(key_data: str) -> str:
+    # Pages are held (by the live engine) from one build to the next: the text they are keyed by
+    # would take 3 KB a page, its digest 64 bytes.
+    return hashlib.sha256(key_data.encode()).hexdigest()
 
 
 def _dumps(value) -> str:
@@ -267,7 +273,7 @@ class Planner:
         """
         known = known or {}
         plain = {k: v for k, v in context.items() if k not in known}
-        self.pages.append(Page(url_path, template, context, self._key_of(plain) + "|" + _dumps(known)))
+        self.pages.append(Page(url_path, template, context, _digest(self._key_of(plain) + "|" + _dumps(known))))
 
     def add_list(self, url_path: str, template: str, ids, known: dict | None = None, **context) -> None:
         """A page listing articles as cards under "articles"; keyed by the cards' hashes (and
@@ -276,7 +282,7 @@ class Planner:
         known = known or {}
         plain = {k: v for k, v in context.items() if k not in known}
         key_data = self._key_of(plain) + "|" + ",".join(h for _, h in entries) + ("|" + _dumps(known) if known else "")
-        self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, key_data))
+        self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, _digest(key_data)))
 
 
 def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[str, tuple[str, ...], dict]]:

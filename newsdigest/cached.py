@@ -9,6 +9,7 @@ related articles). The live engine (engine.py) keeps the same values in memory t
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .articles import (content_hash, file_signature, list_article_files, parse_all, parse_key, publishable,
@@ -45,10 +46,12 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     listing = list_article_files(articles_dir, root)
     problems.extend(listing.problems)
     unreadable = list(listing.unreadable)  # folders and files: their articles are kept as last read
+    prefix = str(root).rstrip("/") + "/"
     for file in listing.files:
-        rel = file.relative_to(root).as_posix()
+        path = str(file)   # the listing's paths are under root: cut as strings (10,000 a build in watch)
+        rel = path[len(prefix):] if path.startswith(prefix) and os.sep == "/" else file.relative_to(root).as_posix()
         try:
-            signature = file_signature(file.stat())
+            signature = file_signature(os.stat(path))
             previous = known.get(rel)
             if previous is not None and previous[0] == signature:
                 file_hash = previous[1]

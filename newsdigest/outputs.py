@@ -75,7 +75,7 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     # A page the plan took from the engine's memo is the same object as last build: its key
     # stands while its template and the globals do.
     last_keys = memo.page_keys if memo is not None else {}
-    keys: dict[int, tuple[Page, str, str]] = {}
+    keys: dict[int, tuple[Page, str, str, str]] = {}
 
     def page_output(page: Page) -> Output:
         fp = fingerprints.get(page.template)
@@ -83,11 +83,11 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
             fp = fingerprints[page.template] = template_fingerprint(env, page.template)
         last = last_keys.get(id(page))
         if last is not None and last[0] is page and last[1] == fp + globals_key:
-            key = last[2]
+            found = last
         else:
-            key = page_key(page, fp, globals_key)
-        keys[id(page)] = (page, fp + globals_key, key)
-        return Output(page.file, key, partial(render_page, env, page, shared))
+            found = (page, fp + globals_key, page_key(page, fp, globals_key), page.file)
+        keys[id(page)] = found
+        return Output(found[3], found[2], partial(render_page, env, page, shared))
 
     outputs = [page_output(page) for page in pages]
     if memo is not None:

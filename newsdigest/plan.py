@@ -135,7 +135,7 @@ class PlanMemo:
     records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
-    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, its key)
+    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
 
 
 class Planner:
@@ -469,10 +469,8 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
 
 def _entry_url(model: SiteModel, entry, first: Article) -> str:
     """Where a digest entry links: its story's page, or its article when it has none."""
-    try:
-        story = model.stories.story(entry.story_id) if model.stories else None
-    except KeyError:  # an article alone in its story: the entry links to the article
-        story = None
+    # An article alone in its story has no story of its own: the entry links to the article.
+    story = model.stories.find(entry.story_id) if model.stories else None
     return urls.story(story.id) if story is not None and story.has_page else first.url_path
 
 

@@ -136,6 +136,7 @@ class PlanMemo:
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
+    charts: dict = field(default_factory=dict)    # (taxonomy, term slug) -> (its article ids, charts key)
 
 
 class Planner:
@@ -148,13 +149,15 @@ class Planner:
         self._cards: dict[str, tuple[dict, str]] = {}
         self._link_memo: dict[str, dict[str, dict]] = {}
         self._stamps: dict[str, tuple] = {}
+        self._fresh: set[str] = set()   # articles whose card was made this build, not kept
+        self._charts: dict = {}
         self._source_urls: dict[str, str | None] = {}
         self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
         self.memo = memo
         self._groups: dict = {}
         if memo is not None and memo.config != repr(model.config):   # every page shows the config
-            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys = {}, {}, {}, {}, {}
+            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys, memo.charts = {}, {}, {}, {}, {}, {}
             memo.config = repr(model.config)
         # Kept from the last plan: a term link equal to the one made now is that same object,
         # so a card whose article file and link objects are the ones it was made from is reused.
@@ -186,6 +189,7 @@ class Planner:
             self.memo.groups = self._groups
             self.memo.links = {(tax, name): link for tax, links in self._link_memo.items() for name, link in links.items()}
             self.memo.cards = {aid: (self._stamps[aid], *entry) for aid, entry in self._cards.items()}
+            self.memo.charts = self._charts
         return self.pages
 
     def source_url(self, name: str) -> str | None:
@@ -201,6 +205,18 @@ class Planner:
     def card_hashes(self, ids) -> tuple[str, ...]:
         model = self.model
         return tuple(self._card(model.article(i))[1] for i in ids)
+
+    def cards_key(self, key: tuple, ids: tuple[str, ...]) -> str:
+        """A hash of the cards of these articles, in order; the last plan's when the ids are the
+        same and none of their cards was made again (every card is made before any list asks)."""
+        last = self.memo.charts.get(key) if self.memo is not None else None
+        if (last is not None and last[0] == ids and len(self._cards) == len(self.model.articles)
+                and self._fresh.isdisjoint(ids)):
+            found = last[1]
+        else:
+            found = hashlib.sha1(",".join(self.card_hashes(ids)).encode()).hexdigest()
+        self._charts[key] = (ids, found)
+        return found
 
     def shared(self, value):
         """Mark a value many pages hold (never modified afterwards): serialised for keys once."""
@@ -251,6 +267,7 @@ class Planner:
                 entry = self._cards[article.id] = last[1:]
                 self._shared[id(last[1])] = entry
                 return entry
+            self._fresh.add(article.id)
             card = {
                 "id": article.id, "title": article.title, "url": article.url_path,
                 "date": _local(article.date, self.model), "source": article.source,
@@ -622,7 +639,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
             term_charts = _term_charts(plan.current, term.article_ids, term_view["related"])
-            charts_key = hashlib.sha1(",".join(plan.card_hashes(term.article_ids)).encode()).hexdigest()
+            charts_key = plan.cards_key((tax.key, term.slug), term.article_ids)
 
             def plan_term(base=base, term=term, term_view=term_view, older_view=older_view, term_feeds=term_feeds,
                           term_charts=term_charts, charts_key=charts_key) -> None:

@@ -593,10 +593,14 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
 
     front = front_page(model.articles, model.stories, model.taxonomy("topics"))
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
-        first = pager["first"]
-        plan.add_list(url, "index.html", [i for i in ids if i not in front.shown] if first else ids,
-                      pager=pager, feeds=feeds, front=_front_view(plan, model, front) if first else None,
-                      title="" if first else f"Page {pager['number']}")
+        if pager["first"]:
+            plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
+                          front=_front_view(plan, model, front), title="")
+            continue
+        # An older page of the home list shows its articles' cards and its pager, nothing else.
+        plan.group(("home", url), partial(lambda ids, pager: (plan.card_hashes(ids), _dumps(pager)), ids, pager),
+                   partial(plan.add_list, url, "index.html", ids, pager=pager, feeds=feeds, front=None,
+                           title=f"Page {pager['number']}"))
 
     for article in model.articles:
         related = model.related.get(article.id, ())

@@ -34,10 +34,13 @@ def build_taxonomy(key: str, singular: str, title: str,
             k = name_key(name)
             if not k:
                 continue
-            ids = articles.setdefault(k, [])
+            ids = articles.get(k)
+            if ids is None:
+                ids = articles[k] = []
+                spellings[k] = Counter()
             if not ids or ids[-1] != article_id:
                 ids.append(article_id)
-            spellings.setdefault(k, Counter())[name] += 1
+            spellings[k][name] += 1
     slugs = unique_slugs(articles)
     terms = []
     for k, ids in articles.items():

@@ -21,6 +21,7 @@ from .errors import NewsdigestError, Problem
 from .enrich import (Enrichment, apply_enrichment, extract_all, extract_context, features_key,
                      find_stories, resolve_all, stories_key, story_input)
 from .extract.gazetteer import Gazetteer
+from .extract.resolve import ResolveMemo
 from .extract.topics import TopicRules
 from .files import read_regular
 from .stories import FEATURES_VERSION, story_features
@@ -99,15 +100,15 @@ def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tupl
 
 
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
-           cache: Cache, workers: int = 1) -> tuple[list[Article], Enrichment]:
+           cache: Cache, workers: int = 1, memo: ResolveMemo | None = None) -> tuple[list[Article], Enrichment]:
     """enrich.enrich, extracting only articles whose text (or the rules) changed, and resolving
-    identities again only when the set of articles changed."""
+    identities again only when the set of articles changed (`memo`: the live engine's)."""
     context = extract_context(config, gazetteer, rules)
     by_id = {a.id: a for a in articles}
     extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles},
                                lambda ids: extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers))
     corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
-    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted))
+    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo))
     return apply_enrichment(articles, extracted, resolution)
 
 

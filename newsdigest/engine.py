@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .cache import HeldCache
 from .config import Paths
+from .extract.resolve import ResolveMemo
 from .plan import PlanMemo
 
 if TYPE_CHECKING:  # the ingest package is imported only when there is an inbox
@@ -41,6 +42,7 @@ class Engine:
     plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
     model: dict = field(default_factory=dict)          # what the model counted per term (model.RelatedMemo)
+    resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:

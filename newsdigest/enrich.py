@@ -17,7 +17,7 @@ from .core import ActorProfile, Article, StoryIndex
 from .cache import cache_key
 from .config import SiteConfig
 from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
-from .extract.resolve import ArticleInput, Resolution, resolve
+from .extract.resolve import ArticleInput, Resolution, ResolveMemo, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
 from .related import RelatedState, related_incremental
@@ -69,10 +69,11 @@ def extract_all(articles: list[Article], config: SiteConfig, gazetteer: Gazettee
 
 
 def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer,
-                extracted: dict[str, tuple]) -> Resolution:
-    """Identities across articles (Tom and Thomas Goffus): needs the whole corpus."""
+                extracted: dict[str, tuple], memo: ResolveMemo | None = None) -> Resolution:
+    """Identities across articles (Tom and Thomas Goffus): needs the whole corpus. `memo`: the
+    live engine's (resolve.ResolveMemo)."""
     mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
-    return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions)
+    return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions, memo)
 
 
 def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],

@@ -65,7 +65,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     rules, problems = load_topic_rules(paths.content)
     report.extend(problems)
     with phase("actors and topics"):
-        articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers)
+        articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers,
+                                             engine.resolution if engine is not None else None)
     with phase("stories and related"):
         stories, related = cached.stories(articles, cache, workers)
     with phase("digests and model"):

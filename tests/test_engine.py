@@ -180,3 +180,28 @@ def test_the_engine_writes_the_cache_file_after_publishing_and_a_one_shot_build_
     build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
     assert rows() == after, "the one-shot build found every value in the file"
     assert published is not None and site_files(root / "site") == published
+
+
+def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tmp_path):
+    """The identities are the corpus's: a new report that writes "Thomas Goffus" makes the
+    "Tom Goffus" of an article the engine has not read again that same person, under the
+    formal name, on its page, its cards and the actor's page (what the engine keeps of each
+    article's actors must follow the names, not only the article)."""
+    root = tmp_path / "site-root"
+    start = datetime(2024, 5, 1, 9, tzinfo=BAGHDAD)
+    rng = random.Random(8)
+    first = prose_doc(1, "Talks on the training mission",
+                      "Deputy Assistant Secretary Tom Goffus met Defence Minister Thabit al-Abbasi in Baghdad on "
+                      "Monday. Goffus said the training mission would continue.", start, "Tigris Wire")
+    write_site(root, [make_doc(rng, n) for n in range(8)] + [first])
+    engine = Engine()
+    engine_build(root, engine)
+    site = assert_clean(root, tmp_path, "start")
+    assert "actors/tom-goffus/" in site["articles/2024/05/prose-1/index.html"].decode()
+    prose_doc(2, "Mission talks continue",
+              "Deputy Assistant Secretary Thomas Goffus held talks with Defence Minister Thabit al-Abbasi on "
+              "Tuesday about the training mission.", start + timedelta(days=1), "Gulf Monitor").write(root)
+    engine_build(root, engine)
+    site = assert_clean(root, tmp_path, "renamed")
+    page = site["articles/2024/05/prose-1/index.html"].decode()
+    assert "actors/thomas-goffus/" in page and "actors/tom-goffus/" not in page

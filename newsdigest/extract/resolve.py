@@ -8,6 +8,7 @@ gazetteer, and pairs that look alike but were not merged (for `actors --review`)
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -164,59 +165,115 @@ class _Corpus:
         return spellings.most_common(1)[0][0] if spellings else _display_key(key)
 
 
+@dataclass
+class ResolveMemo:
+    """What the live engine keeps of the last resolution, for one gazetteer and set of agencies:
+    what each article contributed (its members and the rest _gather reads of it, by the very
+    inputs it was read from) and each article's actors as resolved (by its members and the
+    names their identities were given). Identities themselves are decided again over the corpus."""
+
+    context: str = ""
+    gathered: dict = field(default_factory=dict)   # article id -> (its inputs, _Gathered)
+    resolved: dict = field(default_factory=dict)   # article id -> (members, their names, actors, details)
+
+    def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
+        context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
+        if context != self.context:
+            self.context, self.gathered, self.resolved = context, {}, {}
+
+
 def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
             agencies: Mapping[str, str] | None = None,
-            mentions: Mapping[str, Mentions] | None = None) -> Resolution:
+            mentions: Mapping[str, Mentions] | None = None, memo: ResolveMemo | None = None) -> Resolution:
     """The actors of every article, one identity per actor across the corpus.
 
     `mentions` (article id -> Mentions) are reused when given (the build caches them);
     missing ones are extracted here. Articles with explicit actors keep exactly those
-    (canonicalised through the gazetteer)."""
+    (canonicalised through the gazetteer). `memo`: the live engine's (ResolveMemo)."""
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
-    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}))
+    if memo is not None:
+        memo.start(gazetteer, agencies)
+    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo)
     clusters = _Clusters(m.key for m in found.members)
     context = _Context(found)
     duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
                   + _link_organisations(found, clusters, gazetteer))
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
-    return _summarise(corpus, found, clusters, duplicates, gazetteer)
+    return _summarise(corpus, found, clusters, duplicates, gazetteer, memo)
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """What one article contributes to the corpus gathered for resolution."""
+
+    members: tuple[_Member, ...]
+    singles: tuple[SingleName, ...] = ()
+    acronyms: tuple[tuple[str, str], ...] = ()               # (abbreviation, organisation key)
+    abbreviations: tuple[tuple[str, int], ...] = ()          # (abbreviation, first)
+    merges: tuple[tuple[str, str, str], ...] = ()            # (name or key, form, reason)
+    unresolved: tuple[tuple[str, str], ...] = ()             # (surface, reason)
 
 
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
-            mentions: dict[str, Mentions]) -> _Corpus:
+            mentions: dict[str, Mentions], memo: ResolveMemo | None = None) -> _Corpus:
     found = _Corpus()
+    last = memo.gathered if memo is not None else {}
+    kept: dict = {}
     for article in corpus:
-        if article.explicit_actors is not None:
-            for n, name in enumerate(article.explicit_actors):
-                canonical = gazetteer.lookup(name)
-                known = canonical is not None
-                canonical = canonical or " ".join(name.split())
-                local = LocalActor(canonical, gazetteer.kind(canonical) if known else "", known, (name,),
-                                   first=n, evidence=("front matter",))
-                key = f"g:{canonical}" if known else f"p:{person_key(canonical) or name_key(canonical)}"
-                found.add(_Member(article.id, n, key, local, explicit=True))
-            continue
-        article_mentions = mentions.get(article.id)
-        if article_mentions is None:
-            article_mentions = extract_mentions(article.text, article.title, gazetteer, article.source, agencies)
-        for n, local in enumerate(article_mentions.actors):
-            if local.known:
-                key = f"g:{local.name}"
-            elif local.kind == "organisation":
-                key = f"o:{name_key(local.name)}"
-            else:
-                key = f"p:{person_key(local.name)}"
-            found.add(_Member(article.id, n, key, local))
-        found.singles += [(article.id, s) for s in article_mentions.singles]
-        for abbr, name in article_mentions.acronyms:
-            found.acronyms[abbr].add(f"o:{name_key(name)}")
-        found.abbreviations += [(article.id, abbr, first) for abbr, first in article_mentions.abbreviations]
-        found.merges += [(article.id, name, form, reason) for name, form, reason in article_mentions.merges]
-        for m in article_mentions.mentions:
-            if m.how == "ambiguous":
-                found.unresolved[(m.surface, f"{m.note}, in the same article")].append(article.id)
+        article_mentions = None
+        if article.explicit_actors is None:
+            article_mentions = mentions.get(article.id)
+            if article_mentions is None:
+                article_mentions = extract_mentions(article.text, article.title, gazetteer, article.source, agencies)
+        # The inputs an article is gathered from: its explicit actors, or its mentions (the very
+        # object, which the memo holds alive, so that its identity stands for its content).
+        inputs = article.explicit_actors if article_mentions is None else article_mentions
+        entry = last.get(article.id)
+        if entry is None or not (entry[0] is inputs or (article_mentions is None and entry[0] == inputs)):
+            entry = (inputs, _gather_article(article, article_mentions, gazetteer))
+        kept[article.id] = entry
+        gathered = entry[1]
+        for member in gathered.members:
+            found.add(member)
+        found.singles += [(article.id, s) for s in gathered.singles]
+        for abbr, key in gathered.acronyms:
+            found.acronyms[abbr].add(key)
+        found.abbreviations += [(article.id, abbr, first) for abbr, first in gathered.abbreviations]
+        found.merges += [(article.id, name, form, reason) for name, form, reason in gathered.merges]
+        for surface, reason in gathered.unresolved:
+            found.unresolved[(surface, reason)].append(article.id)
+    if memo is not None:
+        memo.gathered = kept
     return found
+
+
+def _gather_article(article: ArticleInput, article_mentions: Mentions | None, gazetteer: Gazetteer) -> _Gathered:
+    if article_mentions is None:
+        members = []
+        for n, name in enumerate(article.explicit_actors):
+            canonical = gazetteer.lookup(name)
+            known = canonical is not None
+            canonical = canonical or " ".join(name.split())
+            local = LocalActor(canonical, gazetteer.kind(canonical) if known else "", known, (name,),
+                               first=n, evidence=("front matter",))
+            key = f"g:{canonical}" if known else f"p:{person_key(canonical) or name_key(canonical)}"
+            members.append(_Member(article.id, n, key, local, explicit=True))
+        return _Gathered(tuple(members))
+    members = []
+    for n, local in enumerate(article_mentions.actors):
+        if local.known:
+            key = f"g:{local.name}"
+        elif local.kind == "organisation":
+            key = f"o:{name_key(local.name)}"
+        else:
+            key = f"p:{person_key(local.name)}"
+        members.append(_Member(article.id, n, key, local))
+    return _Gathered(tuple(members), tuple(article_mentions.singles),
+                     tuple((abbr, f"o:{name_key(name)}") for abbr, name in article_mentions.acronyms),
+                     tuple(article_mentions.abbreviations), tuple(article_mentions.merges),
+                     tuple((m.surface, f"{m.note}, in the same article") for m in article_mentions.mentions
+                           if m.how == "ambiguous"))
 
 
 class _Context:
@@ -440,7 +497,7 @@ def _attribute_abbreviations(found: _Corpus) -> None:
 
 
 def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, duplicates: list[Duplicate],
-               gazetteer: Gazetteer) -> Resolution:
+               gazetteer: Gazetteer, memo: ResolveMemo | None = None) -> Resolution:
     groups: dict[str, list[_Member]] = defaultdict(list)
     for m in found.members:
         groups[clusters.find(m.key)].append(m)
@@ -455,7 +512,7 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
             name = names[key] = _display_key(key) if name is None else name
         return name
 
-    articles, details = _per_article(corpus, found.members, name_of, gazetteer)
+    articles, details = _per_article(corpus, found.members, name_of, gazetteer, memo)
     actors = _per_actor(corpus, groups, display, gazetteer)
     merges = _merges(found, clusters, groups, display, name_of)
     discovered = sorted((Discovered(display[root], actors[display[root]].kind, len(actors[display[root]].article_ids),
@@ -473,15 +530,27 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     return Resolution(articles, actors, merges, tuple(discovered), tuple(unique.values()), unresolved, details)
 
 
-def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, gazetteer: Gazetteer
+def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, gazetteer: Gazetteer,
+                 memo: ResolveMemo | None = None
                  ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]]]:
     by_article: dict[str, list[_Member]] = defaultdict(list)
     for m in members:
         by_article[m.article].append(m)
     articles: dict[str, tuple[str, ...]] = {}
     details: dict[str, tuple[ArticleActor, ...]] = {}
+    last = memo.resolved if memo is not None else {}
+    kept: dict = {}
     for article in corpus:
-        group = sorted(by_article.get(article.id, []), key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+        group = by_article.get(article.id, [])
+        names = tuple(name_of(m.key) for m in group)
+        # The same member objects (kept by _gather) given the same names: the same actors.
+        entry = last.get(article.id)
+        if entry is not None and entry[1] == names and len(entry[0]) == len(group) \
+                and all(a is b for a, b in zip(entry[0], group)):
+            kept[article.id] = entry
+            articles[article.id], details[article.id] = entry[2], entry[3]
+            continue
+        group = sorted(group, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
         entries: dict[str, dict] = {}
         for m in group:
             entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
@@ -492,6 +561,9 @@ def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, ga
         articles[article.id] = tuple(entries)
         details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
                                     for n, e in entries.items())
+        kept[article.id] = (tuple(by_article.get(article.id, [])), names, articles[article.id], details[article.id])
+    if memo is not None:
+        memo.resolved = kept
     return articles, details
 
 

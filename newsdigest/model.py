@@ -41,8 +41,7 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]], kv[0]))
         result[term.slug] = tuple(ranked[:limit])
     if last is not None:
-        last.remember(limit, names, slugs_of, source, articles,
-                      {term.slug: (term.article_ids, result[term.slug]) for term in source.terms})
+        last.remember(limit, names, slugs_of, {term.slug: (term.article_ids, result[term.slug]) for term in source.terms})
     return result
 
 
@@ -55,7 +54,6 @@ class RelatedMemo:
     limit: int = 0
     names: dict = field(default_factory=dict)     # target slug -> sort name
     slugs_of: Mapping = field(default_factory=dict)   # article id -> target slugs
-    terms_of: dict = field(default_factory=dict)  # article id -> its source term slugs
     ranked: dict = field(default_factory=dict)    # source slug -> (article ids, ranked list)
 
     def usable(self, limit: int, names: dict) -> bool:
@@ -65,27 +63,14 @@ class RelatedMemo:
         return all(names[slug] == self.names[slug] for slug in shared)
 
     def dirty_terms(self, source: Taxonomy, slugs_of: Mapping, articles: tuple[Article, ...]) -> set[str]:
-        """Source terms of the articles added, removed or naming other targets since last time
-        (with the terms they had then)."""
-        dirty: set[str] = set()
-        current = {a.id for a in articles}
-        for article in articles:
-            if self.slugs_of.get(article.id) != slugs_of[article.id]:
-                dirty.update(source.slug(name) for name in source.shown.terms_of(article))
-                dirty.update(self.terms_of.get(article.id, ()))
-        for gone in self.slugs_of.keys() - current:
-            dirty.update(self.terms_of.get(gone, ()))
-        return dirty
+        """Source terms of the articles added or naming other targets since last time. A term an
+        article joined or left has other article ids, which related_terms compares anyway."""
+        last = self.slugs_of
+        return {source.slug(name) for article in articles if last.get(article.id) != slugs_of[article.id]
+                for name in source.shown.terms_of(article)}
 
-    def remember(self, limit: int, names: dict, slugs_of: Mapping, source: Taxonomy,
-                 articles: tuple[Article, ...], ranked: dict) -> None:
+    def remember(self, limit: int, names: dict, slugs_of: Mapping, ranked: dict) -> None:
         self.limit, self.names, self.slugs_of, self.ranked = limit, names, slugs_of, ranked
-        self.terms_of = {a.id: tuple(source.slug(name) for name in source.shown.terms_of(a)) for a in articles}
-
-
-def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
-    """Each article's terms of `target`, as slugs."""
-    return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
 
 
 # Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).

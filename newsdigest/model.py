@@ -73,6 +73,11 @@ class RelatedMemo:
         self.limit, self.names, self.slugs_of, self.ranked = limit, names, slugs_of, ranked
 
 
+def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
+    """Each article's terms of `target`, as slugs."""
+    return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
+
+
 # Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).
 TOPICS = TaxonomySpec("topics", "topic", "Topics", lambda a: a.topics, trend=True)
 ACTORS = TaxonomySpec("actors", "actor", "Actors", lambda a: a.actors, by_kind=True,

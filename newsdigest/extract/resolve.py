@@ -175,11 +175,12 @@ class ResolveMemo:
     context: str = ""
     gathered: dict = field(default_factory=dict)   # article id -> (its inputs, _Gathered)
     resolved: dict = field(default_factory=dict)   # article id -> (members, their names, actors, details)
+    actors: dict = field(default_factory=dict)     # cluster root -> (members, name and dates, ActorInfo)
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
         if context != self.context:
-            self.context, self.gathered, self.resolved = context, {}, {}
+            self.context, self.gathered, self.resolved, self.actors = context, {}, {}, {}
 
 
 def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
@@ -513,7 +514,7 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
         return name
 
     articles, details = _per_article(corpus, found.members, name_of, gazetteer, memo)
-    actors = _per_actor(corpus, groups, display, gazetteer)
+    actors = _per_actor(corpus, groups, display, gazetteer, memo)
     merges = _merges(found, clusters, groups, display, name_of)
     discovered = sorted((Discovered(display[root], actors[display[root]].kind, len(actors[display[root]].article_ids),
                                     actors[display[root]].article_ids[-1],
@@ -568,19 +569,31 @@ def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, ga
 
 
 def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],
-               gazetteer: Gazetteer) -> dict[str, ActorInfo]:
-    dates = {a.id: _iso(a.date)[:10] for a in corpus}
-    rank = {a.id: n for n, a in enumerate(sorted(corpus, key=lambda a: (_iso(a.date), a.id), reverse=True))}
+               gazetteer: Gazetteer, memo: ResolveMemo | None = None) -> dict[str, ActorInfo]:
+    when = {a.id: _iso(a.date) for a in corpus}
     actors: dict[str, ActorInfo] = {}
+    last = memo.actors if memo is not None else {}
+    kept: dict = {}
     for root, group in groups.items():
         name = display[root]
+        # Made from its members (the objects _gather kept), its name and its articles' dates.
+        stamp = (name, tuple(when[m.article] for m in group))
+        entry = last.get(root)
+        if entry is not None and entry[1] == stamp and len(entry[0]) == len(group) \
+                and all(a is b for a, b in zip(entry[0], group)):
+            kept[root] = entry
+            actors[name] = entry[2]
+            continue
         kinds = Counter(k for k in (_kind_of(m, gazetteer) for m in group) if k)
         kind = gazetteer.kind(name) if root.startswith("g:") else (kinds.most_common(1)[0][0] if kinds else "")
         forms = tuple(dict.fromkeys(f for m in group for f in m.local.forms if f != name))
-        roles = sorted({Role(dates[m.article], r, m.article) for m in group for r in m.local.roles},
+        roles = sorted({Role(when[m.article][:10], r, m.article) for m in group for r in m.local.roles},
                        key=lambda r: (r.date, r.article_id, r.title))
-        newest_first = tuple(sorted({m.article for m in group}, key=rank.__getitem__))
+        newest_first = tuple(sorted({m.article for m in group}, key=lambda i: (when[i], i), reverse=True))
         actors[name] = ActorInfo(name, kind, root.startswith("g:"), forms, tuple(roles), newest_first)
+        kept[root] = (tuple(group), stamp, actors[name])
+    if memo is not None:
+        memo.actors = kept
     return actors
 
 

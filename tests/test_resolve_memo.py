@@ -1,0 +1,59 @@
+"""The live engine's memo of the resolution (extract.resolve.ResolveMemo) gives what resolving
+from scratch gives, whatever changed in between: articles added, removed, edited, re-dated."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from newsdigest.extract.mentions import extract_mentions
+from newsdigest.extract.resolve import ArticleInput, ResolveMemo, resolve
+from newsdigest.extract.gazetteer import default_gazetteer
+
+PEOPLE = ["Tom Goffus", "Thomas Goffus", "Layla Hassan", "Qasim al-Araji", "Qasim Al-Araji", "Karwan Omar"]
+TITLES = ["Deputy Assistant Secretary", "Defence Minister", "National Security Adviser", "Governor"]
+BODIES = ["NATO", "the Ministry of Water Resources", "the Upper Tigris Basin Authority (UTBA)", "the UTBA"]
+
+
+def prose(rng: random.Random) -> str:
+    person, other = rng.sample(PEOPLE, 2)
+    return (f"{rng.choice(TITLES)} {person} met {rng.choice(TITLES)} {other} in Baghdad on Monday. "
+            f"{person.split()[-1]} said {rng.choice(BODIES)} would keep working with {rng.choice(BODIES)}.")
+
+
+def article(rng: random.Random, n: int) -> ArticleInput:
+    date = f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    if rng.random() < 0.4:
+        return ArticleInput(f"a{n}", date, f"Report {n}", "", "Wire", tuple(rng.sample(PEOPLE + ["NATO", "Iraq"], 2)))
+    return ArticleInput(f"a{n}", date, f"Report {n}", prose(rng), "Wire")
+
+
+def test_resolving_with_the_memo_matches_resolving_from_scratch():
+    rng = random.Random(20261203)
+    gazetteer = default_gazetteer()
+    corpus = [article(rng, n) for n in range(12)]
+    memo = ResolveMemo()
+    mentions: dict = {}
+
+    def mentions_of(items):   # as the build's cache: the same object while an article is the same
+        for a in items:
+            key = (a.id, a.date, a.text, a.explicit_actors)
+            if a.explicit_actors is None and key not in mentions:
+                mentions[key] = extract_mentions(a.text, a.title, gazetteer, a.source)
+        return {a.id: mentions[(a.id, a.date, a.text, a.explicit_actors)] for a in items if a.explicit_actors is None}
+
+    assert resolve(corpus, gazetteer, None, mentions_of(corpus), memo) == resolve(corpus, gazetteer, None, mentions_of(corpus))
+    for step in range(40):
+        change = rng.choice(["add", "remove", "edit", "redate", "redate"])
+        if change == "add" or len(corpus) < 4:
+            corpus.append(article(rng, 100 + step))
+        elif change == "remove":
+            corpus.pop(rng.randrange(len(corpus)))
+        elif change == "edit":
+            i = rng.randrange(len(corpus))
+            corpus[i] = replace(article(rng, 0), id=corpus[i].id, date=corpus[i].date)
+        else:   # the same actors and text, another day: the actors' articles change order
+            i = rng.randrange(len(corpus))
+            corpus[i] = replace(corpus[i], date=f"2024-1{rng.randint(0, 2)}-0{rng.randint(1, 9)}")
+        found = resolve(corpus, gazetteer, None, mentions_of(corpus), memo)
+        assert found == resolve(corpus, gazetteer, None, mentions_of(corpus)), f"step {step}: {change}"
+    assert memo.gathered and memo.resolved and memo.actors

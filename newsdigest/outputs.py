@@ -26,7 +26,7 @@ from .plan import DIGEST_FEED_FORMATS, Page, PlanMemo, digest_view, feed_specs, 
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
-                     template_fingerprint)
+                     template_fingerprint, templates_signature)
 from .sitemap import robots_bytes, sitemap_files
 from .workers import fork_imap
 
@@ -64,7 +64,7 @@ def made(path: str, data: bytes) -> Output:
 
 
 def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None) -> SiteOutputs:
-    env = make_environment(templates)
+    env = _environment(templates, memo)
     assets = collect_assets(templates)
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
@@ -101,6 +101,17 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
         search_outputs, bundles = search_bundles(model, memo)
         outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
+
+
+def _environment(templates: Path, memo: PlanMemo | None):
+    """The Jinja environment; the live engine keeps its last one (its compiled templates) while
+    the template folders hold the same files."""
+    if memo is None:
+        return make_environment(templates)
+    signature = templates_signature(templates)
+    if memo.environment is None or memo.environment[0] != signature:
+        memo.environment = (signature, make_environment(templates))
+    return memo.environment[1]
 
 
 def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list[Output], list[Bundle]]:

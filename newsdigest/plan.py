@@ -137,6 +137,7 @@ class PlanMemo:
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
     charts: dict = field(default_factory=dict)    # (taxonomy, term slug) -> (its article ids, charts key)
+    environment: tuple | None = None              # (template files' signature, the Jinja environment)
 
 
 class Planner:

@@ -27,6 +27,18 @@ def template_dirs(site_templates: Path) -> list[Path]:
     return [d for d in (site_templates, THEME) if d.is_dir()]
 
 
+def templates_signature(site_templates: Path) -> tuple:
+    """Every file of the template folders with its size and times: an environment made for one
+    signature is good as long as it holds (Jinja reloads an edited template by itself, but not
+    one that a new file in templates/ now overrides)."""
+    found = []
+    for base in template_dirs(site_templates):
+        for path in sorted(base.rglob("*")):
+            st = path.stat()
+            found.append((str(path), st.st_mtime_ns, st.st_ctime_ns, st.st_size))
+    return tuple(found)
+
+
 def make_environment(site_templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
@@ -93,6 +105,11 @@ def template_errors(env: jinja2.Environment, name: str, url_path: str | None = N
         raise NewsdigestError(Problem(where, f"template error{page}: {exc}", hint)) from None
 
 
+# (template name, source) -> the templates it extends, includes or imports. The environments
+# make_environment builds all parse alike, so the answer depends on the source alone.
+_REFERENCES: dict[tuple[str, str], list[str]] = {}
+
+
 def template_fingerprint(env: jinja2.Environment, name: str, _seen: set | None = None) -> str:
     """Hash of a template and everything it extends, includes or imports."""
     seen = _seen if _seen is not None else set()
@@ -101,7 +118,10 @@ def template_fingerprint(env: jinja2.Environment, name: str, _seen: set | None =
     seen.add(name)
     with template_errors(env, name):
         source, filename, _ = env.loader.get_source(env, name)
-        refs = sorted(r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r)
+        refs = _REFERENCES.get((name, source))
+        if refs is None:   # parsing is most of the cost; every build asks again (watch: per change)
+            refs = _REFERENCES[(name, source)] = sorted(
+                r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r)
     h = hashlib.sha256(source.encode())
     for ref in refs:
         h.update(template_fingerprint(env, ref, seen).encode())

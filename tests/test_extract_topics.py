@@ -207,3 +207,10 @@ def test_a_regular_form_that_another_topic_writes_as_its_own_word_is_that_word()
     assert {rule.name for rule, _ in score_phrases("", "صلى في الجامع الكبير", rules)} == {"R"}
     assert "Religion" not in assign_topics("جامعة بغداد الأولى", "حلت جامعة بغداد في المرتبة الأولى بين الجامعات "
                                            "العراقية، وقال رئيس الجامعة إن الجامعة تطمح إلى المزيد.").topics
+
+
+def test_the_best_topic_is_the_one_nearest_its_own_threshold():
+    rules = TopicRules((TopicRule("Big", (("alpha", 3.0), ("beta", 3.0)), 10.0, 2),
+                        TopicRule("Small", (("gamma", 1.5), ("delta", 1.5)), 4.0, 2)))
+    result = assign_topics("", "alpha beta gamma delta" + LONG, "", None, rules)
+    assert result.topics == ("Small",)          # 3 of 4 beats 6 of 10

@@ -163,10 +163,12 @@ def assign_topics(title: str, text: str, section: str = "", explicit: Iterable[s
         elif fired.score > 0 and rule.name not in chosen:
             below.append(fired)
     below.sort(key=lambda f: (-f.score, f.rule))
-    if not chosen and below and _good_enough(below[0]):
+    candidates = [f for f in below if _good_enough(f)]
+    if not chosen and candidates:
         # every article is about something: with no topic over its threshold, the best one
-        # is chosen when it has half the evidence (a short report says "measles" only once)
-        best = below.pop(0)
+        # (the nearest to its own threshold) is chosen when it has half the evidence
+        best = max(candidates, key=lambda f: (f.score / f.threshold, f.score, f.rule))
+        below.remove(best)
         chosen[best.rule] = replace(best, via="best")
     section_first = [f for f in chosen.values() if f.via == "section"]
     by_score = sorted((f for f in chosen.values() if f.via != "section"), key=lambda f: (-f.score, f.rule))

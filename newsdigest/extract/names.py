@@ -741,8 +741,10 @@ def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = Tru
 
 def _arabic_described(before: list[str], cues: CountryCues) -> str:
     """An Arabic demonym follows its noun, and an idafa may stand between ("وزير الخارجية
-    الأردني"): the nearest cue word of the three before it decides."""
-    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues)
+    الأردني"): the nearest cue word of the three before it decides. With none, the adjective
+    describes a thing or a person ("دور النشر اللبنانية", "السدود التركية"): a place, since
+    the state and those acting for it are what the agents list names."""
+    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues, default="place")
 
 
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:

@@ -86,9 +86,16 @@ def _org_head(tokens: list[Token], i: int, w: dict) -> tuple[int, str] | None:
     head = _stem(tok, w["org_heads"])
     if head is not None and head[1] in w["verbal"] and (
             head[0] > 0 and arabic.normalise(tok.text)[head[0] - 1] in "بل"
-            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS)):
+            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS and not _named_chain(tokens, i, w))):
         return None
     return head
+
+
+def _named_chain(tokens: list[Token], i: int, w: dict) -> bool:
+    """A head followed by a bare word and then a province ("من قيادة عمليات الأنبار"): a body's
+    name, where the verbal noun takes its object at once ("إلى مركز الإيواء", "لقيادة المنتخب")."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and nxt.word and not _definite(nxt) and _province(tokens, i + 2, w)
 
 
 def _definite_head(tok: Token, w: dict) -> tuple[int, str] | None:
@@ -222,6 +229,8 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
             break
         norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
+            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
+                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")
             return k + 1
         if k >= j + 2 and norm not in arabic.given_names():
             if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
@@ -270,6 +279,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
                 k += 1      # "ذي قار", "صلاح الدين"
             return k + 1            # a province ends the name: "شرطة محافظة البصرة"
         if _definite(tok):
+            if k > j and _adjective(tokens[k - 1], w) and not _adjective(tok, w):
+                break               # after an adjective a definite noun is the next phrase: "مديرية المرور العامة الحادث"
             definite = True
             k += 1
             continue
@@ -411,10 +422,23 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"]:
+            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]):
                 found.append(_organisation(text, tokens, i, head[0], end))
                 i = end
                 continue
+        apposed = _apposition(tokens, i, taken, w)
+        if apposed:
+            # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
+            # complement (organisations inside it included) is not read as another name
+            name_end, title_at = apposed
+            orgs: list[tuple[int, int, int]] = []
+            end = _title_end(tokens, title_at, taken, closers, w, orgs)
+            role = text[tokens[title_at].start:tokens[end - 1].end]
+            found.append(Found(text[tokens[i + 1].start:tokens[name_end - 1].end], "person", tokens[i + 1].start,
+                               tokens[name_end - 1].end, "apposition", role))
+            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            i = end
+            continue
         definite_head = _definite_head(tok, w)
         if definite_head is not None:
             end = _named_definite(tokens, i, taken, closers, w)
@@ -455,6 +479,33 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         i += 1
     local = _surnames(tokens, found, taken)
     return found + local + _family_names_alone(text, tokens, found + local, taken, w)
+
+
+def _for_purpose(tok: Token) -> bool:
+    """A bare head whose complement starts with the preposition ل is a body described by its
+    purpose ("تشكيل لجنة للتحقيق", "a committee to investigate"), not one named: a name joins
+    its words in a construct ("لجنة التحقيق") or with adjectives."""
+    return _with_l(tok) or arabic.normalise(tok.text).startswith("لل")
+
+
+def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:
+    """(end of the name, the title's token) when token i is a verb of saying followed by a name
+    of two or three words, a comma and a title: agency copy names a person first and says who
+    they are after ("وقال جوتيار محمد، مدير مخيم شاريا، إن"). The name's first word has no
+    article; a word with it ends the name."""
+    if _stem(tokens[i], w["speech"]) is None:
+        return None
+    k = i + 1
+    while k < len(tokens) and k - i <= 3 and k not in taken and _is_name_word(tokens[k], w):
+        norm = arabic.normalise(tokens[k].text)
+        if k == i + 1 and (norm.startswith("ال") or norm in w["places"]):
+            return None
+        k += 1
+        if norm.startswith("ال"):
+            break
+    if not 2 <= k - i - 1 <= 3 or k + 1 >= len(tokens) or tokens[k].text != "،":
+        return None
+    return (k, k + 1) if _stem(tokens[k + 1], w["titles"]) is not None else None
 
 
 def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[Found]:

@@ -109,3 +109,32 @@ def test_a_word_of_an_organisations_name_is_not_also_a_person():
 ])
 def test_more_head_words_of_bodies_and_titles_of_sport(text, name, kind):
     assert {a.name: a.kind for a in extract_mentions(text).actors}.get(name) == kind
+
+
+# --- second development set (dev2_bilingual.yaml) --------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("Saad al-Zamili heads the General Commission for Dams and Reservoirs, which signed.",
+     "General Commission for Dams and Reservoirs"),                       # "and" inside the complement
+    ("They will be studied by the State Board of Antiquities and Heritage before display.",
+     "State Board of Antiquities and Heritage"),
+    ("The Japan International Cooperation Agency signed the deal on Thursday.",
+     "Japan International Cooperation Agency"),                           # a country's name opens it
+    ("US Central Command said its forces had shot down two drones.", "US Central Command"),
+])
+def test_a_name_goes_on_through_and_in_its_complement_and_may_open_with_a_country(text, name):
+    assert name in organisations(text), actors(text)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("The Ministry of Oil and the Ministry of Finance agreed.", ["Ministry of Oil", "Ministry of Finance"]),
+    ("Officials of the Ministry of Health and WHO met in Mosul.", ["Ministry of Health", "World Health Organization"]),
+    ("The Ministry of Water Resources and Turkey held talks.", ["Ministry of Water Resources"]),
+])
+def test_and_between_two_names_keeps_them_apart(text, names):
+    assert [n for n in organisations(text)] == names, actors(text)
+
+
+def test_a_country_opening_a_body_is_not_also_an_actor():
+    found = actors("US Central Command said its forces had shot down two drones.")
+    assert ("United States", "country") not in found, found

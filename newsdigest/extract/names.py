@@ -612,9 +612,11 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             continue
         chain = list(part)
         last = run[-1]
+        complement = False
         while len(chain) < 9 and not tokens[last].poss and last + 2 < len(tokens):
             k = last + 1
-            if tokens[k].low not in ("of", "for", "on") or not text[tokens[last].end:tokens[k].start].isspace():
+            joins = ("of", "for", "on") + (("and",) if complement else ())
+            if tokens[k].low not in joins or not text[tokens[last].end:tokens[k].start].isspace():
                 break
             k2 = k + 1
             if tokens[k2].low == "the" and k2 + 1 < len(tokens):
@@ -622,8 +624,11 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             follow = starts.get(k2)
             if follow is None or reader.token_class(k2) == "S":
                 break           # "... Council on Monday": a day, not more of the name
+            if tokens[k].low == "and" and not _second_half_of_a_complement(reader, runs[follow], k2 > k + 1):
+                break           # "Ministry of Oil and the Ministry of Finance": two names
             chain += list(range(k, k2)) + runs[follow]
             last = runs[follow][-1]
+            complement = True
         heads = organisation_heads()
         part, chain = _before_office(reader, part), _before_office(reader, chain)
         head_first = any(tokens[i].low in heads for i in part)
@@ -886,6 +891,17 @@ def _before_office(reader: Reader, indices: list[int]) -> list[int]:
     return indices
 
 
+def _second_half_of_a_complement(reader: Reader, run: list[int], with_the: bool) -> bool:
+    """After "<head> of/for X and", a run that goes on with the complement ("Commission for
+    Dams and Reservoirs", "Board of Antiquities and Heritage"): one or two plain words, none
+    a name the gazetteer knows, an organisation's head, a title or a given name, and no "the"."""
+    tokens, lex = reader.tokens, reader.lex
+    heads = organisation_heads()
+    return not with_the and len(run) <= 2 and not any(
+        reader.hit_at[i] is not None or tokens[i].low in heads or tokens[i].low in lex.org_heads
+        or reader.is_title_word(tokens[i].low) or tokens[i].low in lex.given or tokens[i].poss for i in run)
+
+
 def _names_an_event(reader: Reader, last: int) -> bool:
     """A name that only qualifies the next word, an event or a place ("the General Assembly
     session"), is not a body acting."""
@@ -899,9 +915,12 @@ def _bodies() -> dict:
 
 
 def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:
-    """A demonym that opens an organisation's name is part of it ("Iraqi Drilling Company")."""
+    """A demonym or a country's name that opens an organisation's name is part of it ("Iraqi
+    Drilling Company", "Japan International Cooperation Agency", "US Central Command")."""
     hit = reader.hit_at[part[0]]
-    return hit.how == "demonym" and len(part) >= 3 and reader.tokens[part[-1]].low in organisation_heads()
+    whole = hit.end <= reader.tokens[part[0]].end and not reader.tokens[part[0]].poss   # one word, no 's
+    return (hit.how == "demonym" or (hit.kind == "country" and whole)) and len(part) >= 3 \
+        and reader.tokens[part[-1]].low in organisation_heads()
 
 
 def _reverse_definitions(reader: Reader) -> list[tuple[str, str, int, int]]:

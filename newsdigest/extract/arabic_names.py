@@ -69,7 +69,14 @@ def _words() -> dict[str, frozenset[str]]:
 
 def _definite(tok: Token) -> bool:
     """A word with the article, whatever proclitics come before it ("والسياحة", "للاتصالات")."""
-    return tok.word and any(stem.startswith("ال") and len(stem) > 3 for _, stem in tok.readings)
+    if not tok.word:
+        return False
+    written = arabic._DIACRITICS.sub("", tok.text)
+    # the article as written: "ال", or "لل" after the preposition ل; not the alef with hamza
+    # that normalising makes look alike ("إلينا", "إلهام" are names)
+    return any(stem.startswith("ال") and len(stem) > 3 and (written[n:].startswith("ال") or
+                                                           (n >= 1 and written[n - 1:].startswith("لل")))
+               for n, stem in tok.readings)
 
 
 def _with_l(tok: Token) -> bool:
@@ -232,7 +239,7 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
             if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
                 break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")
             return k + 1
-        if k >= j + 2 and norm not in arabic.given_names():
+        if k >= j + 2 and norm not in arabic.given_names() and arabic.normalise(tokens[k - 1].text) != "عبد":
             if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
                 return k + 1
             break           # a third word without the article goes on only when it is a known name
@@ -264,6 +271,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             return k + 1
         tok = tokens[k]
         norm = arabic.normalise(tok.text)
+        if norm == "في" and k > j and _region_after(tokens, k + 1, taken, w):
+            return _region_after(tokens, k + 1, taken, w)   # "هيئة السياحة في إقليم كردستان"
         if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
             break
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
@@ -277,6 +286,11 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             while k + 1 < len(tokens) and k + 1 not in taken and _province(tokens, k + 1, w) \
                     and not arabic.normalise(tokens[k + 1].text).startswith(("و", "ف")):
                 k += 1      # "ذي قار", "صلاح الدين"
+            if k == j and k + 1 < len(tokens) and k + 1 not in taken \
+                    and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+                definite = False    # a place in the name, then what it does: "شركة أربيل للإسكان الحديث"
+                k += 1
+                continue
             return k + 1            # a province ends the name: "شرطة محافظة البصرة"
         if _definite(tok):
             if k > j and _adjective(tokens[k - 1], w) and not _adjective(tok, w):
@@ -284,7 +298,7 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             definite = True
             k += 1
             continue
-        if _with_l(tok) and definite:
+        if _with_l(tok) and definite and (_chain_reaches_a_name(tokens, k + 1, taken, closers, w)):
             definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
             continue
@@ -305,6 +319,18 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         break
     return k
+
+
+def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
+    """End of "إقليم كردستان" or "محافظة البصرة" at token k, written after "في" at the end of a
+    body's name (the body of that region); 0 when none is there."""
+    if k + 1 < len(tokens) and k not in taken and arabic.normalise(tokens[k].text) in _REGION_WORDS \
+            and _province(tokens, k + 1, w):
+        return k + 2
+    return 0
+
+
+_REGION_WORDS = frozenset(arabic.normalise(x) for x in ("إقليم", "محافظة", "اقليم"))
 
 
 def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
@@ -339,6 +365,10 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
+    if not naming and k in closers and k + 1 < len(tokens) and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+        # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
+        # الكويتي للتنمية الاقتصادية"; without the complement it describes ("الحكومة العراقية")
+        return max(_org_after(tokens, k + 2, taken, closers, w, definite=True), k + 2)
     if not naming:
         return i
     if k < len(tokens) and k in closers:
@@ -361,7 +391,8 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
             if end > j + 1:
-                orgs.append((j, head[0], end))
+                if head[1] not in w["org_places"]:      # "في مطار بغداد": where, not who
+                    orgs.append((j, head[0], end))
                 j = end
                 continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
@@ -451,6 +482,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             orgs: list[tuple[int, int, int]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
             found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            if j > i + 1 and _between_commas(tokens, j, taken, w):
+                j += 1          # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن": the name between commas
             # a name does not start with the article ("الفريق الفني عزل ...": no name)
             end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
@@ -481,11 +514,25 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
     return found + local + _family_names_alone(text, tokens, found + local, taken, w)
 
 
+def _l_complement(tok: Token) -> bool:
+    """A word with the preposition ل, on a bare noun or with the article ("لنقل", "للتنمية")."""
+    return tok.word and (_with_l(tok) or arabic.normalise(tok.text).startswith("لل"))
+
+
 def _for_purpose(tok: Token) -> bool:
     """A bare head whose complement starts with the preposition ل is a body described by its
     purpose ("تشكيل لجنة للتحقيق", "a committee to investigate"), not one named: a name joins
     its words in a construct ("لجنة التحقيق") or with adjectives."""
-    return _with_l(tok) or arabic.normalise(tok.text).startswith("لل")
+    return _l_complement(tok)
+
+
+def _between_commas(tokens: list[Token], j: int, taken: set[int], w: dict) -> bool:
+    """A comma at token j, then a name of two or three words without the article on its first,
+    then another comma: the person a title before the first comma describes."""
+    if j + 3 >= len(tokens) or tokens[j].text != "،" or _definite(tokens[j + 1]):
+        return False
+    end = _name_after(tokens, j + 1, taken, w)
+    return 2 <= end - j - 1 <= 3 and end < len(tokens) and tokens[end].text == "،"
 
 
 def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:

@@ -147,6 +147,8 @@ def test_an_arabic_name_that_acts_is_an_actor(text, word):
 
 @pytest.mark.parametrize("text, word, demonym", [
     ("appointed Spanish coach Andres Morales", "Spanish", True),
+    ("Iraqi boxer Hasan Ali won bronze", "Iraqi", True),                 # second development set
+    ("losing his semi-final to a Kazakh opponent on points", "Kazakh", True),
     ("a Kuwaiti investment group is studying", "Kuwaiti", True),
     ("a Turkish-built bridge over the river", "Turkish", True),
     ("condemned a violation of Iraqi sovereignty", "Iraqi", True),

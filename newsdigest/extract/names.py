@@ -486,6 +486,15 @@ class Reader:
             k += 1
         return k < len(tokens) and tokens[k].kind == "w" and tokens[k].low in self.lex.speech
 
+    _INVERTED = frozenset({"said", "says", "added", "adds", "explained", "noted", "wrote", "recalled"})
+
+    def speech_before(self, i: int) -> bool:
+        """'"...," said Karwan Omar of the syndicate': a verb of saying right before the name,
+        after a quotation or a clause (the inverted attribution of news copy)."""
+        j = i - 1
+        return j >= 1 and self.tokens[j].kind == "w" and self.tokens[j].low in self._INVERTED \
+            and not self.tokens[j].line_start and self.tokens[j - 1].kind != "w"
+
     def next_word(self, k: int) -> _Token | None:
         return self.tokens[k] if k < len(self.tokens) and self.tokens[k].kind == "w" else None
 
@@ -541,7 +550,7 @@ def read_candidate(reader: Reader, seg: list[int]) -> Candidate:
     if role:
         cand.roles.append(role)
         cand.evidence.append("apposition")
-    if reader.speech_after(after):
+    if reader.speech_after(after) or (len(seg) >= 2 and reader.speech_before(seg[0])):
         cand.evidence.append("verb")
     given = first.low.split("-")[0]
     if given in lex.given or first.low in lex.given:

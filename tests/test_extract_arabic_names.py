@@ -261,3 +261,15 @@ def test_a_name_that_begins_with_alef_hamza_and_lam_has_no_article():
     from newsdigest.extract.arabic_names import same_person
     assert same_person("إلينا فوس", "Elena Voss") == "sure"
     assert same_person("قاسم الأعرجي", "Qasim al-Araji") == "sure"
+
+
+def test_a_title_that_is_also_a_place_needs_a_known_given_name():
+    """"المحافظة" is the province far more often than a woman governor: "وإن دوائر المحافظة
+    ستعطل أسبوعا" names nobody."""
+    assert found("وقال المحافظ إن دوائر المحافظة ستعطل أسبوعا.") == {}
+
+
+def test_a_foreign_name_may_begin_with_the_letter_of_a_rare_proclitic():
+    """ك is seldom a proclitic on a name after a title ("كينجي موريتا"); ل and ب are."""
+    names = found("وحضر التوقيع السفير الياباني لدى بغداد كينجي موريتا أمس.")
+    assert names.get("كينجي موريتا") == "person", names

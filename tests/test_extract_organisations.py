@@ -138,3 +138,12 @@ def test_and_between_two_names_keeps_them_apart(text, names):
 def test_a_country_opening_a_body_is_not_also_an_actor():
     found = actors("US Central Command said its forces had shot down two drones.")
     assert ("United States", "country") not in found, found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Donors were screened by staff of the National Blood Transfusion Centre.", "National Blood Transfusion Centre"),
+    ("The Joint Crisis Coordination Centre said 140 families were evacuated.", "Joint Crisis Coordination Centre"),
+    ("The investor, Gulf Cement Industries, would create 600 jobs.", "Gulf Cement Industries"),
+])
+def test_centres_and_industries_are_bodies(text, name):
+    assert name in organisations(text), actors(text)

@@ -489,8 +489,13 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
             # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name,
             # or a family name with the article after it
-            ambiguous = j < len(tokens) and any(n == 1 for n, _ in tokens[j].readings) \
+            ambiguous = j < len(tokens) and any(n == 1 and arabic.normalise(tokens[j].text)[0] in "لبوف"
+                                                for n, _ in tokens[j].readings) \
                 and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+            # a title that is also a place ("المحافظة": the province, rarely a woman governor)
+            # needs a known given name after it
+            placeish = {arabic.normalise(tok.text), arabic.without_article(title[1])} & w["places"]
+            ambiguous = ambiguous or (bool(placeish) and first not in arabic.given_names())
             if end - j >= 2 and not ambiguous and not (first not in arabic.given_names()
                                                        and _another_title_ahead(tokens, end, w)):
                 role_start = tok.start + _skip_letters(tok.text, title[0])

@@ -147,3 +147,15 @@ def test_a_country_opening_a_body_is_not_also_an_actor():
 ])
 def test_centres_and_industries_are_bodies(text, name):
     assert name in organisations(text), actors(text)
+
+
+def test_a_countrys_body_in_lower_case_after_its_possessive_is_the_gazetteers():
+    found = extract_mentions("Iraq's central bank told lenders on Sunday to stop selling cash dollars.")
+    assert ("Central Bank of Iraq", "organisation") in [(a.name, a.kind) for a in found.actors]
+    assert [m.surface for m in found.mentions if m.actor == "Central Bank of Iraq"] == ["central bank"]
+    assert "Central Bank of Iraq" not in organisations("Iraq's central heating failed in the winter.")
+
+
+def test_a_place_the_gazetteer_keeps_from_being_an_actor_may_end_a_bodys_name():
+    assert "Federal Reserve Bank of New York" in organisations(
+        "Officials met the Federal Reserve Bank of New York on Monday.")

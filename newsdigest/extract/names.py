@@ -647,8 +647,8 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             name_tokens = part
         else:
             continue
-        if any(reader.masked_at[i] for i in name_tokens):
-            continue
+        if any(reader.masked_at[i] for i in name_tokens if i in part):
+            continue        # a place the gazetteer keeps from being an actor may end a name: "... Bank of New York"
         hits = hits_of(reader, name_tokens)
         first, final = tokens[name_tokens[0]], tokens[name_tokens[-1]]
         if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= final.end:

@@ -159,3 +159,8 @@ def test_a_countrys_body_in_lower_case_after_its_possessive_is_the_gazetteers():
 def test_a_place_the_gazetteer_keeps_from_being_an_actor_may_end_a_bodys_name():
     assert "Federal Reserve Bank of New York" in organisations(
         "Officials met the Federal Reserve Bank of New York on Monday.")
+
+
+def test_a_group_that_names_itself_is_an_organisation():
+    assert organisations("A group calling itself Shadow Falcons claimed the attack.") == ["Shadow Falcons"]
+    assert organisations("A group that calls itself Black Banner said so.") == ["Black Banner"]

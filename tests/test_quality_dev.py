@@ -29,9 +29,9 @@ SETS = {"dev1": DEV, "dev2": DEV2}
 
 # What the second set reached where it is short of a target (precision, recall): a change that
 # falls below these undoes work done on it.
-DEV2_FLOORS = {"actors ar": (0.88, 0.79), "actors en": (0.91, 0.88), "actors all": (0.89, 0.83),
+DEV2_FLOORS = {"actors ar": (0.88, 0.79), "actors all": (0.89, 0.84),
                "story pairs across": (1.0, 0.85)}
-NOT_YET_ON_DEV2 = {"actors ar", "actors en", "actors all", "story pairs across"}
+NOT_YET_ON_DEV2 = {"actors ar", "actors all", "story pairs across"}
 
 
 def _marks(name: str, what: str) -> list:

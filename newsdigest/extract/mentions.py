@@ -27,7 +27,8 @@ from .arabic_names import Found, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
-                    organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
+                    organisation_names, person_key, read_candidate, segments, self_named, source_spans,
+                    surname_key)
 
 EXTRACTOR_VERSION = "4"     # part of every cache key: bump when extraction changes
 
@@ -229,7 +230,7 @@ class _Names:
 def _read_names(reader: Reader) -> _Names:
     runs = reader.runs()
     candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
-    names = _Names([], [], organisation_names(reader, runs), set(), {})
+    names = _Names([], [], organisation_names(reader, runs) + self_named(reader, runs), set(), {})
     in_organisations = {i for _, _, _, indices in names.organisations for i in indices}
     for cand in candidates:
         if in_organisations.intersection(cand.indices):

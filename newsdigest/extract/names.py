@@ -900,6 +900,22 @@ def _before_office(reader: Reader, indices: list[int]) -> list[int]:
     return indices
 
 
+_SELF_NAMING = frozenset({"calling", "calls", "called"})
+
+
+def self_named(reader: Reader, runs: list[list[int]]) -> list[tuple[str, int, int, list[int]]]:
+    """Groups that name themselves: "a group calling itself Shadow Falcons" (the capitalised
+    words after "calling/calls/called itself"), whatever their last word."""
+    tokens = reader.tokens
+    found = []
+    for run in runs:
+        k = run[0]
+        if k >= 2 and tokens[k - 1].low == "itself" and tokens[k - 2].low in _SELF_NAMING \
+                and not any(reader.masked_at[i] or reader.hit_at[i] is not None for i in run):
+            found.append((reader._span_text(run[0], run[-1]), tokens[run[0]].start, tokens[run[-1]].end, run))
+    return found
+
+
 def _second_half_of_a_complement(reader: Reader, run: list[int], with_the: bool) -> bool:
     """After "<head> of/for X and", a run that goes on with the complement ("Commission for
     Dams and Reservoirs", "Board of Antiquities and Heritage"): one or two plain words, none

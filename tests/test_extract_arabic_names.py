@@ -273,3 +273,10 @@ def test_a_foreign_name_may_begin_with_the_letter_of_a_rare_proclitic():
     """ك is seldom a proclitic on a name after a title ("كينجي موريتا"); ل and ب are."""
     names = found("وحضر التوقيع السفير الياباني لدى بغداد كينجي موريتا أمس.")
     assert names.get("كينجي موريتا") == "person", names
+
+
+def test_a_body_named_with_the_article_inside_a_title_is_read_and_translates():
+    names = found("وقال المدير العام للهيئة العامة للسدود والخزانات، سعد الزاملي، إن الأعمال تشمل البوابات.")
+    assert names.get("الهيئة العامة للسدود والخزانات") == "organisation", names
+    assert names.get("سعد الزاملي") == "person", names
+    assert same_organisation("الهيئة العامة للسدود والخزانات", "General Commission for Dams and Reservoirs") == "sure"

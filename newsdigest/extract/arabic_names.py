@@ -395,6 +395,13 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
                     orgs.append((j, head[0], end))
                 j = end
                 continue
+        named = _definite_head(tok, w) if j not in taken else None
+        if named is not None:
+            end = _named_definite(tokens, j, taken, closers, w)
+            if end > j + 1:         # "المدير العام للهيئة العامة للسدود والخزانات": a body named inside
+                orgs.append((j, named[0], end))
+                j = end
+                continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
             j += 1
         elif norm in _TITLE_PREPOSITIONS and j + 1 < len(tokens) and (

@@ -280,3 +280,15 @@ def test_a_body_named_with_the_article_inside_a_title_is_read_and_translates():
     assert names.get("الهيئة العامة للسدود والخزانات") == "organisation", names
     assert names.get("سعد الزاملي") == "person", names
     assert same_organisation("الهيئة العامة للسدود والخزانات", "General Commission for Dams and Reservoirs") == "sure"
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("حلت جامعة البصرة ثانية والجامعة المستنصرية ثالثة.", "الجامعة المستنصرية"),
+    ("أعلنت الجامعة التكنولوجية في بغداد نجاح الإطلاق.", "الجامعة التكنولوجية"),
+])
+def test_a_university_is_named_by_one_adjective(text, organisation):
+    assert found(text).get(organisation) == "organisation", found(text)
+
+
+def test_other_heads_with_one_adjective_only_describe():
+    assert not any(name.startswith("الشركة") for name in found("وقال إن الشركة الصينية ستبدأ العمل."))

@@ -60,6 +60,7 @@ def _words() -> dict[str, frozenset[str]]:
         "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
+        "by_adjective": frozenset("ال" + arabic.normalise(x) for x in d["organisations"]["named_by_adjective"]),
         "provinces": norm(d["places"]["provinces"]),
         "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
         "nouns": norm(d["words"]["nouns"]),
@@ -369,6 +370,8 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
         # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
         # الكويتي للتنمية الاقتصادية"; without the complement it describes ("الحكومة العراقية")
         return max(_org_after(tokens, k + 2, taken, closers, w, definite=True), k + 2)
+    if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
+        return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
     if not naming:
         return i
     if k < len(tokens) and k in closers:

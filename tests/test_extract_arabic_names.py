@@ -292,3 +292,9 @@ def test_a_university_is_named_by_one_adjective(text, organisation):
 
 def test_other_heads_with_one_adjective_only_describe():
     assert not any(name.startswith("الشركة") for name in found("وقال إن الشركة الصينية ستبدأ العمل."))
+
+
+def test_a_title_after_a_given_name_may_be_the_family_name():
+    names = found("وقال المتحدث باسم وزارة التربية كريم السيد إن الوزارة قطعت الإنترنت.")
+    assert names.get("كريم السيد") == "person", names
+    assert found("وقال السيد إن الوزارة قطعت الإنترنت.") == {}

@@ -60,6 +60,7 @@ def _words() -> dict[str, frozenset[str]]:
         "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
+        "family_titles": norm(d["names"]["family_titles"]),
         "by_adjective": frozenset("ال" + arabic.normalise(x) for x in d["organisations"]["named_by_adjective"]),
         "provinces": norm(d["places"]["provinces"]),
         "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
@@ -233,9 +234,11 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
             if k > j and k in closers and _nisba(tokens[k]):
                 return k + 1
             break
+        norm = arabic.normalise(tokens[k].text)
+        if k > j and norm in w["family_titles"] and _ends_name(tokens, k + 1, w) and k not in taken:
+            return k + 1            # "كريم السيد إن ...": a family name that is also a title
         if not _is_name_word(tokens[k], w, foreign and k == j + 1):
             break
-        norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
             if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
                 break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")

@@ -148,6 +148,7 @@ def test_an_arabic_name_that_acts_is_an_actor(text, word):
 @pytest.mark.parametrize("text, word, demonym", [
     ("appointed Spanish coach Andres Morales", "Spanish", True),
     ("Iraqi boxer Hasan Ali won bronze", "Iraqi", True),                 # second development set
+    ("a plant built by China's Huaxin Energy in the desert", "China", False),   # a company, no body of the state
     ("losing his semi-final to a Kazakh opponent on points", "Kazakh", True),
     ("a Kuwaiti investment group is studying", "Kuwaiti", True),
     ("a Turkish-built bridge over the river", "Turkish", True),
@@ -164,6 +165,7 @@ def test_people_by_trade_things_made_and_teams_are_not_the_country_acting(text, 
 @pytest.mark.parametrize("text, word", [
     ("a Turkish-led force crossed the border", "Turkish"),
     ("Iraq's Border Ports Commission said", "Iraq"),                    # a name after it: its head word
+    ("Iraq's Counter-Terrorism Service killed three", "Iraq"),
     ("new sanctions against Iran were announced", "Iran"),              # against, but no contest
 ])
 def test_compounds_of_acting_and_names_owned_keep_the_country_acting(text, word):

@@ -840,7 +840,10 @@ def _owned_sense(owned: list[str], cues: CountryCues) -> str:
             if not word[:1].isupper():
                 break
             run.append(word)
-        words = run[-1:]
+        # a body of the state acts for it ("Iraq's Border Ports Commission"); a name that is no
+        # body of a state (a company, a team) only says where it is from ("China's Huaxin Energy")
+        body = bool(run) and _plain(run[-1]) in organisation_heads()
+        return _described_sense(run[-1:], cues, people=False, default="actor" if body else "place")
     return _described_sense(words, cues, people=False)
 
 

@@ -10,8 +10,8 @@ on the sets the extractor may be tuned on (guides at the top of each file):
 
 The tests hold each set to issue 18's targets (actors 0.9, topics 0.85, cross-script merges
 0.95, cross-language story pairs 0.9), so that a change that helps elsewhere does not undo what
-was reached there. The second set does not reach all of them yet: those are expected failures
-(not strict), and a floor keeps each at what was reached. Reaching them says little about
+was reached there. The second set does not reach the actor target in Arabic yet: that is an
+expected failure (not strict), and a floor keeps it at what was reached. Reaching them says little about
 unseen articles: that is what the held-out set measures.
 """
 from __future__ import annotations
@@ -29,9 +29,8 @@ SETS = {"dev1": DEV, "dev2": DEV2}
 
 # What the second set reached where it is short of a target (precision, recall): a change that
 # falls below these undoes work done on it.
-DEV2_FLOORS = {"actors ar": (0.88, 0.79), "actors all": (0.89, 0.84),
-               "story pairs across": (1.0, 0.85)}
-NOT_YET_ON_DEV2 = {"actors ar", "actors all", "story pairs across"}
+DEV2_FLOORS = {"actors ar": (0.88, 0.81), "actors all": (0.90, 0.85)}
+NOT_YET_ON_DEV2 = {"actors ar", "actors all"}
 
 
 def _marks(name: str, what: str) -> list:
@@ -84,8 +83,8 @@ def test_cross_language_story_pairs_reach_the_target_on_the_dev_sets(measured, n
 
 @pytest.mark.parametrize("what", DEV2_FLOORS)
 def test_the_second_dev_set_stays_at_what_it_reached(measured, what):
-    kind, key = what.rsplit(" ", 1)
-    score = measured["dev2"]["stories"]["across"] if kind == "story pairs" else measured["dev2"][kind][key]
+    kind, key = what.split()
+    score = measured["dev2"][kind][key]
     precision, recall = DEV2_FLOORS[what]
     assert score.precision >= precision and score.recall >= recall, score.line()
 

@@ -149,6 +149,8 @@ def test_an_arabic_name_that_acts_is_an_actor(text, word):
     ("appointed Spanish coach Andres Morales", "Spanish", True),
     ("Iraqi boxer Hasan Ali won bronze", "Iraqi", True),                 # second development set
     ("a plant built by China's Huaxin Energy in the desert", "China", False),   # a company, no body of the state
+    ("oil flowed through the Iraq-Turkey pipeline on Saturday", "Iraq", False),  # a name that opens a thing's
+    ("relegation zone in the Iraq Stars League on Wednesday", "Iraq", False),
     ("losing his semi-final to a Kazakh opponent on points", "Kazakh", True),
     ("a Kuwaiti investment group is studying", "Kuwaiti", True),
     ("a Turkish-built bridge over the river", "Turkish", True),
@@ -166,6 +168,7 @@ def test_people_by_trade_things_made_and_teams_are_not_the_country_acting(text, 
     ("a Turkish-led force crossed the border", "Turkish"),
     ("Iraq's Border Ports Commission said", "Iraq"),                    # a name after it: its head word
     ("Iraq's Counter-Terrorism Service killed three", "Iraq"),
+    ("the US-Iraq talks resumed on Monday", "US"),
     ("new sanctions against Iran were announced", "Iran"),              # against, but no contest
 ])
 def test_compounds_of_acting_and_names_owned_keep_the_country_acting(text, word):

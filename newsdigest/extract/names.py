@@ -798,6 +798,8 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         # and "to" may name those sending or receiving
         where = bool(before) and _plain(before[-1]) in _INSIDE
         return _described_sense(described, cues, default="place" if where else "actor")
+    if not arabic_script and _names_a_thing(text, end, after, cues):
+        return "place"
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
         owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
         return _owned_sense(owned, cues)
@@ -827,6 +829,22 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     if previous and previous[-1] == "،" and arabic_script:
         return _after_conjunction(text, start, before, cues)
     return "actor"
+
+
+def _names_a_thing(text: str, end: int, after: list[str], cues: CountryCues) -> bool:
+    """A country's name that opens the name of a thing or a place ("the Iraq-Turkey pipeline",
+    "the Iraq Stars League"): the last word of that name decides, as after a demonym."""
+    if after[:1] == ["-"] and text[end:end + 1] == "-" and after[1:2] and after[1][:1].isupper():
+        run = [w for w in after[2:4] if w[:1].islower()][:1]         # "Iraq-Turkey pipeline"
+    elif text[end:end + 1] == " ":
+        run = []
+        for word in after[:4]:                                       # "Iraq Stars League"
+            if not (word[:1].isupper() and word.isalpha()):
+                break
+            run.append(word)
+    else:
+        run = []
+    return bool(run) and _plain(run[-1]) in cues.places and _plain(run[-1]) not in cues.agents
 
 
 def _owned_sense(owned: list[str], cues: CountryCues) -> str:

@@ -243,7 +243,9 @@ def _latin_word(word: str) -> str:
 
 
 def _arabic_word(word: str) -> str:
-    word = without_article(normalise(word))
+    # the article as written: "إلينا" (Elena) and "إلهام" normalise to "الـ" but have none
+    written = _DIACRITICS.sub("", word)
+    word = normalise(word) if written.startswith(("إل", "أل", "آل")) else without_article(normalise(word))
     if word.endswith("ه"):                           # ta marbuta, normalised to haa
         word = word[:-1]
     return "".join(_SKELETON_AR.get(c, "") for c in word)     # و ي ا ع ء are vowels or silent here

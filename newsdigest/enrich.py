@@ -38,7 +38,7 @@ def article_input(article: Article) -> ArticleInput:
 
 
 def _rules_fingerprint(rules: TopicRules) -> str:
-    data = [[r.name, list(r.phrases), r.threshold, r.min_phrases, list(r.sections)] for r in rules.rules]
+    data = [[r.name, list(r.phrases), r.threshold, r.min_phrases, list(r.sections), list(r.broader)] for r in rules.rules]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 

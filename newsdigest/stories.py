@@ -75,10 +75,20 @@ SHINGLE_CHARS = 1000      # of the text compared for near-duplicates
 SHINGLE = 4               # words in a shingle
 
 
+_ARABIC_DEFINITE = re.compile(r"^(?:[وف]?[بلك]?ال|[وف]?لل)(?=..)")
+
+
 def _normal(word: str) -> str:
     if len(word) > 4 and word[-1] == "s" and word[-2] not in "su" and not word[0].isdigit():
         return word[:-1]
     return word
+
+
+def _arabic_normal(word: str) -> str:
+    """An Arabic word as two reports of one event write it alike: letters normalised, the
+    article and the clitics before it taken off ("بالديوانية", "الديوانية" -> "ديوانيه");
+    a word without the article keeps its letters (a first ب or ل may be the word's own)."""
+    return _ARABIC_DEFINITE.sub("", normalise(word))
 
 
 def words(text: str) -> list[str]:
@@ -93,7 +103,8 @@ def word_set(text: str) -> set[str]:
     plurals = {w for w in found if w[-1] == "s"}
     found -= plurals
     found.update(_normal(w) for w in plurals)
-    return found
+    arabic = {w for w in found if _ARABIC.match(w)}
+    return (found - arabic) | {_arabic_normal(w) for w in arabic}
 
 
 def _prefix(text: str, limit: int) -> str:
@@ -138,7 +149,7 @@ def story_features(item: StoryInput) -> _Features:
 
 # --- what any language writes alike ----------------------------------------------------------------
 
-FEATURES_VERSION = "3"    # part of the cache keys of features and clustering state: bump when they change
+FEATURES_VERSION = "4"    # part of the cache keys of features and clustering state: bump when they change
 
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -58,3 +58,15 @@ def test_review_lists_discoveries_duplicates_and_merges(resolution):
     assert "Kate Morrow / Katherine Morrow" in text
     assert "Thomas Goffus <- Tom Goffus" in text
     assert '["Thomas Goffus"]\nkind = "person"\naliases = ["Tom Goffus"]' in text
+
+
+def test_explain_says_when_a_topic_is_the_best_one_or_a_broader_one():
+    article = ArticleInput("x", "2024-01-01", "Terrorist bomb near Fallujah", "A roadside bomb hit a patrol; the "
+                           "Islamic State, a terrorist group, was blamed for the attack.", "")
+    topics = assign_topics(article.title, article.text, "", None)
+    text = explain_article(article, resolve([article]), topics)
+    assert "Security: Terrorism is part of it (broader)" in text
+    measles = ArticleInput("y", "2024-01-01", "Cases rise", "Doctors saw more measles cases in the camps.", "")
+    topics = assign_topics(measles.title, measles.text, "", None)
+    assert topics.topics == ("Health",) and topics.fired[0].via == "best", topics
+    assert "the best one, with half of it" in explain_article(measles, resolve([measles]), topics)

@@ -109,3 +109,58 @@ def test_a_word_of_an_organisations_name_is_not_also_a_person():
 ])
 def test_more_head_words_of_bodies_and_titles_of_sport(text, name, kind):
     assert {a.name: a.kind for a in extract_mentions(text).actors}.get(name) == kind
+
+
+# --- second development set (dev2_bilingual.yaml) --------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("Saad al-Zamili heads the General Commission for Dams and Reservoirs, which signed.",
+     "General Commission for Dams and Reservoirs"),                       # "and" inside the complement
+    ("They will be studied by the State Board of Antiquities and Heritage before display.",
+     "State Board of Antiquities and Heritage"),
+    ("The Japan International Cooperation Agency signed the deal on Thursday.",
+     "Japan International Cooperation Agency"),                           # a country's name opens it
+    ("US Central Command said its forces had shot down two drones.", "US Central Command"),
+])
+def test_a_name_goes_on_through_and_in_its_complement_and_may_open_with_a_country(text, name):
+    assert name in organisations(text), actors(text)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("The Ministry of Oil and the Ministry of Finance agreed.", ["Ministry of Oil", "Ministry of Finance"]),
+    ("Officials of the Ministry of Health and WHO met in Mosul.", ["Ministry of Health", "World Health Organization"]),
+    ("The Ministry of Water Resources and Turkey held talks.", ["Ministry of Water Resources"]),
+])
+def test_and_between_two_names_keeps_them_apart(text, names):
+    assert [n for n in organisations(text)] == names, actors(text)
+
+
+def test_a_country_opening_a_body_is_not_also_an_actor():
+    found = actors("US Central Command said its forces had shot down two drones.")
+    assert ("United States", "country") not in found, found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Donors were screened by staff of the National Blood Transfusion Centre.", "National Blood Transfusion Centre"),
+    ("The Joint Crisis Coordination Centre said 140 families were evacuated.", "Joint Crisis Coordination Centre"),
+    ("The investor, Gulf Cement Industries, would create 600 jobs.", "Gulf Cement Industries"),
+])
+def test_centres_and_industries_are_bodies(text, name):
+    assert name in organisations(text), actors(text)
+
+
+def test_a_countrys_body_in_lower_case_after_its_possessive_is_the_gazetteers():
+    found = extract_mentions("Iraq's central bank told lenders on Sunday to stop selling cash dollars.")
+    assert ("Central Bank of Iraq", "organisation") in [(a.name, a.kind) for a in found.actors]
+    assert [m.surface for m in found.mentions if m.actor == "Central Bank of Iraq"] == ["central bank"]
+    assert "Central Bank of Iraq" not in organisations("Iraq's central heating failed in the winter.")
+
+
+def test_a_place_the_gazetteer_keeps_from_being_an_actor_may_end_a_bodys_name():
+    assert "Federal Reserve Bank of New York" in organisations(
+        "Officials met the Federal Reserve Bank of New York on Monday.")
+
+
+def test_a_group_that_names_itself_is_an_organisation():
+    assert organisations("A group calling itself Shadow Falcons claimed the attack.") == ["Shadow Falcons"]
+    assert organisations("A group that calls itself Black Banner said so.") == ["Black Banner"]

@@ -59,3 +59,23 @@ def test_the_vocabulary_the_development_set_lacked(lang, title, text, topic):
 ])
 def test_general_vocabulary_of_thin_topics_in_both_languages(title, text, topic):
     assert topic in assign_topics(title, text, rules=default_rules()).topics
+
+
+@pytest.mark.parametrize("title, text, topic", [
+    # second development set: thin topics whose general vocabulary was missing
+    ("Old citadel reopens", "UNESCO said the restored monument, a landmark of the old city, was rebuilt by local "
+     "craftsmen.", "Arts and Culture"),
+    ("Storm hits the north", "Torrential rain and a downpour overnight flooded roads in the mountains.", "Weather"),
+    ("Students build a sensor", "Students built a prototype sensor, a cheap device that warns of leaks; engineers "
+     "plan to patent the invention.", "Science and Technology"),
+    ("A baker at ninety", "He still bakes bread at dawn, his grandson at his side, and shares memories of the old "
+     "market with customers.", "Human Interest"),
+    ("Fugitive returned", "The fugitive, wanted for embezzlement under a red notice, was extradited on Monday.",
+     "Crime and Justice"),
+    ("ترميم القلعة", "أعلنت اليونسكو انتهاء ترميم المعالم الأثرية في القلعة بأيدي الحرفيين المحليين.", "Arts and Culture"),
+    ("اختراع طلابي", "صمم طلبة جهاز استشعار رخيصا، وقالوا إن الاختراع سيسجل قريبا بعد تجربة النموذج الأولي.",
+     "Science and Technology"),
+    ("استرداد مطلوب", "تسلمت السلطات متهما هاربا صدرت بحقه النشرة الحمراء عبر الإنتربول.", "Crime and Justice"),
+])
+def test_more_general_vocabulary_of_thin_topics(title, text, topic):
+    assert topic in assign_topics(title, text, rules=default_rules()).topics

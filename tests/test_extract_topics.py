@@ -162,3 +162,55 @@ def test_load_topic_rules(tmp_path):
     rules, problems = load_topic_rules(tmp_path)
     assert problems == [] and ("shatt al-arab", 3.0) in rules.topic("Water").phrases
     assert len(rules.rules) == len(default_rules().rules)
+
+
+# --- issue 18, second development set: the best topic, broader topics, words of other topics ------
+
+def test_with_no_topic_over_its_threshold_the_best_one_with_half_of_it_is_chosen():
+    text = "drought and irrigation" + LONG        # Water: 4.5 of 4.0 needed; half is 2.0
+    assert assign_topics("", "drought and irrigated" + LONG, "", None, RULES).topics == ("Water",)
+    weak = "drought; security" + LONG             # Water 2.5 (one phrase), Security 1.0
+    assert assign_topics("", weak, "", None, RULES).topics == ()     # one phrase is not enough
+    half = "water and irrigation" + LONG          # Water 3.5 of 4.0: below, but the best and over half
+    result = assign_topics("", half, "", None, RULES)
+    assert result.topics == ("Water",) and result.fired[0].via == "best"
+    assert "Water" not in [f.rule for f in result.below]
+    both = "water and irrigation; security forces and troops" + LONG   # Security reaches its threshold
+    assert assign_topics("", both, "", None, RULES).topics == ("Security",)
+    assert assign_topics("", text, "", None, RULES).fired[0].via == "phrases"
+
+
+def test_a_chosen_topic_brings_its_broader_topics():
+    rules = TopicRules(RULES.rules[:2] + (TopicRule("Terrorism", (("terroris*", 2.0), ("attack*", 1.0)), 4.0, 2,
+                                                    broader=("Security",)),))
+    result = assign_topics("", "terrorists attacked; terrorism" + LONG, "", None, rules)
+    assert result.topics == ("Terrorism", "Security")
+    assert result.fired[1].via == "broader" and result.fired[1].phrases[0][0] == "Terrorism"
+    assert assign_topics("", "security forces and troops" + LONG, "", None, rules).topics == ("Security",)
+
+
+def test_broader_is_read_from_the_rules_file_and_must_name_a_topic():
+    rules, problems = parse_topic_rules('[A]\nbroader = ["B"]\n[A.phrases]\n"a" = 1\n[B.phrases]\n"b" = 1\n')
+    assert rules.topic("A").broader == ("B",) and problems == []
+    _, problems = parse_topic_rules('[A]\nbroader = ["Nope"]\n[A.phrases]\n"a" = 1\n')
+    assert "broader topic 'Nope' is not a topic" in str(problems[0])
+    assert default_rules().topic("Terrorism").broader == ("Security",)
+
+
+def test_a_regular_form_that_another_topic_writes_as_its_own_word_is_that_word():
+    """Arabic جامع (a mosque, Religion) + ة is جامعة (a university, Education): the generated
+    form must not count for Religion. The same holds for any pair of topics."""
+    rules, _ = parse_topic_rules('[R]\nthreshold = 1\nmin_phrases = 1\n[R.phrases]\n"جامع" = 1\n'
+                                 '[E]\nthreshold = 1\nmin_phrases = 1\n[E.phrases]\n"جامعة" = 1\n')
+    found = {rule.name for rule, _ in score_phrases("", "حلت جامعة بغداد في المرتبة الأولى", rules)}
+    assert found == {"E"}
+    assert {rule.name for rule, _ in score_phrases("", "صلى في الجامع الكبير", rules)} == {"R"}
+    assert "Religion" not in assign_topics("جامعة بغداد الأولى", "حلت جامعة بغداد في المرتبة الأولى بين الجامعات "
+                                           "العراقية، وقال رئيس الجامعة إن الجامعة تطمح إلى المزيد.").topics
+
+
+def test_the_best_topic_is_the_one_nearest_its_own_threshold():
+    rules = TopicRules((TopicRule("Big", (("alpha", 3.0), ("beta", 3.0)), 10.0, 2),
+                        TopicRule("Small", (("gamma", 1.5), ("delta", 1.5)), 4.0, 2)))
+    result = assign_topics("", "alpha beta gamma delta" + LONG, "", None, rules)
+    assert result.topics == ("Small",)          # 3 of 4 beats 6 of 10

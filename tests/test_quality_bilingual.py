@@ -26,8 +26,9 @@ Print the figures and every article or pair with an error:
 
     .venv/bin/python tests/test_quality_bilingual.py
 
-As tests, the issue's targets are expected failures until issue 18 is done (xfail, not strict);
-the checks that the set is what it claims to be are plain tests.
+As tests, the issue's targets are expected failures until they are met (xfail, not strict);
+English actors and cross-language story pairs are met and are plain tests; the checks that the
+set is what it claims to be are plain tests.
 """
 from __future__ import annotations
 
@@ -265,9 +266,9 @@ def test_the_merge_measure_tells_right_from_wrong():
 
 # --- the targets of issue 18 ------------------------------------------------------------------------
 
-@NOT_YET
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", [pytest.param("ar", marks=NOT_YET), "en", pytest.param("all", marks=NOT_YET)])
 def test_actor_precision_and_recall(measured, lang):
+    """English reached the target when measured after the second development set's work."""
     score = measured["actors"][lang]
     assert score.precision >= ACTOR_TARGET and score.recall >= ACTOR_TARGET, score.line()
 
@@ -286,8 +287,8 @@ def test_cross_script_merges_are_right(measured):
     assert score.precision >= MERGE_TARGET, score.errors
 
 
-@NOT_YET
 def test_cross_language_story_pairs(measured):
+    """Reached when measured after the second development set's work (1.000 / 0.905)."""
     score = measured["stories"]["across"]
     assert score.precision >= STORY_TARGET and score.recall >= STORY_TARGET, score.line()
 

@@ -143,3 +143,21 @@ def test_numbers_in_words_and_digits_are_one_key_in_either_language(english, ara
 def test_one_and_two_alone_and_a_score_are_not_large_numbers():
     assert language_free("one of the two sides") == set()
     assert language_free("beat Qatar 2-1") == {"n\x002", "n\x001"}
+
+
+def test_arabic_words_are_compared_without_their_article_and_clitics():
+    """Second development set: two Arabic reports of one crash wrote "الديوانية" and
+    "بالديوانية", "القتلى" and "قتلى"; compared as written they shared almost nothing."""
+    from newsdigest.stories import word_set
+    assert word_set("بالديوانية والقتلى") == word_set("الديوانية قتلى")
+    assert "بحادث" in word_set("بحادث سير")          # no article: a first ب may be the word's own
+    first = item("ar-1", "2025-06-20T08:15:00+03:00", "سبعة قتلى بحادث سير على طريق الديوانية السماوة",
+                 "لقي سبعة أشخاص مصرعهم إثر اصطدام حافلة تقل زوارا بشاحنة على الطريق الرابط بين الديوانية "
+                 "والسماوة.", ["Civil Defence Directorate"])
+    second = item("ar-2", "2025-06-20T17:40:00+03:00", "ارتفاع حصيلة حادث طريق الديوانية السماوة إلى ثمانية قتلى",
+                  "ارتفعت حصيلة حادث السير على طريق الديوانية السماوة إلى ثمانية قتلى بعد وفاة أحد ركاب الحافلة.",
+                  ["Ministry of Health"])
+    other = item("ar-3", "2025-06-20T18:00:00+03:00", "افتتاح معرض للكتاب في النجف",
+                 "افتتح اتحاد الأدباء معرضا للكتاب في النجف بمشاركة مئتي دار نشر.", [])
+    assert together([first, second, other], "ar-1", "ar-2")
+    assert not together([first, second, other], "ar-1", "ar-3")

@@ -60,6 +60,8 @@ def _words() -> dict[str, frozenset[str]]:
         "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
+        "family_titles": norm(d["names"]["family_titles"]),
+        "by_adjective": frozenset("ال" + arabic.normalise(x) for x in d["organisations"]["named_by_adjective"]),
         "provinces": norm(d["places"]["provinces"]),
         "stop": norm(d["words"]["stop"]), "places": norm(d["words"]["places"]), "speech": norm(d["words"]["speech"]),
         "nouns": norm(d["words"]["nouns"]),
@@ -69,7 +71,14 @@ def _words() -> dict[str, frozenset[str]]:
 
 def _definite(tok: Token) -> bool:
     """A word with the article, whatever proclitics come before it ("والسياحة", "للاتصالات")."""
-    return tok.word and any(stem.startswith("ال") and len(stem) > 3 for _, stem in tok.readings)
+    if not tok.word:
+        return False
+    written = arabic._DIACRITICS.sub("", tok.text)
+    # the article as written: "ال", or "لل" after the preposition ل; not the alef with hamza
+    # that normalising makes look alike ("إلينا", "إلهام" are names)
+    return any(stem.startswith("ال") and len(stem) > 3 and (written[n:].startswith("ال") or
+                                                           (n >= 1 and written[n - 1:].startswith("لل")))
+               for n, stem in tok.readings)
 
 
 def _with_l(tok: Token) -> bool:
@@ -86,9 +95,16 @@ def _org_head(tokens: list[Token], i: int, w: dict) -> tuple[int, str] | None:
     head = _stem(tok, w["org_heads"])
     if head is not None and head[1] in w["verbal"] and (
             head[0] > 0 and arabic.normalise(tok.text)[head[0] - 1] in "بل"
-            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS)):
+            or (i > 0 and arabic.normalise(tokens[i - 1].text) in _PREPOSITIONS and not _named_chain(tokens, i, w))):
         return None
     return head
+
+
+def _named_chain(tokens: list[Token], i: int, w: dict) -> bool:
+    """A head followed by a bare word and then a province ("من قيادة عمليات الأنبار"): a body's
+    name, where the verbal noun takes its object at once ("إلى مركز الإيواء", "لقيادة المنتخب")."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and nxt.word and not _definite(nxt) and _province(tokens, i + 2, w)
 
 
 def _definite_head(tok: Token, w: dict) -> tuple[int, str] | None:
@@ -218,12 +234,16 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
             if k > j and k in closers and _nisba(tokens[k]):
                 return k + 1
             break
+        norm = arabic.normalise(tokens[k].text)
+        if k > j and norm in w["family_titles"] and _ends_name(tokens, k + 1, w) and k not in taken:
+            return k + 1            # "كريم السيد إن ...": a family name that is also a title
         if not _is_name_word(tokens[k], w, foreign and k == j + 1):
             break
-        norm = arabic.normalise(tokens[k].text)
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
+            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
+                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")
             return k + 1
-        if k >= j + 2 and norm not in arabic.given_names():
+        if k >= j + 2 and norm not in arabic.given_names() and arabic.normalise(tokens[k - 1].text) != "عبد":
             if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
                 return k + 1
             break           # a third word without the article goes on only when it is a known name
@@ -255,6 +275,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             return k + 1
         tok = tokens[k]
         norm = arabic.normalise(tok.text)
+        if norm == "في" and k > j and _region_after(tokens, k + 1, taken, w):
+            return _region_after(tokens, k + 1, taken, w)   # "هيئة السياحة في إقليم كردستان"
         if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
             break
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
@@ -268,12 +290,19 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             while k + 1 < len(tokens) and k + 1 not in taken and _province(tokens, k + 1, w) \
                     and not arabic.normalise(tokens[k + 1].text).startswith(("و", "ف")):
                 k += 1      # "ذي قار", "صلاح الدين"
+            if k == j and k + 1 < len(tokens) and k + 1 not in taken \
+                    and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+                definite = False    # a place in the name, then what it does: "شركة أربيل للإسكان الحديث"
+                k += 1
+                continue
             return k + 1            # a province ends the name: "شرطة محافظة البصرة"
         if _definite(tok):
+            if k > j and _adjective(tokens[k - 1], w) and not _adjective(tok, w):
+                break               # after an adjective a definite noun is the next phrase: "مديرية المرور العامة الحادث"
             definite = True
             k += 1
             continue
-        if _with_l(tok) and definite:
+        if _with_l(tok) and definite and (_chain_reaches_a_name(tokens, k + 1, taken, closers, w)):
             definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
             continue
@@ -294,6 +323,18 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         break
     return k
+
+
+def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
+    """End of "إقليم كردستان" or "محافظة البصرة" at token k, written after "في" at the end of a
+    body's name (the body of that region); 0 when none is there."""
+    if k + 1 < len(tokens) and k not in taken and arabic.normalise(tokens[k].text) in _REGION_WORDS \
+            and _province(tokens, k + 1, w):
+        return k + 2
+    return 0
+
+
+_REGION_WORDS = frozenset(arabic.normalise(x) for x in ("إقليم", "محافظة", "اقليم"))
 
 
 def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
@@ -328,6 +369,12 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
+    if not naming and k in closers and k + 1 < len(tokens) and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+        # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
+        # الكويتي للتنمية الاقتصادية"; without the complement it describes ("الحكومة العراقية")
+        return max(_org_after(tokens, k + 2, taken, closers, w, definite=True), k + 2)
+    if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
+        return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
     if not naming:
         return i
     if k < len(tokens) and k in closers:
@@ -350,7 +397,15 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
             if end > j + 1:
-                orgs.append((j, head[0], end))
+                if head[1] not in w["org_places"]:      # "في مطار بغداد": where, not who
+                    orgs.append((j, head[0], end))
+                j = end
+                continue
+        named = _definite_head(tok, w) if j not in taken else None
+        if named is not None:
+            end = _named_definite(tokens, j, taken, closers, w)
+            if end > j + 1:         # "المدير العام للهيئة العامة للسدود والخزانات": a body named inside
+                orgs.append((j, named[0], end))
                 j = end
                 continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
@@ -411,10 +466,23 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"]:
+            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]):
                 found.append(_organisation(text, tokens, i, head[0], end))
                 i = end
                 continue
+        apposed = _apposition(tokens, i, taken, w)
+        if apposed:
+            # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
+            # complement (organisations inside it included) is not read as another name
+            name_end, title_at = apposed
+            orgs: list[tuple[int, int, int]] = []
+            end = _title_end(tokens, title_at, taken, closers, w, orgs)
+            role = text[tokens[title_at].start:tokens[end - 1].end]
+            found.append(Found(text[tokens[i + 1].start:tokens[name_end - 1].end], "person", tokens[i + 1].start,
+                               tokens[name_end - 1].end, "apposition", role))
+            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            i = end
+            continue
         definite_head = _definite_head(tok, w)
         if definite_head is not None:
             end = _named_definite(tokens, i, taken, closers, w)
@@ -427,13 +495,20 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             orgs: list[tuple[int, int, int]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
             found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            if j > i + 1 and _between_commas(tokens, j, taken, w):
+                j += 1          # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن": the name between commas
             # a name does not start with the article ("الفريق الفني عزل ...": no name)
             end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
             # a first word that may be a preposition on a noun ("لطوارئ") needs to be a known name,
             # or a family name with the article after it
-            ambiguous = j < len(tokens) and any(n == 1 for n, _ in tokens[j].readings) \
+            ambiguous = j < len(tokens) and any(n == 1 and arabic.normalise(tokens[j].text)[0] in "لبوف"
+                                                for n, _ in tokens[j].readings) \
                 and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+            # a title that is also a place ("المحافظة": the province, rarely a woman governor)
+            # needs a known given name after it
+            placeish = {arabic.normalise(tok.text), arabic.without_article(title[1])} & w["places"]
+            ambiguous = ambiguous or (bool(placeish) and first not in arabic.given_names())
             if end - j >= 2 and not ambiguous and not (first not in arabic.given_names()
                                                        and _another_title_ahead(tokens, end, w)):
                 role_start = tok.start + _skip_letters(tok.text, title[0])
@@ -455,6 +530,47 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         i += 1
     local = _surnames(tokens, found, taken)
     return found + local + _family_names_alone(text, tokens, found + local, taken, w)
+
+
+def _l_complement(tok: Token) -> bool:
+    """A word with the preposition ل, on a bare noun or with the article ("لنقل", "للتنمية")."""
+    return tok.word and (_with_l(tok) or arabic.normalise(tok.text).startswith("لل"))
+
+
+def _for_purpose(tok: Token) -> bool:
+    """A bare head whose complement starts with the preposition ل is a body described by its
+    purpose ("تشكيل لجنة للتحقيق", "a committee to investigate"), not one named: a name joins
+    its words in a construct ("لجنة التحقيق") or with adjectives."""
+    return _l_complement(tok)
+
+
+def _between_commas(tokens: list[Token], j: int, taken: set[int], w: dict) -> bool:
+    """A comma at token j, then a name of two or three words without the article on its first,
+    then another comma: the person a title before the first comma describes."""
+    if j + 3 >= len(tokens) or tokens[j].text != "،" or _definite(tokens[j + 1]):
+        return False
+    end = _name_after(tokens, j + 1, taken, w)
+    return 2 <= end - j - 1 <= 3 and end < len(tokens) and tokens[end].text == "،"
+
+
+def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:
+    """(end of the name, the title's token) when token i is a verb of saying followed by a name
+    of two or three words, a comma and a title: agency copy names a person first and says who
+    they are after ("وقال جوتيار محمد، مدير مخيم شاريا، إن"). The name's first word has no
+    article; a word with it ends the name."""
+    if _stem(tokens[i], w["speech"]) is None:
+        return None
+    k = i + 1
+    while k < len(tokens) and k - i <= 3 and k not in taken and _is_name_word(tokens[k], w):
+        norm = arabic.normalise(tokens[k].text)
+        if k == i + 1 and (norm.startswith("ال") or norm in w["places"]):
+            return None
+        k += 1
+        if norm.startswith("ال"):
+            break
+    if not 2 <= k - i - 1 <= 3 or k + 1 >= len(tokens) or tokens[k].text != "،":
+        return None
+    return (k, k + 1) if _stem(tokens[k + 1], w["titles"]) is not None else None
 
 
 def _surnames(tokens: list[Token], found: list[Found], taken: set[int]) -> list[Found]:

@@ -106,7 +106,10 @@ def _why(fired: FiredRule) -> str:
         return "front matter"
     if fired.via == "section":
         return f'the source\'s section "{fired.phrases[0][0]}"'
-    return f"phrases {_phrases(fired)}; score {fired.score:g}, threshold {fired.threshold:g}"
+    if fired.via == "broader":
+        return f"{fired.phrases[0][0]} is part of it (broader)"
+    best = " (no topic reached its threshold: the best one, with half of it)" if fired.via == "best" else ""
+    return f"phrases {_phrases(fired)}; score {fired.score:g}, threshold {fired.threshold:g}{best}"
 
 
 def review(resolution: Resolution, limit: int = 200, names: Mapping[str, str] | None = None) -> str:

@@ -15,6 +15,8 @@ Agency- INA"); an agency that is in the gazetteer and is the subject of the stor
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -25,9 +27,10 @@ from .arabic_names import Found, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
-                    organisation_names, person_key, read_candidate, segments, source_spans, surname_key)
+                    organisation_names, person_key, read_candidate, segments, self_named, source_spans,
+                    surname_key)
 
-EXTRACTOR_VERSION = "3"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "4"     # part of every cache key: bump when extraction changes
 
 
 # --- what one article says ---------------------------------------------------------------------------------
@@ -140,6 +143,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     _count_gazetteer_hits(art, hits, names, by_surname, text)
     singles = _count_single_names(art, reader, names.singles, by_surname, set(people.values()))
     acronyms = _count_organisations(art, reader, names.organisations)
+    _count_owned_bodies(art, text, hits, gazetteer)
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
     singles += _count_arabic(art, text, arabic_found)
     if title:
@@ -147,6 +151,27 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
                     tuple(art.merges), _places(art))
+
+
+_OWNED = re.compile(r"['\u2019]s((?:\s+[a-z]+){1,3})")
+
+
+def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Gazetteer) -> None:
+    """A country's body named in lower case after its possessive ("Iraq's central bank") is the
+    gazetteer's "<Body> of <Country>" ("Central Bank of Iraq"), longest first."""
+    for hit in hits:
+        m = _OWNED.match(text, hit.end)
+        if hit.kind != "country" or m is None:
+            continue
+        words = list(re.finditer(r"[a-z]+", text[:m.end(1)]))[-len(m.group(1).split()):]
+        for n in range(len(words), 0, -1):
+            said = " ".join(w.group() for w in words[:n])
+            name = gazetteer.lookup(said.title() + " of " + hit.canonical)
+            if name and gazetteer.kind(name) == "organisation":
+                start, end = words[0].start(), words[n - 1].end()    # the words only: "Iraq" stays its own mention
+                art.count(name, "organisation", True, text[start:end], start, end, "alias", ["gazetteer"],
+                          note=f"{hit.canonical}'s {said}")
+                break
 
 
 def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
@@ -205,7 +230,7 @@ class _Names:
 def _read_names(reader: Reader) -> _Names:
     runs = reader.runs()
     candidates = [read_candidate(reader, seg) for run in runs for seg in segments(reader, run)]
-    names = _Names([], [], organisation_names(reader, runs), set(), {})
+    names = _Names([], [], organisation_names(reader, runs) + self_named(reader, runs), set(), {})
     in_organisations = {i for _, _, _, indices in names.organisations for i in indices}
     for cand in candidates:
         if in_organisations.intersection(cand.indices):

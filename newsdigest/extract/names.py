@@ -486,6 +486,15 @@ class Reader:
             k += 1
         return k < len(tokens) and tokens[k].kind == "w" and tokens[k].low in self.lex.speech
 
+    _INVERTED = frozenset({"said", "says", "added", "adds", "explained", "noted", "wrote", "recalled"})
+
+    def speech_before(self, i: int) -> bool:
+        """'"...," said Karwan Omar of the syndicate': a verb of saying right before the name,
+        after a quotation or a clause (the inverted attribution of news copy)."""
+        j = i - 1
+        return j >= 1 and self.tokens[j].kind == "w" and self.tokens[j].low in self._INVERTED \
+            and not self.tokens[j].line_start and self.tokens[j - 1].kind != "w"
+
     def next_word(self, k: int) -> _Token | None:
         return self.tokens[k] if k < len(self.tokens) and self.tokens[k].kind == "w" else None
 
@@ -541,7 +550,7 @@ def read_candidate(reader: Reader, seg: list[int]) -> Candidate:
     if role:
         cand.roles.append(role)
         cand.evidence.append("apposition")
-    if reader.speech_after(after):
+    if reader.speech_after(after) or (len(seg) >= 2 and reader.speech_before(seg[0])):
         cand.evidence.append("verb")
     given = first.low.split("-")[0]
     if given in lex.given or first.low in lex.given:
@@ -612,9 +621,11 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             continue
         chain = list(part)
         last = run[-1]
+        complement = False
         while len(chain) < 9 and not tokens[last].poss and last + 2 < len(tokens):
             k = last + 1
-            if tokens[k].low not in ("of", "for", "on") or not text[tokens[last].end:tokens[k].start].isspace():
+            joins = ("of", "for", "on") + (("and",) if complement else ())
+            if tokens[k].low not in joins or not text[tokens[last].end:tokens[k].start].isspace():
                 break
             k2 = k + 1
             if tokens[k2].low == "the" and k2 + 1 < len(tokens):
@@ -622,8 +633,11 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             follow = starts.get(k2)
             if follow is None or reader.token_class(k2) == "S":
                 break           # "... Council on Monday": a day, not more of the name
+            if tokens[k].low == "and" and not _second_half_of_a_complement(reader, runs[follow], k2 > k + 1):
+                break           # "Ministry of Oil and the Ministry of Finance": two names
             chain += list(range(k, k2)) + runs[follow]
             last = runs[follow][-1]
+            complement = True
         heads = organisation_heads()
         part, chain = _before_office(reader, part), _before_office(reader, chain)
         head_first = any(tokens[i].low in heads for i in part)
@@ -633,8 +647,8 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
             name_tokens = part
         else:
             continue
-        if any(reader.masked_at[i] for i in name_tokens):
-            continue
+        if any(reader.masked_at[i] for i in name_tokens if i in part):
+            continue        # a place the gazetteer keeps from being an actor may end a name: "... Bank of New York"
         hits = hits_of(reader, name_tokens)
         first, final = tokens[name_tokens[0]], tokens[name_tokens[-1]]
         if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= final.end:
@@ -741,8 +755,10 @@ def _described_sense(words: Iterable[str], cues: CountryCues, people: bool = Tru
 
 def _arabic_described(before: list[str], cues: CountryCues) -> str:
     """An Arabic demonym follows its noun, and an idafa may stand between ("وزير الخارجية
-    الأردني"): the nearest cue word of the three before it decides."""
-    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues)
+    الأردني"): the nearest cue word of the three before it decides. With none, the adjective
+    describes a thing or a person ("دور النشر اللبنانية", "السدود التركية"): a place, since
+    the state and those acting for it are what the agents list names."""
+    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues, default="place")
 
 
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
@@ -782,6 +798,8 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         # and "to" may name those sending or receiving
         where = bool(before) and _plain(before[-1]) in _INSIDE
         return _described_sense(described, cues, default="place" if where else "actor")
+    if not arabic_script and _names_a_thing(text, end, after, cues):
+        return "place"
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
         owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
         return _owned_sense(owned, cues)
@@ -813,6 +831,22 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     return "actor"
 
 
+def _names_a_thing(text: str, end: int, after: list[str], cues: CountryCues) -> bool:
+    """A country's name that opens the name of a thing or a place ("the Iraq-Turkey pipeline",
+    "the Iraq Stars League"): the last word of that name decides, as after a demonym."""
+    if after[:1] == ["-"] and text[end:end + 1] == "-" and after[1:2] and after[1][:1].isupper():
+        run = [w for w in after[2:4] if w[:1].islower()][:1]         # "Iraq-Turkey pipeline"
+    elif text[end:end + 1] == " ":
+        run = []
+        for word in after[:4]:                                       # "Iraq Stars League"
+            if not (word[:1].isupper() and word.isalpha()):
+                break
+            run.append(word)
+    else:
+        run = []
+    return bool(run) and _plain(run[-1]) in cues.places and _plain(run[-1]) not in cues.agents
+
+
 def _owned_sense(owned: list[str], cues: CountryCues) -> str:
     """A country's possessive: a place when what it owns is a place or a thing ("Iraq's south",
     "Iraq's national team"), looking past adjectives; a name after it ("Iraq's Border Ports
@@ -824,7 +858,10 @@ def _owned_sense(owned: list[str], cues: CountryCues) -> str:
             if not word[:1].isupper():
                 break
             run.append(word)
-        words = run[-1:]
+        # a body of the state acts for it ("Iraq's Border Ports Commission"); a name that is no
+        # body of a state (a company, a team) only says where it is from ("China's Huaxin Energy")
+        body = bool(run) and _plain(run[-1]) in organisation_heads()
+        return _described_sense(run[-1:], cues, people=False, default="actor" if body else "place")
     return _described_sense(words, cues, people=False)
 
 
@@ -884,6 +921,33 @@ def _before_office(reader: Reader, indices: list[int]) -> list[int]:
     return indices
 
 
+_SELF_NAMING = frozenset({"calling", "calls", "called"})
+
+
+def self_named(reader: Reader, runs: list[list[int]]) -> list[tuple[str, int, int, list[int]]]:
+    """Groups that name themselves: "a group calling itself Shadow Falcons" (the capitalised
+    words after "calling/calls/called itself"), whatever their last word."""
+    tokens = reader.tokens
+    found = []
+    for run in runs:
+        k = run[0]
+        if k >= 2 and tokens[k - 1].low == "itself" and tokens[k - 2].low in _SELF_NAMING \
+                and not any(reader.masked_at[i] or reader.hit_at[i] is not None for i in run):
+            found.append((reader._span_text(run[0], run[-1]), tokens[run[0]].start, tokens[run[-1]].end, run))
+    return found
+
+
+def _second_half_of_a_complement(reader: Reader, run: list[int], with_the: bool) -> bool:
+    """After "<head> of/for X and", a run that goes on with the complement ("Commission for
+    Dams and Reservoirs", "Board of Antiquities and Heritage"): one or two plain words, none
+    a name the gazetteer knows, an organisation's head, a title or a given name, and no "the"."""
+    tokens, lex = reader.tokens, reader.lex
+    heads = organisation_heads()
+    return not with_the and len(run) <= 2 and not any(
+        reader.hit_at[i] is not None or tokens[i].low in heads or tokens[i].low in lex.org_heads
+        or reader.is_title_word(tokens[i].low) or tokens[i].low in lex.given or tokens[i].poss for i in run)
+
+
 def _names_an_event(reader: Reader, last: int) -> bool:
     """A name that only qualifies the next word, an event or a place ("the General Assembly
     session"), is not a body acting."""
@@ -897,9 +961,12 @@ def _bodies() -> dict:
 
 
 def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:
-    """A demonym that opens an organisation's name is part of it ("Iraqi Drilling Company")."""
+    """A demonym or a country's name that opens an organisation's name is part of it ("Iraqi
+    Drilling Company", "Japan International Cooperation Agency", "US Central Command")."""
     hit = reader.hit_at[part[0]]
-    return hit.how == "demonym" and len(part) >= 3 and reader.tokens[part[-1]].low in organisation_heads()
+    whole = hit.end <= reader.tokens[part[0]].end and not reader.tokens[part[0]].poss   # one word, no 's
+    return (hit.how == "demonym" or (hit.kind == "country" and whole)) and len(part) >= 3 \
+        and reader.tokens[part[-1]].low in organisation_heads()
 
 
 def _reverse_definitions(reader: Reader) -> list[tuple[str, str, int, int]]:

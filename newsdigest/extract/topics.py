@@ -6,7 +6,9 @@ The order of authority:
 2. the source's section label ("Security", "Business") when it names a topic or one of the
    labels the topic lists under `sections`;
 3. phrase rules: every topic has weighted phrases and a threshold (newsdigest/data/topics.toml,
-   the package's default taxonomy, overridden and extended by the site's content/topics.toml).
+   the package's default taxonomy, overridden and extended by the site's content/topics.toml);
+   when no topic reaches its threshold, the best one is chosen if it has half of it;
+4. a chosen topic brings the topics it lists as `broader` (Terrorism is part of Security).
 
 `assign_topics` is pure and reports which rules fired with which phrases, for `explain`.
 """
@@ -33,7 +35,9 @@ TOPICS_FILE = "content/topics.toml"
 TITLE_FACTOR = 2.0          # a phrase in the title counts this many times its weight
 MAX_COUNT = 3               # occurrences of one phrase that count
 _WORD_TAIL = re.compile(r"(?:[^\W_]|['-](?=[^\W_]))*")     # the rest of a word after a "terroris*" prefix
-RULE_KEYS = {"threshold", "min_phrases", "sections", "iptc", "description", "phrases", "disabled"}
+BEST_SHARE = 0.5            # an article none of whose topics reaches its threshold gets its best one
+                            # when it has this share of the threshold (and enough different phrases)
+RULE_KEYS = {"threshold", "min_phrases", "sections", "iptc", "description", "phrases", "disabled", "broader"}
 DEFAULT_KEYS = {"threshold", "min_phrases", "use_defaults"}
 
 
@@ -46,6 +50,7 @@ class TopicRule:
     sections: tuple[str, ...] = ()              # section labels that mean this topic
     iptc: str = ""                              # IPTC Media Topics code, for reference
     description: str = ""
+    broader: tuple[str, ...] = ()               # topics this one is part of: chosen with it
 
 
 @dataclass(frozen=True)
@@ -90,14 +95,22 @@ class TopicRules:
         def compute() -> ahocorasick.Automaton:
             auto = ahocorasick.Automaton()
             table: dict[str, list[tuple[int, str, float, bool]]] = {}
+            as_written: dict[str, set[int]] = {}     # key -> rules that write it as a phrase
             for n, rule in enumerate(self.rules):
                 for phrase, weight in rule.phrases:
                     prefix = phrase.endswith("*")
-                    written = [phrase.rstrip("*")] if prefix else inflections(phrase)
-                    for form in (f for w in written for f in with_clitics(w)):     # Arabic: with its clitics
-                        key = fold(form)
-                        if key:
-                            table.setdefault(key, []).append((n, phrase, weight, prefix))
+                    forms = [phrase.rstrip("*")] if prefix else inflections(phrase)
+                    for i, form in enumerate(forms):
+                        for clitic_form in with_clitics(form):     # Arabic: with its clitics
+                            key = fold(clitic_form)
+                            if key:
+                                table.setdefault(key, []).append((n, phrase, weight, prefix))
+                                if i == 0:
+                                    as_written.setdefault(key, set()).add(n)
+            for key, owners in as_written.items():
+                # a regular form that another topic writes as a word of its own is that word
+                # ("جامع" + ة is "جامعة", a university, not a mosque)
+                table[key] = [v for v in table[key] if v[0] in owners]
             for key, values in table.items():
                 auto.add_word(key, (len(key), tuple(values)))
             if table:
@@ -149,11 +162,28 @@ def assign_topics(title: str, text: str, section: str = "", explicit: Iterable[s
                 chosen[rule.name] = fired
         elif fired.score > 0 and rule.name not in chosen:
             below.append(fired)
-    section_first = [f for f in chosen.values() if f.via == "section"]
-    by_score = sorted((f for f in chosen.values() if f.via == "phrases"), key=lambda f: (-f.score, f.rule))
-    fired_all = tuple(section_first + by_score)
     below.sort(key=lambda f: (-f.score, f.rule))
-    return TopicAssignment(tuple(f.rule for f in fired_all), fired_all, tuple(below))
+    candidates = [f for f in below if _good_enough(f)]
+    if not chosen and candidates:
+        # every article is about something: with no topic over its threshold, the best one
+        # (the nearest to its own threshold) is chosen when it has half the evidence
+        best = max(candidates, key=lambda f: (f.score / f.threshold, f.score, f.rule))
+        below.remove(best)
+        chosen[best.rule] = replace(best, via="best")
+    section_first = [f for f in chosen.values() if f.via == "section"]
+    by_score = sorted((f for f in chosen.values() if f.via != "section"), key=lambda f: (-f.score, f.rule))
+    fired_all = section_first + by_score
+    for fired in list(fired_all):
+        for name in rules.topic(fired.rule).broader if rules.topic(fired.rule) else ():
+            wider = rules.topic(name)
+            if wider is not None and wider.name not in {f.rule for f in fired_all}:
+                fired_all.append(FiredRule(wider.name, "broader", ((fired.rule, 1, 0.0),)))
+    below = [f for f in below if f.rule not in {g.rule for g in fired_all}]
+    return TopicAssignment(tuple(f.rule for f in fired_all), tuple(fired_all), tuple(below))
+
+
+def _good_enough(fired: FiredRule) -> bool:
+    return fired.score >= BEST_SHARE * fired.threshold and fired.distinct >= fired.min_phrases
 
 
 SHORT_TEXT = 300           # words: shorter texts need proportionally less evidence ...
@@ -260,6 +290,13 @@ def _number(value, what: str, problems: list[Problem], path: str, default: float
     return float(value)
 
 
+def _names(value, what: str, problems: list[Problem], path: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(Problem(path, f"{what} must be a list of topic names", "the default is used", level="warning"))
+        return default
+    return tuple(" ".join(v.split()) for v in value if v.strip())
+
+
 def parse_topic_rules(text: str, path: str = TOPICS_FILE,
                       base: TopicRules | None = None) -> tuple[TopicRules, list[Problem]]:
     """Rules from TOML text, over `base` (a topic of the same name is updated key by key; its
@@ -323,8 +360,14 @@ def parse_topic_rules(text: str, path: str = TOPICS_FILE,
                                     old.min_phrases)),
             sections=tuple(sections),
             iptc=str(table.get("iptc", old.iptc)),
+            broader=_names(table.get("broader", list(old.broader)), f"{where}: broader", problems, path, old.broader),
             description=str(table.get("description", old.description)),
         )
+    for rule in rules.values():
+        for name in rule.broader:
+            if name_key(name) not in rules:
+                problems.append(Problem(path, f"topic '{rule.name}': broader topic '{name}' is not a topic",
+                                        "add that topic or remove it from broader", level="warning"))
     return TopicRules(tuple(rules.values())), problems
 
 

@@ -177,9 +177,6 @@ class StoryIndex:
     def story(self, story_id: str) -> Story:
         return self._by_id[story_id]
 
-    def find(self, story_id: str) -> Story | None:
-        return self._by_id.get(story_id)
-
     def story_for(self, article_id: str) -> Story:
         return self._by_id[self.story_of[article_id]]
 

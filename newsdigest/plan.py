@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from .core import Article, SiteModel, Taxonomy, name_key
+from .core import Article, SiteModel, Taxonomy, memoized, name_key
 from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
@@ -488,8 +488,15 @@ def digest_view(model: SiteModel, digest, limit: int | None = None) -> dict:
 def _entry_url(model: SiteModel, entry, first: Article) -> str:
     """Where a digest entry links: its story's page, or its article when it has none."""
     # An article alone in its story has no story of its own: the entry links to the article.
-    story = model.stories.find(entry.story_id) if model.stories else None
-    return urls.story(story.id) if story is not None and story.has_page else first.url_path
+    return urls.story(entry.story_id) if entry.story_id in _paged_stories(model) else first.url_path
+
+
+def _paged_stories(model: SiteModel) -> frozenset:
+    """The ids of the stories that have a page (once per model: every digest entry asks)."""
+    stories = model.stories
+    if stories is None:
+        return frozenset()
+    return memoized(stories, "paged", lambda: frozenset(s.id for s in stories.stories if s.has_page))
 
 
 def _digest_signature(model: SiteModel, digest, newer, older) -> tuple:

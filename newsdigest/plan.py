@@ -136,7 +136,7 @@ class PlanMemo:
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
-    charts: dict = field(default_factory=dict)    # (taxonomy, term slug) -> (its article ids, charts key)
+    lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
 
 
@@ -151,14 +151,14 @@ class Planner:
         self._link_memo: dict[str, dict[str, dict]] = {}
         self._stamps: dict[str, tuple] = {}
         self._fresh: set[str] = set()   # articles whose card was made this build, not kept
-        self._charts: dict = {}
+        self._lists: dict = {}
         self._source_urls: dict[str, str | None] = {}
         self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
         self.memo = memo
         self._groups: dict = {}
         if memo is not None and memo.config != repr(model.config):   # every page shows the config
-            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys, memo.charts = {}, {}, {}, {}, {}, {}
+            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys, memo.lists = {}, {}, {}, {}, {}, {}
             memo.config = repr(model.config)
         # Kept from the last plan: a term link equal to the one made now is that same object,
         # so a card whose article file and link objects are the ones it was made from is reused.
@@ -190,7 +190,7 @@ class Planner:
             self.memo.groups = self._groups
             self.memo.links = {(tax, name): link for tax, links in self._link_memo.items() for name, link in links.items()}
             self.memo.cards = {aid: (self._stamps[aid], *entry) for aid, entry in self._cards.items()}
-            self.memo.charts = self._charts
+            self.memo.lists = self._lists
         return self.pages
 
     def source_url(self, name: str) -> str | None:
@@ -210,13 +210,13 @@ class Planner:
     def cards_key(self, key: tuple, ids: tuple[str, ...]) -> str:
         """A hash of the cards of these articles, in order; the last plan's when the ids are the
         same and none of their cards was made again (every card is made before any list asks)."""
-        last = self.memo.charts.get(key) if self.memo is not None else None
+        last = self.memo.lists.get(key) if self.memo is not None else None
         if (last is not None and last[0] == ids and len(self._cards) == len(self.model.articles)
                 and self._fresh.isdisjoint(ids)):
             found = last[1]
         else:
             found = hashlib.sha1(",".join(self.card_hashes(ids)).encode()).hexdigest()
-        self._charts[key] = (ids, found)
+        self._lists[key] = (ids, found)
         return found
 
     def shared(self, value):
@@ -599,17 +599,6 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
-    front = front_page(model.articles, model.stories, model.taxonomy("topics"))
-    for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
-        if pager["first"]:
-            plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
-                          front=_front_view(plan, model, front), title="")
-            continue
-        # An older page of the home list shows its articles' cards and its pager, nothing else.
-        plan.group(("home", url), partial(lambda ids, pager: (plan.card_hashes(ids), _dumps(pager)), ids, pager),
-                   partial(plan.add_list, url, "index.html", ids, pager=pager, feeds=feeds, front=None,
-                           title=f"Page {pager['number']}"))
-
     for article in model.articles:
         related = model.related.get(article.id, ())
         story = _page_story(model, article)
@@ -617,6 +606,19 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         older, newer = model.neighbours(article, {*related, *(story.article_ids if story else ())})
         plan.group(("article", article.id), partial(_article_signature, plan, article, story, related, older, newer),
                    partial(_plan_article, plan, model, article, related, older, newer))
+
+    # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
+    front = front_page(model.articles, model.stories, model.taxonomy("topics"))
+    for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
+        if pager["first"]:
+            plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
+                          front=_front_view(plan, model, front), title="")
+            continue
+        # An older page of the home list shows its articles' cards and its pager, nothing else.
+        plan.group(("home", url), partial(lambda url, ids, pager: (plan.cards_key(("home", url), ids), _dumps(pager)),
+                                          url, ids, pager),
+                   partial(plan.add_list, url, "index.html", ids, pager=pager, feeds=feeds, front=None,
+                           title=f"Page {pager['number']}"))
 
     for tax in model.taxonomies:
         grouped = tax.by_kind() if tax.shown.by_kind else [("", list(tax.terms))]
@@ -651,7 +653,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
             term_charts = _term_charts(plan.current, term.article_ids, term_view["related"])
-            charts_key = plan.cards_key((tax.key, term.slug), term.article_ids)
+            charts_key = plan.cards_key(("term", tax.key, term.slug), term.article_ids)
 
             def plan_term(base=base, term=term, term_view=term_view, older_view=older_view, term_feeds=term_feeds,
                           term_charts=term_charts, charts_key=charts_key) -> None:
@@ -674,8 +676,9 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         def plan_month(month=month, label=label) -> None:
             for url, ids, pager in paginate(label["url"], month.article_ids, per_page):
                 plan.add_list(url, "month.html", ids, month=label, pager=pager, title=label["label"], feeds=feeds)
-        plan.group(("month", label["url"]), partial(lambda label, ids: (_dumps(label), plan.card_hashes(ids)),
-                                                      label, month.article_ids), plan_month)
+        plan.group(("month", label["url"]), partial(
+            lambda label, ids: (_dumps(label), plan.cards_key(("month", label["url"]), ids)),
+            label, month.article_ids), plan_month)
 
     _plan_stories(plan, model, feeds)
     _plan_story_index(plan, model, feeds)

@@ -129,7 +129,20 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
         return [record_of(article_of[page], model) for page in pages]
 
     last, kept = (memo.records, {}) if memo is not None else (None, None)
-    keys = [key_of(tool, s.name, [record_digest(article_of[page], model, last, kept) for page in s.pages]) for s in shards]
+    sources = model.taxonomy("sources")
+
+    def stamp(article) -> tuple | None:
+        """What an article's record is made from, beside the config: its file and the names of
+        its terms. The plan's card stamp has the file's hash and the topic and actor links (the
+        same link objects while their names are the same); the card is held with it, so that the
+        objects whose ids the stamp holds outlive it. The source's name as its page shows it."""
+        card = memo.cards.get(article.id) if memo is not None else None
+        if card is None:
+            return None
+        return (card[0], card[1], sources.term(sources.slug(article.source)).name if article.source else "")
+
+    keys = [key_of(tool, s.name, [record_digest(article_of[page], model, last, kept, stamp(article_of[page]))
+                                  for page in s.pages]) for s in shards]
     bundles = [Bundle(s.prefix, key, lambda s=s: index_records(s.prefix, records(s.pages))) for s, key in zip(shards, keys)]
     bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda: ui_files(records(shards[0].pages[:1])[0])))
     if memo is not None:

@@ -124,19 +124,18 @@ class Record:
         return hashlib.sha256(f"{self.url}\0{self.html}".encode()).hexdigest()
 
 
-def record_digest(article: Article, model: SiteModel, last: dict | None = None, kept: dict | None = None) -> str:
+def record_digest(article: Article, model: SiteModel, last: dict | None = None, kept: dict | None = None,
+                  stamp: tuple | None = None) -> str:
     """record_of(article, model).digest. The live engine passes the digests of its last build
-    (`last`, for one config) by the article file's hash and its filter marks, the rest of what a
-    record shows; what this build used goes into `kept`."""
-    if last is None:
+    (`last`, for one config) by article, each with the `stamp` of what its record is made from
+    (see outputs.search_bundles); what this build used goes into `kept`."""
+    if last is None or stamp is None:
         return record_of(article, model).digest
-    key = (article.content_hash, _marks(article, model))
-    found = last.get(key)
-    if found is None:
-        found = record_of(article, model).digest
+    found = last.get(article.id)
+    digest = found[1] if found is not None and found[0] == stamp else record_of(article, model).digest
     if kept is not None:
-        kept[key] = found
-    return found
+        kept[article.id] = (stamp, digest)
+    return digest
 
 
 def _marks(article: Article, model: SiteModel) -> str:

@@ -9,8 +9,9 @@ when one of its records changed (not when a related link or a neighbour of a pag
 arrives at the recent end, so adding an article re-indexes one small shard: the newest day's.
 
 The shards are a pure function of the articles' dates (a clean build makes the same ones):
-- the newest article's day: a shard of its own (Pagefind costs about 1.5 ms per record plus
-  0.05 s a run, so a new article costs that day's few records, not its month's hundreds);
+- the newest article's day: shards of their own, of at most TODAY_CAP articles in date order
+  (Pagefind costs about 1.5 ms per record plus 0.05 s a run, so a new article, the newest, costs
+  the records of the day's last shard, not its month's hundreds);
 - the rest of the newest article's month: packed by day into shards of at most RECENT_CAP articles;
 - the rest of its year, and each earlier year: packed by month, at most SHARD_CAP per shard.
 When the day turns, the past day joins its month's shards, and when the month (or year) turns,
@@ -41,6 +42,7 @@ UI_DIR = f"{INDEX_DIR}/ui/"                 # Pagefind's UI scripts and styles, 
 SHARD_LIST = f"{INDEX_DIR}/shards.json"     # the search page reads which bundles to merge
 SHARD_CAP = 2000     # articles per shard: bounds Pagefind's peak memory (about 0.35 GB)
 RECENT_CAP = 500     # articles per shard of the newest month
+TODAY_CAP = 50       # articles per shard of the newest day: what a new article re-indexes at most
 # Files Pagefind writes into every bundle for its user interfaces; the shards need only one copy.
 UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 HINT = "install pagefind (pip install 'pagefind[extended]'), or set search = false in site.toml"
@@ -63,7 +65,8 @@ class Entry:
     page: str
 
 
-def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_cap: int = RECENT_CAP) -> list[Shard]:
+def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_cap: int = RECENT_CAP,
+                today_cap: int = TODAY_CAP) -> list[Shard]:
     """The shards for these article pages, newest first (the order the search page merges them)."""
     if not entries:
         return []
@@ -80,7 +83,7 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
             groups.setdefault(("year", local.year), []).append((f"{local:%Y-%m}", entry))
     shards = []
     for group, units in groups.items():
-        shards += _pack(units, recent_cap if group in (("recent",), ("today",)) else cap)
+        shards += _pack(units, {("recent",): recent_cap, ("today",): today_cap}.get(group, cap))
     return sorted(shards, key=lambda s: s.name, reverse=True)
 
 

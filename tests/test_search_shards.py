@@ -48,13 +48,19 @@ def test_shards_are_past_years_by_month_the_newest_month_by_day_and_the_newest_d
     more = plan_shards([entry(n, d) for n, d in enumerate(days + [datetime(2024, 5, 20, 10, tzinfo=UTC)])], UTC)
     assert [s for s in more if s not in shards] == [more[0]] and more[0].name == "2024-05-20"
     assert [s for s in shards if s not in more] == [shards[0]]
+    # A busy day is cut in date order: the newest article changes the day's last shard alone.
+    busy = [entry(n, datetime(2024, 5, 20, 6, n, tzinfo=UTC)) for n in range(45)]
+    before, after = plan_shards(busy, UTC, today_cap=20), plan_shards(busy + [entry(99, datetime(2024, 5, 20, 7, tzinfo=UTC))],
+                                                                    UTC, today_cap=20)
+    assert names(after) == ["2024-05-20.3", "2024-05-20.2", "2024-05-20"]
+    assert [s.name for s in after if s not in before] == ["2024-05-20.3"]
 
 
 def test_shards_keep_under_their_caps_and_cut_only_an_oversized_unit():
     start = datetime(2021, 1, 1, tzinfo=UTC)
     entries = [entry(n, start + timedelta(days=n // 3)) for n in range(400)]   # to 2021-05-14
     entries += [entry(1000 + n, datetime(2021, 5, 14, 12, n, tzinfo=UTC)) for n in range(30)]
-    shards = plan_shards(entries, UTC, cap=50, recent_cap=10)
+    shards = plan_shards(entries, UTC, cap=50, recent_cap=10, today_cap=10)
     assert sorted(p for s in shards for p in s.pages) == sorted(e.page for e in entries)  # each page once
     assert all(len(s.pages) <= (10 if s.name.startswith("2021-05") else 50) for s in shards)
     # A month of about 90 articles is one unit larger than the cap: cut in date order.

@@ -60,10 +60,22 @@ class BuildStats:
 
 
 def _read_manifest(path: Path) -> dict[str, dict]:
+    """A slot's manifest (a copy: callers change it). A long-lived process (watch) reads the two
+    slots' manifests on every build: the last reading of each file is kept while its signature holds."""
     try:
-        return json.loads(path.read_text())["files"]
+        st = path.stat()
+        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        found = _MANIFESTS.get(str(path))
+        if found is None or found[0] != signature:
+            found = _MANIFESTS[str(path)] = (signature, json.loads(path.read_text())["files"])
+            while len(_MANIFESTS) > 4:   # a process builds one site (tests: many, one after another)
+                del _MANIFESTS[next(iter(_MANIFESTS))]
+        return dict(found[1])
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+_MANIFESTS: dict[str, tuple[tuple, dict]] = {}   # path -> (its signature, its files); one per slot
 
 
 @dataclass
@@ -174,7 +186,8 @@ class Generation:
                 and mine["sha"] == live["sha"]:
             # The slot's file is the live one already (unchanged for two builds: most of a site):
             # only the manifest entry is made, which is what _place would make of it.
-            self.manifest[relpath] = {**live, "key": live.get("key", "")}
+            # The live entry itself when it has its key: entries are never changed once made.
+            self.manifest[relpath] = live if "key" in live else {**live, "key": ""}
             self.stats.unchanged += 1
             return True
         # Whatever else the entry records of the file's bytes holds for the same bytes.

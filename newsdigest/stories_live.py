@@ -16,14 +16,16 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from operator import itemgetter
 from typing import Iterable, Mapping
 
 from .core import Story, StoryIndex
-from .stories import (BUDGET, MAX_NEIGHBOURS, PARALLEL_PAIRS, PRIOR, RAREST, WINDOW, ClusterState, StoryInput,
-                      _Features, _Scorer, _story, _version, blocking_cap, corpus_size, key_weight, name_stories,
-                      next_in_postings, story_features, story_id, story_index, unchanged_since)
+from .stories import (BUDGET, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PARALLEL_PAIRS, PRIOR, RAREST, WINDOW,
+                      ClusterState, StoryInput, _cosine, _cross_linked, _Features, _Scorer, _similarity, _story,
+                      _threshold, _version, blocking_cap, corpus_size, key_weight, name_stories, next_in_postings,
+                      story_features, story_id, story_index, unchanged_since)
 from .workers import fork_map
 
 
@@ -84,6 +86,20 @@ class _Keys:
         self.norm[aid] = sum(map(self.square.__getitem__, keys))
 
 
+@dataclass(slots=True)
+class _Pair:
+    """What the decision on a candidate pair reads of the two articles' features (none of it
+    depends on the weights): after a weight moves, deciding again is a few sums."""
+
+    days: float
+    shared: tuple               # opening words both hold, less the words of the actors both have
+    names: tuple                # the words of those actors in the first article's opening...
+    other_names: tuple          # ...and in the second's
+    actors: tuple               # actors both have
+    facts: tuple | None         # in two scripts: what both write alike
+    duplicate: float | None = None   # 4-gram Jaccard, once needed
+
+
 class LiveClusters(_Scorer):
     """A clustering held between builds (stories.cluster_stories's result and everything it was
     computed from), updated by apply(). It is its own pair scorer: the _Scorer's tables, keyed
@@ -114,6 +130,7 @@ class LiveClusters(_Scorer):
         self.cross: dict[str, set[str]] = {}              # ... by facts, in another script
         self.partners: dict[str, set[str]] = {}           # candidate pairs, both ways
         self.links: dict[str, set[str]] = {}              # linked pairs, both ways
+        self.evidence: dict[tuple[str, str], _Pair] = {}  # candidate pair -> what its decision reads
         self.root_of: dict[str, str] = {}                 # id -> the first article of its story
         self.stories: dict[str, Story] = {}               # first article id -> its story
         self.base_ids: Counter = Counter()                # story ids before any clash is resolved
@@ -203,6 +220,8 @@ class LiveClusters(_Scorer):
         self._repost(key, self.blocking.pop(aid), frozenset(), redo, resized)
         del self.rarest[aid], self.found[aid], self.cross[aid]
         for other in self.partners.pop(aid):     # who had it as a candidate finds its candidates again
+            self.evidence.pop((aid, other), None)
+            self.evidence.pop((other, aid), None)
             self.partners[other].discard(aid)
             self.found[other].discard(aid)
             self.cross[other].discard(aid)
@@ -372,6 +391,7 @@ class LiveClusters(_Scorer):
                 self.cross[aid] = self._cross_of(aid)
             now = self.found[aid] | self.cross[aid]
             for other in before - now:
+                self.evidence.pop((aid, other), None)
                 self.partners[aid].discard(other)
                 self.partners[other].discard(aid)
                 if other in self.links[aid]:
@@ -385,6 +405,40 @@ class LiveClusters(_Scorer):
         return new
 
     # -- decisions and stories ----------------------------------------------------------------------
+
+    def linked(self, i: str, j: str) -> bool:
+        """_Scorer.linked, from the pair's _Pair (made once) and the current weights and norms."""
+        pair = self.evidence.get((i, j))
+        if pair is None:
+            pair = self.evidence[(i, j)] = self._pair(i, j)
+        window = self.window_days
+        if pair.days > window:
+            return False
+        square = self.word_square
+        words = _cosine(pair.shared, self.lead_norm[i] - sum(map(square.__getitem__, pair.names)),
+                        self.lead_norm[j] - sum(map(square.__getitem__, pair.other_names)), square)
+        actors = _cosine(pair.actors, self.actor_norm[i], self.actor_norm[j], self.actor_square)
+        if _similarity(words, actors) >= _threshold(pair.days, window):
+            return True
+        if pair.facts is not None and _cross_linked(
+                _cosine(pair.facts, self.fact_norm[i], self.fact_norm[j], self.fact_square), len(pair.facts),
+                pair.days, window):
+            return True
+        if words < DUPLICATE_WORDS:
+            return False
+        if pair.duplicate is None:
+            pair.duplicate = self._duplicate(i, j)
+        return pair.duplicate >= DUPLICATE
+
+    def _pair(self, i: str, j: str) -> _Pair:
+        fi, fj = self.features[i], self.features[j]
+        common = fi.actors & fj.actors
+        both = fi.lead & fj.lead
+        # As _Scorer._words: the names of the actors both have count as actors, not as words.
+        names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common)) if common else frozenset()
+        return _Pair(abs(fi.time - fj.time) / 86400, tuple(both - names), tuple(fi.lead & names),
+                     tuple(fj.lead & names), tuple(common),
+                     tuple(fi.facts & fj.facts) if fi.script != fj.script else None)
 
     def _decide(self, pairs: set[tuple[str, str]], regroup: set[str], previous: ClusterState | None,
                 workers: int) -> None:

@@ -19,6 +19,8 @@ WORDS = [f"{a}{b}" for a in ("kar", "mel", "sor", "tib", "vun", "dal", "pes") fo
 RARE = [f"zor{n}" for n in range(60)]
 ARABIC = ["مياه", "نفط", "جسر", "ميناء", "مدرسة", "مستشفى", "طريق", "سوق"]
 DAYS = ["Monday", "Tuesday", "Wednesday"]
+ACTORS = ["Karim Tahir", "Layla Hassan", "Omar Farid", "Nadia Salem", "Yusuf Rami", "Huda Amin", "Basra Oil Company",
+          "Civil Defence", "Tigris Authority", "Kut Council"]
 ARABIC_DAYS = ["الاثنين", "الثلاثاء", "الأربعاء"]
 
 
@@ -27,15 +29,16 @@ def random_item(rnd: random.Random, aid: str, dense: bool) -> StoryInput:
     one crowded day, sometimes in Arabic (candidates only through facts: actors, numbers, days)."""
     start = datetime(2024, 5, 1, tzinfo=UTC)
     when = start + timedelta(minutes=rnd.randrange(24 * 60 if dense else 12 * 24 * 60))
-    actors = tuple(rnd.sample([f"Person {c}" for c in "ABCDEFGHIJ"], rnd.randint(0, 3)))
+    actors = tuple(rnd.sample(ACTORS, rnd.randint(0, 3)))
     places = tuple(rnd.sample(["Basra", "Mosul", "Kut"], rnd.randint(0, 1)))
+    named = " and ".join(actors[:rnd.randint(0, 2)])     # actors named in the opening, or not
     number = rnd.choice([12, 30, 230, 1500])
     if rnd.random() < 0.25:
         title = " ".join(rnd.sample(ARABIC, 3))
         text = f"{title} يوم {rnd.choice(ARABIC_DAYS)} {' '.join(rnd.choices(ARABIC, k=8))} {number}"
     else:
         title = " ".join(rnd.sample(WORDS, 4) + rnd.sample(RARE, 1))
-        text = (f"{title} on {rnd.choice(DAYS)}: {' '.join(rnd.choices(WORDS + RARE[:20], k=20))} "
+        text = (f"{title} on {rnd.choice(DAYS)}: {named} {' '.join(rnd.choices(WORDS + RARE[:20], k=20))} "
                 f"with {number} people.")
     return StoryInput(aid, when, title, "", text, f"Wire {rnd.randrange(4)}", actors, (), places)
 

@@ -11,6 +11,7 @@ import heapq
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
+from sys import intern
 from typing import Iterable, Mapping
 
 from .core import StoryIndex, name_key
@@ -174,10 +175,11 @@ def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postin
 
 def related_keys(item: StoryInput, story: str) -> frozenset:
     """What an article is related by: its actors ("a\\0"), topics ("t\\0") and story ("s\\0")."""
-    keys = ["a\0" + x for x in {name_key(a) for a in item.actors} if x]
-    keys += ["t\0" + x for x in {name_key(t) for t in item.topics} if x]
+    # Interned: each key's string once, not once per article that holds it.
+    keys = [intern("a\0" + x) for x in {name_key(a) for a in item.actors} if x]
+    keys += [intern("t\0" + x) for x in {name_key(t) for t in item.topics} if x]
     if story:
-        keys.append("s\0" + story)
+        keys.append(intern("s\0" + story))
     return frozenset(keys)
 
 

@@ -178,3 +178,41 @@ def test_live_related_lists_equal_those_from_scratch_after_every_change(seed, sk
         fresh, state = related_incremental(list(items.values()), index, None, skip_story=skip_story)
         assert live.related() == fresh and list(live.related()) == list(fresh), (seed, step, kind)
         assert live.state() == state, (seed, step, kind)
+
+
+# --- as the engine holds them: articles in, stories and related lists out ------------------------------
+
+def as_article(item: StoryInput):
+    from newsdigest.core import Article
+    from newsdigest.slug import short_hash
+    content = "\x1f".join((item.date.isoformat(), item.title, item.text, item.source))
+    return Article(item.id, item.title, item.date, item.id, f"{item.id}.md", f"articles/{item.id}/", "", "",
+                   item.lede, "en", source=item.source, topics=item.topics, actors=item.actors,
+                   content_hash=short_hash(content, 16), text=item.text, places=item.places)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_engines_stories_and_related_lists_equal_find_stories_after_every_build(seed, monkeypatch):
+    from newsdigest import enrich
+    from newsdigest.cache import Cache
+    from newsdigest.cached import stories as cached_stories
+    restarts = []
+    if seed % 2:       # a change of more than two articles (and a tenth) is applied by starting again
+        monkeypatch.setattr(enrich, "LARGE_CHANGE", 2)
+        forget = enrich.LiveStories.forget
+        monkeypatch.setattr(enrich.LiveStories, "forget", lambda self: restarts.append(1) or forget(self))
+    rnd = random.Random(seed)
+    items = {f"r{i}": replace(random_item(rnd, f"r{i}", i % 3 == 0), topics=tuple(rnd.sample(["Water", "Oil"], 1)))
+             for i in range(rnd.randint(20, 40) if seed % 2 else rnd.randint(40, 100))}
+    articles = {aid: as_article(x) for aid, x in items.items()}
+    live = enrich.LiveStories()
+    serial = [0]
+    for step in range(30):
+        found = cached_stories(list(articles.values()), Cache(None), 1, live)
+        fresh = enrich.find_stories(list(articles.values()))
+        assert found[0] == fresh.index and found[1] == fresh.related, (seed, step)
+        change(rnd, items, serial)
+        # unchanged articles stay the same objects, as the engine's cache gives them
+        articles = {aid: articles[aid] if aid in articles and as_article(x) == articles[aid] else as_article(x)
+                    for aid, x in items.items()}
+    assert bool(restarts) == bool(seed % 2)

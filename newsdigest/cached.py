@@ -18,7 +18,7 @@ from .cache import Cache, cache_key
 from .config import SiteConfig
 from .core import Article, StoryIndex
 from .errors import NewsdigestError, Problem
-from .enrich import (Enrichment, apply_enrichment, extract_all, extract_context, features_key,
+from .enrich import (Enrichment, LiveStories, apply_enrichment, extract_all, extract_context, features_key,
                      find_stories, resolve_all, stories_key, story_input)
 from .extract.gazetteer import Gazetteer
 from .extract.resolve import ResolveMemo
@@ -112,9 +112,23 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     return apply_enrichment(articles, extracted, resolution)
 
 
-def stories(articles: list[Article], cache: Cache, workers: int = 1) -> tuple[StoryIndex, dict]:
+def stories(articles: list[Article], cache: Cache, workers: int = 1,
+            live: LiveStories | None = None) -> tuple[StoryIndex, dict]:
     """Stories and related articles (enrich.find_stories) from the state the last build kept;
-    an unchanged corpus reuses the result."""
+    an unchanged corpus reuses the result. The live engine's `live` applies only the change
+    since its last build (the states are written for one-shot builds by keep_stories)."""
+    if live is not None:
+        try:
+            if live.ready:
+                return live.update(articles, lambda changed: _story_features(changed, cache), workers)
+            by_id = {a.id: a for a in articles}
+            features = cache.per_item("story-features", {a.id: features_key(a) for a in articles},
+                                      lambda ids: {i: story_features(story_input(by_id[i])) for i in ids})
+            return live.start(articles, features, cache.state(CLUSTER_STATE), cache.state(RELATED_STATE), workers)
+        except BaseException:
+            live.forget()
+            raise
+
     def compute() -> tuple[StoryIndex, dict]:
         by_id = {a.id: a for a in articles}
         features = cache.per_item("story-features", {a.id: features_key(a) for a in articles},
@@ -124,6 +138,27 @@ def stories(articles: list[Article], cache: Cache, workers: int = 1) -> tuple[St
         cache.keep_state(RELATED_STATE, found.related_state)
         return found.index, found.related
     return cache.whole("stories", stories_key(articles), compute)
+
+
+def _story_features(articles: list[Article], cache: Cache) -> dict:
+    """story_features of a few articles (those a live build found changed), by id, through the
+    cache. No trimming: these are not all the articles in use."""
+    keys = {a.id: features_key(a) for a in articles}
+    found = cache.get_many("story-features", keys.values())
+    fresh = {keys[a.id]: story_features(story_input(a)) for a in articles if keys[a.id] not in found}
+    cache.put_many("story-features", fresh)
+    return {aid: found[key] if key in found else fresh[key] for aid, key in keys.items()}
+
+
+def keep_stories(cache: Cache, live: LiveStories) -> None:
+    """Write what the live engine's last build found where a one-shot build looks for it: the
+    result for its articles and the states to start the next computation from."""
+    key = stories_key(live.articles)
+    cache.put_many("stories", {key: (live.index, live.related.related())})
+    cache.prune("stories", {key})
+    cache.keep_state(CLUSTER_STATE, live.clusters.state())
+    cache.keep_state(RELATED_STATE, live.related.state())
+    live.unsaved = False
 
 
 CLUSTER_STATE = "cluster-state-" + FEATURES_VERSION

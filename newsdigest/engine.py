@@ -11,6 +11,9 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
 - the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
   digest's pages are planned again only when the signature of what they show changed; and the
   digest of each article's search record, by its file's hash and its filter marks;
+- stories and related articles (enrich.LiveStories): the clustering's key frequencies, weights,
+  blocking keys, candidates, postings, decisions and stories, and the related lists with their
+  postings, to which each build applies only the articles added, removed or changed;
 - each daily and weekly digest with the articles and stories it was made from;
 - ingest's duplicate index (ingest.dedupe.ScanMemo), open, and brought up to date when the
   engine starts rather than when the first article arrives.
@@ -27,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import HeldCache
+from .cached import keep_stories
 from .config import Paths
+from .enrich import LiveStories
 from .extract.resolve import ResolveMemo
 from .plan import PlanMemo
 
@@ -43,6 +48,7 @@ class Engine:
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
     model: dict = field(default_factory=dict)          # what the model counted per term (model.RelatedMemo)
     resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
+    stories: LiveStories = field(default_factory=LiveStories)   # stories and related, kept live
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:
@@ -64,10 +70,13 @@ class Engine:
         """Write to the build cache's file what the builds held only in memory so far (watch calls
         it once a build is published and reported, off the time a change takes to appear)."""
         if self.cache is not None:
+            if self.stories.unsaved:
+                keep_stories(self.cache, self.stories)
             self.cache.flush()
 
     def close(self) -> None:
         if self.cache is not None:
+            self.persist()
             self.cache.close()
             self.cache = None
         if self.scan is not None and self.scan.index is not None:

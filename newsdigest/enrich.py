@@ -20,8 +20,9 @@ from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
 from .extract.resolve import ArticleInput, Resolution, ResolveMemo, resolve
 from .extract.gazetteer import Gazetteer
 from .extract.topics import TopicAssignment, TopicRules, assign_topics
-from .related import RelatedState, related_incremental
+from .related import LiveRelated, RelatedState, related_incremental
 from .stories import FEATURES_VERSION, ClusterState, StoryInput, cluster_incremental
+from .stories_live import LiveClusters
 from .workers import fork_map
 
 
@@ -157,3 +158,85 @@ def find_stories(articles: list[Article], features: dict | None = None, cluster_
     # Related lists leave out the article's own story: its page lists it as "Also reported by".
     related, state = related_incremental(items, index, related_state, skip_story=True, workers=workers)
     return StoriesFound(index, related, clustered, state)
+
+
+LARGE_CHANGE = 500    # articles changed at once beyond which (and a tenth of all) LiveStories starts again
+
+
+class LiveStories:
+    """Stories and related articles as the live engine holds them between builds (LiveClusters,
+    LiveRelated): each build hands over the articles, and only the change since the last one
+    (articles added, removed, or whose story input differs) is applied. The result is
+    find_stories's for the same articles (tests/test_stories_live.py, tests/test_engine.py)."""
+
+    def __init__(self) -> None:
+        self.clusters = LiveClusters()
+        self.related = LiveRelated(skip_story=True)
+        self.inputs: dict[str, StoryInput] = {}       # each article's story input as applied
+        self.seen: dict[str, Article] = {}            # ...and the article it was made from
+        self.articles: list[Article] = []             # those of the last build, for persisting
+        self.index: StoryIndex | None = None
+        self.unsaved = False
+
+    @property
+    def ready(self) -> bool:
+        return self.index is not None
+
+    def start(self, articles: list[Article], features: dict, cluster_state: ClusterState | None,
+              related_state: RelatedState | None, workers: int = 1) -> tuple[StoryIndex, dict]:
+        """The first build: everything computed, reusing the decisions and related lists of the
+        states a one-shot build left where they still hold."""
+        items = [story_input(a) for a in articles]
+        versions = {a.id: features_key(a) for a in articles}
+        self.clusters.apply(items, (), features, versions, cluster_state, workers)
+        self.index = self.clusters.index()
+        related, _ = related_incremental(items, self.index, related_state, skip_story=True, workers=workers)
+        self.related.apply(items, (), self.index.story_of, workers, known=related)
+        self._seen(articles, items)
+        return self.index, self.related.related()
+
+    def update(self, articles: list[Article], features_of, workers: int = 1) -> tuple[StoryIndex, dict]:
+        """The change since the last build applied; `features_of(articles)`: story_features by id."""
+        changed, items = [], []
+        present = set()
+        for a in articles:
+            present.add(a.id)
+            if self.seen.get(a.id) is a:
+                continue
+            item = story_input(a)
+            if self.inputs.get(a.id) != item:
+                changed.append(a)
+                items.append(item)
+        gone = [aid for aid in self.inputs if aid not in present]
+        if not changed and not gone:
+            self.articles = articles
+            return self.index, self.related.related()
+        if len(changed) + len(gone) > max(LARGE_CHANGE, len(articles) // 10):
+            # Many articles at once (a folder moved in or out): one computation over all of them,
+            # reusing what still holds of the last (its states), costs less than applying them
+            # one by one.
+            states = self.clusters.state(), self.related.state()
+            self.forget()
+            return self.start(articles, features_of(articles), *states, workers)
+        versions = {a.id: features_key(a) for a in changed}
+        moved = self.clusters.apply(items, gone + [a.id for a in changed if a.id in self.inputs],
+                                    features_of(changed), versions, workers=workers)
+        self.index = self.clusters.index()
+        for a, item in zip(changed, items):
+            self.inputs[a.id] = item
+        for aid in gone:
+            del self.inputs[aid]
+        self.related.apply([self.inputs[aid] for aid in moved if aid in self.inputs], gone, self.index.story_of,
+                           workers)
+        self._seen(articles, items)
+        return self.index, self.related.related()
+
+    def forget(self) -> None:
+        """Start again from nothing (after an update that failed half-way)."""
+        self.__init__()
+
+    def _seen(self, articles: list[Article], items: list[StoryInput]) -> None:
+        self.seen = {a.id: a for a in articles}
+        self.inputs.update((item.id, item) for item in items)
+        self.articles = articles
+        self.unsaved = True

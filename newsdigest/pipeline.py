@@ -68,7 +68,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers,
                                              engine.resolution if engine is not None else None)
     with phase("stories and related"):
-        stories, related = cached.stories(articles, cache, workers)
+        live = engine.stories if engine is not None and cache is engine.cache else None
+        stories, related = cached.stories(articles, cache, workers, live)
     with phase("digests and model"):
         digests = build_digests([story_input(a) for a in articles], stories, config.timezone,
                                 engine.digests if engine is not None else None)

@@ -8,12 +8,14 @@ candidates changed are ranked again (related_incremental).
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping
+from sys import intern
+from typing import Iterable, Mapping
 
 from .core import StoryIndex, name_key
-from .stories import StoryInput, canonical, moved_keys, rarity
+from .stories import StoryInput, canonical, corpus_size, key_weight, moved_keys, rarity
 from .workers import fork_map
 
 
@@ -99,29 +101,15 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
     weight_of = weight.__getitem__
 
     def best(indices) -> list[tuple[str, ...]]:
-        # About a hundred candidates per article: the k best are taken with a heap instead of
-        # sorting them all (the same order: no two tuples are equal, their ids differ).
         out = []
         for i in indices:
-            keys_i = keys_of[i]
             candidates: set[int] = set()
-            for key in keys_i:
+            for key in keys_of[i]:
                 post = postings[key]
                 p = position[key][i]
                 candidates.update(post[max(0, p - reach):p + reach + 1])
             candidates.discard(i)
-            left_out = story[i] if skip_story else ""   # the article's own story, when skipped
-            time_i = times[i]
-            scored = []
-            for j in candidates:
-                if left_out and left_out == story[j]:
-                    continue
-                shared = sum(map(weight_of, keys_i & keys_of[j]))
-                if shared <= 0:
-                    continue
-                days = abs(time_i - times[j]) / 86400
-                scored.append((-shared * recency(days), days, ids[j]))
-            out.append(tuple(aid for _, _, aid in heapq.nsmallest(k, scored)))
+            out.append(_ranked(i, candidates, keys_of, times, story, ids.__getitem__, weight_of, k, skip_story))
         return out
 
     params = (k, skip_story)
@@ -134,6 +122,26 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
     fresh = dict(zip((ids[i] for i in todo), (r for chunk in fork_map(best, chunks, parts) for r in chunk)))
     results = {aid: fresh[aid] if aid in fresh else previous.results[aid] for aid in ids}
     return results, RelatedState(params, inputs, weight, id_postings, results)
+
+
+def _ranked(i, candidates, keys_of, times, story, name, weight_of, k: int, skip_story: bool) -> tuple[str, ...]:
+    """The k best of an article's candidates (articles given by index or id, whatever the
+    tables are keyed by; `name` gives an article's id), best first."""
+    keys_i = keys_of[i]
+    left_out = story[i] if skip_story else ""   # the article's own story, when skipped
+    time_i = times[i]
+    scored = []
+    for j in candidates:
+        if left_out and left_out == story[j]:
+            continue
+        shared = sum(map(weight_of, keys_i & keys_of[j]))
+        if shared <= 0:
+            continue
+        days = abs(time_i - times[j]) / 86400
+        scored.append((-shared * recency(days), days, name(j)))
+    # About a hundred candidates per article: the k best are taken with a heap instead of
+    # sorting them all (the same order: no two tuples are equal, their ids differ).
+    return tuple(aid for _, _, aid in heapq.nsmallest(k, scored))
 
 
 def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postings, ids, keys_of,
@@ -163,3 +171,129 @@ def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postin
             b += 1
         dirty.update(post[max(0, a - reach - 1):min(len(post), len(post) - b + reach + 1)])
     return dirty
+
+
+def related_keys(item: StoryInput, story: str) -> frozenset:
+    """What an article is related by: its actors ("a\\0"), topics ("t\\0") and story ("s\\0")."""
+    # Interned: each key's string once, not once per article that holds it.
+    keys = [intern("a\0" + x) for x in {name_key(a) for a in item.actors} if x]
+    keys += [intern("t\0" + x) for x in {name_key(t) for t in item.topics} if x]
+    if story:
+        keys.append(intern("s\0" + story))
+    return frozenset(keys)
+
+
+class LiveRelated:
+    """related_articles's result held between builds (the live engine's), with the postings and
+    weights it is computed from, updated by apply(): as related_incremental, but without looking
+    at the articles a change does not reach. Articles are named by id and placed by their
+    canonical key (time, id); postings are lists sorted by it."""
+
+    def __init__(self, k: int = 5, skip_story: bool = False) -> None:
+        self.k, self.skip_story, self.reach = k, skip_story, 2 * k
+        self.keys: dict[str, frozenset] = {}           # id -> its keys
+        self.times: dict[str, float] = {}
+        self.story: dict[str, str] = {}
+        self.order: list[tuple[float, str]] = []       # canonical
+        self.postings: dict[str, list[tuple[float, str]]] = {}
+        self.weight: dict[str, int] = {}
+        self.size = 0                                  # corpus_size of the article count
+        self.results: dict[str, tuple[str, ...]] = {}
+
+    def apply(self, items: Iterable[StoryInput], removed: Iterable[str], story_of: Mapping[str, str],
+              workers: int = 1, known: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        """Articles `removed` (ids) taken out; `items` (added, or that may have changed, their
+        stories in `story_of`) put in or moved. An article's list is ranked again when a change
+        is within reach of it in one of its postings or one of its keys changed weight
+        (related_incremental says why nothing else can differ). `known`: lists already right
+        for the result (a first build from related_incremental), kept instead of ranked again."""
+        dirty: set[str] = set()
+        resized: set[str] = set()
+        for aid in removed:
+            if aid in self.keys:
+                self._unpost(aid, dirty, resized)
+        for item in items:
+            story = story_of.get(item.id, "")
+            keys, time = related_keys(item, story), item.date.timestamp()
+            if self.keys.get(item.id) == keys and self.times.get(item.id) == time:
+                continue
+            if item.id in self.keys:
+                self._unpost(item.id, dirty, resized)
+            self._post(item.id, keys, time, story, dirty, resized)
+        size = corpus_size(len(self.keys))
+        everything, self.size = size != self.size, size
+        for key in self._reweigh(set(self.postings) | set(self.weight) if everything else resized):
+            dirty.update(aid for _, aid in self.postings.get(key, ()))
+        todo = sorted(aid for aid in dirty if aid in self.keys and (known is None or aid not in known))
+        parts = workers if len(todo) >= PARALLEL_RELATED else 1
+        chunks = [todo[p::parts] for p in range(parts)]
+        for chunk, found in zip(chunks, fork_map(lambda ids: [self._best(aid) for aid in ids], chunks, parts)):
+            self.results.update(zip(chunk, found))
+        if known is not None:
+            self.results.update(known)
+
+    def _unpost(self, aid: str, dirty: set[str], resized: set[str]) -> None:
+        """Take an article out of its postings: whoever had it within reach ranks again."""
+        place = (self.times.pop(aid), aid)
+        for key in self.keys.pop(aid):
+            posting = self.postings[key]
+            p = bisect_left(posting, place)
+            dirty.update(other for _, other in posting[max(0, p - self.reach):p + self.reach + 1])
+            del posting[p]
+            if not posting:
+                del self.postings[key]
+            resized.add(key)
+        del self.order[bisect_left(self.order, place)], self.story[aid], self.results[aid]
+
+    def _post(self, aid: str, keys: frozenset, time: float, story: str, dirty: set[str], resized: set[str]) -> None:
+        place = (time, aid)
+        self.keys[aid], self.times[aid], self.story[aid], self.results[aid] = keys, time, story, ()
+        insort(self.order, place)
+        dirty.add(aid)
+        for key in keys:
+            posting = self.postings.setdefault(key, [])
+            p = bisect_left(posting, place)
+            posting.insert(p, place)
+            dirty.update(other for _, other in posting[max(0, p - self.reach):p + self.reach + 1])
+            resized.add(key)
+
+    def _reweigh(self, keys: Iterable[str]) -> set[str]:
+        """The weights of `keys` again (related_incremental's table); returns those that moved."""
+        moved = set()
+        for key in keys:
+            posting = self.postings.get(key)
+            if not posting:
+                new = None
+            elif key[0] == "s":
+                new = SAME_STORY
+            else:
+                new = key_weight(self.size, len(posting))
+                new = new if key[0] == "a" else round(TOPIC_SHARE * new)
+            if new != self.weight.get(key):
+                moved.add(key)
+                if new is None:
+                    del self.weight[key]
+                else:
+                    self.weight[key] = new
+        return moved
+
+    def _best(self, aid: str) -> tuple[str, ...]:
+        place = (self.times[aid], aid)
+        candidates: set[str] = set()
+        for key in self.keys[aid]:
+            posting = self.postings[key]
+            p = bisect_left(posting, place)
+            candidates.update(other for _, other in posting[max(0, p - self.reach):p + self.reach + 1])
+        candidates.discard(aid)
+        return _ranked(aid, candidates, self.keys, self.times, self.story, str, self.weight.__getitem__, self.k,
+                       self.skip_story)
+
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """Each article's related ids, in canonical order of the articles (as related_articles)."""
+        return {aid: self.results[aid] for _, aid in self.order}
+
+    def state(self) -> RelatedState:
+        """What related_incremental would have left: for a build without this object."""
+        return RelatedState((self.k, self.skip_story), {aid: (self.keys[aid], t) for t, aid in self.order},
+                            dict(self.weight), {key: tuple(aid for _, aid in posting)
+                                                for key, posting in self.postings.items()}, self.related())

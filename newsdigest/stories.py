@@ -293,7 +293,12 @@ def rarity(counts: Counter, total: int, prior: int = 0) -> dict[str, int]:
     about the word.
     """
     size = corpus_size(total) + prior
-    return {key: round(100 * math.log(1 + size / n)) for key, n in counts.items()}
+    return {key: key_weight(size, n) for key, n in counts.items()}
+
+
+def key_weight(size: int, n: int) -> int:
+    """The weight of a key `n` articles hold in a set counted as `size` (rarity's, one key)."""
+    return round(100 * math.log(1 + size / n))
 
 
 # --- the pair decision ---------------------------------------------------------------------------
@@ -449,6 +454,12 @@ class _Scorer:
 MAX_NEIGHBOURS = 40       # per blocking key, an article is compared with at most this many later ones
 RAREST = 3                # an article's rarest opening words (found elsewhere too) are blocking keys
 BUDGET = 12               # ...and it is compared with at most this many later ones in all
+CAP_FLOOR = 64            # keys in more than a twentieth of the articles (and this many) block nothing
+
+
+def blocking_cap(n: int) -> int:
+    """Keys held by more of `n` articles than this block nothing."""
+    return max(CAP_FLOOR, n // 20)
 
 
 def _candidate_pairs(scorer: _Scorer) -> set[int]:
@@ -469,7 +480,7 @@ def _candidate_pairs(scorer: _Scorer) -> set[int]:
     pairs and no link; at 100,000 it cuts the pairs from 3.0 to 1.2 million (docs/benchmarks.md).
     """
     n = len(scorer.items)
-    cap = max(64, n // 20)
+    cap = blocking_cap(n)
     df = scorer.word_df
     rank = {w: r for r, (_, w) in enumerate(sorted((c, w) for w, c in df.items() if 2 <= c <= cap))}
     postings: dict[str, list[int]] = {}
@@ -487,24 +498,31 @@ def _candidate_pairs(scorer: _Scorer) -> set[int]:
     times = [f.time for f in scorer.features]
     window = scorer.window_days * 86400
     pairs: set[int] = set()
+    time_of = times.__getitem__
     for i, mine in enumerate(held):
-        end = times[i] + window
-        found: set[int] = set()
-        for _, posting, p in sorted(mine, key=lambda held_key: (len(held_key[1]), held_key[0])):
-            size = len(posting)
-            if size > cap:
-                break                      # rarest first: every further key is as common
-            for q in range(p + 1, min(size, p + 1 + MAX_NEIGHBOURS)):
-                j = posting[q]
-                if times[j] > end:
-                    break
-                found.add(j)
-                if len(found) == BUDGET:
-                    break
-            if len(found) == BUDGET:
-                break
+        rarest_first = sorted(mine, key=lambda held_key: (len(held_key[1]), held_key[0]))
+        found = next_in_postings(((posting, p) for _, posting, p in rarest_first), time_of, times[i] + window, cap)
         pairs.update(i * n + j for j in found)
     return pairs
+
+
+def next_in_postings(postings: Iterable[tuple[list, int]], time_of, end: float, cap: int) -> set:
+    """An article's candidates: from each of its postings (rarest first, with its place there)
+    the next MAX_NEIGHBOURS entries up to the time `end`, until BUDGET; a posting longer than
+    `cap` ends the walk (every further one is as common)."""
+    found: set = set()
+    for posting, p in postings:
+        size = len(posting)
+        if size > cap:
+            break
+        for q in range(p + 1, min(size, p + 1 + MAX_NEIGHBOURS)):
+            entry = posting[q]
+            if time_of(entry) > end:
+                break
+            found.add(entry)
+            if len(found) == BUDGET:
+                return found
+    return found
 
 
 def _cross_pairs(scorer: _Scorer) -> set[int]:
@@ -516,7 +534,7 @@ def _cross_pairs(scorer: _Scorer) -> set[int]:
     if len({f.script for f in features}) < 2:
         return set()
     n = len(features)
-    cap = max(64, n // 20)
+    cap = blocking_cap(n)
     df = scorer.fact_df
     postings: dict[str, list[int]] = {}
     for i, f in enumerate(features):
@@ -632,16 +650,7 @@ def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, 
     known: list[int] = []
     todo = pairs
     if previous is not None and previous.window == window:
-        words_moved = moved_keys(scorer.word_weight, previous.word_weight)
-        actors_moved = moved_keys(scorer.actor_weight, previous.actor_weight)
-        facts_moved = moved_keys(scorer.fact_weight, previous.fact_weight)
-        before = {aid: p for p, aid in enumerate(previous.ids)}
-        old = [-1] * n
-        for i, (aid, f) in enumerate(zip(ids, scorer.features)):
-            p = before.get(aid, -1)
-            if (p >= 0 and previous.versions[p] == version[i] and f.lead.isdisjoint(words_moved)
-                    and f.actors.isdisjoint(actors_moved) and f.facts.isdisjoint(facts_moved)):
-                old[i] = p
+        old = unchanged_since(previous, ids, version, scorer.features, scorer)
         size = len(previous.ids)
         todo = []
         for c in pairs:
@@ -664,6 +673,24 @@ def cluster_incremental(items: list[StoryInput], previous: ClusterState | None, 
     return _index(ordered, _components(n, ((c // n, c % n) for c in found))), state
 
 
+def unchanged_since(previous: ClusterState, ids: Iterable[str], versions: Iterable[str], features: Iterable[_Features],
+                    scorer: _Scorer) -> list[int]:
+    """Per article (ids, with its version and features, weighed by `scorer`), its place in
+    `previous` when the decisions recorded there for its pairs still hold, else -1: the same
+    version and no key whose weight moved since."""
+    words_moved = moved_keys(scorer.word_weight, previous.word_weight)
+    actors_moved = moved_keys(scorer.actor_weight, previous.actor_weight)
+    facts_moved = moved_keys(scorer.fact_weight, previous.fact_weight)
+    before = {aid: p for p, aid in enumerate(previous.ids)}
+    old = []
+    for aid, version, f in zip(ids, versions, features):
+        p = before.get(aid, -1)
+        keep = (p >= 0 and previous.versions[p] == version and f.lead.isdisjoint(words_moved)
+                and f.actors.isdisjoint(actors_moved) and f.facts.isdisjoint(facts_moved))
+        old.append(p if keep else -1)
+    return old
+
+
 def moved_keys(weights: Mapping[str, int], before: Mapping[str, int]) -> set[str]:
     """Keys whose weight differs between two weight tables (new, gone or changed)."""
     return {key for key in weights.keys() | before.keys() if weights.get(key) != before.get(key)}
@@ -671,20 +698,30 @@ def moved_keys(weights: Mapping[str, int], before: Mapping[str, int]) -> set[str
 
 def _index(ordered: list[StoryInput], groups: list[list[int]]) -> StoryIndex:
     groups.sort(key=lambda g: g[0])
+    return story_index(name_stories([[ordered[i] for i in group] for group in groups]))
+
+
+def name_stories(groups: list[list[StoryInput]]) -> list[Story]:
+    """Each group's story (groups in canonical order of their first article, each in canonical
+    order), its id from its first report; on a clash the later group's hash grows."""
     stories: list[Story] = []
     taken: set[str] = set()
     for group in groups:
-        first = ordered[group[0]]
+        first = group[0]
         length = 6
         sid = story_id(first.title, first.id, length)
         while sid in taken:                    # two first reports with one title and a hash clash
             length += 2
             sid = story_id(first.title, first.id, length)
         taken.add(sid)
-        stories.append(_story([ordered[i] for i in group], sid))
+        stories.append(_story(group, sid))
+    return stories
+
+
+def story_index(stories: list[Story]) -> StoryIndex:
+    """The index of stories given in canonical order of their first article."""
     story_of = {aid: s.id for s in stories for aid in s.article_ids}
-    stories.sort(key=lambda s: (-s.last_date.timestamp(), s.id))
-    return StoryIndex(tuple(stories), story_of)
+    return StoryIndex(tuple(sorted(stories, key=lambda s: (-s.last_date.timestamp(), s.id))), story_of)
 
 
 def explain_pair(items: list[StoryInput], a: str, b: str, window: timedelta = WINDOW) -> PairScore:

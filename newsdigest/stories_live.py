@@ -1,0 +1,538 @@
+"""Stories kept alive between builds: stories.py's clustering, updated by a change set.
+
+The live engine (engine.py) holds a LiveClusters and applies each build's change to it
+(articles added, removed, or whose story input changed) instead of clustering the corpus again:
+the keys' document frequencies, weights and norms, each article's rarest words, blocking keys
+and candidates, the postings, the pair decisions and the stories are updated where the change
+reaches them, and nothing else is looked at. Each step says what can change and why looking
+there is enough; the result is exactly cluster_stories's for the same articles
+(tests/test_stories_live.py drives random changes and compares every step with it).
+
+Articles are named by id and placed by their canonical key (time, id), so that adding one
+renumbers nothing; postings are lists sorted by that key.
+"""
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, insort
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from operator import itemgetter
+from sys import intern
+from typing import Iterable, Mapping
+
+from .core import Story, StoryIndex
+from .stories import (BUDGET, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PARALLEL_PAIRS, PRIOR, RAREST, WINDOW,
+                      ClusterState, StoryInput, _cosine, _cross_linked, _Features, _Scorer, _similarity, _story,
+                      _threshold, _version, blocking_cap, corpus_size, key_weight, name_stories, next_in_postings,
+                      story_features, story_id, story_index, unchanged_since)
+from .workers import fork_map
+
+
+class _Keys:
+    """One kind of key of the pair evidence (opening words, actors or facts): the articles that
+    hold each key, its weight (stories.rarity over them) and each article's norm."""
+
+    def __init__(self) -> None:
+        # Lists, not sets: about a hundred opening words an article make these the largest table
+        # (sets took 47 MB at 10,000 articles), and nothing asks whether one holds an article.
+        self.holders: dict[str, list[str]] = {}
+        self.weight: dict[str, int] = {}
+        self.square: dict[str, int] = {}
+        self.norm: dict[str, int] = {}          # article -> the sum of the squares of its keys
+        self.before: dict[str, int] = {}        # key -> its holders before this change set
+
+    def df(self, key: str) -> int:
+        held = self.holders.get(key)
+        return len(held) if held else 0
+
+    def add(self, aid: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            held = self.holders.setdefault(key, [])
+            self.before.setdefault(key, len(held))
+            held.append(aid)
+
+    def remove(self, aid: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            held = self.holders[key]
+            self.before.setdefault(key, len(held))
+            held.remove(aid)
+            if not held:
+                del self.holders[key]
+        self.norm.pop(aid, None)
+
+    def settle(self, size: int, everything: bool) -> set[str]:
+        """The weights of the keys whose holders changed (of every key when the corpus size moved
+        to another step), the norms of their holders updated by the difference (integers: the
+        same sum as from scratch). Returns the keys whose weight moved."""
+        keys = set(self.holders) | set(self.weight) if everything else self.before
+        moved = set()
+        for key in keys:
+            held = self.holders.get(key)
+            new = key_weight(size + PRIOR, len(held)) if held else None
+            old = self.weight.get(key)
+            if new == old:
+                continue
+            moved.add(key)
+            change = (new or 0) ** 2 - (old or 0) ** 2
+            if new is None:
+                del self.weight[key], self.square[key]
+            else:
+                self.weight[key], self.square[key] = new, new * new
+            for aid in held or ():
+                if aid in self.norm:             # new articles get theirs afterwards, whole
+                    self.norm[aid] += change
+        return moved
+
+    def norm_of(self, aid: str, keys: Iterable[str]) -> None:
+        self.norm[aid] = sum(map(self.square.__getitem__, keys))
+
+
+@dataclass(slots=True)
+class _Pair:
+    """What the decision on a candidate pair reads of the two articles' features (none of it
+    depends on the weights): after a weight moves, deciding again is a few sums."""
+
+    days: float
+    shared: tuple               # opening words both hold, less the words of the actors both have
+    names: tuple                # the words of those actors in the first article's opening...
+    other_names: tuple          # ...and in the second's
+    actors: tuple               # actors both have
+    facts: tuple | None         # in two scripts: what both write alike
+    duplicate: float | None = None   # 4-gram Jaccard, once needed
+
+
+class LiveClusters(_Scorer):
+    """A clustering held between builds (stories.cluster_stories's result and everything it was
+    computed from), updated by apply(). It is its own pair scorer: the _Scorer's tables, keyed
+    by article id instead of position."""
+
+    def __init__(self, window: timedelta = WINDOW) -> None:
+        self.window = window
+        self.window_days = window.total_seconds() / 86400
+        self.items: dict[str, StoryInput] = {}
+        self.features: dict[str, _Features] = {}
+        self.versions: dict[str, str] = {}
+        self.place: dict[str, tuple[float, str]] = {}     # id -> (time, id): its canonical key
+        self.order: list[tuple[float, str]] = []          # every article, in canonical order
+        self.words, self.actors, self.facts = _Keys(), _Keys(), _Keys()
+        self.word_weight, self.word_square, self.lead_norm = self.words.weight, self.words.square, self.words.norm
+        self.actor_weight, self.actor_square, self.actor_norm = (self.actors.weight, self.actors.square,
+                                                                 self.actors.norm)
+        self.fact_weight, self.fact_square, self.fact_norm = self.facts.weight, self.facts.square, self.facts.norm
+        self._shingles: dict[str, frozenset] = {}
+        self.size = 0                                     # corpus_size of the article count
+        self.cap = blocking_cap(0)
+        self.scripts: Counter = Counter()
+        self.rarest: dict[str, frozenset] = {}            # id -> its rarest opening words (blocking keys)
+        self.blocking: dict[str, frozenset] = {}          # id -> its blocking keys
+        self.postings: dict[str, list] = {}               # blocking key -> canonical keys of its holders
+        self.fact_postings: dict[str, list] = {}          # fact -> canonical keys of its holders
+        self.found: dict[str, set[str]] = {}              # id -> later candidates by blocking keys
+        self.cross: dict[str, set[str]] = {}              # ... by facts, in another script
+        self.partners: dict[str, set[str]] = {}           # candidate pairs, both ways
+        self.links: dict[str, set[str]] = {}              # linked pairs, both ways
+        self.evidence: dict[tuple[str, str], _Pair] = {}  # candidate pair -> what its decision reads
+        self.root_of: dict[str, str] = {}                 # id -> the first article of its story
+        self.stories: dict[str, Story] = {}               # first article id -> its story
+        self.base_ids: Counter = Counter()                # story ids before any clash is resolved
+        self.clashes = False
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.items)
+
+    # -- the change set ---------------------------------------------------------------------------
+
+    def apply(self, added: list[StoryInput], removed: Iterable[str], features: Mapping[str, _Features] | None = None,
+              versions: Mapping[str, str] | None = None, previous: ClusterState | None = None,
+              workers: int = 1) -> set[str]:
+        """Articles `removed` (ids) taken out and `added` put in (an article that changed is in
+        both). `features` and `versions` (story_features and what they were computed from, by
+        id) may hold the added ones; `previous`, the state of an earlier clustering, gives the
+        decisions that still hold (the first build of an engine). Returns the ids of the
+        articles whose story may have changed."""
+        self.words.before, self.actors.before, self.facts.before = {}, {}, {}
+        resized: dict[str, int] = {}            # blocking key -> its posting's size before
+        redo: set[str] = set()                  # articles whose blocking candidates are found again
+        facts_moved: list[tuple[str, tuple[float, str], str]] = []   # (fact, canonical key, script)
+        regroup: set[str] = set()               # articles whose story is found again
+        gone = set(removed)
+        for aid in gone:
+            self._drop(aid, redo, resized, facts_moved, regroup)
+        for item in added:
+            self._put(item, features, versions, facts_moved)
+        fresh = {item.id for item in added}
+        old_cap, self.cap = self.cap, blocking_cap(len(self.items))
+        size = corpus_size(len(self.items))
+        everything, self.size = size != self.size, size
+        moved = [self.words.settle(size, everything), self.actors.settle(size, everything),
+                 self.facts.settle(size, everything)]
+        for aid in fresh:
+            f = self.features[aid]
+            self.words.norm_of(aid, f.lead)
+            self.actors.norm_of(aid, f.actors)
+            self.facts.norm_of(aid, f.facts)
+        self._rerank(fresh, old_cap, redo, resized)
+        self._resized(resized, old_cap, redo)
+        recross = self._recross(fresh, facts_moved, old_cap)
+        touched = fresh | {aid for table, keys in zip((self.words, self.actors, self.facts), moved)
+                           for key in keys for aid in table.holders.get(key, ())}
+        pairs = self._candidates(redo | fresh, recross | fresh, regroup)
+        pairs.update((a, b) if self.place[a] < self.place[b] else (b, a)
+                     for a in touched for b in self.partners.get(a, ()))
+        self._decide(pairs, regroup, previous, workers)
+        self._shingles.clear()      # each pair keeps its own overlap: 4-grams of every article would be 20 kB each
+        return self._regroup(regroup | fresh, gone)
+
+    def _put(self, item: StoryInput, features, versions, facts_moved) -> None:
+        aid = item.id
+        if item.date.tzinfo is None or item.date.utcoffset() is None:
+            raise ValueError(f"article {aid!r}: date {item.date.isoformat()} has no timezone")
+        if aid in self.items:
+            raise ValueError(f"article ids must be unique; repeated: {aid!r}")
+        f = (features or {}).get(aid) or story_features(item)
+        self.items[aid], self.features[aid] = item, f
+        self.versions[aid] = versions[aid] if versions is not None else _version(item)
+        self.place[aid] = key = (item.date.timestamp(), aid)
+        insort(self.order, key)
+        self.words.add(aid, f.lead)
+        self.actors.add(aid, f.actors)
+        self.facts.add(aid, f.facts)
+        self.scripts[f.script] += 1
+        for fact in f.facts:
+            insort(self.fact_postings.setdefault(fact, []), key)
+            facts_moved.append((fact, key, f.script))
+        self.rarest[aid] = frozenset()
+        self.blocking[aid] = frozenset()
+        self.found[aid], self.cross[aid], self.partners[aid], self.links[aid] = set(), set(), set(), set()
+
+    def _drop(self, aid: str, redo: set[str], resized: dict[str, int], facts_moved, regroup: set[str]) -> None:
+        f, key = self.features.pop(aid), self.place.pop(aid)
+        del self.items[aid], self.versions[aid], self.order[bisect_left(self.order, key)]
+        self.words.remove(aid, f.lead)
+        self.actors.remove(aid, f.actors)
+        self.facts.remove(aid, f.facts)
+        self.scripts[f.script] -= 1
+        for fact in f.facts:
+            posting = self.fact_postings[fact]
+            del posting[bisect_left(posting, key)]
+            if not posting:
+                del self.fact_postings[fact]
+            facts_moved.append((fact, key, f.script))
+        self._repost(key, self.blocking.pop(aid), frozenset(), redo, resized)
+        del self.rarest[aid], self.found[aid], self.cross[aid]
+        for other in self.partners.pop(aid):     # who had it as a candidate finds its candidates again
+            self.evidence.pop((aid, other), None)
+            self.evidence.pop((other, aid), None)
+            self.partners[other].discard(aid)
+            self.found[other].discard(aid)
+            self.cross[other].discard(aid)
+        for other in self.links.pop(aid):
+            self.links[other].discard(aid)
+        regroup.update(self.stories[self.root_of[aid]].article_ids)
+        self._shingles.pop(aid, None)
+
+    # -- blocking keys and candidates ---------------------------------------------------------------
+
+    def _eligible(self, df: int, cap: int) -> bool:
+        return 2 <= df <= cap
+
+    def _rerank(self, fresh: set[str], old_cap: int, redo: set[str], resized: dict[str, int]) -> None:
+        """Each article's blocking keys again where they can differ: its actors, its title words
+        and its RAREST rarest opening words (by document frequency, then the word; only words in
+        2 to cap articles). An article's choice changes only when a word it holds changed
+        frequency or crossed the cap: when one it chose did, or one it did not choose now comes
+        before the last it chose. Words neither eligible before nor now change nothing."""
+        cap, df, before = self.cap, self.words.df, self.words.before
+        changed = dict(before)
+        if cap != old_cap:
+            low, high = sorted((cap, old_cap))
+            changed.update((w, len(held)) for w, held in self.words.holders.items()
+                           if w not in changed and low < len(held) <= high)
+        recheck = set(fresh)
+        last: dict[str, tuple[int, str]] = {}
+        for word, was in changed.items():
+            now = df(word)
+            if not (self._eligible(was, old_cap) or self._eligible(now, cap)):
+                continue
+            for aid in self.words.holders.get(word, ()):
+                if aid in recheck:
+                    continue
+                chosen = self.rarest[aid]
+                if word in chosen:
+                    recheck.add(aid)
+                elif self._eligible(now, cap):
+                    if len(chosen) < RAREST:
+                        recheck.add(aid)
+                        continue
+                    if aid not in last:
+                        last[aid] = max((df(w), w) for w in chosen)
+                    if (now, word) < last[aid]:
+                        recheck.add(aid)
+        for aid in recheck:
+            f = self.features[aid]
+            rarest = frozenset(heapq.nsmallest(RAREST, (w for w in f.lead if self._eligible(df(w), cap)),
+                                               key=lambda w: (df(w), w)))
+            if rarest == self.rarest[aid] and aid not in fresh:
+                continue
+            self.rarest[aid] = rarest
+            # Interned: each key's string once, not once per article that holds it.
+            keys = frozenset([intern("a\0" + key) for key in f.actors] +
+                             [intern("w\0" + key) for key in f.title | rarest])
+            self._repost(self.place[aid], self.blocking[aid], keys, redo, resized)
+            self.blocking[aid] = keys
+            redo.add(aid)
+
+    def _repost(self, key: tuple[float, str], old: frozenset, new: frozenset, redo: set[str],
+                resized: dict[str, int]) -> None:
+        """Move an article (its canonical key) from the postings of its old blocking keys to its
+        new ones. Whoever sees it among the next MAX_NEIGHBOURS of a posting within the window
+        finds its candidates again; nobody else's next ones change."""
+        for k in old - new:
+            posting = self.postings[k]
+            resized.setdefault(k, len(posting))
+            p = bisect_left(posting, key)
+            self._mark_before(posting, p, key[0], redo)
+            del posting[p]
+            if not posting:
+                del self.postings[k]
+        for k in new - old:
+            posting = self.postings.setdefault(k, [])
+            resized.setdefault(k, len(posting))
+            p = bisect_left(posting, key)
+            posting.insert(p, key)
+            self._mark_before(posting, p, key[0], redo)
+
+    def _mark_before(self, posting: list, p: int, time: float, redo: set[str]) -> None:
+        window = self.window_days * 86400
+        for q in range(max(0, p - MAX_NEIGHBOURS), p):
+            before, other = posting[q]
+            if not time > before + window:
+                redo.add(other)
+
+    def _resized(self, resized: dict[str, int], old_cap: int, redo: set[str]) -> None:
+        """A posting that changed size reorders its holders' keys (rarest first) or crosses the
+        cap. The order matters only to an article whose candidates reached BUDGET (below it,
+        they are the union over every key within the cap, in any order)."""
+        cap = self.cap
+        changed = dict(resized)
+        if cap != old_cap:
+            changed.update((k, len(posting)) for k, posting in self.postings.items()
+                           if k not in changed and (len(posting) <= old_cap) != (len(posting) <= cap))
+        for k, was in changed.items():
+            posting = self.postings.get(k, ())
+            now = len(posting)
+            if (was <= old_cap) != (now <= cap):
+                redo.update(aid for _, aid in posting)
+            elif now <= cap and now != was:
+                redo.update(aid for _, aid in posting if len(self.found[aid]) >= BUDGET)
+
+    def _recross(self, fresh: set[str], facts_moved, old_cap: int) -> set[str]:
+        """Articles whose candidates in another script can differ: those before an article added
+        to or taken from a fact's posting, within the window and in another script; and those
+        whose facts changed frequency, when it crosses the bounds or they reached BUDGET."""
+        cap, df, before = self.cap, self.facts.df, self.facts.before
+        window = self.window_days * 86400
+        recross = set(fresh)
+        for fact, key, script in facts_moved:
+            if not (self._eligible(before.get(fact, df(fact)), old_cap) or self._eligible(df(fact), cap)):
+                continue
+            posting = self.fact_postings.get(fact, ())
+            for q in range(bisect_left(posting, key) - 1, -1, -1):
+                time, other = posting[q]
+                if not key[0] - time <= window:
+                    break
+                if self.features[other].script != script:
+                    recross.add(other)
+        changed = dict(before)
+        if cap != old_cap:
+            changed.update((k, len(held)) for k, held in self.facts.holders.items()
+                           if k not in changed and self._eligible(len(held), old_cap) != self._eligible(len(held), cap))
+        for fact, was in changed.items():
+            now = df(fact)
+            crossed = self._eligible(was, old_cap) != self._eligible(now, cap)
+            if crossed or (now != was and self._eligible(now, cap)):
+                recross.update(aid for aid in self.facts.holders.get(fact, ())
+                               if crossed or len(self.cross[aid]) >= BUDGET)
+        return recross
+
+    def _block(self, aid: str) -> set[str]:
+        """stories._candidate_pairs for one article: its later candidates."""
+        place = self.place[aid]
+        rarest_first = [self.postings[k] for _, k in sorted((len(self.postings[k]), k) for k in self.blocking[aid])]
+        found = next_in_postings(((posting, bisect_left(posting, place)) for posting in rarest_first),
+                                 itemgetter(0), place[0] + self.window_days * 86400, self.cap)
+        return {aid for _, aid in found}
+
+    def _cross_of(self, aid: str) -> set[str]:
+        """stories._cross_pairs for one article: its later candidates in another script."""
+        f = self.features[aid]
+        found: set[str] = set()
+        if self.scripts[f.script] == len(self.items):
+            return found                   # one script: nobody to pair with
+        time, window, df = self.place[aid][0], self.window_days * 86400, self.facts.df
+        for _, fact in sorted((df(k), k) for k in f.facts if self._eligible(df(k), self.cap)):
+            posting = self.fact_postings[fact]
+            for q in range(bisect_left(posting, self.place[aid]) + 1, len(posting)):
+                later, j = posting[q]
+                if not later - time <= window:
+                    break
+                if self.features[j].script != f.script:
+                    found.add(j)
+            if len(found) >= BUDGET:
+                break
+        return found
+
+    def _candidates(self, redo: set[str], recross: set[str], regroup: set[str]) -> set[tuple[str, str]]:
+        """The candidates of `redo` and `recross` found again; returns the new pairs, and drops the
+        pairs no longer candidates (with their links)."""
+        new: set[tuple[str, str]] = set()
+        for aid in (redo | recross) & self.items.keys():
+            before = self.found[aid] | self.cross[aid]
+            if aid in redo:
+                self.found[aid] = self._block(aid)
+            if aid in recross:
+                self.cross[aid] = self._cross_of(aid)
+            now = self.found[aid] | self.cross[aid]
+            for other in before - now:
+                self.evidence.pop((aid, other), None)
+                self.partners[aid].discard(other)
+                self.partners[other].discard(aid)
+                if other in self.links[aid]:
+                    self.links[aid].discard(other)
+                    self.links[other].discard(aid)
+                    regroup.update((aid, other))
+            for other in now - before:
+                self.partners[aid].add(other)
+                self.partners[other].add(aid)
+                new.add((aid, other))
+        return new
+
+    # -- decisions and stories ----------------------------------------------------------------------
+
+    def linked(self, i: str, j: str) -> bool:
+        """_Scorer.linked, from the pair's _Pair (made once) and the current weights and norms."""
+        pair = self.evidence.get((i, j))
+        if pair is None:
+            pair = self.evidence[(i, j)] = self._pair(i, j)
+        window = self.window_days
+        if pair.days > window:
+            return False
+        square = self.word_square
+        words = _cosine(pair.shared, self.lead_norm[i] - sum(map(square.__getitem__, pair.names)),
+                        self.lead_norm[j] - sum(map(square.__getitem__, pair.other_names)), square)
+        actors = _cosine(pair.actors, self.actor_norm[i], self.actor_norm[j], self.actor_square)
+        if _similarity(words, actors) >= _threshold(pair.days, window):
+            return True
+        if pair.facts is not None and _cross_linked(
+                _cosine(pair.facts, self.fact_norm[i], self.fact_norm[j], self.fact_square), len(pair.facts),
+                pair.days, window):
+            return True
+        if words < DUPLICATE_WORDS:
+            return False
+        if pair.duplicate is None:
+            pair.duplicate = self._duplicate(i, j)
+        return pair.duplicate >= DUPLICATE
+
+    def _pair(self, i: str, j: str) -> _Pair:
+        fi, fj = self.features[i], self.features[j]
+        common = fi.actors & fj.actors
+        both = fi.lead & fj.lead
+        # As _Scorer._words: the names of the actors both have count as actors, not as words.
+        names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common)) if common else frozenset()
+        return _Pair(abs(fi.time - fj.time) / 86400, tuple(both - names), tuple(fi.lead & names),
+                     tuple(fj.lead & names), tuple(common),
+                     tuple(fi.facts & fj.facts) if fi.script != fj.script else None)
+
+    def _decide(self, pairs: set[tuple[str, str]], regroup: set[str], previous: ClusterState | None,
+                workers: int) -> None:
+        todo = sorted(pairs, key=lambda pair: (self.place[pair[0]], self.place[pair[1]]))
+        known: dict[tuple[str, str], bool] = {}
+        if previous is not None and previous.window == self.window and todo:
+            ids = [aid for _, aid in self.order]
+            old = dict(zip(ids, unchanged_since(previous, ids, (self.versions[a] for a in ids),
+                                                (self.features[a] for a in ids), self)))
+            size = len(previous.ids)
+            for a, b in todo:
+                pa, pb = old[a], old[b]
+                if pa >= 0 and pb >= 0 and (then := pa * size + pb) in previous.checked:
+                    known[(a, b)] = then in previous.linked
+            todo = [pair for pair in todo if pair not in known]
+        parts = workers if len(todo) >= PARALLEL_PAIRS else 1
+        chunks = [todo[p::parts] for p in range(parts)]
+
+        def linked(chunk: list[tuple[str, str]]) -> list[bool]:
+            return [self.linked(a, b) for a, b in chunk]
+
+        for chunk, found in zip(chunks, fork_map(linked, chunks, parts)):
+            known.update(zip(chunk, found))
+        if parts > 1 or previous is not None:
+            # Decided in worker processes, or taken from `previous`: their _Pair is made here
+            # (the first build), not by the first change that moves a weight they read.
+            for pair in known:
+                if pair not in self.evidence:
+                    self.evidence[pair] = self._pair(*pair)
+        for (a, b), link in known.items():
+            if link != (b in self.links[a]):
+                if link:
+                    self.links[a].add(b)
+                    self.links[b].add(a)
+                else:
+                    self.links[a].discard(b)
+                    self.links[b].discard(a)
+                regroup.update((a, b))
+
+    def _regroup(self, seeds: set[str], gone: set[str]) -> set[str]:
+        """The stories of `seeds` (and of the articles of their stories) found again as connected
+        groups of links. Returns every article of the stories before and after."""
+        touched = set(seeds)
+        for aid in seeds:
+            root = self.root_of.pop(aid, None)
+            if root is not None and root in self.stories:
+                story = self.stories.pop(root)
+                self._forget_id(story)
+                touched.update(story.article_ids)
+        touched &= self.items.keys()
+        left = set(touched)
+        while left:
+            group, todo = set(), [left.pop()]
+            while todo:
+                aid = todo.pop()
+                group.add(aid)
+                for other in self.links[aid]:
+                    if other not in group:
+                        todo.append(other)
+            left -= group
+            members = [self.items[aid] for _, aid in sorted(map(self.place.__getitem__, group))]
+            root = members[0].id
+            for aid in group:
+                self.root_of[aid] = root
+            base = story_id(members[0].title, root)
+            self.base_ids[base] += 1
+            self.stories[root] = _story(members, base)
+        self.clashes = any(count > 1 for count in self.base_ids.values())
+        return touched | gone
+
+    def _forget_id(self, story: Story) -> None:
+        self.base_ids[story.id] -= 1           # held stories keep their id before any clash
+        if self.base_ids[story.id] <= 0:
+            del self.base_ids[story.id]
+
+    def index(self) -> StoryIndex:
+        """The stories as cluster_stories gives them."""
+        groups = [self.stories[aid] for _, aid in self.order if self.root_of[aid] == aid]
+        if self.clashes:     # two first reports with one title and a hash clash: named in order
+            groups = name_stories([[self.items[a] for a in s.article_ids] for s in groups])
+        return story_index(groups)
+
+    def state(self) -> ClusterState:
+        """What cluster_incremental would have left: for a build without this object."""
+        ids = tuple(aid for _, aid in self.order)
+        n = len(ids)
+        at = {aid: p for p, aid in enumerate(ids)}
+        checked = frozenset(at[a] * n + at[b] for a in ids for b in self.found[a] | self.cross[a])
+        linked = frozenset(at[a] * n + at[b] for a in ids for b in self.links[a] if at[a] < at[b])
+        return ClusterState(self.window, ids, tuple(self.versions[a] for a in ids), dict(self.word_weight),
+                            dict(self.actor_weight), checked, linked, dict(self.fact_weight))

@@ -1,0 +1,218 @@
+"""newsdigest.stories_live: the clustering the live engine holds, updated by change sets, is at
+every step what stories.py computes from scratch for the same articles: the same candidate
+pairs, decisions, weights and stories (random adds, edits and deletions, with dense days,
+keys crossing the blocking cap and reports in two scripts)."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newsdigest import stories
+from newsdigest.stories import StoryInput, cluster_incremental
+from newsdigest.stories_live import LiveClusters
+
+UTC = timezone.utc
+WORDS = [f"{a}{b}" for a in ("kar", "mel", "sor", "tib", "vun", "dal", "pes") for b in ("ad", "ek", "il", "om", "ux")]
+RARE = [f"zor{n}" for n in range(60)]
+ARABIC = ["مياه", "نفط", "جسر", "ميناء", "مدرسة", "مستشفى", "طريق", "سوق"]
+DAYS = ["Monday", "Tuesday", "Wednesday"]
+ACTORS = ["Karim Tahir", "Layla Hassan", "Omar Farid", "Nadia Salem", "Yusuf Rami", "Huda Amin", "Basra Oil Company",
+          "Civil Defence", "Tigris Authority", "Kut Council"]
+ARABIC_DAYS = ["الاثنين", "الثلاثاء", "الأربعاء"]
+
+
+def random_item(rnd: random.Random, aid: str, dense: bool) -> StoryInput:
+    """A short report: few words from small pools (long postings, keys near the cap), often on
+    one crowded day, sometimes in Arabic (candidates only through facts: actors, numbers, days)."""
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    when = start + timedelta(minutes=rnd.randrange(24 * 60 if dense else 12 * 24 * 60))
+    actors = tuple(rnd.sample(ACTORS, rnd.randint(0, 3)))
+    places = tuple(rnd.sample(["Basra", "Mosul", "Kut"], rnd.randint(0, 1)))
+    named = " and ".join(actors[:rnd.randint(0, 2)])     # actors named in the opening, or not
+    number = rnd.choice([12, 30, 230, 1500])
+    if rnd.random() < 0.25:
+        title = " ".join(rnd.sample(ARABIC, 3))
+        text = f"{title} يوم {rnd.choice(ARABIC_DAYS)} {' '.join(rnd.choices(ARABIC, k=8))} {number}"
+    else:
+        title = " ".join(rnd.sample(WORDS, 4) + rnd.sample(RARE, 1))
+        text = (f"{title} on {rnd.choice(DAYS)}: {named} {' '.join(rnd.choices(WORDS + RARE[:20], k=20))} "
+                f"with {number} people.")
+    return StoryInput(aid, when, title, "", text, f"Wire {rnd.randrange(4)}", actors, (), places)
+
+
+def change(rnd: random.Random, items: dict[str, StoryInput], serial: list[int]) -> str:
+    """One random change to `items` (by id), in place; returns its name."""
+    kind = rnd.choice(["add", "add", "add", "dense", "remove", "text", "copy", "actors", "date", "batch"])
+    ids = sorted(items)
+    if kind in ("add", "dense"):
+        serial[0] += 1
+        new = random_item(rnd, f"n{serial[0]}", kind == "dense")
+        items[new.id] = new
+    elif kind == "remove" and ids:
+        del items[rnd.choice(ids)]
+    elif kind == "text" and ids:
+        aid = rnd.choice(ids)
+        items[aid] = replace(random_item(rnd, aid, False), date=items[aid].date)
+    elif kind == "copy" and ids:           # a near-duplicate of another report, near it in time
+        aid, other = rnd.choice(ids), items[rnd.choice(ids)]
+        items[aid] = replace(other, id=aid, date=other.date + timedelta(minutes=rnd.randint(1, 600)))
+    elif kind == "actors" and ids:
+        aid = rnd.choice(ids)
+        items[aid] = replace(items[aid], actors=random_item(rnd, "x", False).actors)
+    elif kind == "date" and ids:
+        aid = rnd.choice(ids)
+        items[aid] = replace(items[aid], date=random_item(rnd, "x", rnd.random() < 0.5).date)
+    elif kind == "batch":
+        for _ in range(rnd.randint(2, 6)):
+            change(rnd, items, serial)
+    return kind
+
+
+def apply_difference(live: LiveClusters, items: dict[str, StoryInput]) -> None:
+    removed = {aid for aid, item in live.items.items() if items.get(aid) != item}
+    live.apply([item for aid, item in items.items() if live.items.get(aid) != item], removed)
+
+
+def assert_as_from_scratch(live: LiveClusters, items: dict[str, StoryInput], step) -> None:
+    fresh, state = cluster_incremental(list(items.values()), None)
+    index = live.index()
+    assert index == fresh and list(index.stories) == list(fresh.stories), step
+    assert list(index.story_of) == list(fresh.story_of), step
+    mine = live.state()
+    assert (mine.ids, mine.versions) == (state.ids, state.versions), step
+    assert (mine.word_weight, mine.actor_weight, mine.fact_weight) == \
+        (state.word_weight, state.actor_weight, state.fact_weight), step
+    assert mine.checked == state.checked, step        # the same candidate pairs...
+    assert mine.linked == state.linked, step          # ...and decisions
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_live_clustering_equals_one_from_scratch_after_every_change(seed, monkeypatch):
+    # A low floor under the blocking cap: at these sizes it moves every 20 articles, and keys
+    # cross it both ways.
+    monkeypatch.setattr(stories, "CAP_FLOOR", 4)
+    rnd = random.Random(seed)
+    items = {f"r{i}": random_item(rnd, f"r{i}", i % 3 == 0) for i in range(rnd.randint(40, 120))}
+    live = LiveClusters()
+    apply_difference(live, items)
+    assert_as_from_scratch(live, items, "start")
+    serial = [0]
+    for step in range(60):
+        kind = change(rnd, items, serial)
+        apply_difference(live, items)
+        assert_as_from_scratch(live, items, (seed, step, kind))
+
+
+def test_a_live_clustering_with_the_default_cap_and_many_on_one_day():
+    # The cap at its floor: common words block nothing, rare ones do; one crowded day makes
+    # candidates reach BUDGET and postings longer than MAX_NEIGHBOURS.
+    rnd = random.Random(99)
+    items = {f"d{i}": random_item(rnd, f"d{i}", True) for i in range(320)}
+    live = LiveClusters()
+    apply_difference(live, items)
+    assert max(len(found) for found in live.found.values()) == stories.BUDGET
+    assert max(len(posting) for posting in live.postings.values()) > stories.MAX_NEIGHBOURS
+    serial = [0]
+    for step in range(40):
+        kind = change(rnd, items, serial)
+        apply_difference(live, items)
+        assert_as_from_scratch(live, items, (step, kind))
+
+
+def test_removing_every_article_leaves_nothing():
+    rnd = random.Random(4)
+    items = {f"e{i}": random_item(rnd, f"e{i}", True) for i in range(30)}
+    live = LiveClusters()
+    apply_difference(live, items)
+    apply_difference(live, {})
+    assert live.index() == cluster_incremental([], None)[0]
+    assert not live.postings and not live.fact_postings and not live.words.holders and not live.stories
+
+
+# --- related articles ---------------------------------------------------------------------------------
+
+def random_related_item(rnd: random.Random, aid: str) -> StoryInput:
+    # Small pools, so that postings are long and windows overlap: the hard case for reuse.
+    when = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=rnd.randrange(24 * 40))
+    actors = tuple(rnd.sample([f"Person {c}" for c in "ABCDEFGHIJKL"], rnd.randint(0, 3)))
+    topics = tuple(rnd.sample(["Water", "Energy", "Security", "Health"], rnd.randint(0, 2)))
+    return StoryInput(aid, when, f"Title {aid}", "", "", "Wire", actors, topics)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("skip_story", [False, True])
+def test_live_related_lists_equal_those_from_scratch_after_every_change(seed, skip_story):
+    from newsdigest.related import LiveRelated, related_incremental
+    rnd = random.Random(seed)
+    items = {f"r{i}": random_related_item(rnd, f"r{i}") for i in range(rnd.randint(60, 150))}
+    story_of: dict[str, str] = {}
+    live = LiveRelated(skip_story=skip_story)
+    serial = 0
+    for step in range(50):
+        kind = rnd.choice(["add", "add", "remove", "actors", "date", "story", "batch"])
+        before = dict(items)
+        for _ in range(rnd.randint(2, 8) if kind == "batch" else 1 if step else 0):
+            serial += 1
+            what = rnd.choice(["add", "remove", "actors", "date"]) if kind == "batch" else kind
+            aid = rnd.choice(sorted(items))
+            if what == "add":
+                items[f"n{serial}"] = random_related_item(rnd, f"n{serial}")
+            elif what == "remove":
+                del items[aid]
+            elif what == "actors":
+                new = random_related_item(rnd, "x")
+                items[aid] = replace(items[aid], actors=new.actors, topics=new.topics)
+            elif what == "date":
+                items[aid] = replace(items[aid], date=random_related_item(rnd, "x").date)
+        old_stories = dict(story_of)
+        if kind == "story" or rnd.random() < 0.2:      # some articles change story
+            for aid in rnd.sample(sorted(items), min(len(items), 10)):
+                story_of[aid] = f"story-{rnd.randrange(6)}" if rnd.random() < 0.7 else ""
+        story_of = {aid: sid for aid, sid in story_of.items() if aid in items and sid}
+        changed = [x for aid, x in items.items() if before.get(aid) != x or old_stories.get(aid) != story_of.get(aid)]
+        live.apply(changed if step else list(items.values()), [aid for aid in before if aid not in items], story_of)
+        index = stories.StoryIndex((), story_of)
+        fresh, state = related_incremental(list(items.values()), index, None, skip_story=skip_story)
+        assert live.related() == fresh and list(live.related()) == list(fresh), (seed, step, kind)
+        assert live.state() == state, (seed, step, kind)
+
+
+# --- as the engine holds them: articles in, stories and related lists out ------------------------------
+
+def as_article(item: StoryInput):
+    from newsdigest.core import Article
+    from newsdigest.slug import short_hash
+    content = "\x1f".join((item.date.isoformat(), item.title, item.text, item.source))
+    return Article(item.id, item.title, item.date, item.id, f"{item.id}.md", f"articles/{item.id}/", "", "",
+                   item.lede, "en", source=item.source, topics=item.topics, actors=item.actors,
+                   content_hash=short_hash(content, 16), text=item.text, places=item.places)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_engines_stories_and_related_lists_equal_find_stories_after_every_build(seed, monkeypatch):
+    from newsdigest import enrich
+    from newsdigest.cache import Cache
+    from newsdigest.cached import stories as cached_stories
+    restarts = []
+    if seed % 2:       # a change of more than two articles (and a tenth) is applied by starting again
+        monkeypatch.setattr(enrich, "LARGE_CHANGE", 2)
+        forget = enrich.LiveStories.forget
+        monkeypatch.setattr(enrich.LiveStories, "forget", lambda self: restarts.append(1) or forget(self))
+    rnd = random.Random(seed)
+    items = {f"r{i}": replace(random_item(rnd, f"r{i}", i % 3 == 0), topics=tuple(rnd.sample(["Water", "Oil"], 1)))
+             for i in range(rnd.randint(20, 40) if seed % 2 else rnd.randint(40, 100))}
+    articles = {aid: as_article(x) for aid, x in items.items()}
+    live = enrich.LiveStories()
+    serial = [0]
+    for step in range(30):
+        found = cached_stories(list(articles.values()), Cache(None), 1, live)
+        fresh = enrich.find_stories(list(articles.values()))
+        assert found[0] == fresh.index and found[1] == fresh.related, (seed, step)
+        change(rnd, items, serial)
+        # unchanged articles stay the same objects, as the engine's cache gives them
+        articles = {aid: articles[aid] if aid in articles and as_article(x) == articles[aid] else as_article(x)
+                    for aid, x in items.items()}
+    assert bool(restarts) == bool(seed % 2)

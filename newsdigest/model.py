@@ -86,14 +86,17 @@ SOURCES = TaxonomySpec("sources", "source", "Sources", lambda a: (a.source,) if 
                        feed_about="Articles from")
 
 
-# Related articles must share someone: a person or an organisation. Sharing only a country (or a
-# topic) links half the corpus to the other half.
-EVIDENCE_KINDS = frozenset({"person", "organisation"})
+# Related articles must share someone: an actor that is not a country or a place. Sharing only a
+# country (or a topic) links half the corpus to the other half. An actor of no known kind counts:
+# front matter names people and bodies without saying which, while countries and places always
+# have their kind (the gazetteer's); else one extracted mention that gives such an actor a kind
+# would change the related lists of every article naming it.
+NOT_EVIDENCE_KINDS = frozenset({"country", "place"})
 
 
 def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy) -> dict:
-    """Each article's related list kept to the articles that share a person or organisation with it."""
-    evidence = {a.id: {slug for slug in map(actors.slug, a.actors) if actors.term(slug).kind in EVIDENCE_KINDS}
+    """Each article's related list kept to the articles that share someone with it (above)."""
+    evidence = {a.id: {slug for slug in map(actors.slug, a.actors) if actors.term(slug).kind not in NOT_EVIDENCE_KINDS}
                 for a in articles}
     return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))
             for article_id, ids in related.items() if article_id in evidence}

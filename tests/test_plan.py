@@ -104,3 +104,21 @@ def test_json_in_a_script_element_cannot_close_it():
 
 def test_plain_label_can_only_be_text():
     assert plain_label("<img src=x onerror=alert(1)> & co") == "img src=x onerror=alert(1)  co"
+
+
+def test_related_lists_need_someone_shared_and_an_actor_of_no_known_kind_is_someone():
+    """A related article shares an actor that is not a country or a place. Front matter names
+    people and bodies without their kind: they count, and one mention that later gives such an
+    actor a kind leaves the related lists as they were (it rewrote hundreds of pages per article
+    added to a 10,000-article site)."""
+    from newsdigest.core import ActorProfile
+    a = article(1, actors=("Iraq", "Layla Fenselman"))
+    b = article(2, actors=("Iraq", "Layla Fenselman"))
+    c = article(3, actors=("Iraq", "Syria"))
+    related = {a.id: (b.id, c.id), b.id: (a.id, c.id), c.id: (a.id, b.id)}
+    countries = {"Iraq": ActorProfile(kind="country"), "Syria": ActorProfile(kind="country")}
+    unknown = build_model(SiteConfig(), [a, b, c], countries, related=related)
+    assert unknown.related[a.id] == (b.id,) and unknown.related[c.id] == ()
+    person = build_model(SiteConfig(), [a, b, c], {**countries, "Layla Fenselman": ActorProfile(kind="person")},
+                         related=related)
+    assert person.related == unknown.related

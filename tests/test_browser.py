@@ -74,7 +74,8 @@ def test_search_finds_the_right_article_and_filters_by_topic(served_site, page_f
     page.wait_for_function("document.querySelector('.pagefind-ui__result-link')"
                            " && document.querySelector('.pagefind-ui__result-link').innerText.includes('OPEC')",
                            timeout=15000)
-    # Filters by topic, actor and source are offered.
+    # Filters by topic, actor and source are offered (drawn once every shard's have loaded).
+    page.wait_for_function("[...document.querySelectorAll('.pagefind-ui__filter-name')].length >= 3", timeout=15000)
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert {"topic", "actor", "source"} <= {f.strip().lower() for f in filters}, filters
     results.first.click()

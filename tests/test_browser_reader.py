@@ -45,6 +45,8 @@ def search(page, query: str):
 
 def contrast(page, selector: str) -> float:
     """WCAG contrast of an element's text colour against the background it is drawn on."""
+    # Pagefind's UI draws its parts as they arrive (filters once every shard's have loaded).
+    page.locator(selector).first.wait_for(timeout=15000)
     return page.evaluate("""sel => {
         const el = document.querySelector(sel);
         const rgb = c => c.match(/[\\d.]+/g).map(Number);

@@ -28,7 +28,6 @@ def memoized(obj: object, key: str, compute: Callable[[], T]) -> T:
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=1 << 16)   # the same few thousand names, asked for by every page and card
 def name_key(name: str) -> str:
     """Two names with the same key are the same term (case and spacing do not matter)."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

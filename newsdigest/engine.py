@@ -8,9 +8,12 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   features, the identities and the story and related-article state, without SQLite reads or
   unpickling (writes reach the file after each build is published, Engine.persist, so a
   one-shot build after watch finds them too);
-- the last plan's pages by group (plan.PlanMemo): an article's page, a term's, a month's or a
-  digest's pages are planned again only when the signature of what they show changed; and the
-  digest of each article's search record, by its file's hash and its filter marks;
+- the last plan (plan.PlanMemo): its pages by group (an article's page, a term's, a month's or a
+  digest's pages are planned again only when the signature of what they show changed), its
+  cards, term links, page keys and the digest of each article's search record, while what they
+  are made from is the same; and the Jinja environment while the templates are the same;
+- what each article gave the identities and each actor's summary (extract.resolve.ResolveMemo),
+  and each term's related actors (model.RelatedMemo);
 - stories and related articles (enrich.LiveStories): the clustering's key frequencies, weights,
   blocking keys, candidates, postings, decisions and stories, and the related lists with their
   postings, to which each build applies only the articles added, removed or changed;

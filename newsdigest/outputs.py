@@ -136,10 +136,10 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
         its terms. The plan's card stamp has the file's hash and the topic and actor links (the
         same link objects while their names are the same); the card is held with it, so that the
         objects whose ids the stamp holds outlive it. The source's name as its page shows it."""
-        card = memo.cards.get(article.id) if memo is not None else None
+        card = memo.card_of(article.id) if memo is not None else None
         if card is None:
             return None
-        return (card[0], card[1], sources.term(sources.slug(article.source)).name if article.source else "")
+        return (*card, sources.term(sources.slug(article.source)).name if article.source else "")
 
     keys = [key_of(tool, s.name, [record_digest(article_of[page], model, last, kept, stamp(article_of[page]))
                                   for page in s.pages]) for s in shards]

@@ -139,6 +139,18 @@ class PlanMemo:
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
 
+    def start(self, config) -> None:
+        """Every page shows the config: a plan for another one keeps nothing of the last but the
+        Jinja environment (which does not depend on it)."""
+        if self.config != repr(config):
+            self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
+            self.config = repr(config)
+
+    def card_of(self, article_id: str) -> tuple | None:
+        """(what the article's card was made from, the card) as the last plan made them."""
+        found = self.cards.get(article_id)
+        return found[:2] if found is not None else None
+
 
 class Planner:
     """Builds pages; memoises the article cards that many list pages share, and their hashes.
@@ -157,9 +169,8 @@ class Planner:
         self.pages: list[Page] = []
         self.memo = memo
         self._groups: dict = {}
-        if memo is not None and memo.config != repr(model.config):   # every page shows the config
-            memo.groups, memo.records, memo.links, memo.cards, memo.page_keys, memo.lists = {}, {}, {}, {}, {}, {}
-            memo.config = repr(model.config)
+        if memo is not None:
+            memo.start(model.config)
         # Kept from the last plan: a term link equal to the one made now is that same object,
         # so a card whose article file and link objects are the ones it was made from is reused.
         self._last_links = memo.links if memo is not None else {}
@@ -259,8 +270,9 @@ class Planner:
         if entry is None:
             topics = self._links(self.model.taxonomy("topics"), article.topics)
             actors = self._links(self.model.taxonomy("actors"), article.actors)
-            # Everything else in a card comes from the article's file (its hash) and the config
-            # (the memo is emptied when it changes).
+            # What the card is made from (see below). Its links are the last plan's objects while
+            # equal, held by the kept cards, so their ids cannot name another object: a kept card
+            # whose stamp is this one is this card.
             stamp = (article.content_hash, self.source_url(article.source), len(topics), *map(id, topics + actors))
             self._stamps[article.id] = stamp
             last = self._last_cards.get(article.id)

@@ -73,22 +73,17 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
     """
     ordered = canonical(items)
     n = len(ordered)
-    actor_keys = [frozenset(x for x in (name_key(a) for a in item.actors) if x) for item in ordered]
-    topic_keys = [frozenset(x for x in (name_key(t) for t in item.topics) if x) for item in ordered]
+    story = [index.story_of.get(item.id, "") for item in ordered]
+    keys_of = [related_keys(item, s) for item, s in zip(ordered, story)]
     # One weight table over prefixed keys ("a\0" actors, "t\0" topics, "s\0" the story), so a
     # candidate's score is one set intersection; a story key weighs SAME_STORY.
-    weight = {"a\0" + key: w for key, w in rarity(Counter(x for keys in actor_keys for x in keys), n).items()}
-    weight.update(("t\0" + key, round(TOPIC_SHARE * w))
-                  for key, w in rarity(Counter(x for keys in topic_keys for x in keys), n).items())
-    story = [index.story_of.get(item.id, "") for item in ordered]
-    keys_of: list[frozenset] = []
+    counts = Counter(key for keys in keys_of for key in keys)
+    weight = rarity(Counter({key: c for key, c in counts.items() if key[0] == "a"}), n)
+    weight.update((key, round(TOPIC_SHARE * w))
+                  for key, w in rarity(Counter({key: c for key, c in counts.items() if key[0] == "t"}), n).items())
+    weight.update((key, SAME_STORY) for key in counts if key[0] == "s")
     postings: dict[str, list[int]] = {}
-    for i in range(n):
-        keys = ["a\0" + x for x in actor_keys[i]] + ["t\0" + x for x in topic_keys[i]]
-        if story[i]:
-            keys.append("s\0" + story[i])
-            weight["s\0" + story[i]] = SAME_STORY
-        keys_of.append(frozenset(keys))
+    for i, keys in enumerate(keys_of):
         for key in keys:
             postings.setdefault(key, []).append(i)
     position: dict[str, dict[int, int]] = {key: {i: p for p, i in enumerate(post)} for key, post in postings.items()}

@@ -16,7 +16,6 @@ Agency- INA"); an agency that is in the gazetteer and is the subject of the stor
 from __future__ import annotations
 
 import re
-
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -154,6 +153,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
 
 
 _OWNED = re.compile(r"['\u2019]s((?:\s+[a-z]+){1,3})")
+_LOWER_WORD = re.compile(r"[a-z]+")
 
 
 def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Gazetteer) -> None:
@@ -163,7 +163,7 @@ def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Ga
         m = _OWNED.match(text, hit.end)
         if hit.kind != "country" or m is None:
             continue
-        words = list(re.finditer(r"[a-z]+", text[:m.end(1)]))[-len(m.group(1).split()):]
+        words = list(_LOWER_WORD.finditer(text, m.start(1), m.end(1)))   # the words after the possessive
         for n in range(len(words), 0, -1):
             said = " ".join(w.group() for w in words[:n])
             name = gazetteer.lookup(said.title() + " of " + hit.canonical)

@@ -173,12 +173,15 @@ def assign_topics(title: str, text: str, section: str = "", explicit: Iterable[s
     section_first = [f for f in chosen.values() if f.via == "section"]
     by_score = sorted((f for f in chosen.values() if f.via != "section"), key=lambda f: (-f.score, f.rule))
     fired_all = section_first + by_score
+    names = {f.rule for f in fired_all}
     for fired in list(fired_all):
-        for name in rules.topic(fired.rule).broader if rules.topic(fired.rule) else ():
+        rule = rules.topic(fired.rule)
+        for name in rule.broader if rule else ():
             wider = rules.topic(name)
-            if wider is not None and wider.name not in {f.rule for f in fired_all}:
+            if wider is not None and wider.name not in names:
                 fired_all.append(FiredRule(wider.name, "broader", ((fired.rule, 1, 0.0),)))
-    below = [f for f in below if f.rule not in {g.rule for g in fired_all}]
+                names.add(wider.name)
+    below = [f for f in below if f.rule not in names]
     return TopicAssignment(tuple(f.rule for f in fired_all), tuple(fired_all), tuple(below))
 
 

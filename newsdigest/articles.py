@@ -5,8 +5,10 @@ its file, line and field, and skipped, so the rest of the site still builds.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,6 +95,38 @@ def _outside(entry: os.DirEntry, root: Path) -> str | None:
     return None if target.is_relative_to(root.resolve()) else "is a link to a file outside the site folder"
 
 
+def _verdict(entry: os.DirEntry, root: Path, rel) -> tuple[str | None, Problem | None]:
+    """What the listing makes of one folder entry: ("dir", None) to descend into, ("file", None)
+    to read, or (None, a problem or None) to pass over. Hidden names are the caller's."""
+    name = entry.name
+    if entry.is_dir(follow_symlinks=False):
+        return "dir", None
+    if not name.lower().endswith(".md"):
+        return None, None
+    if not name.endswith(".md"):
+        return None, Problem(rel(entry.path), f"ends in '{name[-3:]}', not '.md', and is not read",
+                             f"rename it to '{name[:-3]}.md'", level="warning")
+    why = _outside(entry, root) if entry.is_symlink() else None
+    if why is None and not entry.is_file():
+        try:
+            why = "is " + kind_of(entry.stat().st_mode) + ", not a regular file"
+        except OSError as exc:
+            why = f"cannot be read: {exc.strerror or exc}"
+    if why is not None:
+        return None, Problem(rel(entry.path), f"{why}; it is skipped",
+                             "replace it with a regular Markdown file inside the site folder")
+    return "file", None
+
+
+def _hidden_problem(entry: os.DirEntry, rel) -> Problem | None:
+    # hidden drafts are meant to be skipped; "..md" is an article that lost its name
+    name = entry.name
+    if name.lower().endswith(".md") and not name[:-3].strip("."):
+        return Problem(rel(entry.path), "has no name before '.md' (it counts as hidden) "
+                       "and is not read", "give it a name, like 'story.md'", level="warning")
+    return None
+
+
 def list_article_files(articles_dir: Path, root: Path | None = None) -> Listing:
     """Every *.md under the folder, in path order; hidden files and folders are skipped.
 
@@ -121,35 +155,155 @@ def list_article_files(articles_dir: Path, root: Path | None = None) -> Listing:
                                         "fix its permissions (for example chmod u+rx)"))
             continue
         for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                # hidden drafts are meant to be skipped; "..md" is an article that lost its name
-                if name.lower().endswith(".md") and not name[:-3].strip("."):
-                    out.problems.append(Problem(rel(entry.path), "has no name before '.md' (it counts as hidden) "
-                                                "and is not read", "give it a name, like 'story.md'", level="warning"))
+            if entry.name.startswith("."):
+                problem = _hidden_problem(entry, rel)
+                if problem is not None:
+                    out.problems.append(problem)
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            kind, problem = _verdict(entry, root, rel)
+            if kind == "dir":
                 stack.append(entry.path)
-                continue
-            if not name.lower().endswith(".md"):
-                continue
-            if not name.endswith(".md"):
-                out.problems.append(Problem(rel(entry.path), f"ends in '{name[-3:]}', not '.md', and is not read",
-                                            f"rename it to '{name[:-3]}.md'", level="warning"))
-                continue
-            why = _outside(entry, root) if entry.is_symlink() else None
-            if why is None and not entry.is_file():
-                try:
-                    why = "is " + kind_of(entry.stat().st_mode) + ", not a regular file"
-                except OSError as exc:
-                    why = f"cannot be read: {exc.strerror or exc}"
-            if why is not None:
-                out.problems.append(Problem(rel(entry.path), f"{why}; it is skipped",
-                                            "replace it with a regular Markdown file inside the site folder"))
-                continue
-            found.append(entry.path)
+            elif kind == "file":
+                found.append(entry.path)
+            elif problem is not None:
+                out.problems.append(problem)
     out.files = [Path(p) for p in sorted(found)]
     return out
+
+
+@dataclass
+class Scan:
+    """A listing of the article files with each file's stat signature (file_signature; None
+    when it cannot be stat'ed), by path as listed."""
+
+    listing: Listing
+    signatures: dict[str, tuple | None]
+    names: list[str]     # the listing's files as strings (what ArticleFiles keeps sorted)
+
+
+def _signature_of(path: str) -> tuple | None:
+    try:
+        return file_signature(os.stat(path))
+    except OSError:
+        return None
+
+
+def scan_article_files(articles_dir: Path, root: Path) -> Scan:
+    listing = list_article_files(articles_dir, root)
+    names = [str(f) for f in listing.files]
+    return Scan(listing, {name: _signature_of(name) for name in names}, names)
+
+
+class ArticleFiles:
+    """content/articles as a file-system watcher keeps it (watch and serve): listed and stat'ed
+    in full once, then again only at the paths the watcher reports changed (`note`), so that a
+    build at 10,000 articles does not walk and stat them all twice. Anything the watcher may have
+    missed is found by `check` (a full scan compared with what is kept), which watch runs once a
+    build is published. `forget` makes the next scan a full one (a folder newly watched)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dirty: set[str] | None = None    # None: the next scan lists everything
+        self._scan: Scan | None = None
+        self._where: tuple[Path, Path] | None = None
+
+    def note(self, path: Path | str) -> None:
+        with self._lock:
+            if self._dirty is not None:
+                self._dirty.add(os.path.abspath(path))
+
+    def forget(self) -> None:
+        with self._lock:
+            self._dirty = None
+
+    def scan(self, articles_dir: Path, root: Path) -> Scan:
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()   # what is noted from now on waits for the next scan
+        last = self._scan
+        if not articles_dir.is_absolute():   # noted paths are absolute: no match with a relative listing
+            return scan_article_files(articles_dir, root)
+        if dirty is None or last is None or self._where != (articles_dir, root) or last.listing.unreadable:
+            self._scan, self._where = scan_article_files(articles_dir, root), (articles_dir, root)
+        elif dirty:
+            self._scan = _rescanned(last, dirty, articles_dir, root)
+        return self._scan
+
+    def check(self, articles_dir: Path, root: Path) -> list[str]:
+        """The paths where the disk differs from what is kept (noted for the next scan)."""
+        if self._scan is None or self._where != (articles_dir, root):
+            return []
+        fresh = scan_article_files(articles_dir, root).signatures
+        kept = self._scan.signatures
+        differ = sorted({p for p in fresh.keys() ^ kept.keys()} | {p for p in fresh if p in kept and fresh[p] != kept[p]})
+        for path in differ:
+            self.note(path)
+        return differ
+
+
+def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> Scan:
+    """`last` with the files at or under the `dirty` paths listed and stat'ed again."""
+    folder = os.path.abspath(articles_dir)
+    signatures = dict(last.signatures)
+    names = list(last.names)
+    files = list(last.listing.files)
+    problems = {os.path.abspath(root / p.path): p for p in last.listing.problems}
+
+    def rel(path: str) -> str:
+        return Path(path).relative_to(root).as_posix()
+
+    def drop(path: str) -> None:
+        if signatures.pop(path, False) is not False:
+            i = bisect.bisect_left(names, path)
+            del names[i], files[i]
+
+    def keep(path: str, signature) -> None:
+        drop(path)
+        signatures[path] = signature
+        i = bisect.bisect_left(names, path)
+        names.insert(i, path)
+        files.insert(i, Path(path))
+
+    for path in sorted(dirty):
+        if path != folder and not path.startswith(folder + os.sep):
+            continue
+        if path in signatures or path in problems:
+            drop(path)
+            problems.pop(path, None)
+        else:  # a folder (or nothing the last scan knew): everything under it goes
+            under = path + os.sep
+            for gone in [p for p in signatures if p.startswith(under)]:
+                drop(gone)
+            for gone in [p for p in problems if p.startswith(under)]:
+                del problems[gone]
+        parts = Path(path).relative_to(folder).parts
+        if any(part.startswith(".") for part in parts[:-1]):
+            continue   # inside a hidden folder: never listed
+        entry = next((e for e in _entries(os.path.dirname(path)) if e.name == os.path.basename(path)), None)
+        if entry is None:
+            continue
+        if entry.name.startswith("."):
+            kind, problem = None, _hidden_problem(entry, rel)
+        else:
+            kind, problem = _verdict(entry, root, rel)
+        if problem is not None:
+            problems[path] = problem
+        if kind == "file":
+            keep(path, _signature_of(path))
+        elif kind == "dir":
+            sub = scan_article_files(Path(path), root)
+            if sub.listing.unreadable:
+                return scan_article_files(articles_dir, root)
+            for found, signature in sub.signatures.items():
+                keep(found, signature)
+            problems.update((os.path.abspath(root / p.path), p) for p in sub.listing.problems)
+    return Scan(Listing(files, [problems[p] for p in sorted(problems)], []), signatures, names)
+
+
+def _entries(folder: str) -> list[os.DirEntry]:
+    try:
+        return list(os.scandir(folder))
+    except OSError:
+        return []
 
 
 def find_article_files(articles_dir: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .articles import (content_hash, file_signature, list_article_files, parse_all, parse_key, publishable,
+from .articles import (Scan, content_hash, file_signature, list_article_files, parse_all, parse_key, publishable,
                        under)
 from .cache import Cache, cache_key
 from .config import SiteConfig
@@ -28,14 +28,15 @@ from .stories import FEATURES_VERSION, story_features
 
 
 def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
-                  workers: int = 1) -> tuple[list[Article], list[Problem]]:
+                  workers: int = 1, scan: Scan | None = None) -> tuple[list[Article], list[Problem]]:
     """Every publishable article under articles_dir, newest first (articles.publishable); problems
     for the rest.
 
     Parsed articles (articles.parse_all) are cached by content hash (path and bytes), the settings
     a parse reads and the tool version. A file whose size, mtime, ctime and inode are those
     recorded last time is not even read again; a file or folder that cannot be read keeps the
-    articles last read from it (or, with no earlier reading, stops the build).
+    articles last read from it (or, with no earlier reading, stops the build). `scan`: the
+    listing with the files' signatures when the caller has them (the live engine's ArticleFiles).
     """
     cache = cache or Cache(None)
     config_key = parse_key(config)
@@ -44,7 +45,8 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     entries: list[tuple[str, str]] = []            # (rel, cache key)
     data_of: dict[str, bytes] = {}
     new_stats: dict[str, tuple] = {}
-    listing = list_article_files(articles_dir, root)
+    listing = scan.listing if scan is not None else list_article_files(articles_dir, root)
+    signatures = scan.signatures if scan is not None else {}
     problems.extend(listing.problems)
     unreadable = list(listing.unreadable)  # folders and files: their articles are kept as last read
     prefix = str(root).rstrip("/") + "/"
@@ -52,7 +54,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
         path = str(file)   # the listing's paths are under root: cut as strings (10,000 a build in watch)
         rel = path[len(prefix):] if path.startswith(prefix) and os.sep == "/" else file.relative_to(root).as_posix()
         try:
-            signature = file_signature(os.stat(path))
+            signature = signatures.get(path) or file_signature(os.stat(path))   # no signature: the error
             previous = known.get(rel)
             if previous is not None and previous[0] == signature:
                 file_hash = previous[1]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .articles import ArticleFiles
 from .cache import HeldCache
 from .cached import keep_stories
 from .config import Paths
@@ -52,6 +53,9 @@ class Engine:
     model: dict = field(default_factory=dict)          # what the model counted per term (model.RelatedMemo)
     resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
     stories: LiveStories = field(default_factory=LiveStories)   # stories and related, kept live
+    # content/articles as the watcher keeps it (articles.ArticleFiles): only watch sets it, since
+    # only a watcher can say which files changed; without it every build lists them all.
+    files: ArticleFiles | None = None
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:
@@ -66,7 +70,8 @@ class Engine:
         from .ingest.pipeline import dedupe_store
         started = time.perf_counter()
         self.scan = self.scan or ScanMemo()
-        index = scan_articles(paths.articles, self.scan, dedupe_store(paths))
+        scan = self.files.scan(paths.articles, paths.root) if self.files is not None else None
+        index = scan_articles(paths.articles, self.scan, dedupe_store(paths), scan)
         return len(index.signatures()), time.perf_counter() - started
 
     def persist(self) -> None:

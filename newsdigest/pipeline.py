@@ -58,7 +58,9 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     config, warnings = load_config(paths)
     report.extend(warnings)
     with phase("load articles"):
-        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache, workers)
+        files = engine.files if engine is not None else None
+        scan = files.scan(paths.articles, paths.root) if files is not None else None
+        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache, workers, scan)
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)
@@ -140,14 +142,17 @@ def ingest_inbox_into(paths: Paths, report: Report, min_age: float, engine: Engi
     if engine is not None:
         memo = engine.scan = engine.scan or ScanMemo()
     config, _ = load_config(paths)
+    files = engine.files if engine is not None else None
     try:
-        results = ingest_inbox(paths, config, min_age=min_age, memo=memo, complete=complete)
+        results = ingest_inbox(paths, config, min_age=min_age, memo=memo, complete=complete, files=files)
     except NewsdigestError as exc:
         report.extend(exc.problems)
         return []
     written = []
     for result in results:
         if result.status == "written":
+            if files is not None:   # the load that follows lists it before the watcher reports it
+                files.note(result.article)
             written.append((display_path(result.input, paths.root), display_path(result.article, paths.root)))
         if say_written or result.status != "written":
             print(format_result(result, paths.root))

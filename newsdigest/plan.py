@@ -138,12 +138,14 @@ class PlanMemo:
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
+    views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
         Jinja environment (which does not depend on it)."""
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
+            self.views = {}
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:
@@ -169,6 +171,8 @@ class Planner:
         self.pages: list[Page] = []
         self.memo = memo
         self._groups: dict = {}
+        self._views: dict = {}
+        self._last_views = memo.views if memo is not None else {}
         if memo is not None:
             memo.start(model.config)
         # Kept from the last plan: a term link equal to the one made now is that same object,
@@ -179,21 +183,31 @@ class Planner:
         self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))
 
-    def group(self, key: tuple, signature, plan_it) -> None:
+    def group(self, key: tuple, signature, plan_it, quick=None, shows: tuple = ()) -> None:
         """Plan a group of pages with plan_it(), or, when signature() (everything the group's
         pages show, compared by value) is what it was for the memo's plan, take its pages as
-        they were. Without a memo, plan_it() and nothing else."""
+        they were. Without a memo, plan_it() and nothing else.
+
+        `quick` (cheap to make) with the ids of the articles whose cards the pages show, `shows`,
+        stands for the signature when every card has been made (see plan_pages): the same quick
+        value, and no card of `shows` made again, mean the same signature without computing it.
+        """
         if self.memo is None:
             plan_it()
             return
-        sig = signature()
         found = self.memo.groups.get(key)
+        if (found is not None and quick is not None and found[2] == quick and self._fresh.isdisjoint(shows)):
+            self.pages.extend(found[1])
+            self._groups[key] = found
+            return
+        sig = signature()
         if found is not None and found[0] == sig:
             self.pages.extend(found[1])
+            found = (sig, found[1], quick)
         else:
             start = len(self.pages)
             plan_it()
-            found = (sig, self.pages[start:])
+            found = (sig, self.pages[start:], quick)
         self._groups[key] = found
 
     def finish(self) -> list[Page]:
@@ -202,6 +216,7 @@ class Planner:
             self.memo.links = {(tax, name): link for tax, links in self._link_memo.items() for name, link in links.items()}
             self.memo.cards = {aid: (self._stamps[aid], *entry) for aid, entry in self._cards.items()}
             self.memo.lists = self._lists
+            self.memo.views = self._views
         return self.pages
 
     def source_url(self, name: str) -> str | None:
@@ -230,9 +245,18 @@ class Planner:
         self._lists[key] = (ids, found)
         return found
 
-    def shared(self, value):
-        """Mark a value many pages hold (never modified afterwards): serialised for keys once."""
-        self._shared[id(value)] = (value, _dumps(value))  # holding value keeps its id unique
+    def shared(self, value, key: tuple | None = None):
+        """Mark a value many pages hold (never modified afterwards): serialised for keys once.
+        With a `key`, a value equal to the one the last plan made under that key is that
+        object, its serialisation not made again (a term's views, thousands a build)."""
+        last = self._last_views.get(key) if key is not None else None
+        if last is not None and last[0] == value:
+            value, text = last
+        else:
+            text = _dumps(value)
+        self._shared[id(value)] = (value, text)  # holding value keeps its id unique
+        if key is not None:
+            self._views[key] = (value, text)
         return value
 
     def _key_of(self, context: dict) -> str:
@@ -529,14 +553,20 @@ def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older)
 
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
     by_kind: dict[str, list] = {"day": [], "week": []}
+    paged = _paged_stories(model)
     for digest in model.digests:
         by_kind[digest.kind].append(digest)
     for kind, digests in by_kind.items():
         for n, digest in enumerate(digests):  # newest first
             newer = digests[n - 1] if n > 0 else None
             older = digests[n + 1] if n + 1 < len(digests) else None
+            # Its entries' first articles (their cards cover language and direction) and
+            # which of their stories have a page stand for where the entries link.
+            shows = tuple(e.article_ids[0] for e in digest.entries)
+            quick = (digest, tuple(e.story_id in paged for e in digest.entries),
+                     newer and newer.key, older and older.key)
             plan.group(("digest", digest.kind, digest.key), partial(_digest_signature, model, digest, newer, older),
-                       partial(_plan_digest, plan, model, feeds, digest, newer, older))
+                       partial(_plan_digest, plan, model, feeds, digest, newer, older), quick, shows)
     index = {kind: [{"title": digest_title(d), "url": urls.digest(d.key)} for d in digests]
              for kind, digests in by_kind.items()}
     plan.add(urls.DIGESTS, "digests.html", {"weeks": index["week"], "days": index["day"], "title": "Digests",
@@ -611,13 +641,18 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
 
+    for article in model.articles:  # every card first: then an unchanged group is known by ids (Planner.group)
+        plan.card(article)
     for article in model.articles:
         related = model.related.get(article.id, ())
         story = _page_story(model, article)
         # Previous and next never repeat an article the page lists already (its story, related).
         older, newer = model.neighbours(article, {*related, *(story.article_ids if story else ())})
+        shows = (article.id, *related, *(story.article_ids if story else ()), older and older.id, newer and newer.id)
+        quick = (shows, len(related), tuple(article.actors), tuple(article.topics),
+                 story and (story.id, story.sources, story.first_source))
         plan.group(("article", article.id), partial(_article_signature, plan, article, story, related, older, newer),
-                   partial(_plan_article, plan, model, article, related, older, newer))
+                   partial(_plan_article, plan, model, article, related, older, newer), quick, shows)
 
     # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
     front = front_page(model.articles, model.stories, model.taxonomy("topics"))
@@ -648,7 +683,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         plan.add(urls.taxonomy(tax.key), "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
             "trend_axis": site_axis if tax.shown.trend else None})
-        tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular})
+        tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular}, ("tax", tax.key))
         for term in tax.terms:
             base = urls.term(tax.key, term.slug)
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
@@ -657,11 +692,12 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
                                    if fmt in model.config.term_feeds],
                          "aliases": [a for a in term.aliases if a != term.name],
                          "roles": _roles(model, term.slug),
-                         "related": _related(model, tax, term.slug)})
+                         "related": _related(model, tax, term.slug)}, ("term", tax.key, term.slug))
             # Older pages show what changes only when the term is renamed: a count or a related
             # list there would rewrite every page of a term with each new article.
-            older_view = plan.shared({k: term_view[k] for k in ("name", "url", "kind", "description", "feeds")})
-            term_feeds = plan.shared(_feeds_for(model, base, term.name))
+            older_view = plan.shared({k: term_view[k] for k in ("name", "url", "kind", "description", "feeds")},
+                                     ("older", tax.key, term.slug))
+            term_feeds = plan.shared(_feeds_for(model, base, term.name), ("feeds", tax.key, term.slug))
             # Its charts come from the dates and actors of the term's articles, which their
             # cards' hashes identify (with the related actors, already in term_view).
             term_charts = _term_charts(plan.current, term.article_ids, term_view["related"])

@@ -22,6 +22,7 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .articles import ArticleFiles
 from .config import Paths
 from .errors import NewsdigestError, Report, display_path
 from .engine import Engine
@@ -84,9 +85,10 @@ class Batch:
 class ChangeRecorder(FileSystemEventHandler):
     """Records changed paths by kind, and what state each inbox file is in; never builds itself."""
 
-    def __init__(self, paths: Paths, arrivals_whole: bool = True):
+    def __init__(self, paths: Paths, arrivals_whole: bool = True, files: ArticleFiles | None = None):
         self.paths = paths
         self.arrivals_whole = arrivals_whole  # the observer reports opens: see inbox_state()
+        self.files = files                    # told of every content path that changes
         self.lock = threading.Lock()
         self.pending: dict[Path, str] = {}
         self.inbox: dict[Path, str] = {}     # inbox file -> inbox_state()
@@ -113,6 +115,8 @@ class ChangeRecorder(FileSystemEventHandler):
                         self.inbox[path] = state
                 if event.event_type in ("opened", "closed_no_write"):   # reading changes nothing
                     continue
+                if kind == "content" and self.files is not None:
+                    self.files.note(path)
                 self.pending[path] = kind
                 self.last_event = time.monotonic()
             self.wake.set()
@@ -132,6 +136,13 @@ class ChangeRecorder(FileSystemEventHandler):
         with self.lock:
             whole = self.pending and all(self.inbox.get(path) == "complete" for path in self.pending)
         return COMPLETE_DEBOUNCE if whole else debounce
+
+    def add(self, changed: list[str]) -> None:
+        """Content paths found changed without an event (ArticleFiles.check): a build follows."""
+        with self.lock:
+            self.pending.update((Path(path), "content") for path in changed)
+            self.last_event = time.monotonic()
+        self.wake.set()
 
     def forget_own_writes(self, content_read_at: float) -> None:
         """Drop the events a finished build caused itself, so that it is not followed by a
@@ -278,8 +289,8 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
     # at once by the ingest) is watched twice; the second watch is harmless, the warning noise.
     warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning)
     observer = Observer()
-    recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer))
-    engine = Engine()            # what this process keeps from one build to the next
+    engine = Engine(files=ArticleFiles())   # what this process keeps from one build to the next
+    recorder = ChangeRecorder(paths, arrivals_whole=_reports_opens(observer), files=engine.files)
     observer.schedule(recorder, str(paths.root), recursive=False)   # site.toml; content/ or templates/ appearing
     watched: set[Path] = set()
 
@@ -288,6 +299,7 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
             if folder not in watched and folder.is_dir():
                 observer.schedule(recorder, str(folder), recursive=True)
                 watched.add(folder)
+                engine.files.forget()   # what changed before it was watched is unknown
 
     def build_once(complete: frozenset[Path] = frozenset(), changes: dict[Path, str] | None = None) -> float | None:
         """One build; returns when (time.monotonic()) to look at the inbox again, if ever."""
@@ -297,6 +309,11 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         release_memory()
         if built is not None:
             recorder.forget_own_writes(built.content_read_at)
+        # The build listed only the article files events named; any change an event missed or
+        # brought late is found here, once the site is published, and builds next.
+        missed = engine.files.check(paths.articles, paths.root)
+        if missed:
+            recorder.add(missed)
         # Files still being written were left in the inbox: look again once they have settled.
         return _monotonic(next_inbox_pass(paths, settle, started))
 

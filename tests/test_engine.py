@@ -13,6 +13,9 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from newsdigest.articles import ArticleFiles
 from newsdigest.config import Paths
 from newsdigest.errors import Report
 from newsdigest.engine import Engine
@@ -63,15 +66,35 @@ def prose_doc(n: int, title: str, body: str, date: datetime, source: str, topics
                topics=topics or ["Elections"], actors=None, body=body, source=source)
 
 
-def test_random_adds_edits_and_deletes_through_one_engine_match_clean_builds(tmp_path):
+def _files_now(folder: Path) -> dict[str, tuple]:
+    """What a watcher sees of the article files: each one's path, size, times and bytes."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            found[str(path)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, path.read_bytes())
+    return found
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["every-file-listed", "files-the-watcher-names"])
+def test_random_adds_edits_and_deletes_through_one_engine_match_clean_builds(tmp_path, watched):
+    """With `watched`, the engine lists only the article files named as a watcher names them
+    (articles.ArticleFiles, as watch runs it), told of exactly the files that changed."""
     rng = random.Random(20261203)
     root = tmp_path / "site-root"
     docs = [make_doc(rng, n) for n in range(30)]
     write_site(root, docs)
-    engine = Engine()
+    engine = Engine(files=ArticleFiles() if watched else None)
     engine_build(root, engine)
+    folder = Paths(root).articles
     for step in range(16):
+        before = _files_now(folder)
         op = random_change(rng, root, docs, 1000 + step, step, CHANGES + ("add", "newest", "newest"))
+        after = _files_now(folder)
+        if watched:
+            for path in before.keys() | after.keys():
+                if before.get(path) != after.get(path):
+                    engine.files.note(path)
         engine_build(root, engine, workers=1 + step % 2)
         assert_clean(root, tmp_path, f"step {step} ({op})")
     assert engine.plan.groups, "the engine kept the plan's page groups"

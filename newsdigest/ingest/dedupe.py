@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..articles import file_signature, find_article_files
+from ..articles import Scan, file_signature, find_article_files
 from ..cache import open_derived
 from ..errors import NewsdigestError
 from ..files import read_regular_text
@@ -99,9 +99,14 @@ class DedupeIndex:
     def paths(self) -> list[Path]:
         return [Path(p) for (p,) in self.db.execute("SELECT path FROM docs ORDER BY doc")]
 
-    def signatures(self) -> dict[str, str]:
-        """Path -> the stat signature of the file when it was indexed ("" if added unread)."""
-        return dict(self.db.execute("SELECT path, sig FROM docs"))
+    def signatures(self, paths: list[Path] | None = None) -> dict[str, str]:
+        """Path -> the stat signature of the file when it was indexed ("" if added unread), of
+        every file or of `paths`."""
+        if paths is None:
+            return dict(self.db.execute("SELECT path, sig FROM docs"))
+        keys = [_key(path) for path in paths]
+        return {path: sig for i in range(0, len(keys), 500) for path, sig in self.db.execute(
+            f"SELECT path, sig FROM docs WHERE path IN ({','.join('?' * len(keys[i:i + 500]))})", keys[i:i + 500])}
 
     def fingerprint_of(self, path: Path) -> Fingerprint | None:
         row = self.db.execute("SELECT id, url, text_hash, grams FROM docs WHERE path = ?", [_key(path)]).fetchone()
@@ -210,30 +215,43 @@ class ScanMemo:
 
     folder: Path | None = None
     index: DedupeIndex | None = None
+    seen: dict | None = None    # the signatures of the last scan given (articles.Scan), by path
 
 
-def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | None = None) -> DedupeIndex:
+def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | None = None,
+                  scan: Scan | None = None) -> DedupeIndex:
     """An index of every article under content/articles; unreadable files are skipped
     (`check` reports them).
 
     Only the files that are new or changed since the index last saw them (size, times, inode)
     are read: the index in `memo`, or the one kept in `store`, knows the rest. Files that are
-    gone are dropped from it.
+    gone are dropped from it. `scan`: the listing with signatures when the caller has it (the
+    live engine's); with the memo's last one, only the paths whose signature moved are looked at.
     """
     previous = memo.index if memo is not None and memo.folder == articles else None
     index = previous or DedupeIndex(store)
-    files = find_article_files(articles) if articles.is_dir() else []  # regular files only: a FIFO would block
-    known = index.signatures()
-    present = {_key(path) for path in files}
-    gone = [path for path in known if path not in present]
+    seen = memo.seen if previous is not None and scan is not None else None
+    if seen is not None:
+        now = scan.signatures
+        gone = [path for path in seen if path not in now]
+        check = [Path(path) for path, sig in now.items() if seen.get(path, False) != sig]
+        known = index.signatures(check)
+    else:
+        if scan is not None:
+            check = scan.listing.files
+        else:   # regular files only: a FIFO would block
+            check = find_article_files(articles) if articles.is_dir() else []
+        known = index.signatures()
+        present = {_key(path) for path in check}
+        gone = [path for path in known if path not in present]
     if gone:
         index.remove(gone)
     fresh = []
     # Inserting the shingles of many articles touches pages all over the index: a larger page
     # cache while the scan runs (a first scan of 100,000 articles took 6 minutes with the default).
     index.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KB}")
-    for path in files:
-        sig = _signature(path)
+    for path in check:
+        sig = scan.signatures.get(str(path)) if scan is not None else _signature(path)
         if sig is None or known.get(_key(path)) == _sig_text(sig):
             continue
         try:
@@ -248,5 +266,5 @@ def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | No
     index.add_many(fresh)
     index.db.execute("PRAGMA cache_size = -2000")   # SQLite's default again: watch keeps the index open
     if memo is not None:
-        memo.folder, memo.index = articles, index
+        memo.folder, memo.index, memo.seen = articles, index, scan.signatures if scan is not None else None
     return index

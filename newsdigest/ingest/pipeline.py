@@ -27,6 +27,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from ..articles import ArticleFiles
 from ..config import Paths, SiteConfig
 from ..schema import ORDER, parse_value, validate_meta
 from ..errors import Problem, display_path
@@ -509,14 +510,17 @@ def dedupe_store(paths: Paths) -> Path:
     return paths.state / "dedupe.sqlite"
 
 
-def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: ScanMemo | None = None) -> list[IngestResult]:
+def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: ScanMemo | None = None,
+                 files: ArticleFiles | None = None) -> list[IngestResult]:
     """Ingest files and folders; one result per input file (per record for JSON Lines and lists).
 
     Files inside content/inbox are moved once handled; any other input is copied, never moved.
-    A bad input never stops the others. `memo`: the previous scan, when the process keeps one.
+    A bad input never stops the others. `memo`: the previous scan, when the process keeps one;
+    `files`: the article files as a watcher keeps them (the live engine's).
     """
     furniture = load_furniture(paths.content)  # NewsdigestError if content/boilerplate.toml is wrong
-    index = scan_articles(paths.articles, memo, dedupe_store(paths))
+    scan = files.scan(paths.articles, paths.root) if files is not None else None
+    index = scan_articles(paths.articles, memo, dedupe_store(paths), scan)
     results: list[IngestResult] = []
     items = list(_expand(list(inputs), paths))
     with progress(len(items), "ingesting") as advance:
@@ -530,7 +534,8 @@ def ingest_paths(inputs: list[Path], paths: Paths, config: SiteConfig, memo: Sca
 
 
 def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0,
-                 memo: ScanMemo | None = None, complete: frozenset = frozenset()) -> list[IngestResult]:
+                 memo: ScanMemo | None = None, complete: frozenset = frozenset(),
+                 files: ArticleFiles | None = None) -> list[IngestResult]:
     """Ingest everything waiting in content/inbox (run at the start of every build).
 
     min_age: leave files modified less than this many seconds ago for the next run (a file
@@ -538,9 +543,9 @@ def ingest_inbox(paths: Paths, config: SiteConfig, min_age: float = 0.0,
     files watch mode knows are whole (closed after writing, or renamed in).
     """
     now = time.time()
-    files = [p for p in inbox_files(paths)
-             if min_age <= 0 or p in complete or now - p.lstat().st_mtime >= min_age]
-    return ingest_paths(files, paths, config, memo) if files else []
+    waiting = [p for p in inbox_files(paths)
+               if min_age <= 0 or p in complete or now - p.lstat().st_mtime >= min_age]
+    return ingest_paths(waiting, paths, config, memo, files) if waiting else []
 
 
 def format_result(result: IngestResult, root: Path) -> str:

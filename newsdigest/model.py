@@ -94,10 +94,14 @@ SOURCES = TaxonomySpec("sources", "source", "Sources", lambda a: (a.source,) if 
 NOT_EVIDENCE_KINDS = frozenset({"country", "place"})
 
 
-def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy) -> dict:
-    """Each article's related list kept to the articles that share someone with it (above)."""
-    evidence = {a.id: {slug for slug in map(actors.slug, a.actors) if actors.term(slug).kind not in NOT_EVIDENCE_KINDS}
-                for a in articles}
+def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy,
+                    slugs_of: Mapping[str, tuple[str, ...]] | None = None) -> dict:
+    """Each article's related list kept to the articles that share someone with it (above).
+    `slugs_of`: each article's actor slugs, when the caller has them already."""
+    if slugs_of is None:
+        slugs_of = target_slugs(actors, articles, ACTORS.terms_of)
+    someone = {term.slug for term in actors.terms if term.kind not in NOT_EVIDENCE_KINDS}
+    evidence = {a.id: someone.intersection(slugs_of[a.id]) for a in articles}
     return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))
             for article_id, ids in related.items() if article_id in evidence}
 
@@ -127,4 +131,4 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
                                           last=memo.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}
     return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
-                     stories, shared_evidence(related or {}, articles_t, actors), tuple(digests))
+                     stories, shared_evidence(related or {}, articles_t, actors, actor_slugs), tuple(digests))

@@ -73,7 +73,10 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         live = engine.stories if engine is not None and cache is engine.cache else None
         stories, related = cached.stories(articles, cache, workers, live)
     with phase("digests and model"):
-        digests = build_digests([story_input(a) for a in articles], stories, config.timezone,
+        # The live stories hold each article's input, the same object while it is unchanged:
+        # the digests' memo then compares them by identity.
+        held = live.inputs if live is not None and live.ready else {}
+        digests = build_digests([held.get(a.id) or story_input(a) for a in articles], stories, config.timezone,
                                 engine.digests if engine is not None else None)
         profiles = actor_profiles(articles, gazetteer, enrichment.resolution)
         model = build_model(config, articles, profiles, stories, related, digests,

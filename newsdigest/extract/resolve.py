@@ -456,9 +456,21 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
     when it has a title and nobody has that surname; otherwise left unresolved."""
     by_last = _by_last_name({k: k[2:].split() if k.startswith("p:") else name_parts(k[2:])
                              for k in clusters.parent if k.startswith(("p:", "g:"))})
-    root_co_actors: dict[str, set[str]] = defaultdict(set)
-    for key, others in context.co_actors.items():
-        root_co_actors[clusters.find(key)] |= {clusters.find(k) for k in others}
+    keys_of: dict[str, list[str]] | None = None
+    co_actors_of: dict[str, set[str]] = {}
+
+    def root_co_actors(root: str) -> set[str]:
+        # Made only for the roots a lone surname may join (few; a corpus has 40,000 keys at 10,000 articles).
+        nonlocal keys_of
+        if keys_of is None:
+            keys_of = defaultdict(list)
+            for key in context.co_actors:
+                keys_of[clusters.find(key)].append(key)
+        found = co_actors_of.get(root)
+        if found is None:
+            found = co_actors_of[root] = {clusters.find(k) for key in keys_of.get(root, ()) for k in context.co_actors[key]}
+        return found
+
     added: list[_Member] = []
     for article_id, single in found.singles:
         roots = {clusters.find(k) for k in by_last.get(single.key, [])}
@@ -467,7 +479,7 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
         if len(roots) == 1:
             (root,) = roots
             mine = {clusters.find(m.key) for m in context.by_article.get(article_id, [])}
-            shared = (mine & root_co_actors[root]) - {root}
+            shared = (mine & root_co_actors(root)) - {root}
             if not (single.titled or shared):
                 found.unresolved[(single.surface, "the only person of that surname elsewhere, but nothing links them")
                                  ].append(article_id)

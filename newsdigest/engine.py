@@ -19,7 +19,9 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   postings, to which each build applies only the articles added, removed or changed;
 - each daily and weekly digest with the articles and stories it was made from;
 - ingest's duplicate index (ingest.dedupe.ScanMemo), open, and brought up to date when the
-  engine starts rather than when the first article arrives.
+  engine starts rather than when the first article arrives;
+- in watch, the article files and their signatures (articles.ArticleFiles), listed again only
+  where the watcher reports a change.
 
 Every value is keyed by what it is computed from, so the site the engine publishes is what a
 clean build of the same content makes (tests/test_engine.py drives one engine through random

@@ -64,3 +64,48 @@ def test_a_missing_key_is_the_same_error():
 def test_the_environment_compiles_output_through_its_own_escaping():
     source = Environment(**SETTINGS).compile(TEMPLATES["page.html"], raw=True)
     assert "environment.escape_output(" in source and "escape(" not in source.replace("escape_output(", "")
+
+
+# --- shared fragments ------------------------------------------------------------------------------
+
+def fragments_env(templates: dict) -> Environment:
+    return Environment(loader=jinja2.DictLoader({"page.html": "[{{ shared('part.html') }}]", **templates}), **SETTINGS)
+
+
+def render_pages(env: Environment, pages: list[dict], site_wide: dict) -> list[str]:
+    from newsdigest.render import SharedFragments
+    shared = SharedFragments(env, site_wide).render
+    return [env.get_template("page.html").render({**site_wide, "shared": shared, **page}) for page in pages]
+
+
+def counting() -> tuple[list, dict]:
+    made: list = []
+    return made, {"site": {"title": "T"}, "made": lambda: made.append(1) or len(made)}
+
+
+PAGES = [{"root": "../", "nav_current": None, "title": "One"}, {"root": "../", "nav_current": None, "title": "Two"},
+         {"root": "../../", "nav_current": None, "title": "Three"}, {"root": "../", "nav_current": "x/", "title": "Four"}]
+
+
+def test_a_fragment_that_reads_only_site_wide_values_is_made_once_per_root_and_nav_entry():
+    made, site_wide = counting()
+    env = fragments_env({"part.html": "{{ site.title }} {{ root }}{% include 'inner.html' %} {{ made() }}",
+                         "inner.html": "{% if nav_current %} here{% endif %}"})
+    assert render_pages(env, PAGES, site_wide) == ["[T ../ 1]", "[T ../ 1]", "[T ../../ 2]", "[T ../ here 3]"]
+
+
+def test_a_fragment_that_reads_a_page_value_is_made_for_each_page():
+    made, site_wide = counting()
+    for part in ("{{ title }} {{ made() }}", "{% include 'inner.html' %} {{ made() }}",
+                 "{% include name_of_inner %} {{ made() }}"):
+        made.clear()
+        env = fragments_env({"part.html": part, "inner.html": "{{ title }}"})
+        pages = [{**page, "name_of_inner": "inner.html"} for page in PAGES]
+        assert render_pages(env, pages, site_wide) == ["[One 1]", "[Two 2]", "[Three 3]", "[Four 4]"]
+
+
+def test_a_page_with_its_own_value_for_a_site_wide_name_is_not_given_the_shared_fragment():
+    made, site_wide = counting()
+    env = fragments_env({"part.html": "{{ site.title }} {{ made() }}"})
+    pages = [PAGES[0], {**PAGES[1], "site": {"title": "Other"}}, PAGES[0]]
+    assert render_pages(env, pages, site_wide) == ["[T 1]", "[Other 2]", "[T 1]"]

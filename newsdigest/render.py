@@ -262,7 +262,8 @@ class CardFragments:
     An article is on its home page, month, topics, actors and stories: about ten lists at once.
     The `card` macro of macros.html sees only the card, the heading level and the site globals,
     never the page, so its HTML is the same everywhere but for the way back to the site root,
-    which is put in last. Available to templates as `card_html(card, root, heading)`.
+    which is put in last. Available to templates as `card_html(card, root, heading)`, and a whole
+    list of cards in one call as `card_html.all(cards, root, heading)`.
     """
 
     def __init__(self, env: jinja2.Environment, site_globals: dict):
@@ -270,14 +271,21 @@ class CardFragments:
         self._card = None
         self._memo: dict[tuple[str, str], str] = {}
 
-    def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
+    def _html(self, card: dict, heading: str) -> str:
         key = (card["id"], heading)
         html = self._memo.get(key)
         if html is None:
             if self._card is None:
                 self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
             html = self._memo[key] = str(self._card(card, ROOT_MARK, heading))
-        return Markup(html.replace(ROOT_MARK, root))
+        return html
+
+    def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
+        return Markup(self._html(card, heading).replace(ROOT_MARK, root))
+
+    def all(self, cards: list, root: str, heading: str = "h2") -> Markup:
+        """The cards one after the other: what a loop of card_html writes, in one call."""
+        return Markup("".join([self._html(card, heading) for card in cards]).replace(ROOT_MARK, root))
 
 
 # A page's own values that take few different values across the site, so a fragment reading
@@ -304,21 +312,30 @@ class SharedFragments:
         self._memo: dict[tuple, Markup] = {}
 
     def _plan(self, name: str) -> tuple | None:
-        """(site-wide names, FEW_VALUED names) the template reads, or None: rendered per page."""
+        """((site-wide name, its value) for each it reads, the FEW_VALUED names it reads), or
+        None: rendered for each page."""
         reads = template_reads(self._env, name)
         if reads is None or not reads <= self._site_wide.keys() | set(FEW_VALUED):
             return None
-        return tuple(sorted(reads - set(FEW_VALUED))), tuple(n for n in FEW_VALUED if n in reads)
+        return (tuple((n, self._site_wide[n]) for n in sorted(reads - set(FEW_VALUED))),
+                tuple(n for n in FEW_VALUED if n in reads))
 
     @jinja2.pass_context
     def render(self, context, name: str) -> Markup:
-        plan = self._plans[name] if name in self._plans else self._plans.setdefault(name, self._plan(name))
-        if plan is not None and all(context.get(n) is self._site_wide[n] for n in plan[0]):
-            key = (name, *(context.get(n) for n in plan[1]))
-            html = self._memo.get(key)
-            if html is None:
-                html = self._memo[key] = Markup(self._env.get_template(name).render(context.get_all()))
-            return html
+        if name not in self._plans:
+            self._plans[name] = self._plan(name)
+        plan = self._plans[name]
+        if plan is not None:
+            value_of = context.resolve_or_missing
+            for n, value in plan[0]:
+                if value_of(n) is not value:   # the page has its own value for a site-wide name
+                    break
+            else:
+                key = (name, *[value_of(n) for n in plan[1]])
+                html = self._memo.get(key)
+                if html is None:
+                    html = self._memo[key] = Markup(self._env.get_template(name).render(context.get_all()))
+                return html
         return Markup(self._env.get_template(name).render(context.get_all()))
 
 

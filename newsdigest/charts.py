@@ -49,6 +49,10 @@ STEPS = {"month": (1, 2, 3, 6, 12, 24, 60, 120), "week": (1, 2, 4, 8, 13, 26, 52
 
 # --- escaping and numbers ------------------------------------------------------------------------
 
+# Charts are drawn for thousands of terms a build, and their period names, counts, coordinates
+# and axes repeat from chart to chart: the small pure functions below are memoised.
+
+@lru_cache(maxsize=16384, typed=True)
 def esc(text: object) -> str:
     """Text safe in XML and HTML content and in double- or single-quoted attributes."""
     return html.escape(_XML_ILLEGAL.sub("", str(text)), quote=True)
@@ -65,6 +69,7 @@ def safe_url(url: str) -> str:
     return url
 
 
+@lru_cache(maxsize=16384, typed=True)
 def num(value: float) -> str:
     """A coordinate: at most two decimals, no trailing zeros, never "-0"."""
     if not value:
@@ -249,6 +254,11 @@ def _svg_open(cid: str, kind: str, height: float, label: str, labelled_by: str |
 def _y_axis(ticks: Sequence[int], top: float, plot_h: float, labelled: Sequence[int] | None = None) -> str:
     """Grid lines across the plot at the ticks; each tick (or those `labelled`) labelled in the
     gutter on the left."""
+    return _y_axis_of(tuple(ticks), top, plot_h, None if labelled is None else tuple(labelled))
+
+
+@lru_cache(maxsize=1024)
+def _y_axis_of(ticks: tuple[int, ...], top: float, plot_h: float, labelled: tuple[int, ...] | None) -> str:
     out = ['<g class="chart-grid" stroke="currentColor" stroke-width="1">']
     marks = []
     for t in ticks:
@@ -265,14 +275,10 @@ def _y_axis(ticks: Sequence[int], top: float, plot_h: float, labelled: Sequence[
 def _bars(axis: Axis, counts: Sequence[int], top_tick: int, top: float, plot_h: float, what: str) -> str:
     """A bar per period, in its slot of the continuous axis; an empty period keeps its slot
     (a bar of height 0) and every bar has a tooltip naming its period and count."""
-    n = len(axis.starts)
-    xs, width = _slots(n)
+    width = _slots(len(axis.starts))[1]
     out = ['<g class="chart-bar" fill="currentColor">']
-    base = top + plot_h
-    for x, start, value in zip(xs, axis.starts, counts):
-        h = plot_h * value / top_tick if top_tick else 0.0
-        out.append(f'<rect x="{x}" y="{num(base - h)}" width="{width}" height="{num(h)}" '
-                   f'data-period="{start.isoformat()}"><title>{_bar_title(start, axis.unit, value, what)}</title></rect>')
+    for (opening, period), value in zip(_bar_slots(axis), counts):
+        out.append(f'{opening}{_bar_box(value, top_tick, top, plot_h, width)}{period}{_bar_count(value, what)}</title></rect>')
     out.append("</g>")
     return "".join(out)
 
@@ -285,11 +291,29 @@ def _slots(n: int) -> tuple[tuple[str, ...], str]:
     return (tuple(pct((i + 0.1) / n) for i in range(n)), pct(0.8 / n)) if n else ((), "")
 
 
-@lru_cache(maxsize=65536)
-def _bar_title(start: date, unit: str, value: int, what: str) -> str:
-    return esc(period_name(start, unit) + ": " + _plural(value, what))
+@lru_cache(maxsize=4096)
+def _bar_box(value: int, top_tick: int, top: float, plot_h: float, width: str) -> str:
+    """A bar's y, width and height attributes: its value on a scale up to top_tick."""
+    h = plot_h * value / top_tick if top_tick else 0.0
+    return f'y="{num(top + plot_h - h)}" width="{width}" height="{num(h)}"'
 
 
+@lru_cache(maxsize=1024)
+def _bar_slots(axis: Axis) -> tuple[tuple[str, str], ...]:
+    """Each bar's markup but for its size and count: its x, and its period (as data and as the
+    start of its tooltip)."""
+    xs = _slots(len(axis.starts))[0]
+    return tuple((f'<rect x="{x}" ', f' data-period="{start.isoformat()}"><title>{esc(period_name(start, axis.unit))}: ')
+                 for x, start in zip(xs, axis.starts))
+
+
+@lru_cache(maxsize=4096)
+def _bar_count(value: int, what: str) -> str:
+    """The end of a bar's tooltip ("3 articles"); escaping a text piece by piece is escaping it whole."""
+    return esc(_plural(value, what))
+
+
+@lru_cache(maxsize=1024)
 def _x_axis(axis: Axis, base: float, width: float) -> str:
     """The baseline, and a tick and a label at the start of each labelled period."""
     n = len(axis.starts)

@@ -405,19 +405,29 @@ TOGETHER_ROWS = 5
 NO_CHARTS = {"coverage": {"starts": []}, "together": {"rows": []}}
 
 
+def _chart_facts(model: SiteModel, article_id: str) -> tuple:
+    """(the article's day in the site's timezone, the slugs of its actors): what term charts
+    count it by. Kept per model, as an article is on the charts of all its terms."""
+    facts = memoized(model, "chart facts", dict)
+    found = facts.get(article_id)
+    if found is None:
+        article, actors = model.article(article_id), model.taxonomy("actors")
+        found = facts[article_id] = (article.date.astimezone(model.config.timezone).date(),
+                                     frozenset(actors.slug(name) for name in article.actors))
+    return found
+
+
 def _term_charts(current: "Current", term_ids: tuple[str, ...], related: dict) -> Lazy:
     """A term's articles per period over its own span, and, on the same axis, when each of the
     actors most often named with it was named in the same article; computed only if rendered
     (from the model of the build that renders it: a page kept from an earlier plan holds no model)."""
     def make() -> dict:
         model = current.model
-        articles = [model.article(i) for i in term_ids]
-        days = charts.local_days((a.date for a in articles), model.config.timezone)
+        facts = [_chart_facts(model, i) for i in term_ids]
+        days = [day for day, _ in facts]
         axis = charts.axis_between(min(days), max(days))
-        actors = model.taxonomy("actors")
-        named = [{actors.slug(name) for name in a.actors} for a in articles]
         rows = [{"name": other["name"], "url": other["url"],
-                 "counts": charts.counts_on(axis, [d for d, slugs in zip(days, named) if other["slug"] in slugs])}
+                 "counts": charts.counts_on(axis, [day for day, slugs in facts if other["slug"] in slugs])}
                 for other in related["actors"][:TOGETHER_ROWS]]
         return {"coverage": {**axis.plain(), "counts": charts.counts_on(axis, days)},
                 "together": {**axis.plain(), "rows": rows}}

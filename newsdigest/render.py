@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
-from markupsafe import Markup
+from jinja2 import meta, nodes
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup, escape
 
 from . import __version__, charts, urls
 from .errors import NewsdigestError, Problem
@@ -39,14 +40,62 @@ def templates_signature(site_templates: Path) -> tuple:
     return tuple(found)
 
 
+# Every value a page shows goes through the two hooks below, tens of millions of times in a large
+# build; each does what Jinja's own does, without raising and catching an exception per value
+# (getattr) or making a Markup object per value (escape).
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def escape_output(value) -> str:
+    """markupsafe.escape for a value written to the output: the same characters replaced, but a
+    plain str comes back as a plain str and Markup as itself, not copied into a new Markup (the
+    output is joined into one string either way)."""
+    cls = value.__class__
+    if cls is str:
+        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    if cls is Markup:
+        return value
+    return escape(value)
+
+
+class _CodeGenerator(CodeGenerator):
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class Environment(jinja2.Environment):
+    code_generator_class = _CodeGenerator
+    escape_output = staticmethod(escape_output)
+
+    def getattr(self, obj, attribute: str):
+        """`a.b`: an attribute first, then an item, as Jinja's; a plain dict has no attribute but
+        its methods, so for any other name its item is looked up straight away."""
+        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(site_templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
         autoescape=True,  # everything shown comes from untrusted article text
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # No file check per template use: an environment serves one state of the template folders
+        # (a one-shot build makes its own; the engine a new one when templates_signature changes).
+        auto_reload=False,
     )
     env.filters["plain_label"] = plain_label
     env.filters["counts_chart"] = counts_chart
@@ -105,27 +154,69 @@ def template_errors(env: jinja2.Environment, name: str, url_path: str | None = N
         raise NewsdigestError(Problem(where, f"template error{page}: {exc}", hint)) from None
 
 
-# (template name, source) -> the templates it extends, includes or imports. The environments
-# make_environment builds all parse alike, so the answer depends on the source alone.
-_REFERENCES: dict[tuple[str, str], list[str]] = {}
+SHARED = "shared"   # the name templates call SharedFragments by: `{{ shared("site-header.html") }}`
+
+
+@dataclass(frozen=True)
+class TemplateFacts:
+    source: str
+    references: tuple       # the templates it extends, includes, imports or shows as shared fragments;
+                            # None for a name made at render time
+    reads: frozenset        # the names it reads from the values it is rendered with
+
+
+def _shared_references(tree: nodes.Template):
+    """The templates a template shows through `shared(name)`: they are part of its pages too."""
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == SHARED and call.args:
+            name = call.args[0]
+            yield name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else None
+
+
+# (template name, source) -> its references and reads. The environments make_environment builds
+# all parse alike, so the answer depends on the source alone.
+_PARSED: dict[tuple[str, str], tuple[tuple, frozenset]] = {}
+
+
+def template_facts(env: jinja2.Environment, name: str) -> TemplateFacts:
+    with template_errors(env, name):
+        source, filename, _ = env.loader.get_source(env, name)
+        found = _PARSED.get((name, source))
+        if found is None:   # parsing is most of the cost; every build asks again (watch: per change)
+            tree = env.parse(source, name, filename)
+            found = _PARSED[(name, source)] = ((*meta.find_referenced_templates(tree), *_shared_references(tree)),
+                                                frozenset(meta.find_undeclared_variables(tree)))
+    return TemplateFacts(source, *found)
 
 
 def template_fingerprint(env: jinja2.Environment, name: str, _seen: set | None = None) -> str:
-    """Hash of a template and everything it extends, includes or imports."""
+    """Hash of a template and everything it extends, includes, imports or shows as shared fragments."""
     seen = _seen if _seen is not None else set()
     if name in seen:
         return ""
     seen.add(name)
-    with template_errors(env, name):
-        source, filename, _ = env.loader.get_source(env, name)
-        refs = _REFERENCES.get((name, source))
-        if refs is None:   # parsing is most of the cost; every build asks again (watch: per change)
-            refs = _REFERENCES[(name, source)] = sorted(
-                r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r)
-    h = hashlib.sha256(source.encode())
-    for ref in refs:
+    facts = template_facts(env, name)
+    h = hashlib.sha256(facts.source.encode())
+    for ref in sorted(r for r in facts.references if r):
         h.update(template_fingerprint(env, ref, seen).encode())
     return h.hexdigest()
+
+
+def template_reads(env: jinja2.Environment, name: str, _seen: set | None = None) -> frozenset | None:
+    """The names a template reads, with those of everything it extends, includes or imports;
+    None when it names one of those only at render time (what that reads is not known)."""
+    seen = _seen if _seen is not None else set()
+    if name in seen:
+        return frozenset()
+    seen.add(name)
+    facts = template_facts(env, name)
+    reads = set(facts.reads)
+    for ref in facts.references:
+        more = template_reads(env, ref, seen) if ref is not None else None
+        if more is None:
+            return None
+        reads |= more
+    return frozenset(reads)
 
 
 @dataclass(frozen=True)
@@ -171,7 +262,8 @@ class CardFragments:
     An article is on its home page, month, topics, actors and stories: about ten lists at once.
     The `card` macro of macros.html sees only the card, the heading level and the site globals,
     never the page, so its HTML is the same everywhere but for the way back to the site root,
-    which is put in last. Available to templates as `card_html(card, root, heading)`.
+    which is put in last. Available to templates as `card_html(card, root, heading)`, and a whole
+    list of cards in one call as `card_html.all(cards, root, heading)`.
     """
 
     def __init__(self, env: jinja2.Environment, site_globals: dict):
@@ -179,19 +271,85 @@ class CardFragments:
         self._card = None
         self._memo: dict[tuple[str, str], str] = {}
 
-    def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
+    def _html(self, card: dict, heading: str) -> str:
         key = (card["id"], heading)
         html = self._memo.get(key)
         if html is None:
             if self._card is None:
                 self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
             html = self._memo[key] = str(self._card(card, ROOT_MARK, heading))
-        return Markup(html.replace(ROOT_MARK, root))
+        return html
+
+    def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
+        return Markup(self._html(card, heading).replace(ROOT_MARK, root))
+
+    def all(self, cards: list, root: str, heading: str = "h2") -> Markup:
+        """The cards one after the other: what a loop of card_html writes, in one call."""
+        return Markup("".join([self._html(card, heading) for card in cards]).replace(ROOT_MARK, root))
+
+
+# A page's own values that take few different values across the site, so a fragment reading
+# them is still shared: its way back to the root (one per depth) and its navigation entry.
+FEW_VALUED = ("root", "nav_current")
+
+
+class SharedFragments:
+    """Templates that many pages show alike (the site's header and footer), rendered once per
+    build for each different value of what they read. Available to templates as `shared(name)`,
+    which writes what `{% include name %}` would.
+
+    What a template reads is found from its source and those of the templates it includes,
+    imports or extends. When that is only site-wide values (the site globals, Jinja's globals,
+    as the page has them) and FEW_VALUED, its HTML is made once per value of FEW_VALUED it reads.
+    A template that reads anything else of the page (its title, its URL), or names a template
+    only at render time, is rendered for each page: a site's own masthead.html or footer.html
+    may show anything, it is only shared when it can be.
+    """
+
+    def __init__(self, env: jinja2.Environment, site_wide: dict):
+        self._env, self._site_wide = env, {**env.globals, **site_wide}
+        self._plans: dict[str, tuple | None] = {}
+        self._memo: dict[tuple, Markup] = {}
+
+    def _plan(self, name: str) -> tuple | None:
+        """((site-wide name, its value) for each it reads, the FEW_VALUED names it reads), or
+        None: rendered for each page."""
+        reads = template_reads(self._env, name)
+        if reads is None or not reads <= self._site_wide.keys() | set(FEW_VALUED):
+            return None
+        return (tuple((n, self._site_wide[n]) for n in sorted(reads - set(FEW_VALUED))),
+                tuple(n for n in FEW_VALUED if n in reads))
+
+    @jinja2.pass_context
+    def render(self, context, name: str) -> Markup:
+        if name not in self._plans:
+            self._plans[name] = self._plan(name)
+        plan = self._plans[name]
+        if plan is not None:
+            value_of = context.resolve_or_missing
+            for n, value in plan[0]:
+                if value_of(n) is not value:   # the page has its own value for a site-wide name
+                    break
+            else:
+                key = (name, *[value_of(n) for n in plan[1]])
+                html = self._memo.get(key)
+                if html is None:
+                    html = self._memo[key] = Markup(self._env.get_template(name).render(context.get_all()))
+                return html
+        return Markup(self._env.get_template(name).render(context.get_all()))
 
 
 def render_globals(env: jinja2.Environment, site_globals: dict) -> dict:
-    """What every page is rendered with: the site globals and the shared card fragments."""
-    return {**site_globals, "card_html": CardFragments(env, site_globals)}
+    """What every page is rendered with: the site globals, the shared card fragments and the
+    shared fragments of page chrome."""
+    found = {**site_globals, "card_html": CardFragments(env, site_globals)}
+    found[SHARED] = SharedFragments(env, found).render
+    return found
+
+
+def nav_current(url_path: str, site_globals: dict) -> str | None:
+    """The page's own entry in the site's navigation (its URL), or None."""
+    return url_path if any(item["url"] == url_path for item in (*site_globals["nav"], *site_globals["more_nav"])) else None
 
 
 def render_page(env: jinja2.Environment, page: Page, site_globals: dict) -> bytes:
@@ -199,6 +357,7 @@ def render_page(env: jinja2.Environment, page: Page, site_globals: dict) -> byte
     root = site_globals["base_path"] if page.url_path == "404.html" else relative_root(page.url_path)
     with template_errors(env, page.template, page.url_path):
         html = env.get_template(page.template).render(site_globals, root=root, page_url=page.url_path,
+                                                      nav_current=nav_current(page.url_path, site_globals),
                                                       canonical=site_globals["base_url"] + page.url_path,
                                                       **page.context)
     return html.encode("utf-8")

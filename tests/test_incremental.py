@@ -121,6 +121,19 @@ def test_a_template_change_rerenders_what_uses_it(tmp_path):
     assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
 
 
+def test_a_change_to_a_shared_fragment_rerenders_every_page(tmp_path):
+    """footer.html reaches the pages through `shared()` (made once per build), not an include:
+    its edit still changes every page's key."""
+    root, _, _ = built_site(tmp_path, "frag", 3, 12)
+    (root / "templates").mkdir()
+    theme_footer = Path(__import__("newsdigest.render", fromlist=["THEME"]).THEME) / "footer.html"
+    (root / "templates/footer.html").write_text(theme_footer.read_text().replace("<p>", '<p class="colophon">', 1))
+    run(root)
+    pages = [p for p in (root / "site").rglob("*.html")]
+    assert len(pages) > 20 and all('class="colophon"' in p.read_text() for p in pages)
+    assert site_files(root / "site") == clean_build_of(root, tmp_path / "clean")
+
+
 def test_a_config_change_rerenders_everything_that_shows_it(tmp_path):
     root, _, _ = built_site(tmp_path, "cfg", 4, 8)
     config = root / "site.toml"

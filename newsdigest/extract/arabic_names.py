@@ -277,7 +277,10 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         norm = arabic.normalise(tok.text)
         if norm == "في" and k > j and _region_after(tokens, k + 1, taken, w):
             return _region_after(tokens, k + 1, taken, w)   # "هيئة السياحة في إقليم كردستان"
-        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
+        if definite and norm in w["naming"] and not _time_after(tokens, k + 1):
+            k += 1                  # "للأمن العام": a naming adjective, not the year ("العام الماضي")
+            continue
+        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS or _by_or_with(tok, w):
             break
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
@@ -325,6 +328,34 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
     return k
 
 
+_TIME_WORDS = frozenset(arabic.normalise(x) for x in ("الماضي", "المقبل", "الحالي", "الجاري", "القادم", "المنصرم"))
+
+
+def _time_after(tokens: list[Token], k: int) -> bool:
+    return k < len(tokens) and arabic.normalise(tokens[k].text) in _TIME_WORDS
+
+
+def _naming_complement(tokens: list[Token], k: int, taken: set[int]) -> bool:
+    """A complement with ل that goes on naming a body after a country's adjective: on a word with
+    the article ("للشغل", "للتنمية") or on a bare noun that is no verbal noun of purpose
+    ("لكرة القدم"; not "لإعادة الدفعات", "لتنظيم ...")."""
+    if k >= len(tokens) or k in taken or not tokens[k].word:
+        return False
+    norm = arabic.normalise(tokens[k].text)
+    if norm.startswith("لل"):
+        return True
+    return _with_l(tokens[k]) and not norm[1:].startswith(("ا", "ت")) and k + 1 < len(tokens) and _definite(tokens[k + 1])
+
+
+def _by_or_with(tok: Token, w: dict) -> bool:
+    """A word with the preposition ب on the article ("بالقرار", "بالوقوف") or on a title or head
+    ("برئاسة", "بقيادة"): what the body did or who leads it, never a word of its name."""
+    norm = arabic.normalise(tok.text)
+    if norm.startswith("بال") and len(norm) > 4:
+        return True
+    return norm.startswith("ب") and any(n == 1 and (stem in w["titles"] or stem in w["verbal"]) for n, stem in tok.readings)
+
+
 def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
     """End of "إقليم كردستان" or "محافظة البصرة" at token k, written after "في" at the end of a
     body's name (the body of that region); 0 when none is there."""
@@ -369,10 +400,11 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if not naming and k in closers and k + 1 < len(tokens) and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+    if k in closers and _naming_complement(tokens, k + 1, taken):
         # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
-        # الكويتي للتنمية الاقتصادية"; without the complement it describes ("الحكومة العراقية")
-        return max(_org_after(tokens, k + 2, taken, closers, w, definite=True), k + 2)
+        # الكويتي للتنمية الاقتصادية", "الاتحاد العام التونسي للشغل", "الجامعة الملكية المغربية
+        # لكرة القدم"; without the complement it describes ("الحكومة العراقية")
+        return max(_org_after(tokens, k + 2, taken, closers, w, definite=_definite(tokens[k + 1])), k + 2)
     if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
         return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
     if not naming:
@@ -385,7 +417,7 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
 
 
 def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,
-               orgs: list[tuple[int, int, int]]) -> int:
+               orgs: list[tuple[int, int, int, bool]]) -> int:
     """End of a title's complement from token i + 1: words with the article, links, gazetteer
     names, "في" with a place named, a bare word before a province ("مدير تربية نينوى"), and an
     organisation named inside it ("مدير عام شركة مصافي الجنوب"), which is recorded in `orgs`."""
@@ -397,15 +429,15 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
             if end > j + 1:
-                if head[1] not in w["org_places"]:      # "في مطار بغداد": where, not who
-                    orgs.append((j, head[0], end))
+                if head[1] not in w["org_places"] and not _only_heads(tokens, j, end, w):   # "في مطار بغداد": where
+                    orgs.append((j, head[0], end, _origin_last(tokens, end, closers, w)))
                 j = end
                 continue
         named = _definite_head(tok, w) if j not in taken else None
         if named is not None:
             end = _named_definite(tokens, j, taken, closers, w)
             if end > j + 1:         # "المدير العام للهيئة العامة للسدود والخزانات": a body named inside
-                orgs.append((j, named[0], end))
+                orgs.append((j, named[0], end, False))
                 j = end
                 continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
@@ -435,9 +467,26 @@ def _another_title_ahead(tokens: list[Token], end: int, w: dict) -> bool:
     return False
 
 
-def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int) -> Found:
+def _origin_last(tokens: list[Token], end: int, closers: set[int], w: dict) -> bool:
+    return end - 1 in closers and _adjective(tokens[end - 1], w)
+
+
+def _only_heads(tokens: list[Token], i: int, end: int, w: dict) -> bool:
+    """Words that are all organisation heads ("مجلس إدارة المؤسسة", "the institution's board")
+    point back to a body named elsewhere; they name none."""
+    return all(_stem(tokens[k], w["org_heads"]) is not None or _definite_head(tokens[k], w) is not None
+               for k in range(i, end))
+
+
+def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int,
+                  origin: bool = False) -> Found:
+    """The body named by tokens i..end; with `origin`, a last word that is a country's adjective
+    says whose body it is ("شركة نوردغاز الألمانية": Nordgas, a German company; "وزارة المياه
+    والري الأردنية") and stays out of the name, though inside the span (it is not the country
+    acting)."""
     start = tokens[i].start + _skip_letters(tokens[i].text, letters)
-    name = text[start:tokens[end - 1].end]
+    last = end - 1 if origin and end - 1 > i + 1 else end
+    name = text[start:tokens[last - 1].end]
     if letters and arabic.normalise(tokens[i].text)[letters - 1:letters + 1] == "لل":
         name = "ا" + name           # ل + ال is written لل: the article's alef comes back
     return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
@@ -466,8 +515,9 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]):
-                found.append(_organisation(text, tokens, i, head[0], end))
+            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]) \
+                    and not _only_heads(tokens, i, end, w):
+                found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))
                 i = end
                 continue
         apposed = _apposition(tokens, i, taken, w)
@@ -475,12 +525,12 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
             # complement (organisations inside it included) is not read as another name
             name_end, title_at = apposed
-            orgs: list[tuple[int, int, int]] = []
+            orgs: list[tuple[int, int, int, bool]] = []
             end = _title_end(tokens, title_at, taken, closers, w, orgs)
             role = text[tokens[title_at].start:tokens[end - 1].end]
             found.append(Found(text[tokens[i + 1].start:tokens[name_end - 1].end], "person", tokens[i + 1].start,
                                tokens[name_end - 1].end, "apposition", role))
-            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            found += [_organisation(text, tokens, *org) for org in orgs]
             i = end
             continue
         definite_head = _definite_head(tok, w)
@@ -492,9 +542,9 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 continue
         title = _stem(tok, w["titles"])
         if title is not None:
-            orgs: list[tuple[int, int, int]] = []
+            orgs: list[tuple[int, int, int, bool]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
-            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            found += [_organisation(text, tokens, *org) for org in orgs]
             if j > i + 1 and _between_commas(tokens, j, taken, w):
                 j += 1          # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن": the name between commas
             # a name does not start with the article ("الفريق الفني عزل ...": no name)

@@ -350,3 +350,25 @@ def test_the_demonyms_of_a_country_whose_name_begins_with_hamza_and_lam():
     mentions = extract_mentions("وقالت الحكومة الألمانية إنها سترسل مساعدات.", "", default_gazetteer(), "",
                                 DEFAULT_SOURCES)
     assert [a.name for a in mentions.actors] == ["Germany"], mentions.actors
+
+
+@pytest.mark.parametrize("arabic_name, latin_name", [
+    ("البنك المركزي الكويتي", "Central Bank of Kuwait"),                # a country's adjective: its name
+    ("الاتحاد القطري لكرة السلة", "Qatar Basketball Federation"),
+    ("الاتحاد السعودي للسباحة", "Saudi Arabian Swimming Federation"),   # one adjective, two Latin words
+    ("الاتحاد العام الجزائري للشغل", "Algerian General Labour Union"),
+    ("الجامعة الملكية المغربية لكرة اليد", "Royal Moroccan Handball Federation"),   # جامعة in the Maghreb
+    ("محكمة التمييز", "Court of Cassation"),
+    ("وزارة الاقتصاد والتجارة", "Ministry of Economy and Trade"),
+])
+def test_bodies_of_other_countries_translate_across_scripts(arabic_name, latin_name):
+    assert same_organisation(arabic_name, latin_name) == "sure"
+
+
+@pytest.mark.parametrize("arabic_name, latin_name", [
+    ("البنك المركزي الكويتي", "Central Bank of Oman"),
+    ("الاتحاد القطري لكرة السلة", "Qatar Handball Federation"),
+    ("محكمة التمييز", "Court of Appeal"),
+])
+def test_bodies_of_other_countries_or_trades_stay_apart(arabic_name, latin_name):
+    assert same_organisation(arabic_name, latin_name) == ""

@@ -706,6 +706,31 @@ def _organisation_words() -> dict[tuple[str, ...], frozenset[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _countries_in_latin() -> dict[str, frozenset[str]]:
+    """Each Arabic name and adjective of a country (normalised, without the article) with the
+    Latin words a name may write it as: the country's words and its adjectives ("الأردني" =
+    "Jordan", "Jordanian"; "السعودي" = "Saudi", "Arabia", "Arabian")."""
+    from .gazetteer import _nisba, default_gazetteer     # gazetteer imports this module
+    gazetteer = default_gazetteer()
+    adjectives: dict[str, set[str]] = {}
+    for adjective, country in gazetteer.demonyms.items():
+        adjectives.setdefault(country, set()).add(adjective)
+    table: dict[str, frozenset[str]] = {}
+    for country, info in gazetteer.entries.items():
+        if info.kind != "country":
+            continue
+        latin = {w for n in (country, *info.aliases) if not arabic.has_arabic(n)
+                 for w in _LATIN_WORDS.findall(n.lower()) if w not in _FUNCTION_EN}
+        latin |= adjectives.get(country, set())
+        latin |= {a + "n" for a in latin if a.endswith("ia")}          # Arabia: Arabian
+        for name in info.aliases:
+            if arabic.has_arabic(name) and " " not in name.strip():
+                for form in (name, *_nisba(name)):
+                    table[arabic.without_article(arabic.normalise(form))] = frozenset(latin)
+    return table
+
+
 def _bare_readings(word: str) -> list[str]:
     """A word's readings without proclitics and without the article."""
     return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))
@@ -731,7 +756,10 @@ def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ..
                 break
         else:
             if words[i] not in _FUNCTION_AR:
-                units.append((frozenset(), arabic.skeleton(arabic.without_article(words[i]))))
+                # a country or its adjective is written as the country's name or adjective
+                country = next((_countries_in_latin()[r] for r in _bare_readings(words[i])
+                                if r in _countries_in_latin()), frozenset())
+                units.append((country, arabic.skeleton(arabic.without_article(words[i]))))
             i += 1
     return tuple(units)
 
@@ -747,15 +775,19 @@ def same_organisation(arabic_name: str, latin_name: str) -> str:
             not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
         return ""
     used: set[int] = set()
+    matched = 0
     for n, (options, skeleton) in enumerate(units):
         for j, word in enumerate(latin):
             if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
                 used.add(j)
+                matched += 1
+                if skeleton and j + 1 < len(latin) and latin[j + 1] in options:
+                    used.add(j + 1)     # a country may take two Latin words: السعودي, "Saudi Arabian"
                 break
         else:
             if n == 0:
                 return ""           # the head word must translate
-    left = (len(units) - len(used)) + (len(latin) - len(used))
+    left = (len(units) - matched) + (len(latin) - len(used))
     if left == 0:
         return "sure"
     return "maybe" if left == 1 and len(used) >= 2 else ""

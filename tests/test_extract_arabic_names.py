@@ -372,3 +372,13 @@ def test_bodies_of_other_countries_translate_across_scripts(arabic_name, latin_n
 ])
 def test_bodies_of_other_countries_or_trades_stay_apart(arabic_name, latin_name):
     assert same_organisation(arabic_name, latin_name) == ""
+
+
+@pytest.mark.parametrize("arabic_name, latin_name", [
+    ("رامي عبد الفتاح", "Rami Abdel-Fattah"),     # a final ح, written h in Latin
+    ("مراد بن صالح", "Mourad Ben Salah"),
+    ("فلاح الجبوري", "Falah al-Jubouri"),
+])
+def test_a_final_ha_is_the_latin_final_h(arabic_name, latin_name):
+    from newsdigest.extract.arabic_names import same_person
+    assert same_person(arabic_name, latin_name) == "sure"

@@ -382,3 +382,22 @@ def test_bodies_of_other_countries_or_trades_stay_apart(arabic_name, latin_name)
 def test_a_final_ha_is_the_latin_final_h(arabic_name, latin_name):
     from newsdigest.extract.arabic_names import same_person
     assert same_person(arabic_name, latin_name) == "sure"
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وأعلنت وزارة الصحة والسكان في القاهرة بدء حملة تطعيم.", "وزارة الصحة والسكان"),
+    ("وقالت وزارة التربية والتعليم إن المدارس ستفتح الأحد.", "وزارة التربية والتعليم"),
+    ("وأعلنت وزارة الصحة العامة والسكان وصول اللقاحات.", "وزارة الصحة العامة والسكان"),
+])
+def test_a_name_that_goes_on_past_the_gazetteers_is_another_body(text, organisation):
+    """The gazetteer's وزارة الصحة (Iraq's Ministry of Health) inside a longer name is another
+    country's ministry: the longer name is the actor, not the gazetteer's."""
+    assert found(text) == {organisation: "organisation"}, found(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وقالت وزارة الصحة ووزارة البيئة إن التلوث ارتفع.", "Ministry of Health"),     # another body after و
+    ("وسيزور وفد وزارة الداخلية العام المقبل أنقرة.", "Ministry of Interior"),       # the year
+])
+def test_the_gazetteers_body_stays_when_nothing_of_its_name_follows(text, name):
+    assert found(text).get(name) == "organisation", found(text)

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, discover
+from .arabic_names import Found, continues_a_name, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
@@ -179,9 +179,12 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
     country's body ("وزارة الدفاع التركية" is Turkey's ministry, not the Ministry of Defence the
     gazetteer means): the body's words are masked (neither that actor nor a new one) and the
     adjective is read as the country acting. A form that names the adjective itself ("البنك
-    المركزي العراقي") is one longer hit already."""
+    المركزي العراقي") is one longer hit already. A name that goes on past the gazetteer's
+    ("وزارة الصحة والسكان") is another body's and is left to discovery."""
     kept = []
     for n, hit in enumerate(hits):
+        if hit.kind == "organisation" and has_arabic(hit.surface) and continues_a_name(body, hit.end):
+            continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
                 and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):

@@ -436,6 +436,9 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
                 (name,) = others
         if _only_a_place(art, hit, title, in_title=True):
             continue
+        if hit.kind == "country" and _opens_a_body(art, title, hit):
+            art.skip(hit.surface, hit.start, hit.end, "inside a name", "part of a body the text names", True)
+            continue
         art.count(name, hit.kind, name == hit.canonical, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"],
                   in_title=True)
     taken = [(h.start, h.end) for h in hits]
@@ -447,6 +450,14 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
         if len(local) == 1:
             (name,) = local
             art.count(name, "person", False, m.group(), m.start(), m.end(), "surname", ["surname"], in_title=True)
+
+
+def _opens_a_body(art: _Article, title: str, hit: Hit) -> bool:
+    """A country's name in the headline that begins the name of a body the text names ("Kuwait
+    Oil Company restores output"): a word of that name, not the country."""
+    rest = title[hit.start:].lower()
+    return any(fields["kind"] == "organisation" and name.lower().startswith(hit.surface.lower() + " ")
+               and rest.startswith(name.lower()) for name, fields in art.actors.items())
 
 
 # --- countries as places -----------------------------------------------------------------------

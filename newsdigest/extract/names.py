@@ -761,6 +761,19 @@ def _arabic_described(before: list[str], cues: CountryCues) -> str:
     return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues, default="place")
 
 
+_DATELINE_WORDS = re.compile(r"[^\W\d_]+(?:[ .'][^\W\d_]+){0,3}")
+_DATELINE_DASH = re.compile(r"\s*[-\u2013\u2014]\s")
+
+
+def _in_dateline(text: str, start: int, end: int) -> bool:
+    """A name in the dateline that opens the article ("الجزائر - قضت ...", "PORT SUDAN — The
+    ..."): the city the report is filed from, which a country's name may also be (الكويت،
+    تونس، الجزائر), never a party to it."""
+    before = text[:start].strip()
+    return (not before or _DATELINE_WORDS.fullmatch(before) is not None) and "\n" not in text[:start].strip("\n") \
+        and _DATELINE_DASH.match(text, end) is not None
+
+
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     """'actor' or 'place': does this mention of a country show it acting, or only where
     something happens or what a thing is?
@@ -775,6 +788,8 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     "beat Qatar 2-1"); the next of a list ("in Iraq and Syria", "من مصر وتونس") takes the sense of
     the first. Anything else (a subject, "the government of Iraq", "Iraq's forces") is an actor.
     """
+    if _in_dateline(text, start, end):
+        return "place"
     cues = country_cues()
     surface = text[start:end]
     after = [m.group() for m in _CUE_TOKEN.finditer(text, end, min(len(text), end + 80))]

@@ -183,7 +183,8 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
     ("وزارة الصحة والسكان") is another body's and is left to discovery."""
     kept = []
     for n, hit in enumerate(hits):
-        if hit.kind == "organisation" and has_arabic(hit.surface) and continues_a_name(body, hit.end):
+        if hit.kind == "organisation" and (continues_a_name(body, hit.end) if has_arabic(hit.surface)
+                                           else _latin_name_goes_on(hits, n, body)):
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
@@ -191,6 +192,27 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
             hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
         kept.append(hit)
     return kept
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019])([A-Z][a-z]+) $")
+_AND_WORD_AFTER = re.compile(r" and ([A-Z][a-z]+)(?![\w'\u2019-]| [A-Z])")
+_NOT_A_NAME_WORD = frozenset({"The", "A", "An", "Its", "Their", "His", "Her", "Our", "This", "That", "And", "But",
+                              "Former", "Acting", "Deputy"})
+
+
+def _latin_name_goes_on(hits: list[Hit], n: int, body: str) -> bool:
+    """Whether a gazetteer body's Latin name is part of a longer one: a capitalised word before
+    it that is no country and no article ("Federal Ministry of Health"), or one more word joined
+    by "and" that ends the name ("Ministry of Finance and Economy"). That longer name is another
+    body's (the gazetteer's ministries are Iraq's), read whole by discovery."""
+    hit = hits[n]
+    before = _WORD_BEFORE.search(body, max(0, hit.start - 40), hit.start)
+    if before and before.group(1) not in _NOT_A_NAME_WORD and before.group(1).lower() not in lexicon().org_heads \
+            and not any(h.end > before.start(1) and h.start < before.end(1) for h in hits):
+        return True
+    after = _AND_WORD_AFTER.match(body, hit.end)
+    return bool(after) and after.group(1).lower() not in lexicon().org_heads \
+        and not any(h.start < after.end(1) and h.end > after.start(1) for h in hits)
 
 
 def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool

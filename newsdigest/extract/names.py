@@ -958,9 +958,14 @@ def _second_half_of_a_complement(reader: Reader, run: list[int], with_the: bool)
     a name the gazetteer knows, an organisation's head, a title or a given name, and no "the"."""
     tokens, lex = reader.tokens, reader.lex
     heads = organisation_heads()
+    # a portfolio ("Economy", "Planning") is a title's word only when an office or a name goes on
+    # after it ("... and Planning Minister Ali Said"); at the end of the name it is the complement
+    nxt = reader.next_word(run[-1] + 1)
+    office_after = nxt is not None and (reader.is_title_word(nxt.low) or capitalised(nxt.text))
     return not with_the and len(run) <= 2 and not any(
         reader.hit_at[i] is not None or tokens[i].low in heads or tokens[i].low in lex.org_heads
-        or reader.is_title_word(tokens[i].low) or tokens[i].low in lex.given or tokens[i].poss for i in run)
+        or (reader.is_title_word(tokens[i].low) and office_after) or tokens[i].low in lex.given or tokens[i].poss
+        for i in run)
 
 
 def _names_an_event(reader: Reader, last: int) -> bool:

@@ -401,3 +401,17 @@ def test_a_name_that_goes_on_past_the_gazetteers_is_another_body(text, organisat
 ])
 def test_the_gazetteers_body_stays_when_nothing_of_its_name_follows(text, name):
     assert found(text).get(name) == "organisation", found(text)
+
+
+@pytest.mark.parametrize("text, person", [
+    ("وقال مدير مكتب البرنامج في نواكشوط، حامد الشريف، إن المساعدات وصلت.", "حامد الشريف"),   # a place ends the title
+    ("وقال مدير العمليات في الشركة ماهر الزعبي إن الإنتاج ارتفع.", "ماهر الزعبي"),              # في + a definite head
+    ("وقالت منسقة الإغاثة في المنظمة سلمى الحسيني إن الفرق وصلت.", "سلمى الحسيني"),            # a feminine title
+    ("وقالت المحامية منى العلي إن موكلها بريء.", "منى العلي"),
+    ("وقال وزير الصناعة والتجارة خالد المعايطة إن الأسعار ستنخفض.", "خالد المعايطة"),           # a family name in ة
+    ("وقالت رئيسة البعثة في اليمن، الدكتورة سناء الحكيم، إن الوضع صعب.", "سناء الحكيم"),        # a courtesy title
+    ("فيما قال محامي الدفاع عثمان الأمين إنه سيستأنف.", "عثمان الأمين"),                      # a family name that is a title
+])
+def test_titles_of_the_region_reach_the_name(text, person):
+    names = found(text)
+    assert names.get(person) == "person", names

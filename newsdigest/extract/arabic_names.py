@@ -57,7 +57,8 @@ def _words() -> dict[str, frozenset[str]]:
     d = arabic.data()
     norm = lambda xs: frozenset(arabic.normalise(x) for x in xs)      # noqa: E731
     return {
-        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
+        "titles": _with_feminine(norm(d["titles"]["heads"]), norm(d["titles"]["links"]) | norm(d["organisations"]["heads"])
+                                 | norm(d["places"]["provinces"]) | norm(d["words"]["places"])), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "family_titles": norm(d["names"]["family_titles"]),
@@ -67,6 +68,14 @@ def _words() -> dict[str, frozenset[str]]:
         "nouns": norm(d["words"]["nouns"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
+
+
+def _with_feminine(titles: frozenset[str], other_words: frozenset[str]) -> frozenset[str]:
+    """Titles with their feminine in ة (normalised to ه): مفوض and مفوضة, محامي and محامية; not
+    where that form is a word of another kind (محافظ, but محافظة is a province)."""
+    feminine = {t + "ه" for t in titles if not t.endswith("ه") and len(t) >= 3} \
+        | {t[:-1] + "يه" for t in titles if t.endswith("ي") and len(t) >= 4}
+    return titles | {f for f in feminine if f not in other_words and arabic.without_article(f) not in other_words}
 
 
 def _definite(tok: Token) -> bool:
@@ -240,8 +249,10 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
         if not _is_name_word(tokens[k], w, foreign and k == j + 1):
             break
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
-            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
-                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")
+            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names() \
+                    and not (titled and norm.endswith("ه") and _ends_name(tokens, k + 1, w)):
+                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية");
+                            # after a title, where nothing follows, one ("وزير المياه رائد الطراونة إن")
             return k + 1
         if k >= j + 2 and norm not in arabic.given_names() and arabic.normalise(tokens[k - 1].text) != "عبد":
             if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
@@ -444,8 +455,11 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
             j += 1
         elif norm in _TITLE_PREPOSITIONS and j + 1 < len(tokens) and (
                 j + 1 in taken or _province(tokens, j + 1, w) or _province(tokens, j + 2, w)
-                or _org_head(tokens, j + 1, w) is not None):
-            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة": the title goes on
+                or _org_head(tokens, j + 1, w) is not None or _definite_head(tokens[j + 1], w) is not None):
+            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة", "في الشركة": the title goes on
+        elif norm in _TITLE_PREPOSITIONS and j + 2 < len(tokens) and tokens[j + 1].word and j + 1 not in taken \
+                and _between_commas(tokens, j + 2, taken, w):
+            j += 2          # "مدير مكتب المنظمة في طرابلس، سامر الخطيب،": a place the title ends with
         elif _with_l(tok) and j + 1 < len(tokens) and _definite(tokens[j + 1]):
             j += 1
         elif _province(tokens, j + 1, w) and norm not in w["stop"] and not _stem(tok, w["given"]):
@@ -546,7 +560,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
             found += [_organisation(text, tokens, *org) for org in orgs]
             if j > i + 1 and _between_commas(tokens, j, taken, w):
-                j += 1          # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن": the name between commas
+                j += _commas_skip(tokens, j, taken, w)  # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن"
             # a name does not start with the article ("الفريق الفني عزل ...": no name)
             end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
@@ -597,10 +611,21 @@ def _for_purpose(tok: Token) -> bool:
 def _between_commas(tokens: list[Token], j: int, taken: set[int], w: dict) -> bool:
     """A comma at token j, then a name of two or three words without the article on its first,
     then another comma: the person a title before the first comma describes."""
-    if j + 3 >= len(tokens) or tokens[j].text != "،" or _definite(tokens[j + 1]):
-        return False
-    end = _name_after(tokens, j + 1, taken, w)
-    return 2 <= end - j - 1 <= 3 and end < len(tokens) and tokens[end].text == "،"
+    return _commas_skip(tokens, j, taken, w) > 0
+
+
+def _commas_skip(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
+    """How many tokens to skip from a comma at token j to the name between commas (see
+    _between_commas): 1, or 2 past a courtesy title ("، الدكتورة ليلى المنصوري،"); 0 when none."""
+    if j + 3 >= len(tokens) or tokens[j].text != "،":
+        return 0
+    first = j + 1
+    if _definite(tokens[first]) and _stem(tokens[first], w["titles"]) is not None and first + 3 < len(tokens):
+        first += 1
+    if _definite(tokens[first]):
+        return 0
+    end = _name_after(tokens, first, taken, w)
+    return first - j if 2 <= end - first <= 3 and end < len(tokens) and tokens[end].text == "،" else 0
 
 
 def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:

@@ -415,3 +415,14 @@ def test_the_gazetteers_body_stays_when_nothing_of_its_name_follows(text, name):
 def test_titles_of_the_region_reach_the_name(text, person):
     names = found(text)
     assert names.get(person) == "person", names
+
+
+@pytest.mark.parametrize("arabic_name, latin_name, expected", [
+    ("شركة بلوستار", "Bluestar", "sure"),                       # a company's own name in Arabic letters
+    ("شركة فيرانو", "Verano", "sure"),
+    ("شركة كركوك للإسمنت الحديث", "Kirkuk Modern Cement", "sure"),   # "Company" left out in Latin
+    ("شركة بلوستار", "Blueway", ""),
+    ("وزارة فيرانو", "Verano", ""),                             # only a company goes by its brand
+])
+def test_a_company_by_its_own_name_across_scripts(arabic_name, latin_name, expected):
+    assert same_organisation(arabic_name, latin_name) == expected

@@ -804,6 +804,20 @@ def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ..
     return tuple(units)
 
 
+_COMPANY = frozenset({"company", "corporation"})
+
+
+def _same_brand(skeletons: list[tuple[str, ...]], latin: list[str]) -> bool:
+    """A company's own name written in Arabic letters ("شركة نوردغاز" = Nordgas, "شركة أكوانوفا" =
+    AquaNova): the consonants of its words agree with the Latin name's, s and z being one (the
+    Arabic writes ز for a Latin s said z)."""
+    if not skeletons or not all(skeletons) or len(latin) > 2:
+        return False
+    arabic_letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
+    latin_letters = "".join("".join(arabic.skeleton(w)) for w in latin).replace("z", "s")
+    return len(arabic_letters) >= 3 and arabic_letters == latin_letters
+
+
 def same_organisation(arabic_name: str, latin_name: str) -> str:
     """"sure" when every content word of the Arabic name translates to one of the Latin name's and
     none is left over on either side (names of places by their skeletons), the head word first
@@ -811,8 +825,12 @@ def same_organisation(arabic_name: str, latin_name: str) -> str:
     units = _arabic_units(arabic_name)
     latin = [w for w in _LATIN_WORDS.findall(latin_name.lower()) if w not in _FUNCTION_EN]
     first = arabic_name.split()[0] if arabic_name.split() else ""
-    if len(units) < 2 or len(latin) < 2 or not units[0][0] or \
-            not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+    if len(units) < 2 or not units[0][0] or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    company = bool(units[0][0] & _COMPANY)
+    if company and _same_brand([sk for _, sk in units[1:]], latin):
+        return "sure"
+    if len(latin) < 2:
         return ""
     used: set[int] = set()
     matched = 0
@@ -825,7 +843,9 @@ def same_organisation(arabic_name: str, latin_name: str) -> str:
                     used.add(j + 1)     # a country may take two Latin words: السعودي, "Saudi Arabian"
                 break
         else:
-            if n == 0:
+            if n == 0 and company:
+                matched += 1        # a company's name is often written without "Company"
+            elif n == 0:
                 return ""           # the head word must translate
     left = (len(units) - matched) + (len(latin) - len(used))
     if left == 0:

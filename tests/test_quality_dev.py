@@ -14,7 +14,7 @@ on the sets the extractor may be tuned on (guides at the top of each file):
 The tests hold each set to issue 18's targets (actors 0.9, topics 0.85, cross-script merges
 0.95, cross-language story pairs 0.9), so that a change that helps elsewhere does not undo what
 was reached there. Where a set does not reach a target yet (NOT_YET) that is an expected
-failure (not strict), and a floor keeps the second set at what was reached. Reaching them says little about
+failure (not strict), and a floor keeps each set at what was reached. Reaching them says little about
 unseen articles: that is what the held-out set measures.
 """
 from __future__ import annotations
@@ -31,9 +31,11 @@ DEV2 = REPO / "tests" / "fixtures" / "quality" / "dev2_bilingual.yaml"
 DEV3 = REPO / "tests" / "fixtures" / "quality" / "dev3_bilingual.yaml"
 SETS = {"dev1": DEV, "dev2": DEV2, "dev3": DEV3}
 
-# What the second set reached where it is short of a target (precision, recall): a change that
-# falls below these undoes work done on it.
-DEV2_FLOORS = {"actors ar": (0.88, 0.81), "actors all": (0.90, 0.85)}
+# What a set reached where it is short of a target (precision, recall): a change that falls below
+# these undoes work done on it.
+FLOORS = {"dev2": {"actors ar": (0.90, 0.83), "actors all": (0.91, 0.86)},
+          "dev3": {"actors ar": (0.74, 0.65), "actors en": (0.82, 0.80), "actors all": (0.77, 0.72),
+                   "topics ar": (0.86, 0.79), "topics en": (0.86, 0.81)}}
 # Targets a set does not reach yet: expected failures (not strict), so that reaching one shows.
 NOT_YET = {"dev2": {"actors ar", "actors all"},
            "dev3": {"actors ar", "actors en", "actors all", "topics ar", "topics en", "topics all",
@@ -88,12 +90,16 @@ def test_cross_language_story_pairs_reach_the_target_on_the_dev_sets(measured, n
     assert across.precision >= STORY_TARGET and across.recall >= STORY_TARGET, across.line()
 
 
-@pytest.mark.parametrize("what", DEV2_FLOORS)
-def test_the_second_dev_set_stays_at_what_it_reached(measured, what):
+@pytest.mark.parametrize("name, what", [(name, what) for name, floors in FLOORS.items() for what in floors])
+def test_the_dev_sets_stay_at_what_they_reached(measured, name, what):
     kind, key = what.split()
-    score = measured["dev2"][kind][key]
-    precision, recall = DEV2_FLOORS[what]
+    score = measured[name][kind][key]
+    precision, recall = FLOORS[name][what]
     assert score.precision >= precision and score.recall >= recall, score.line()
+
+
+def test_cross_script_merges_on_the_third_set_stay_at_what_they_reached(measured):
+    assert measured["dev3"]["merges"].precision >= 0.77, measured["dev3"]["merges"].errors
 
 
 if __name__ == "__main__":

@@ -426,3 +426,18 @@ def test_titles_of_the_region_reach_the_name(text, person):
 ])
 def test_a_company_by_its_own_name_across_scripts(arabic_name, latin_name, expected):
     assert same_organisation(arabic_name, latin_name) == expected
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وقرر البنك المركزي الليبي تثبيت سعر الصرف.", "البنك المركزي الليبي"),     # the gazetteer's البنك المركزي is Iraq's
+    ("ورفع البنك المركزي التونسي سعر الفائدة.", "البنك المركزي التونسي"),
+])
+def test_another_countrys_counterpart_of_a_body_named_after_iraq(text, organisation):
+    """A gazetteer body whose name holds its country (Central Bank of Iraq, Iraqi Army), written
+    short and followed by another country's adjective, is that country's own body: read whole,
+    and it translates across scripts."""
+    assert found(text) == {organisation: "organisation"}, found(text)
+
+
+def test_another_countrys_ministry_is_still_that_country_acting():
+    assert found("وقالت وزارة الدفاع التركية إن القوات انسحبت.") == {"Turkey": "country"}

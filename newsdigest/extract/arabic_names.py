@@ -771,6 +771,23 @@ def _countries_in_latin() -> dict[str, frozenset[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """The Latin words of every country's names and adjectives (lower case)."""
+    return frozenset(w for words in _countries_in_latin().values() for w in words
+                     if not arabic.has_arabic(w) and len(w) >= 4) - _NOT_COUNTRY_WORDS
+
+
+# words of countries' long names that are no country ("Republic of ...", "... Special
+# Administrative Region") or name a continent
+_NOT_COUNTRY_WORDS = frozenset({
+    "republic", "kingdom", "state", "states", "united", "democratic", "people", "peoples", "islamic", "arab",
+    "federal", "federation", "south", "north", "west", "east", "central", "saint", "great", "independent",
+    "administrative", "special", "region", "island", "islands", "territory", "territories", "plurinational",
+    "bolivarian", "sovereign", "commonwealth", "principality", "grand", "duchy", "socialist", "holy", "coast",
+    "european", "african", "asian", "union", "guinea", "americans", "america", "american"})
+
+
 def _bare_readings(word: str) -> list[str]:
     """A word's readings without proclitics and without the article."""
     return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, continues_a_name, discover
+from .arabic_names import Found, continues_a_name, country_words, discover
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
@@ -182,16 +182,28 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
     المركزي العراقي") is one longer hit already. A name that goes on past the gazetteer's
     ("وزارة الصحة والسكان") is another body's and is left to discovery."""
     kept = []
+    skip = -1
     for n, hit in enumerate(hits):
+        if n == skip:
+            continue
         if hit.kind == "organisation" and (continues_a_name(body, hit.end) if has_arabic(hit.surface)
                                            else _latin_name_goes_on(hits, n, body)):
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
                 and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
+            if _named_after_its_country(hit.canonical):
+                skip = n + 1    # "البنك المركزي الأردني": the Central Bank of Jordan, read whole by discovery
+                continue
             hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
         kept.append(hit)
     return kept
+
+
+def _named_after_its_country(name: str) -> bool:
+    """A gazetteer body whose name holds its country ("Central Bank of Iraq", "Iraqi Army"): another
+    country's adjective after its Arabic short form names that country's own body of the kind."""
+    return bool(set(re.findall(r"[a-z]+", name.lower())) & country_words())
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'\u2019])([A-Z][a-z]+) $")

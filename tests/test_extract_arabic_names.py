@@ -441,3 +441,18 @@ def test_another_countrys_counterpart_of_a_body_named_after_iraq(text, organisat
 
 def test_another_countrys_ministry_is_still_that_country_acting():
     assert found("وقالت وزارة الدفاع التركية إن القوات انسحبت.") == {"Turkey": "country"}
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وقالت بعثة الأمم المتحدة للمساعدة في الصومال إن الحوار سيستأنف.", "بعثة الأمم المتحدة للمساعدة في الصومال"),
+    ("وقال الاتحاد العام للفنانين في العراق إن المهرجان نجح.", "الاتحاد العام للفنانين في العراق"),
+])
+def test_a_body_named_inside_another_and_the_country_it_serves(text, organisation):
+    """The United Nations inside a mission's name is no actor of its own; after a complement,
+    "في <country>" ends the name (the country the body serves)."""
+    assert found(text) == {organisation: "organisation"}, found(text)
+
+
+def test_a_country_after_a_name_with_no_complement_is_where_it_works():
+    names = found("ووقعت شركة توتال في العراق عقدا جديدا.")
+    assert not any("العراق" in name for name in names), names

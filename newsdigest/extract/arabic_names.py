@@ -288,6 +288,9 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         norm = arabic.normalise(tok.text)
         if norm == "في" and k > j and _region_after(tokens, k + 1, taken, w):
             return _region_after(tokens, k + 1, taken, w)   # "هيئة السياحة في إقليم كردستان"
+        if norm == "في" and k + 1 in closers and not _nisba(tokens[k + 1]) \
+                and any(arabic.normalise(tokens[m].text).startswith("لل") for m in range(max(0, j - 1), k)):
+            return k + 2            # after a complement, the country it serves: "بعثة ... للدعم في ليبيا"
         if definite and norm in w["naming"] and not _time_after(tokens, k + 1):
             k += 1                  # "للأمن العام": a naming adjective, not the year ("العام الماضي")
             continue
@@ -693,6 +696,19 @@ def _family_names_alone(text: str, tokens: list[Token], found: list[Found], take
             role = text[tokens[n + 2].start:tokens[end - 1].end]
         out.append(Found(tok.text, "person", tok.start, tok.end, "family name alone", role))
     return out
+
+
+def inside_a_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a body the gazetteer knows is named inside another's name: a bare head word right
+    before it and a complement with ل right after it ("بعثة الأمم المتحدة للدعم في ليبيا",
+    "منظمة الأمم المتحدة للطفولة")."""
+    before = tokenise(text[max(0, start - 20):start])
+    after = tokenise(text[end:end + 30])
+    if not before or not after or not before[-1].word or not after[0].word:
+        return False
+    w = _words()
+    head = _stem(before[-1], w["org_heads"])
+    return head is not None and head[0] == 0 and arabic.normalise(after[0].text).startswith("لل")
 
 
 def continues_a_name(text: str, end: int) -> bool:

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, continues_a_name, country_words, discover
+from .arabic_names import Found, continues_a_name, country_words, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
@@ -186,8 +186,9 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
     for n, hit in enumerate(hits):
         if n == skip:
             continue
-        if hit.kind == "organisation" and (continues_a_name(body, hit.end) if has_arabic(hit.surface)
-                                           else _latin_name_goes_on(hits, n, body)):
+        if hit.kind == "organisation" and (
+                (continues_a_name(body, hit.end) or inside_a_longer_name(body, hit.start, hit.end))
+                if has_arabic(hit.surface) else _latin_name_goes_on(hits, n, body)):
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"

@@ -237,3 +237,12 @@ def test_a_country_that_opens_a_body_named_in_the_text_is_not_the_country_in_the
     assert names == {"Oman Oil Company"}, names
     names = {a.name for a in extract_mentions(text, "Oman cuts oil output").actors}
     assert "Oman" in names, names
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("وأكد وزير النفط الكويتي التزام بلاده بحصتها.", "الكويتي", "actor"),      # the minister's country
+    ("وقال وزير الطاقة القطري إن الإمدادات مستمرة.", "القطري", "actor"),
+    ("وارتفعت صادرات النفط الكويتي إلى الهند.", "الكويتي", "place"),            # the oil's origin
+])
+def test_an_arabic_demonym_after_an_idafa_describes_its_head(text, word, expected):
+    assert sense(text, word, True) == expected

@@ -758,7 +758,11 @@ def _arabic_described(before: list[str], cues: CountryCues) -> str:
     الأردني"): the nearest cue word of the three before it decides. With none, the adjective
     describes a thing or a person ("دور النشر اللبنانية", "السدود التركية"): a place, since
     the state and those acting for it are what the agents list names."""
-    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues, default="place")
+    words = [w for w in before[-3:] if w[:1].isalpha()]
+    if len(words) >= 2 and words[-1].startswith("ال") and not words[-2].startswith("ال") \
+            and _plain(words[-2]) in cues.agents:
+        return "actor"          # an idafa whose head acts: "وزير النفط العراقي" is Iraq's minister, not its oil
+    return _described_sense(reversed(words), cues, default="place")
 
 
 _DATELINE_WORDS = re.compile(r"[^\W\d_]+(?:[ .'][^\W\d_]+){0,3}")

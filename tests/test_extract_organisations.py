@@ -187,3 +187,10 @@ def test_a_gazetteer_body_inside_a_longer_name_is_another_body(text, organisatio
 ])
 def test_the_gazetteers_body_stays_when_nothing_of_its_name_goes_on(text, expected):
     assert expected in organisations(text), actors(text)
+
+
+def test_a_headlines_capitals_do_not_make_a_longer_name():
+    mentions = extract_mentions("BAGHDAD — Iraq signed a loan deal with the World Bank on Monday.",
+                                "Iraq Signs Loan Deal With World Bank")
+    assert any(m.surface == "World Bank" and m.in_title and m.actor == "World Bank" for m in mentions.mentions), \
+        mentions.mentions

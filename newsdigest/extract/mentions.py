@@ -146,7 +146,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
     singles += _count_arabic(art, text, arabic_found)
     if title:
-        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title), title, source, in_title=True)
+        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title, True), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
                     tuple(art.merges), _places(art))
@@ -174,13 +174,14 @@ def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Ga
                 break
 
 
-def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
+def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[Hit]:
     """An Arabic name of a gazetteer body followed by another country's adjective is that
     country's body ("وزارة الدفاع التركية" is Turkey's ministry, not the Ministry of Defence the
     gazetteer means): the body's words are masked (neither that actor nor a new one) and the
     adjective is read as the country acting. A form that names the adjective itself ("البنك
     المركزي العراقي") is one longer hit already. A name that goes on past the gazetteer's
-    ("وزارة الصحة والسكان") is another body's and is left to discovery."""
+    ("وزارة الصحة والسكان") is another body's and is left to discovery (in Latin script not in a
+    headline, whose words are all capitalised)."""
     kept = []
     skip = -1
     for n, hit in enumerate(hits):
@@ -188,7 +189,7 @@ def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
             continue
         if hit.kind == "organisation" and (
                 (continues_a_name(body, hit.end) or inside_a_longer_name(body, hit.start, hit.end))
-                if has_arabic(hit.surface) else _latin_name_goes_on(hits, n, body)):
+                if has_arabic(hit.surface) else not in_title and _latin_name_goes_on(hits, n, body)):
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"

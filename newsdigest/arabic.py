@@ -246,8 +246,8 @@ def _arabic_word(word: str) -> str:
     # the article as written: "إلينا" (Elena) and "إلهام" normalise to "الـ" but have none
     written = _DIACRITICS.sub("", word)
     word = normalise(word) if written.startswith(("إل", "أل", "آل")) else without_article(normalise(word))
-    if word.endswith("ه"):                           # ta marbuta, normalised to haa
-        word = word[:-1]
+    if word.endswith(("ه", "ح")):                    # ta marbuta (normalised to haa); a final ح, which Latin
+        word = word[:-1]                             # writes h, a letter the Latin side drops (Salah, Fattah)
     return "".join(_SKELETON_AR.get(c, "") for c in word)     # و ي ا ع ء are vowels or silent here
 
 

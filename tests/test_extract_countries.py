@@ -208,3 +208,41 @@ def test_an_agreement_with_a_country_is_with_the_country_acting():
 def test_a_demonym_after_a_word_of_location_names_where_unless_it_describes_those_acting():
     assert sense("Fighting resumed in Iraqi Kurdistan on Monday", "Iraqi", True) == "place"
     assert sense("a letter from Iraqi officials arrived", "Iraqi", True) == "actor"
+
+
+# --- third development set: datelines and headlines ---------------------------------------------
+
+@pytest.mark.parametrize("text, word", [
+    ("الكويت - أعلنت وزارة الصحة ارتفاع الإصابات.", "الكويت"),       # a city named like its country
+    ("تونس - انتخبت الجمعية العامة رئيسا جديدا.", "تونس"),
+    ("PORT SUDAN — The army said on Monday it had retaken the town.", "SUDAN"),
+    ("KUWAIT — The oil company restored output on Tuesday.", "KUWAIT"),
+])
+def test_a_name_in_the_dateline_is_where_the_report_is_filed(text, word):
+    assert sense(text, word, False) == "place"
+
+
+@pytest.mark.parametrize("text, word", [
+    ("الكويت - قالت الكويت إنها سترسل مساعدات.", "الكويت إنها"),      # the second mention acts
+    ("The talks ended. Kuwait - a mediator - said it would try again.", "Kuwait"),   # not the opening
+])
+def test_a_name_past_the_dateline_keeps_its_sense(text, word):
+    start = text.index(word)
+    assert country_sense(text, start, start + len(word.split()[0]), False) == "actor"
+
+
+def test_a_country_that_opens_a_body_named_in_the_text_is_not_the_country_in_the_headline():
+    text = "MUSCAT — Oman Oil Company said on Monday it would cut output for a month."
+    names = {a.name for a in extract_mentions(text, "Oman Oil Company cuts output").actors}
+    assert names == {"Oman Oil Company"}, names
+    names = {a.name for a in extract_mentions(text, "Oman cuts oil output").actors}
+    assert "Oman" in names, names
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("وأكد وزير النفط الكويتي التزام بلاده بحصتها.", "الكويتي", "actor"),      # the minister's country
+    ("وقال وزير الطاقة القطري إن الإمدادات مستمرة.", "القطري", "actor"),
+    ("وارتفعت صادرات النفط الكويتي إلى الهند.", "الكويتي", "place"),            # the oil's origin
+])
+def test_an_arabic_demonym_after_an_idafa_describes_its_head(text, word, expected):
+    assert sense(text, word, True) == expected

@@ -164,3 +164,33 @@ def test_a_place_the_gazetteer_keeps_from_being_an_actor_may_end_a_bodys_name():
 def test_a_group_that_names_itself_is_an_organisation():
     assert organisations("A group calling itself Shadow Falcons claimed the attack.") == ["Shadow Falcons"]
     assert organisations("A group that calls itself Black Banner said so.") == ["Black Banner"]
+
+
+# --- third development set: a gazetteer body inside a longer name -------------------------------
+
+@pytest.mark.parametrize("text, organisation", [
+    ("NIAMEY — Niger's Federal Ministry of Health said on Monday that 40 clinics had reopened.",
+     "Federal Ministry of Health"),                                     # a capitalised word before it
+    ("A team from the region's Ministry of Finance and Economy will visit on Tuesday.",
+     "Ministry of Finance and Economy"),                                 # a portfolio joined by "and"
+    ("The Ministry of Trade and Industry said prices rose in May.", "Ministry of Trade and Industry"),
+])
+def test_a_gazetteer_body_inside_a_longer_name_is_another_body(text, organisation):
+    assert organisation in organisations(text), actors(text)
+    assert not any(name != organisation and organisation.endswith(name) or organisation.startswith(name + " ")
+                   for name in organisations(text) if name != organisation), actors(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Iraqi Ministry of Health opened a clinic.", "Ministry of Health"),           # a country's adjective
+    ("The Ministry of Health and the Ministry of Finance met.", "Ministry of Finance"),   # two bodies
+])
+def test_the_gazetteers_body_stays_when_nothing_of_its_name_goes_on(text, expected):
+    assert expected in organisations(text), actors(text)
+
+
+def test_a_headlines_capitals_do_not_make_a_longer_name():
+    mentions = extract_mentions("BAGHDAD — Iraq signed a loan deal with the World Bank on Monday.",
+                                "Iraq Signs Loan Deal With World Bank")
+    assert any(m.surface == "World Bank" and m.in_title and m.actor == "World Bank" for m in mentions.mentions), \
+        mentions.mentions

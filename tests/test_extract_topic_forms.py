@@ -79,3 +79,26 @@ def test_general_vocabulary_of_thin_topics_in_both_languages(title, text, topic)
 ])
 def test_more_general_vocabulary_of_thin_topics(title, text, topic):
     assert topic in assign_topics(title, text, rules=default_rules()).topics
+
+
+@pytest.mark.parametrize("title, text, topic, phrase", [
+    # third development set: the Arabic side of concepts the English rules had (and a few the
+    # English lacked), across topics
+    ("حملة في الريف", "بدأت فرق التطعيم جولة على القرى لحماية الأطفال من الحصبة وشلل الأطفال قبل الشتاء.", "Health",
+     "تطعيم*"),
+    ("حكم نهائي", "قضت المحكمة بالإعدام على مدانين اثنين، فيما أحيل ملف غسل الأموال إلى النيابة العامة.",
+     "Crime and Justice", "غسل الأموال"),
+    ("حكومة جديدة", "صوت النواب بمنح الثقة لحكومة جديدة بعد أشهر من الخلاف على تشكيل الحكومة.", "Politics",
+     "منح الثقة"),
+    ("قرار نقدي", "رفع البنك المركزي أسعار الفائدة نصف نقطة، وقال إن صندوق النقد الدولي أيد القرار.", "Economy",
+     "أسعار الفائدة"),
+    ("Rates rise again", "The central bank raised interest rates for the third time, and bank profits rose.",
+     "Economy", "interest rate*"),
+    ("Candidates register", "Candidates for the mayoral race registered before the vote of confidence in the "
+     "council.", "Politics", "vote of confidence"),
+])
+def test_the_same_concepts_in_both_languages(title, text, topic, phrase):
+    assignment = assign_topics(title, text, rules=default_rules())
+    assert topic in assignment.topics
+    fired = next(f for f in assignment.fired if f.rule == topic)
+    assert phrase in [p for p, _, _ in fired.phrases], fired

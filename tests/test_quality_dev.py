@@ -4,14 +4,17 @@ on the sets the extractor may be tuned on (guides at the top of each file):
 - tests/fixtures/quality/dev_bilingual.yaml, 45 short fictional articles, 23 in Arabic;
 - tests/fixtures/quality/dev2_bilingual.yaml, 80 more, 44 in Arabic, written in one go after the
   first set had been tuned on, with other outlets, provinces, sentence shapes and topics; its
-  figures before any change to fit it are in docs/quality.md.
+  figures before any change to fit it are in docs/quality.md;
+- tests/fixtures/quality/dev3_bilingual.yaml, 66 more, 39 in Arabic, written in one go after the
+  second set had been tuned on, beyond Iraq (courts, central banks, federations, militias, UN
+  agencies and companies across the region); its figures before any change are in docs/quality.md.
 
-    .venv/bin/python tests/test_quality_dev.py      # figures and every error, both sets
+    .venv/bin/python tests/test_quality_dev.py      # figures and every error, every set
 
 The tests hold each set to issue 18's targets (actors 0.9, topics 0.85, cross-script merges
 0.95, cross-language story pairs 0.9), so that a change that helps elsewhere does not undo what
-was reached there. The second set does not reach the actor target in Arabic yet: that is an
-expected failure (not strict), and a floor keeps it at what was reached. Reaching them says little about
+was reached there. Where a set does not reach a target yet (NOT_YET) that is an expected
+failure (not strict), and a floor keeps each set at what was reached. Reaching them says little about
 unseen articles: that is what the held-out set measures.
 """
 from __future__ import annotations
@@ -25,17 +28,23 @@ from test_quality_bilingual import (ACTOR_TARGET, LANGUAGES, MERGE_TARGET, REPO,
 
 DEV = REPO / "tests" / "fixtures" / "quality" / "dev_bilingual.yaml"
 DEV2 = REPO / "tests" / "fixtures" / "quality" / "dev2_bilingual.yaml"
-SETS = {"dev1": DEV, "dev2": DEV2}
+DEV3 = REPO / "tests" / "fixtures" / "quality" / "dev3_bilingual.yaml"
+SETS = {"dev1": DEV, "dev2": DEV2, "dev3": DEV3}
 
-# What the second set reached where it is short of a target (precision, recall): a change that
-# falls below these undoes work done on it.
-DEV2_FLOORS = {"actors ar": (0.88, 0.81), "actors all": (0.90, 0.85)}
-NOT_YET_ON_DEV2 = {"actors ar", "actors all"}
+# What a set reached where it is short of a target (precision, recall): a change that falls below
+# these undoes work done on it.
+FLOORS = {"dev2": {"actors ar": (0.90, 0.83), "actors all": (0.91, 0.86)},
+          "dev3": {"actors ar": (0.76, 0.68), "actors en": (0.82, 0.80), "actors all": (0.77, 0.72),
+                   "topics ar": (0.86, 0.79), "topics en": (0.86, 0.81)}}
+# Targets a set does not reach yet: expected failures (not strict), so that reaching one shows.
+NOT_YET = {"dev2": {"actors ar", "actors all"},
+           "dev3": {"actors ar", "actors en", "actors all", "topics ar", "topics en", "topics all",
+                    "cross-script merges", "story pairs across"}}
 
 
 def _marks(name: str, what: str) -> list:
-    if name == "dev2" and what in NOT_YET_ON_DEV2:
-        return [pytest.mark.xfail(strict=False, reason="second development set: target not reached yet")]
+    if what in NOT_YET.get(name, ()):
+        return [pytest.mark.xfail(strict=False, reason=f"{name}: target not reached yet")]
     return []
 
 
@@ -69,7 +78,7 @@ def test_topics_reach_the_target_on_the_dev_sets(measured, name, lang):
     assert score.precision >= TOPIC_TARGET and score.recall >= TOPIC_TARGET, score.line()
 
 
-@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_marks(n, "cross-script merges"), id=n) for n in SETS])
 def test_cross_script_merges_reach_the_target_on_the_dev_sets(measured, name):
     merges = measured[name]["merges"]
     assert merges.tp > 0 and merges.precision >= MERGE_TARGET, merges.errors
@@ -81,12 +90,16 @@ def test_cross_language_story_pairs_reach_the_target_on_the_dev_sets(measured, n
     assert across.precision >= STORY_TARGET and across.recall >= STORY_TARGET, across.line()
 
 
-@pytest.mark.parametrize("what", DEV2_FLOORS)
-def test_the_second_dev_set_stays_at_what_it_reached(measured, what):
+@pytest.mark.parametrize("name, what", [(name, what) for name, floors in FLOORS.items() for what in floors])
+def test_the_dev_sets_stay_at_what_they_reached(measured, name, what):
     kind, key = what.split()
-    score = measured["dev2"][kind][key]
-    precision, recall = DEV2_FLOORS[what]
+    score = measured[name][kind][key]
+    precision, recall = FLOORS[name][what]
     assert score.precision >= precision and score.recall >= recall, score.line()
+
+
+def test_cross_script_merges_on_the_third_set_stay_at_what_they_reached(measured):
+    assert measured["dev3"]["merges"].precision >= 0.78, measured["dev3"]["merges"].errors
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ def _words() -> dict[str, frozenset[str]]:
     d = arabic.data()
     norm = lambda xs: frozenset(arabic.normalise(x) for x in xs)      # noqa: E731
     return {
-        "titles": norm(d["titles"]["heads"]), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
+        "titles": _with_feminine(norm(d["titles"]["heads"]), norm(d["titles"]["links"]) | norm(d["organisations"]["heads"])
+                                 | norm(d["places"]["provinces"]) | norm(d["words"]["places"])), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "family_titles": norm(d["names"]["family_titles"]),
@@ -67,6 +68,14 @@ def _words() -> dict[str, frozenset[str]]:
         "nouns": norm(d["words"]["nouns"]),
         "given": frozenset(arabic.given_names()) - norm(d["names"]["ambiguous"]),   # علي and على normalise alike
     }
+
+
+def _with_feminine(titles: frozenset[str], other_words: frozenset[str]) -> frozenset[str]:
+    """Titles with their feminine in ة (normalised to ه): مفوض and مفوضة, محامي and محامية; not
+    where that form is a word of another kind (محافظ, but محافظة is a province)."""
+    feminine = {t + "ه" for t in titles if not t.endswith("ه") and len(t) >= 3} \
+        | {t[:-1] + "يه" for t in titles if t.endswith("ي") and len(t) >= 4}
+    return titles | {f for f in feminine if f not in other_words and arabic.without_article(f) not in other_words}
 
 
 def _definite(tok: Token) -> bool:
@@ -240,8 +249,10 @@ def _name_after(tokens: list[Token], j: int, taken: set[int], w: dict, closers: 
         if not _is_name_word(tokens[k], w, foreign and k == j + 1):
             break
         if k > j and norm.startswith("ال") and arabic.normalise(tokens[k - 1].text) not in ("عبد", "ابو", "بن"):
-            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names():
-                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية")
+            if norm.endswith(("ه", "ات")) and norm not in arabic.given_names() \
+                    and not (titled and norm.endswith("ه") and _ends_name(tokens, k + 1, w)):
+                break       # a feminine or plural noun, not a family name ("طوقت المنطقة", "عمار الميدالية");
+                            # after a title, where nothing follows, one ("وزير المياه رائد الطراونة إن")
             return k + 1
         if k >= j + 2 and norm not in arabic.given_names() and arabic.normalise(tokens[k - 1].text) != "عبد":
             if titled and k == j + 2 and _ends_name(tokens, k + 1, w):
@@ -277,7 +288,13 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         norm = arabic.normalise(tok.text)
         if norm == "في" and k > j and _region_after(tokens, k + 1, taken, w):
             return _region_after(tokens, k + 1, taken, w)   # "هيئة السياحة في إقليم كردستان"
-        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS:
+        if norm == "في" and k + 1 in closers and not _nisba(tokens[k + 1]) \
+                and any(arabic.normalise(tokens[m].text).startswith("لل") for m in range(max(0, j - 1), k)):
+            return k + 2            # after a complement, the country it serves: "بعثة ... للدعم في ليبيا"
+        if definite and norm in w["naming"] and not _time_after(tokens, k + 1):
+            k += 1                  # "للأمن العام": a naming adjective, not the year ("العام الماضي")
+            continue
+        if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS or _by_or_with(tok, w):
             break
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
@@ -325,6 +342,34 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
     return k
 
 
+_TIME_WORDS = frozenset(arabic.normalise(x) for x in ("الماضي", "المقبل", "الحالي", "الجاري", "القادم", "المنصرم"))
+
+
+def _time_after(tokens: list[Token], k: int) -> bool:
+    return k < len(tokens) and arabic.normalise(tokens[k].text) in _TIME_WORDS
+
+
+def _naming_complement(tokens: list[Token], k: int, taken: set[int]) -> bool:
+    """A complement with ل that goes on naming a body after a country's adjective: on a word with
+    the article ("للشغل", "للتنمية") or on a bare noun that is no verbal noun of purpose
+    ("لكرة القدم"; not "لإعادة الدفعات", "لتنظيم ...")."""
+    if k >= len(tokens) or k in taken or not tokens[k].word:
+        return False
+    norm = arabic.normalise(tokens[k].text)
+    if norm.startswith("لل"):
+        return True
+    return _with_l(tokens[k]) and not norm[1:].startswith(("ا", "ت")) and k + 1 < len(tokens) and _definite(tokens[k + 1])
+
+
+def _by_or_with(tok: Token, w: dict) -> bool:
+    """A word with the preposition ب on the article ("بالقرار", "بالوقوف") or on a title or head
+    ("برئاسة", "بقيادة"): what the body did or who leads it, never a word of its name."""
+    norm = arabic.normalise(tok.text)
+    if norm.startswith("بال") and len(norm) > 4:
+        return True
+    return norm.startswith("ب") and any(n == 1 and (stem in w["titles"] or stem in w["verbal"]) for n, stem in tok.readings)
+
+
 def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
     """End of "إقليم كردستان" or "محافظة البصرة" at token k, written after "في" at the end of a
     body's name (the body of that region); 0 when none is there."""
@@ -369,10 +414,11 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if not naming and k in closers and k + 1 < len(tokens) and arabic.normalise(tokens[k + 1].text).startswith("لل"):
+    if k in closers and _naming_complement(tokens, k + 1, taken):
         # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
-        # الكويتي للتنمية الاقتصادية"; without the complement it describes ("الحكومة العراقية")
-        return max(_org_after(tokens, k + 2, taken, closers, w, definite=True), k + 2)
+        # الكويتي للتنمية الاقتصادية", "الاتحاد العام التونسي للشغل", "الجامعة الملكية المغربية
+        # لكرة القدم"; without the complement it describes ("الحكومة العراقية")
+        return max(_org_after(tokens, k + 2, taken, closers, w, definite=_definite(tokens[k + 1])), k + 2)
     if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
         return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
     if not naming:
@@ -385,7 +431,7 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
 
 
 def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,
-               orgs: list[tuple[int, int, int]]) -> int:
+               orgs: list[tuple[int, int, int, bool]]) -> int:
     """End of a title's complement from token i + 1: words with the article, links, gazetteer
     names, "في" with a place named, a bare word before a province ("مدير تربية نينوى"), and an
     organisation named inside it ("مدير عام شركة مصافي الجنوب"), which is recorded in `orgs`."""
@@ -397,23 +443,26 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
             if end > j + 1:
-                if head[1] not in w["org_places"]:      # "في مطار بغداد": where, not who
-                    orgs.append((j, head[0], end))
+                if head[1] not in w["org_places"] and not _only_heads(tokens, j, end, w):   # "في مطار بغداد": where
+                    orgs.append((j, head[0], end, _origin_last(tokens, end, closers, w)))
                 j = end
                 continue
         named = _definite_head(tok, w) if j not in taken else None
         if named is not None:
             end = _named_definite(tokens, j, taken, closers, w)
             if end > j + 1:         # "المدير العام للهيئة العامة للسدود والخزانات": a body named inside
-                orgs.append((j, named[0], end))
+                orgs.append((j, named[0], end, False))
                 j = end
                 continue
         if j in taken or norm in w["links"] or (_definite(tok) and norm not in w["stop"]):
             j += 1
         elif norm in _TITLE_PREPOSITIONS and j + 1 < len(tokens) and (
                 j + 1 in taken or _province(tokens, j + 1, w) or _province(tokens, j + 2, w)
-                or _org_head(tokens, j + 1, w) is not None):
-            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة": the title goes on
+                or _org_head(tokens, j + 1, w) is not None or _definite_head(tokens[j + 1], w) is not None):
+            j += 1          # "ممثلة المنظمة في العراق", "النائبة عن محافظة البصرة", "في الشركة": the title goes on
+        elif norm in _TITLE_PREPOSITIONS and j + 2 < len(tokens) and tokens[j + 1].word and j + 1 not in taken \
+                and _between_commas(tokens, j + 2, taken, w):
+            j += 2          # "مدير مكتب المنظمة في طرابلس، سامر الخطيب،": a place the title ends with
         elif _with_l(tok) and j + 1 < len(tokens) and _definite(tokens[j + 1]):
             j += 1
         elif _province(tokens, j + 1, w) and norm not in w["stop"] and not _stem(tok, w["given"]):
@@ -435,9 +484,26 @@ def _another_title_ahead(tokens: list[Token], end: int, w: dict) -> bool:
     return False
 
 
-def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int) -> Found:
+def _origin_last(tokens: list[Token], end: int, closers: set[int], w: dict) -> bool:
+    return end - 1 in closers and _adjective(tokens[end - 1], w)
+
+
+def _only_heads(tokens: list[Token], i: int, end: int, w: dict) -> bool:
+    """Words that are all organisation heads ("مجلس إدارة المؤسسة", "the institution's board")
+    point back to a body named elsewhere; they name none."""
+    return all(_stem(tokens[k], w["org_heads"]) is not None or _definite_head(tokens[k], w) is not None
+               for k in range(i, end))
+
+
+def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int,
+                  origin: bool = False) -> Found:
+    """The body named by tokens i..end; with `origin`, a last word that is a country's adjective
+    says whose body it is ("شركة نوردغاز الألمانية": Nordgas, a German company; "وزارة المياه
+    والري الأردنية") and stays out of the name, though inside the span (it is not the country
+    acting)."""
     start = tokens[i].start + _skip_letters(tokens[i].text, letters)
-    name = text[start:tokens[end - 1].end]
+    last = end - 1 if origin and end - 1 > i + 1 else end
+    name = text[start:tokens[last - 1].end]
     if letters and arabic.normalise(tokens[i].text)[letters - 1:letters + 1] == "لل":
         name = "ا" + name           # ل + ال is written لل: the article's alef comes back
     return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
@@ -466,8 +532,9 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]):
-                found.append(_organisation(text, tokens, i, head[0], end))
+            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]) \
+                    and not _only_heads(tokens, i, end, w):
+                found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))
                 i = end
                 continue
         apposed = _apposition(tokens, i, taken, w)
@@ -475,12 +542,12 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
             # complement (organisations inside it included) is not read as another name
             name_end, title_at = apposed
-            orgs: list[tuple[int, int, int]] = []
+            orgs: list[tuple[int, int, int, bool]] = []
             end = _title_end(tokens, title_at, taken, closers, w, orgs)
             role = text[tokens[title_at].start:tokens[end - 1].end]
             found.append(Found(text[tokens[i + 1].start:tokens[name_end - 1].end], "person", tokens[i + 1].start,
                                tokens[name_end - 1].end, "apposition", role))
-            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            found += [_organisation(text, tokens, *org) for org in orgs]
             i = end
             continue
         definite_head = _definite_head(tok, w)
@@ -492,11 +559,11 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 continue
         title = _stem(tok, w["titles"])
         if title is not None:
-            orgs: list[tuple[int, int, int]] = []
+            orgs: list[tuple[int, int, int, bool]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
-            found += [_organisation(text, tokens, a, letters, b) for a, letters, b in orgs]
+            found += [_organisation(text, tokens, *org) for org in orgs]
             if j > i + 1 and _between_commas(tokens, j, taken, w):
-                j += 1          # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن": the name between commas
+                j += _commas_skip(tokens, j, taken, w)  # "وأكدت ممثلة البرنامج في العراق، إلينا فوس، أن"
             # a name does not start with the article ("الفريق الفني عزل ...": no name)
             end = j if j < len(tokens) and _definite(tokens[j]) else _name_after(tokens, j, taken, w, closers, True)
             first = arabic.normalise(tokens[j].text) if j < len(tokens) else ""
@@ -547,10 +614,21 @@ def _for_purpose(tok: Token) -> bool:
 def _between_commas(tokens: list[Token], j: int, taken: set[int], w: dict) -> bool:
     """A comma at token j, then a name of two or three words without the article on its first,
     then another comma: the person a title before the first comma describes."""
-    if j + 3 >= len(tokens) or tokens[j].text != "،" or _definite(tokens[j + 1]):
-        return False
-    end = _name_after(tokens, j + 1, taken, w)
-    return 2 <= end - j - 1 <= 3 and end < len(tokens) and tokens[end].text == "،"
+    return _commas_skip(tokens, j, taken, w) > 0
+
+
+def _commas_skip(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
+    """How many tokens to skip from a comma at token j to the name between commas (see
+    _between_commas): 1, or 2 past a courtesy title ("، الدكتورة ليلى المنصوري،"); 0 when none."""
+    if j + 3 >= len(tokens) or tokens[j].text != "،":
+        return 0
+    first = j + 1
+    if _definite(tokens[first]) and _stem(tokens[first], w["titles"]) is not None and first + 3 < len(tokens):
+        first += 1
+    if _definite(tokens[first]):
+        return 0
+    end = _name_after(tokens, first, taken, w)
+    return first - j if 2 <= end - first <= 3 and end < len(tokens) and tokens[end].text == "،" else 0
 
 
 def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:
@@ -620,6 +698,34 @@ def _family_names_alone(text: str, tokens: list[Token], found: list[Found], take
     return out
 
 
+def inside_a_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a body the gazetteer knows is named inside another's name: a bare head word right
+    before it and a complement with ل right after it ("بعثة الأمم المتحدة للدعم في ليبيا",
+    "منظمة الأمم المتحدة للطفولة")."""
+    before = tokenise(text[max(0, start - 20):start])
+    after = tokenise(text[end:end + 30])
+    if not before or not after or not before[-1].word or not after[0].word:
+        return False
+    w = _words()
+    head = _stem(before[-1], w["org_heads"])
+    return head is not None and head[0] == 0 and arabic.normalise(after[0].text).startswith("لل")
+
+
+def continues_a_name(text: str, end: int) -> bool:
+    """Whether the words right after `end` go on with a body's name: a noun with the article
+    joined by و ("وزارة الصحة والسكان", "وزارة التربية والتعليم") or the adjective العامة ("وزارة
+    الصحة العامة"); a shorter name the gazetteer knows is then part of another body's."""
+    tokens = tokenise(text[end:end + 40])
+    if not tokens or tokens[0].start == 0 or not text[end:end + tokens[0].start].isspace() or not tokens[0].word:
+        return False
+    w = _words()
+    norm = arabic.normalise(tokens[0].text)
+    if norm in (arabic.normalise("العامة"), arabic.normalise("العام")):
+        return not _time_after(tokens, 1)       # not the year: "العام المقبل"
+    return norm.startswith("وال") and len(norm) > 5 and _stem(tokens[0], w["org_heads"]) is None \
+        and _definite_head(tokens[0], w) is None
+
+
 # --- one person in two scripts ------------------------------------------------------------------
 
 def same_person(arabic_name: str, latin_name: str) -> str:
@@ -656,6 +762,48 @@ def _organisation_words() -> dict[tuple[str, ...], frozenset[str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _countries_in_latin() -> dict[str, frozenset[str]]:
+    """Each Arabic name and adjective of a country (normalised, without the article) with the
+    Latin words a name may write it as: the country's words and its adjectives ("الأردني" =
+    "Jordan", "Jordanian"; "السعودي" = "Saudi", "Arabia", "Arabian")."""
+    from .gazetteer import _nisba, default_gazetteer     # gazetteer imports this module
+    gazetteer = default_gazetteer()
+    adjectives: dict[str, set[str]] = {}
+    for adjective, country in gazetteer.demonyms.items():
+        adjectives.setdefault(country, set()).add(adjective)
+    table: dict[str, frozenset[str]] = {}
+    for country, info in gazetteer.entries.items():
+        if info.kind != "country":
+            continue
+        latin = {w for n in (country, *info.aliases) if not arabic.has_arabic(n)
+                 for w in _LATIN_WORDS.findall(n.lower()) if w not in _FUNCTION_EN}
+        latin |= adjectives.get(country, set())
+        latin |= {a + "n" for a in latin if a.endswith("ia")}          # Arabia: Arabian
+        for name in info.aliases:
+            if arabic.has_arabic(name) and " " not in name.strip():
+                for form in (name, *_nisba(name)):
+                    table[arabic.without_article(arabic.normalise(form))] = frozenset(latin)
+    return table
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """The Latin words of every country's names and adjectives (lower case)."""
+    return frozenset(w for words in _countries_in_latin().values() for w in words
+                     if not arabic.has_arabic(w) and len(w) >= 4) - _NOT_COUNTRY_WORDS
+
+
+# words of countries' long names that are no country ("Republic of ...", "... Special
+# Administrative Region") or name a continent
+_NOT_COUNTRY_WORDS = frozenset({
+    "republic", "kingdom", "state", "states", "united", "democratic", "people", "peoples", "islamic", "arab",
+    "federal", "federation", "south", "north", "west", "east", "central", "saint", "great", "independent",
+    "administrative", "special", "region", "island", "islands", "territory", "territories", "plurinational",
+    "bolivarian", "sovereign", "commonwealth", "principality", "grand", "duchy", "socialist", "holy", "coast",
+    "european", "african", "asian", "union", "guinea", "americans", "america", "american"})
+
+
 def _bare_readings(word: str) -> list[str]:
     """A word's readings without proclitics and without the article."""
     return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))
@@ -681,9 +829,26 @@ def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ..
                 break
         else:
             if words[i] not in _FUNCTION_AR:
-                units.append((frozenset(), arabic.skeleton(arabic.without_article(words[i]))))
+                # a country or its adjective is written as the country's name or adjective
+                country = next((_countries_in_latin()[r] for r in _bare_readings(words[i])
+                                if r in _countries_in_latin()), frozenset())
+                units.append((country, arabic.skeleton(arabic.without_article(words[i]))))
             i += 1
     return tuple(units)
+
+
+_COMPANY = frozenset({"company", "corporation"})
+
+
+def _same_brand(skeletons: list[tuple[str, ...]], latin: list[str]) -> bool:
+    """A company's own name written in Arabic letters ("شركة نوردغاز" = Nordgas, "شركة أكوانوفا" =
+    AquaNova): the consonants of its words agree with the Latin name's, s and z being one (the
+    Arabic writes ز for a Latin s said z)."""
+    if not skeletons or not all(skeletons) or len(latin) > 2:
+        return False
+    arabic_letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
+    latin_letters = "".join("".join(arabic.skeleton(w)) for w in latin).replace("z", "s")
+    return len(arabic_letters) >= 3 and arabic_letters == latin_letters
 
 
 def same_organisation(arabic_name: str, latin_name: str) -> str:
@@ -693,19 +858,29 @@ def same_organisation(arabic_name: str, latin_name: str) -> str:
     units = _arabic_units(arabic_name)
     latin = [w for w in _LATIN_WORDS.findall(latin_name.lower()) if w not in _FUNCTION_EN]
     first = arabic_name.split()[0] if arabic_name.split() else ""
-    if len(units) < 2 or len(latin) < 2 or not units[0][0] or \
-            not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+    if len(units) < 2 or not units[0][0] or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    company = bool(units[0][0] & _COMPANY)
+    if company and _same_brand([sk for _, sk in units[1:]], latin):
+        return "sure"
+    if len(latin) < 2:
         return ""
     used: set[int] = set()
+    matched = 0
     for n, (options, skeleton) in enumerate(units):
         for j, word in enumerate(latin):
             if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
                 used.add(j)
+                matched += 1
+                if skeleton and j + 1 < len(latin) and latin[j + 1] in options:
+                    used.add(j + 1)     # a country may take two Latin words: السعودي, "Saudi Arabian"
                 break
         else:
-            if n == 0:
+            if n == 0 and company:
+                matched += 1        # a company's name is often written without "Company"
+            elif n == 0:
                 return ""           # the head word must translate
-    left = (len(units) - len(used)) + (len(latin) - len(used))
+    left = (len(units) - matched) + (len(latin) - len(used))
     if left == 0:
         return "sure"
     return "maybe" if left == 1 and len(used) >= 2 else ""

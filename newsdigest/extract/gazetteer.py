@@ -342,7 +342,9 @@ def _nisba(name: str) -> list[str]:
     """The demonyms of a one-word Arabic country name: العراق -> العراقي، العراقية، ..."""
     if " " in name:
         return []
-    base = arabic.without_article(arabic.normalise(name))
+    # the article only as written: ألمانيا and ألبانيا begin with hamza and lam, not with ال
+    base = arabic.normalise(name)
+    base = arabic.without_article(base) if name.startswith("ال") else base
     for ending in ("يه", "يا", "ا", "ه"):
         if base.endswith(ending) and len(base) - len(ending) >= 3:
             base = base[:-len(ending)]

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, discover
+from .arabic_names import Found, continues_a_name, country_words, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
@@ -146,7 +146,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
     abbreviations = _unknown_abbreviations(reader, dict(acronyms), art)
     singles += _count_arabic(art, text, arabic_found)
     if title:
-        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title), title, source, in_title=True)
+        title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title, True), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
                     tuple(art.merges), _places(art))
@@ -174,20 +174,59 @@ def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Ga
                 break
 
 
-def _foreign_bodies(hits: list[Hit], body: str) -> list[Hit]:
+def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[Hit]:
     """An Arabic name of a gazetteer body followed by another country's adjective is that
     country's body ("وزارة الدفاع التركية" is Turkey's ministry, not the Ministry of Defence the
     gazetteer means): the body's words are masked (neither that actor nor a new one) and the
     adjective is read as the country acting. A form that names the adjective itself ("البنك
-    المركزي العراقي") is one longer hit already."""
+    المركزي العراقي") is one longer hit already. A name that goes on past the gazetteer's
+    ("وزارة الصحة والسكان") is another body's and is left to discovery (in Latin script not in a
+    headline, whose words are all capitalised)."""
     kept = []
+    skip = -1
     for n, hit in enumerate(hits):
+        if n == skip:
+            continue
+        if hit.kind == "organisation" and (
+                (continues_a_name(body, hit.end) or inside_a_longer_name(body, hit.start, hit.end))
+                if has_arabic(hit.surface) else not in_title and _latin_name_goes_on(hits, n, body)):
+            continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
                 and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
+            if _named_after_its_country(hit.canonical):
+                skip = n + 1    # "البنك المركزي الأردني": the Central Bank of Jordan, read whole by discovery
+                continue
             hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
         kept.append(hit)
     return kept
+
+
+def _named_after_its_country(name: str) -> bool:
+    """A gazetteer body whose name holds its country ("Central Bank of Iraq", "Iraqi Army"): another
+    country's adjective after its Arabic short form names that country's own body of the kind."""
+    return bool(set(re.findall(r"[a-z]+", name.lower())) & country_words())
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019])([A-Z][a-z]+) $")
+_AND_WORD_AFTER = re.compile(r" and ([A-Z][a-z]+)(?![\w'\u2019-]| [A-Z])")
+_NOT_A_NAME_WORD = frozenset({"The", "A", "An", "Its", "Their", "His", "Her", "Our", "This", "That", "And", "But",
+                              "Former", "Acting", "Deputy"})
+
+
+def _latin_name_goes_on(hits: list[Hit], n: int, body: str) -> bool:
+    """Whether a gazetteer body's Latin name is part of a longer one: a capitalised word before
+    it that is no country and no article ("Federal Ministry of Health"), or one more word joined
+    by "and" that ends the name ("Ministry of Finance and Economy"). That longer name is another
+    body's (the gazetteer's ministries are Iraq's), read whole by discovery."""
+    hit = hits[n]
+    before = _WORD_BEFORE.search(body, max(0, hit.start - 40), hit.start)
+    if before and before.group(1) not in _NOT_A_NAME_WORD and before.group(1).lower() not in lexicon().org_heads \
+            and not any(h.end > before.start(1) and h.start < before.end(1) for h in hits):
+        return True
+    after = _AND_WORD_AFTER.match(body, hit.end)
+    return bool(after) and after.group(1).lower() not in lexicon().org_heads \
+        and not any(h.start < after.end(1) and h.end > after.start(1) for h in hits)
 
 
 def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: bool
@@ -433,6 +472,9 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
                 (name,) = others
         if _only_a_place(art, hit, title, in_title=True):
             continue
+        if hit.kind == "country" and _opens_a_body(art, title, hit):
+            art.skip(hit.surface, hit.start, hit.end, "inside a name", "part of a body the text names", True)
+            continue
         art.count(name, hit.kind, name == hit.canonical, hit.surface, hit.start, hit.end, hit.how, ["gazetteer"],
                   in_title=True)
     taken = [(h.start, h.end) for h in hits]
@@ -444,6 +486,14 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
         if len(local) == 1:
             (name,) = local
             art.count(name, "person", False, m.group(), m.start(), m.end(), "surname", ["surname"], in_title=True)
+
+
+def _opens_a_body(art: _Article, title: str, hit: Hit) -> bool:
+    """A country's name in the headline that begins the name of a body the text names ("Kuwait
+    Oil Company restores output"): a word of that name, not the country."""
+    rest = title[hit.start:].lower()
+    return any(fields["kind"] == "organisation" and name.lower().startswith(hit.surface.lower() + " ")
+               and rest.startswith(name.lower()) for name, fields in art.actors.items())
 
 
 # --- countries as places -----------------------------------------------------------------------

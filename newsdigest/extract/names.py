@@ -758,7 +758,24 @@ def _arabic_described(before: list[str], cues: CountryCues) -> str:
     الأردني"): the nearest cue word of the three before it decides. With none, the adjective
     describes a thing or a person ("دور النشر اللبنانية", "السدود التركية"): a place, since
     the state and those acting for it are what the agents list names."""
-    return _described_sense(reversed([w for w in before[-3:] if w[:1].isalpha()]), cues, default="place")
+    words = [w for w in before[-3:] if w[:1].isalpha()]
+    if len(words) >= 2 and words[-1].startswith("ال") and not words[-2].startswith("ال") \
+            and _plain(words[-2]) in cues.agents:
+        return "actor"          # an idafa whose head acts: "وزير النفط العراقي" is Iraq's minister, not its oil
+    return _described_sense(reversed(words), cues, default="place")
+
+
+_DATELINE_WORDS = re.compile(r"[^\W\d_]+(?:[ .'][^\W\d_]+){0,3}")
+_DATELINE_DASH = re.compile(r"\s*[-\u2013\u2014]\s")
+
+
+def _in_dateline(text: str, start: int, end: int) -> bool:
+    """A name in the dateline that opens the article ("الجزائر - قضت ...", "PORT SUDAN — The
+    ..."): the city the report is filed from, which a country's name may also be (الكويت،
+    تونس، الجزائر), never a party to it."""
+    before = text[:start].strip()
+    return (not before or _DATELINE_WORDS.fullmatch(before) is not None) and "\n" not in text[:start].strip("\n") \
+        and _DATELINE_DASH.match(text, end) is not None
 
 
 def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
@@ -775,6 +792,8 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
     "beat Qatar 2-1"); the next of a list ("in Iraq and Syria", "من مصر وتونس") takes the sense of
     the first. Anything else (a subject, "the government of Iraq", "Iraq's forces") is an actor.
     """
+    if _in_dateline(text, start, end):
+        return "place"
     cues = country_cues()
     surface = text[start:end]
     after = [m.group() for m in _CUE_TOKEN.finditer(text, end, min(len(text), end + 80))]
@@ -943,9 +962,14 @@ def _second_half_of_a_complement(reader: Reader, run: list[int], with_the: bool)
     a name the gazetteer knows, an organisation's head, a title or a given name, and no "the"."""
     tokens, lex = reader.tokens, reader.lex
     heads = organisation_heads()
+    # a portfolio ("Economy", "Planning") is a title's word only when an office or a name goes on
+    # after it ("... and Planning Minister Ali Said"); at the end of the name it is the complement
+    nxt = reader.next_word(run[-1] + 1)
+    office_after = nxt is not None and (reader.is_title_word(nxt.low) or capitalised(nxt.text))
     return not with_the and len(run) <= 2 and not any(
         reader.hit_at[i] is not None or tokens[i].low in heads or tokens[i].low in lex.org_heads
-        or reader.is_title_word(tokens[i].low) or tokens[i].low in lex.given or tokens[i].poss for i in run)
+        or (reader.is_title_word(tokens[i].low) and office_after) or tokens[i].low in lex.given or tokens[i].poss
+        for i in run)
 
 
 def _names_an_event(reader: Reader, last: int) -> bool:

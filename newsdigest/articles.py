@@ -232,9 +232,11 @@ class ArticleFiles:
         """The paths where the disk differs from what is kept (noted for the next scan)."""
         if self._scan is None or self._where != (articles_dir, root):
             return []
-        fresh = scan_article_files(articles_dir, root).signatures
-        kept = self._scan.signatures
-        differ = sorted({p for p in fresh.keys() ^ kept.keys()} | {p for p in fresh if p in kept and fresh[p] != kept[p]})
+        full = scan_article_files(articles_dir, root)
+        fresh, kept = full.signatures, self._scan.signatures
+        differ = sorted(set(fresh.keys() ^ kept.keys()) | {p for p in fresh if p in kept and fresh[p] != kept[p]})
+        if full.listing.unreadable:
+            self.forget()   # a folder that cannot be read (no event says so): the full listing knows what to keep
         for path in differ:
             self.note(path)
         return differ
@@ -278,7 +280,10 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
         parts = Path(path).relative_to(folder).parts
         if any(part.startswith(".") for part in parts[:-1]):
             continue   # inside a hidden folder: never listed
-        entry = next((e for e in _entries(os.path.dirname(path)) if e.name == os.path.basename(path)), None)
+        entries = _entries(os.path.dirname(path))
+        if entries is None:   # a folder that cannot be read: the full listing keeps its articles as last read
+            return scan_article_files(articles_dir, root)
+        entry = next((e for e in entries if e.name == os.path.basename(path)), None)
         if entry is None:
             continue
         if entry.name.startswith("."):
@@ -299,11 +304,14 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
     return Scan(Listing(files, [problems[p] for p in sorted(problems)], []), signatures, names)
 
 
-def _entries(folder: str) -> list[os.DirEntry]:
+def _entries(folder: str) -> list[os.DirEntry] | None:
+    """The folder's entries; none when it is gone, None when it cannot be read."""
     try:
         return list(os.scandir(folder))
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError:
+        return None
 
 
 def find_article_files(articles_dir: Path) -> list[Path]:

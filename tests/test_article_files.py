@@ -2,12 +2,19 @@
 watcher says something changed, is always what a full listing of the folder finds."""
 from __future__ import annotations
 
+import json
 import os
+import pwd
 import random
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from newsdigest.articles import ArticleFiles, scan_article_files
 from newsdigest.config import Paths
@@ -160,3 +167,54 @@ def test_watch_publishes_an_article_edited_in_place_and_one_written_with_no_even
     finally:
         stop.set()
         thread.join(30)
+
+
+SCRIPT = """
+import json, os, sys
+from pathlib import Path
+from newsdigest.articles import ArticleFiles, scan_article_files
+root = Path(sys.argv[1])
+folder = root / "content" / "articles"
+for name in ("2024/01/a.md", "2024/01/b.md", "2024/02/c.md"):
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("---\\nid: x\\ntitle: x\\ndate: 2024-05-01T00:00:00+00:00\\n---\\nx\\n")
+files = ArticleFiles()
+files.scan(folder, root)
+os.chmod(folder / "2024/01", 0)               # as `chmod 000`: no event for a folder's mode
+files.note(folder / "2024/01/a.md")           # an event for a file in it, or check() noting it
+after_note = files.scan(folder, root)
+missed = files.check(folder, root)
+after_check = files.scan(folder, root)
+full = scan_article_files(folder, root)
+os.chmod(folder / "2024/01", 0o755)
+show = lambda s: {"files": [f.name for f in s.listing.files], "unreadable": s.listing.unreadable}
+print(json.dumps({"note": show(after_note), "check": show(after_check), "full": show(full), "missed": len(missed)}))
+"""
+
+
+def test_a_folder_that_cannot_be_read_keeps_its_articles_as_a_full_listing_does(tmp_path):
+    """A folder whose mode is changed sends no event watch records; whatever names a path in it,
+    the kept listing says what a full one says (the folder cannot be read, its articles are kept
+    as last read by the load), never that its articles are gone."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:   # root reads any folder: run as nobody, as tests/test_faults.py does
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: a folder cannot be made unreadable")
+        user = pwd.getpwnam("nobody")
+        prefix = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups"]
+    where = Path(tempfile.mkdtemp(prefix="newsdigest-files-", dir="/tmp"))
+    try:
+        where.chmod(0o777)
+        script = where / "scenario.py"
+        script.write_text(SCRIPT)
+        script.chmod(0o644)
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        done = subprocess.run(prefix + [sys.executable, str(script), str(where)], capture_output=True,
+                              text=True, env=env, cwd=str(where))
+        assert done.returncode == 0, done.stderr[-2000:]
+        found = json.loads(done.stdout)
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(where)], check=False)
+        shutil.rmtree(where, ignore_errors=True)
+    assert found["full"]["unreadable"] == ["content/articles/2024/01"]
+    assert found["note"] == found["full"] and found["check"] == found["full"]

@@ -74,6 +74,9 @@ def test_phrases_that_only_describe_are_not_names(text, not_a_name):
 # --- one organisation in two scripts --------------------------------------------------------------
 
 from newsdigest.extract.arabic_names import same_organisation       # noqa: E402
+from newsdigest.extract.gazetteer import countries_in_latin     # noqa: E402
+
+COUNTRIES = countries_in_latin()
 from newsdigest.extract.explain import review                        # noqa: E402
 from newsdigest.extract.resolve import ArticleInput, resolve        # noqa: E402
 
@@ -96,7 +99,7 @@ from newsdigest.extract.resolve import ArticleInput, resolve        # noqa: E402
     ("محكمة جنايات الأنبار", "Anbar Operations Command", ""),
 ])
 def test_an_arabic_and_a_latin_organisation_name_are_one_body_when_their_words_translate(arabic, latin, verdict):
-    assert same_organisation(arabic, latin) == verdict
+    assert same_organisation(arabic, latin, COUNTRIES) == verdict
 
 
 def test_organisations_are_joined_across_scripts_only_when_sure_and_near_ones_are_listed():
@@ -279,7 +282,7 @@ def test_a_body_named_with_the_article_inside_a_title_is_read_and_translates():
     names = found("وقال المدير العام للهيئة العامة للسدود والخزانات، سعد الزاملي، إن الأعمال تشمل البوابات.")
     assert names.get("الهيئة العامة للسدود والخزانات") == "organisation", names
     assert names.get("سعد الزاملي") == "person", names
-    assert same_organisation("الهيئة العامة للسدود والخزانات", "General Commission for Dams and Reservoirs") == "sure"
+    assert same_organisation("الهيئة العامة للسدود والخزانات", "General Commission for Dams and Reservoirs", COUNTRIES) == "sure"
 
 
 @pytest.mark.parametrize("text, organisation", [
@@ -362,7 +365,7 @@ def test_the_demonyms_of_a_country_whose_name_begins_with_hamza_and_lam():
     ("وزارة الاقتصاد والتجارة", "Ministry of Economy and Trade"),
 ])
 def test_bodies_of_other_countries_translate_across_scripts(arabic_name, latin_name):
-    assert same_organisation(arabic_name, latin_name) == "sure"
+    assert same_organisation(arabic_name, latin_name, COUNTRIES) == "sure"
 
 
 @pytest.mark.parametrize("arabic_name, latin_name", [
@@ -371,7 +374,7 @@ def test_bodies_of_other_countries_translate_across_scripts(arabic_name, latin_n
     ("محكمة التمييز", "Court of Appeal"),
 ])
 def test_bodies_of_other_countries_or_trades_stay_apart(arabic_name, latin_name):
-    assert same_organisation(arabic_name, latin_name) == ""
+    assert same_organisation(arabic_name, latin_name, COUNTRIES) == ""
 
 
 @pytest.mark.parametrize("arabic_name, latin_name", [
@@ -425,7 +428,7 @@ def test_titles_of_the_region_reach_the_name(text, person):
     ("وزارة فيرانو", "Verano", ""),                             # only a company goes by its brand
 ])
 def test_a_company_by_its_own_name_across_scripts(arabic_name, latin_name, expected):
-    assert same_organisation(arabic_name, latin_name) == expected
+    assert same_organisation(arabic_name, latin_name, COUNTRIES) == expected
 
 
 @pytest.mark.parametrize("text, organisation", [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .. import arabic
 
@@ -749,8 +749,8 @@ def same_person(arabic_name: str, latin_name: str) -> str:
 # --- one organisation in two scripts -----------------------------------------------------------
 
 _FUNCTION_AR = frozenset(arabic.normalise(w) for w in ("في", "و", "من", "إلى", "على", "ل"))
-_FUNCTION_EN = frozenset({"of", "for", "the", "and", "in", "on", "at"})
-_LATIN_WORDS = re.compile(r"[a-z]+")
+FUNCTION_EN = frozenset({"of", "for", "the", "and", "in", "on", "at"})
+LATIN_WORDS = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=1)
@@ -762,57 +762,16 @@ def _organisation_words() -> dict[tuple[str, ...], frozenset[str]]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _countries_in_latin() -> dict[str, frozenset[str]]:
-    """Each Arabic name and adjective of a country (normalised, without the article) with the
-    Latin words a name may write it as: the country's words and its adjectives ("الأردني" =
-    "Jordan", "Jordanian"; "السعودي" = "Saudi", "Arabia", "Arabian")."""
-    from .gazetteer import _nisba, default_gazetteer     # gazetteer imports this module
-    gazetteer = default_gazetteer()
-    adjectives: dict[str, set[str]] = {}
-    for adjective, country in gazetteer.demonyms.items():
-        adjectives.setdefault(country, set()).add(adjective)
-    table: dict[str, frozenset[str]] = {}
-    for country, info in gazetteer.entries.items():
-        if info.kind != "country":
-            continue
-        latin = {w for n in (country, *info.aliases) if not arabic.has_arabic(n)
-                 for w in _LATIN_WORDS.findall(n.lower()) if w not in _FUNCTION_EN}
-        latin |= adjectives.get(country, set())
-        latin |= {a + "n" for a in latin if a.endswith("ia")}          # Arabia: Arabian
-        for name in info.aliases:
-            if arabic.has_arabic(name) and " " not in name.strip():
-                for form in (name, *_nisba(name)):
-                    table[arabic.without_article(arabic.normalise(form))] = frozenset(latin)
-    return table
-
-
-@lru_cache(maxsize=1)
-def country_words() -> frozenset[str]:
-    """The Latin words of every country's names and adjectives (lower case)."""
-    return frozenset(w for words in _countries_in_latin().values() for w in words
-                     if not arabic.has_arabic(w) and len(w) >= 4) - _NOT_COUNTRY_WORDS
-
-
-# words of countries' long names that are no country ("Republic of ...", "... Special
-# Administrative Region") or name a continent
-_NOT_COUNTRY_WORDS = frozenset({
-    "republic", "kingdom", "state", "states", "united", "democratic", "people", "peoples", "islamic", "arab",
-    "federal", "federation", "south", "north", "west", "east", "central", "saint", "great", "independent",
-    "administrative", "special", "region", "island", "islands", "territory", "territories", "plurinational",
-    "bolivarian", "sovereign", "commonwealth", "principality", "grand", "duchy", "socialist", "holy", "coast",
-    "european", "african", "asian", "union", "guinea", "americans", "america", "american"})
-
-
 def _bare_readings(word: str) -> list[str]:
     """A word's readings without proclitics and without the article."""
     return list(dict.fromkeys(arabic.without_article(stem) for _, stem in arabic.stems(word)))
 
 
 @lru_cache(maxsize=4096)
-def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+def _arabic_units(name: str) -> tuple[tuple[frozenset[str] | tuple[str, ...], tuple[str, ...]], ...]:
     """The content words of an Arabic organisation name, each as (English words it may be
-    written as, its consonant skeleton for a name of a place); function words left out."""
+    written as, or for a word of no organisation its readings, and its consonant skeleton for a
+    name of a place); function words left out."""
     table = _organisation_words()
     longest = max((len(k) for k in table), default=1)
     words = arabic.normalise(name).split()
@@ -829,10 +788,9 @@ def _arabic_units(name: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ..
                 break
         else:
             if words[i] not in _FUNCTION_AR:
-                # a country or its adjective is written as the country's name or adjective
-                country = next((_countries_in_latin()[r] for r in _bare_readings(words[i])
-                                if r in _countries_in_latin()), frozenset())
-                units.append((country, arabic.skeleton(arabic.without_article(words[i]))))
+                # its readings: a country or its adjective is written as the country's name or
+                # adjective (same_organisation's `countries`)
+                units.append((tuple(_bare_readings(words[i])), arabic.skeleton(arabic.without_article(words[i]))))
             i += 1
     return tuple(units)
 
@@ -851,12 +809,15 @@ def _same_brand(skeletons: list[tuple[str, ...]], latin: list[str]) -> bool:
     return len(arabic_letters) >= 3 and arabic_letters == latin_letters
 
 
-def same_organisation(arabic_name: str, latin_name: str) -> str:
+def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str, frozenset[str]]) -> str:
     """"sure" when every content word of the Arabic name translates to one of the Latin name's and
     none is left over on either side (names of places by their skeletons), the head word first
-    among them; "maybe" when one word is left over; else ""."""
-    units = _arabic_units(arabic_name)
-    latin = [w for w in _LATIN_WORDS.findall(latin_name.lower()) if w not in _FUNCTION_EN]
+    among them; "maybe" when one word is left over; else "". `countries`: the Latin words each
+    Arabic country name and adjective may be written as (gazetteer.countries_in_latin)."""
+    units = [(options if isinstance(options, frozenset)
+              else next((countries[r] for r in options if r in countries), frozenset()), skeleton)
+             for options, skeleton in _arabic_units(arabic_name)]
+    latin = [w for w in LATIN_WORDS.findall(latin_name.lower()) if w not in FUNCTION_EN]
     first = arabic_name.split()[0] if arabic_name.split() else ""
     if len(units) < 2 or not units[0][0] or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
         return ""

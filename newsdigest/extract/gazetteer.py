@@ -490,7 +490,48 @@ class Matcher:
         return Hit(start, end, surface, canonical, kind, how, agency)
 
 
-from .arabic_names import ArabicIndex    # noqa: E402  (it imports nothing of this module)
+from .arabic_names import FUNCTION_EN, LATIN_WORDS, ArabicIndex    # noqa: E402  (it imports nothing of this module)
+
+
+@lru_cache(maxsize=1)
+def countries_in_latin() -> dict[str, frozenset[str]]:
+    """Each Arabic name and adjective of a country in the default gazetteer (normalised, without
+    the article) with the Latin words a name may write it as: the country's words and its
+    adjectives ("الأردني" = "Jordan", "Jordanian"; "السعودي" = "Saudi", "Arabia", "Arabian")."""
+    gazetteer = default_gazetteer()
+    adjectives: dict[str, set[str]] = {}
+    for adjective, country in gazetteer.demonyms.items():
+        adjectives.setdefault(country, set()).add(adjective)
+    table: dict[str, frozenset[str]] = {}
+    for country, info in gazetteer.entries.items():
+        if info.kind != "country":
+            continue
+        latin = {w for n in (country, *info.aliases) if not arabic.has_arabic(n)
+                 for w in LATIN_WORDS.findall(n.lower()) if w not in FUNCTION_EN}
+        latin |= adjectives.get(country, set())
+        latin |= {a + "n" for a in latin if a.endswith("ia")}          # Arabia: Arabian
+        for name in info.aliases:
+            if arabic.has_arabic(name) and " " not in name.strip():
+                for form in (name, *_nisba(name)):
+                    table[arabic.without_article(arabic.normalise(form))] = frozenset(latin)
+    return table
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """The Latin words of every country's names and adjectives (lower case)."""
+    return frozenset(w for words in countries_in_latin().values() for w in words
+                     if not arabic.has_arabic(w) and len(w) >= 4) - _NOT_COUNTRY_WORDS
+
+
+# words of countries' long names that are no country ("Republic of ...", "... Special
+# Administrative Region") or name a continent
+_NOT_COUNTRY_WORDS = frozenset({
+    "republic", "kingdom", "state", "states", "united", "democratic", "people", "peoples", "islamic", "arab",
+    "federal", "federation", "south", "north", "west", "east", "central", "saint", "great", "independent",
+    "administrative", "special", "region", "island", "islands", "territory", "territories", "plurinational",
+    "bolivarian", "sovereign", "commonwealth", "principality", "grand", "duchy", "socialist", "holy", "coast",
+    "european", "african", "asian", "union", "guinea", "americans", "america", "american"})
 
 
 def _demonym_spelling(key: str) -> str:

@@ -22,8 +22,8 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, continues_a_name, country_words, discover, inside_a_longer_name
-from .gazetteer import Gazetteer, Hit, default_gazetteer
+from .arabic_names import Found, continues_a_name, discover, inside_a_longer_name
+from .gazetteer import Gazetteer, Hit, country_words, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
                     organisation_names, person_key, read_candidate, segments, self_named, source_spans,

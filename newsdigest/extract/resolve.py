@@ -14,13 +14,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from functools import partial
 from typing import Iterable, Mapping
 
 from ..arabic import has_arabic, skeleton
 from ..core import name_key
 from ..disjoint import DisjointSets
 from .arabic_names import same_organisation, same_person
-from .gazetteer import Gazetteer, default_gazetteer
+from .gazetteer import Gazetteer, countries_in_latin, default_gazetteer
 from .names import has_lower_particle, is_nickname_of, lexicon, name_parts, nickname_related, person_key
 from .mentions import LocalActor, Mentions, SingleName, extract_mentions
 
@@ -445,7 +446,7 @@ def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazettee
             if not any(has_arabic(f) for f in forms):
                 latin[key] += list(forms)
     return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)],
-                                same_organisation, "organisation",
+                                partial(same_organisation, countries=countries_in_latin()), "organisation",
                                 "the same organisation in Arabic and Latin script (its words translate)",
                                 "the names may be one organisation in Arabic and Latin script (all but one word translate)")
 

@@ -312,9 +312,11 @@ class Planner:
                 "topics": topics, "actors": actors, "source_url": self.source_url(article.source),
             }
             # Everything else in a card comes from the article's file (its digest) and the config
-            # (part of every page key), so its key needs only the digest and the term links.
+            # (part of every page key), so its key needs only the digest, the term links and the
+            # source's page (which moves when another outlet's name takes its slug).
             links = "\x1e".join(f"{link['name']}\x1d{link['url']}" for link in topics + actors)
-            digest = hashlib.sha1(f"{article.content_hash}\x1f{len(topics)}\x1f{links}".encode()).hexdigest()
+            digest = hashlib.sha1(f"{article.content_hash}\x1f{card['source_url']}\x1f{len(topics)}\x1f{links}"
+                                  .encode()).hexdigest()
             entry = self._cards[article.id] = (card, digest)
             self._shared[id(card)] = entry  # pages holding this card are keyed by its hash
         return entry
@@ -545,12 +547,14 @@ def _paged_stories(model: SiteModel) -> frozenset:
     return memoized(stories, "paged", lambda: frozenset(s.id for s in stories.stories if s.has_page))
 
 
-def _digest_signature(model: SiteModel, digest, newer, older) -> tuple:
+def _digest_signature(model: SiteModel, digest, newer, older, sources) -> tuple:
     """Everything a digest's page shows: the digest, where each entry links, each entry's first
-    article (language, direction), and its neighbours."""
+    article (language, direction), its neighbours, and `sources`, the sources' slugs (an entry
+    links the pages of all its reports' sources)."""
     firsts = [model.article(e.article_ids[0]) for e in digest.entries]
     return (digest, [(_entry_url(model, e, f), f.lang, f.dir) for e, f in zip(digest.entries, firsts)],
-            newer and (newer.kind, newer.key, newer.start, newer.end), older and (older.kind, older.key, older.start, older.end))
+            newer and (newer.kind, newer.key, newer.start, newer.end), older and (older.kind, older.key, older.start, older.end),
+            sources)
 
 
 def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older) -> None:
@@ -564,6 +568,8 @@ def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older)
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
     by_kind: dict[str, list] = {"day": [], "week": []}
     paged = _paged_stories(model)
+    # The last plan's object while equal: compared by identity in each digest's signature.
+    sources = plan.shared(tuple(sorted(model.taxonomy("sources").slug_of.items())), ("source slugs",))
     for digest in model.digests:
         by_kind[digest.kind].append(digest)
     for kind, digests in by_kind.items():
@@ -574,8 +580,9 @@ def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
             # which of their stories have a page stand for where the entries link.
             shows = tuple(e.article_ids[0] for e in digest.entries)
             quick = (digest, tuple(e.story_id in paged for e in digest.entries),
-                     newer and newer.key, older and older.key)
-            plan.group(("digest", digest.kind, digest.key), partial(_digest_signature, model, digest, newer, older),
+                     newer and newer.key, older and older.key, sources)
+            plan.group(("digest", digest.kind, digest.key), partial(_digest_signature, model, digest, newer, older,
+                                                                    sources),
                        partial(_plan_digest, plan, model, feeds, digest, newer, older), quick, shows)
     index = {kind: [{"title": digest_title(d), "url": urls.digest(d.key)} for d in digests]
              for kind, digests in by_kind.items()}

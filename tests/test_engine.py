@@ -228,3 +228,35 @@ def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tm
     site = assert_clean(root, tmp_path, "renamed")
     page = site["articles/2024/05/prose-1/index.html"].decode()
     assert "actors/thomas-goffus/" in page and "actors/tom-goffus/" not in page
+
+
+def test_a_source_whose_page_moves_is_linked_anew_on_pages_the_engine_keeps(tmp_path):
+    """Outlets whose names make the same slug: the first name in sorted order has it, the others
+    a suffixed one (slug.unique_slugs). An article from a new outlet whose name sorts first moves
+    the existing outlet's page; every page that links it (article pages, lists of cards, digests,
+    stories) must link the new page, in the engine as in a clean build, though no file of theirs
+    changed."""
+    root = tmp_path / "site-root"
+    when = datetime(2024, 5, 1, 9, 0, tzinfo=BAGHDAD)
+    docs = [prose_doc(1, "Dam inspection finds cracks in the spillway", "Engineers at the Haditha dam "
+                      "reported cracks in the spillway on Tuesday.", when, "Al-Sabah"),
+            prose_doc(2, "Spillway cracks at Haditha dam to be repaired", "The ministry said the cracks "
+                      "in the Haditha dam spillway will be repaired this month.", when + timedelta(hours=2),
+                      "Al-Sabah"),
+            # between them and the new article: their digests keep their neighbours
+            prose_doc(4, "Date harvest begins in Diyala", "Farmers in Diyala began the date harvest on "
+                      "Monday.", when + timedelta(days=20), "Rudaw", topics=["Agriculture"])]
+    write_site(root, docs)
+    engine = Engine()
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "one outlet")
+    # Another subject, another month: no story, related list or digest in common with the others.
+    newer = prose_doc(3, "Basra port opens a new container berth", "A container berth opened at the "
+                      "port of Umm Qasr near Basra on Sunday.", when + timedelta(days=40), "Al Sabah",
+                      topics=["Trade"])
+    newer.write(root)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "a second outlet of the same slug")
+    # A one-shot build after it (the cache and the live site of the engine's) agrees too.
+    build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
+    assert_clean(root, tmp_path, "one-shot build after the swap")

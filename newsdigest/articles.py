@@ -258,13 +258,13 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
             i = bisect.bisect_left(names, path)
             del names[i], files[i]
 
-    def keep(path: str, signature) -> None:
-        drop(path)
+    def keep(path: str, signature) -> None:   # a path not listed: each dirty path is dropped first
         signatures[path] = signature
         i = bisect.bisect_left(names, path)
         names.insert(i, path)
         files.insert(i, Path(path))
 
+    listed: dict[str, list[os.DirEntry] | None] = {}   # a folder's entries, read once for all its dirty paths
     for path in sorted(dirty):
         if path != folder and not path.startswith(folder + os.sep):
             continue
@@ -280,7 +280,8 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
         parts = Path(path).relative_to(folder).parts
         if any(part.startswith(".") for part in parts[:-1]):
             continue   # inside a hidden folder: never listed
-        entries = _entries(os.path.dirname(path))
+        parent = os.path.dirname(path)
+        entries = listed[parent] if parent in listed else listed.setdefault(parent, _entries(parent))
         if entries is None:   # a folder that cannot be read: the full listing keeps its articles as last read
             return scan_article_files(articles_dir, root)
         entry = next((e for e in entries if e.name == os.path.basename(path)), None)

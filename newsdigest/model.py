@@ -95,11 +95,9 @@ NOT_EVIDENCE_KINDS = frozenset({"country", "place"})
 
 
 def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy,
-                    slugs_of: Mapping[str, tuple[str, ...]] | None = None) -> dict:
+                    slugs_of: Mapping[str, tuple[str, ...]]) -> dict:
     """Each article's related list kept to the articles that share someone with it (above).
-    `slugs_of`: each article's actor slugs, when the caller has them already."""
-    if slugs_of is None:
-        slugs_of = target_slugs(actors, articles, ACTORS.terms_of)
+    `slugs_of`: each article's actor slugs (target_slugs)."""
     someone = {term.slug for term in actors.terms if term.kind not in NOT_EVIDENCE_KINDS}
     evidence = {a.id: someone.intersection(slugs_of[a.id]) for a in articles}
     return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))

@@ -111,8 +111,8 @@ def test_a_change_no_event_reported_is_found_by_check_and_listed_next(tmp_path):
     assert files.check(folder, root) == []
 
 
-def test_a_relative_folder_is_listed_in_full_every_time(tmp_path):
-    os.chdir(tmp_path)
+def test_a_relative_folder_is_listed_in_full_every_time(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     _article(tmp_path / "content/articles/a.md", "a")
     files = ArticleFiles()
     files.scan(Path("content/articles"), Path("."))

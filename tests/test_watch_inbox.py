@@ -135,7 +135,8 @@ def test_a_file_held_open_is_not_ingested_half_written(watching):
         assert (w.inbox / name).read_bytes() == data, "the open file was taken while still being written"
         assert w.ingested(title) is None
         out.write(last)
-    article = wait_for(lambda: w.ingested(title), 60, f"{name} ingested once closed")
+    # The ingest writes the article, then moves the input into content/raw: wait for both.
+    article = wait_for(lambda: _raw_copies(w, name) and w.ingested(title), 60, f"{name} ingested once closed")
     assert "arrived last, for item 3held" in article.read_text(encoding="utf-8")
     assert _raw_copies(w, name) == [data + last]
 
@@ -146,7 +147,9 @@ def test_a_writer_that_keeps_the_file_open_gets_it_ingested_once_settled(watchin
     with open(w.inbox / name, "wb") as out:      # never closed before the ingest: the settle age decides
         out.write(data)
         out.flush()
-        wait_for(lambda: w.ingested(title), 60, f"{name} ingested once unchanged for the settle delay")
+        # The ingest writes the article, then moves the input into content/raw: wait for both.
+        wait_for(lambda: w.ingested(title) and _raw_copies(w, name), 60,
+                 f"{name} ingested once unchanged for the settle delay")
     assert _raw_copies(w, name) == [data]
 
 

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..arabic import has_arabic
 from ..core import name_key
-from .arabic_names import Found, continues_a_name, discover, inside_a_longer_name
+from .arabic_names import LATIN_WORDS, Found, continues_a_name, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, country_words, default_gazetteer
 from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
@@ -153,7 +153,6 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
 
 
 _OWNED = re.compile(r"['\u2019]s((?:\s+[a-z]+){1,3})")
-_LOWER_WORD = re.compile(r"[a-z]+")
 
 
 def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Gazetteer) -> None:
@@ -163,7 +162,7 @@ def _count_owned_bodies(art: _Article, text: str, hits: list[Hit], gazetteer: Ga
         m = _OWNED.match(text, hit.end)
         if hit.kind != "country" or m is None:
             continue
-        words = list(_LOWER_WORD.finditer(text, m.start(1), m.end(1)))   # the words after the possessive
+        words = list(LATIN_WORDS.finditer(text, m.start(1), m.end(1)))   # the words after the possessive
         for n in range(len(words), 0, -1):
             said = " ".join(w.group() for w in words[:n])
             name = gazetteer.lookup(said.title() + " of " + hit.canonical)
@@ -205,7 +204,7 @@ def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[
 def _named_after_its_country(name: str) -> bool:
     """A gazetteer body whose name holds its country ("Central Bank of Iraq", "Iraqi Army"): another
     country's adjective after its Arabic short form names that country's own body of the kind."""
-    return bool(set(re.findall(r"[a-z]+", name.lower())) & country_words())
+    return bool(set(LATIN_WORDS.findall(name.lower())) & country_words())
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'\u2019])([A-Z][a-z]+) $")

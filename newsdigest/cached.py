@@ -102,16 +102,18 @@ def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tupl
 
 
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
-           cache: Cache, workers: int = 1, memo: ResolveMemo | None = None) -> tuple[list[Article], Enrichment]:
+           cache: Cache, workers: int = 1, memo: ResolveMemo | None = None,
+           enriched: dict | None = None) -> tuple[list[Article], Enrichment]:
     """enrich.enrich, extracting only articles whose text (or the rules) changed, and resolving
-    identities again only when the set of articles changed (`memo`: the live engine's)."""
+    identities again only when the set of articles changed (`memo`, and `enriched`, the articles
+    last made: the live engine's)."""
     context = extract_context(config, gazetteer, rules)
     by_id = {a.id: a for a in articles}
     extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles},
                                lambda ids: extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers))
     corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
     resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo))
-    return apply_enrichment(articles, extracted, resolution)
+    return apply_enrichment(articles, extracted, resolution, enriched)
 
 
 def stories(articles: list[Article], cache: Cache, workers: int = 1,

@@ -262,12 +262,13 @@ class SiteModel:
     def neighbours(self, article: Article, skip=frozenset()) -> tuple[Article | None, Article | None]:
         """(older, newer) article in publication order, passing over the ids in `skip` (those a
         page lists already)."""
-        index = self._index[article.id]
+        index = self.place_of[article.id]
         older = next((self.articles[i] for i in range(index + 1, len(self.articles)) if self.articles[i].id not in skip),
                      None)
         newer = next((self.articles[i] for i in range(index - 1, -1, -1) if self.articles[i].id not in skip), None)
         return older, newer
 
     @property
-    def _index(self) -> dict[str, int]:
+    def place_of(self) -> dict[str, int]:
+        """Each article's place in publication order (newest first, from 0)."""
         return memoized(self, "index", lambda: {a.id: i for i, a in enumerate(self.articles)})

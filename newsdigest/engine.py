@@ -13,7 +13,8 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   cards, term links, page keys and the digest of each article's search record, while what they
   are made from is the same; and the Jinja environment while the templates are the same;
 - what each article gave the identities and each actor's summary (extract.resolve.ResolveMemo),
-  and each term's related actors (model.RelatedMemo);
+  each term as an object that stays the same while the term does, and its related actors
+  (model.ModelMemo);
 - stories and related articles (enrich.LiveStories): the clustering's key frequencies, weights,
   blocking keys, candidates, postings, decisions and stories, and the related lists with their
   postings, to which each build applies only the articles added, removed or changed;
@@ -40,6 +41,7 @@ from .cached import keep_stories
 from .config import Paths
 from .enrich import LiveStories
 from .extract.resolve import ResolveMemo
+from .model import ModelMemo
 from .plan import PlanMemo
 
 if TYPE_CHECKING:  # the ingest package is imported only when there is an inbox
@@ -52,8 +54,9 @@ class Engine:
     cache: HeldCache | None = None    # the build cache, open, with what the last build read and wrote
     plan: PlanMemo = field(default_factory=PlanMemo)   # the last plan's pages, by group
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
-    model: dict = field(default_factory=dict)          # what the model counted per term (model.RelatedMemo)
+    model: ModelMemo = field(default_factory=ModelMemo)   # the last model's terms and related actors
     resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
+    enriched: dict = field(default_factory=dict)   # article id -> (article loaded, with its terms): enrich.apply_enrichment
     stories: LiveStories = field(default_factory=LiveStories)   # stories and related, kept live
     # content/articles as the watcher keeps it (articles.ArticleFiles): only watch sets it, since
     # only a watcher can say which files changed; without it every build lists them all.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import islice
+from typing import Callable
 
 from .core import Article, StoryIndex, Taxonomy
 
@@ -44,17 +46,30 @@ class Front:
     shown: frozenset                  # every article id above, for the latest list to leave out
 
 
-def _groups(articles: tuple[Article, ...], stories: StoryIndex | None) -> list[tuple[str, list[Article]]]:
-    """(story id, its articles oldest first); an article in no story is a group of its own."""
-    by_story: dict[str, list[Article]] = {}
-    alone = []
+def _latest_groups(articles: tuple[Article, ...], stories: StoryIndex | None, enough: int,
+                   article_of: Callable[[str], Article]) -> list[tuple[str, list[Article]]]:
+    """The groups of articles (story id and its articles, oldest first; an article in no story is
+    a group of its own) with an article in the last RECENT_DAYS, and more than `enough` groups
+    in all: the newest articles are read until both hold, and then to the end of their date.
+    A group not reached has all its articles older than those of every group reached, so these
+    are the first groups in the order of their latest articles, however large the site."""
+    since = articles[0].date - timedelta(days=RECENT_DAYS)
+    groups: list[tuple[str, list[Article] | None]] = []
+    seen: set[str] = set()
+    stop = None
     for article in articles:
+        if stop is not None and article.date < stop:
+            break
         story_id = stories.story_of.get(article.id, "") if stories is not None else ""
-        if story_id:
-            by_story.setdefault(story_id, []).append(article)
-        else:
-            alone.append(("", [article]))
-    return [(sid, sorted(group, key=lambda a: (a.date, a.id))) for sid, group in by_story.items()] + alone
+        if not story_id:
+            groups.append(("", [article]))
+        elif story_id not in seen:
+            seen.add(story_id)
+            groups.append((story_id, None))   # its articles, from the story, below
+        if stop is None and article.date < since and len(groups) > enough:
+            stop = article.date
+    return [(sid, group if group is not None else [article_of(i) for i in stories.story(sid).article_ids])
+            for sid, group in groups]
 
 
 def _top_story(story_id: str, group: list[Article], has_page: bool) -> TopStory:
@@ -68,7 +83,8 @@ def _top_story(story_id: str, group: list[Article], has_page: bool) -> TopStory:
                     len({a.source or a.id for a in group}))
 
 
-def top_stories(articles: tuple[Article, ...], stories: StoryIndex | None, limit: int = TOP_STORIES) -> tuple[TopStory, ...]:
+def top_stories(articles: tuple[Article, ...], stories: StoryIndex | None, limit: int = TOP_STORIES,
+                article_of: Callable[[str], Article] | None = None) -> tuple[TopStory, ...]:
     """The stories to lead with: among the recent ones, those most sources report, then the fresher.
 
     Recent means reported in the last RECENT_DAYS before the newest article, widened to the
@@ -77,7 +93,10 @@ def top_stories(articles: tuple[Article, ...], stories: StoryIndex | None, limit
     """
     if not articles:
         return ()
-    groups = sorted(_groups(articles, stories), key=lambda g: (-g[1][-1].date.timestamp(), g[1][-1].id))
+    if article_of is None:
+        article_of = {a.id: a for a in articles}.__getitem__
+    groups = sorted(_latest_groups(articles, stories, CANDIDATES, article_of),
+                    key=lambda g: (-g[1][-1].date.timestamp(), g[1][-1].id))
     since = groups[0][1][-1].date - timedelta(days=RECENT_DAYS)
     recent = [g for g in groups if g[1][-1].date >= since]
     candidates = recent if len(recent) >= CANDIDATES else groups[:CANDIDATES]
@@ -101,7 +120,7 @@ def topic_sections(articles: tuple[Article, ...], topics: Taxonomy, shown: set[s
     sections = []
     taken = set(shown)
     for slug in sorted(counts, key=lambda s: (-counts[s], topics.term(s).name.casefold(), s)):
-        ids = tuple(i for i in topics.term(slug).article_ids if i not in taken)[:per_section]
+        ids = tuple(islice((i for i in topics.term(slug).article_ids if i not in taken), per_section))
         if not ids:
             continue
         taken.update(ids)
@@ -111,9 +130,11 @@ def topic_sections(articles: tuple[Article, ...], topics: Taxonomy, shown: set[s
     return tuple(sections)
 
 
-def front_page(articles: tuple[Article, ...], stories: StoryIndex | None, topics: Taxonomy) -> Front:
-    """Articles newest first, their stories and topics into what the front page shows."""
-    leading = top_stories(articles, stories)
+def front_page(articles: tuple[Article, ...], stories: StoryIndex | None, topics: Taxonomy,
+               article_of: Callable[[str], Article] | None = None) -> Front:
+    """Articles newest first, their stories and topics into what the front page shows
+    (`article_of`: an article by id, when the caller has a table of them)."""
+    leading = top_stories(articles, stories, article_of=article_of)
     shown = {i for s in leading for i in (s.lead_id, *s.other_ids)}
     sections = topic_sections(articles, topics, shown)
     shown.update(i for section in sections for i in section.article_ids)

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Mapping
 
 from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, name_key
-from .taxonomy import taxonomy_of
+from .taxonomy import LiveTaxonomy, taxonomy_of
 
 
 def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, ...], names_of,
@@ -73,6 +73,15 @@ class RelatedMemo:
         self.limit, self.names, self.slugs_of, self.ranked = limit, names, slugs_of, ranked
 
 
+@dataclass
+class ModelMemo:
+    """What the live engine keeps of the last model, by taxonomy key: each taxonomy
+    (taxonomy.LiveTaxonomy) and what related_terms counted."""
+
+    taxonomies: dict = field(default_factory=dict)
+    related: dict = field(default_factory=dict)
+
+
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
     """Each article's terms of `target`, as slugs."""
     return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
@@ -106,15 +115,18 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
 
 def build_model(config, articles: list[Article], profiles: Mapping[str, ActorProfile] | None = None,
                 stories: StoryIndex | None = None, related: dict | None = None, digests: tuple = (),
-                memo: dict | None = None) -> SiteModel:
+                memo: ModelMemo | None = None) -> SiteModel:
     """Articles (actors already canonical and topics chosen: see enrich.py) and each actor's
-    profile (by canonical name) into the site model. `memo` (the live engine's) keeps what the
-    last call counted of the actors related to each term (RelatedMemo, by taxonomy)."""
+    profile (by canonical name) into the site model. `memo` (the live engine's) keeps the last
+    model's terms and what it counted of the actors related to each term."""
     profiles = profiles or {}
     articles = sorted(articles, key=lambda a: a.sort_key)
-    topics = taxonomy_of(TOPICS, articles)
-    actors = taxonomy_of(ACTORS, articles, profiles)   # a profile is the actor's TermInfo, with roles
-    sources = taxonomy_of(SOURCES, articles)
+
+    def live(spec: TaxonomySpec) -> LiveTaxonomy | None:
+        return memo.taxonomies.setdefault(spec.key, LiveTaxonomy()) if memo is not None else None
+    topics = taxonomy_of(TOPICS, articles, live=live(TOPICS))
+    actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS))   # a profile is the actor's TermInfo, with roles
+    sources = taxonomy_of(SOURCES, articles, live=live(SOURCES))
     roles = {actors.slug(name): p.roles for name, p in profiles.items()
              if p.roles and name_key(name) in actors.slug_of}
     local = [(a.date.astimezone(config.timezone), a.id) for a in articles]
@@ -126,7 +138,7 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     taxonomies = (topics, actors, sources)
     actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of)   # once for the three taxonomies
     term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs,
-                                          last=memo.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
+                                          last=memo.related.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}
     return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
                      stories, shared_evidence(related or {}, articles_t, actors, actor_slugs), tuple(digests))

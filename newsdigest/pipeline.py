@@ -68,7 +68,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     report.extend(problems)
     with phase("actors and topics"):
         articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers,
-                                             engine.resolution if engine is not None else None)
+                                             *((engine.resolution, engine.enriched) if engine is not None else ()))
     with phase("stories and related"):
         live = engine.stories if engine is not None and cache is engine.cache else None
         stories, related = cached.stories(articles, cache, workers, live)

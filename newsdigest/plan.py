@@ -134,18 +134,27 @@ class PlanMemo:
     groups: dict = field(default_factory=dict)    # group key -> (signature, its pages)
     records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
-    cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash)
+    cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash, article)
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
     views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)
+    # What the last plan was made from, to know unchanged by identity what a change did not reach
+    # (plan_pages): each taxonomy's terms by slug, the articles' order, each article page's inputs,
+    # each term group's inputs and each term's trend on the taxonomy page.
+    terms: dict = field(default_factory=dict)     # taxonomy key -> {slug: Term}
+    order: dict = field(default_factory=dict)     # article id -> its place, newest first
+    article_inputs: dict = field(default_factory=dict)  # article id -> _ArticleInputs
+    term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
+    trends: dict = field(default_factory=dict)    # (taxonomy key, slug) -> (term, axis, trend)
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
         Jinja environment (which does not depend on it)."""
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
-            self.views = {}
+            self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
+            self.trends = {}
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:
@@ -182,8 +191,66 @@ class Planner:
         self.current = memo.current if memo is not None else Current()
         self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))
+        # The terms whose link (name and page) is not the last plan's, by taxonomy: new, renamed,
+        # or gone (a name's slug that moves makes a term at a new slug). The cards of the articles
+        # they hold or held are the only ones whose links can differ.
+        self.relinked_terms: dict[str, set[str]] = {}
+        self._relinked: set[str] = set()
+        self.term_inputs: dict[tuple, tuple] = {}   # PlanMemo.term_inputs, as this plan makes it
+        self._trends: dict[tuple, tuple] = {}
+        if memo is not None:
+            for tax in model.taxonomies:
+                last = memo.terms.get(tax.key, {})
+                relinked = {t.slug for t in tax.terms
+                            if (was := last.get(t.slug)) is not t and (was is None or was.name != t.name)}
+                relinked |= last.keys() - {t.slug for t in tax.terms}
+                self.relinked_terms[tax.key] = relinked
+                for slug in relinked:
+                    if slug in last:
+                        self._relinked.update(last[slug].article_ids)
+                self._relinked.update(i for t in tax.terms if t.slug in relinked for i in t.article_ids)
 
-    def group(self, key: tuple, signature, plan_it, quick=None, shows: tuple = ()) -> None:
+    def unchanged_cards(self, ids) -> bool:
+        """No card of these articles (None: no article) was made again this build."""
+        return self._fresh.isdisjoint(ids)
+
+    def trend(self, tax: Taxonomy, term, axis, site_axis: dict) -> list[int]:
+        """A term's articles per period of the site's axis; the last plan's while the term is
+        the same object (the same articles), none of whose cards was made again (their dates
+        are the same), and the axis is the same."""
+        key = (tax.key, term.slug)
+        last = self.memo.trends.get(key) if self.memo is not None else None
+        if last is not None and last[0] is term and last[1] == site_axis and self.unchanged_cards(term.article_ids):
+            found = last[2]
+        else:
+            model = self.model
+            found = charts.counts_on(axis, charts.local_days((model.article(i).date for i in term.article_ids),
+                                                             model.config.timezone))
+        self._trends[key] = (term, site_axis, found)
+        return found
+
+    def take(self, key: tuple, found: tuple) -> None:
+        """The last plan's pages of a group known unchanged."""
+        self.pages.extend(found[1])
+        self._groups[key] = found
+
+    def keep_views(self, keys) -> bool:
+        """Carry the last plan's shared values under these keys into this one (for a group taken
+        whole, so that the next plan finds them); False if one is missing."""
+        found = [self._last_views.get(key) for key in keys]
+        if any(f is None for f in found):
+            return False
+        self._views.update(zip(keys, found))
+        return True
+
+    def keep_list(self, key: tuple) -> bool:
+        last = self.memo.lists.get(key) if self.memo is not None else None
+        if last is None:
+            return False
+        self._lists[key] = last
+        return True
+
+    def group(self, key: tuple, signature, plan_it, quick=None, shows: tuple = ()) -> tuple | None:
         """Plan a group of pages with plan_it(), or, when signature() (everything the group's
         pages show, compared by value) is what it was for the memo's plan, take its pages as
         they were. Without a memo, plan_it() and nothing else.
@@ -194,12 +261,12 @@ class Planner:
         """
         if self.memo is None:
             plan_it()
-            return
+            return None
         found = self.memo.groups.get(key)
         if (found is not None and quick is not None and found[2] == quick and self._fresh.isdisjoint(shows)):
             self.pages.extend(found[1])
             self._groups[key] = found
-            return
+            return found
         sig = signature()
         if found is not None and found[0] == sig:
             self.pages.extend(found[1])
@@ -209,12 +276,23 @@ class Planner:
             plan_it()
             found = (sig, self.pages[start:], quick)
         self._groups[key] = found
+        return found
 
     def finish(self) -> list[Page]:
         if self.memo is not None:
             self.memo.groups = self._groups
-            self.memo.links = {(tax, name): link for tax, links in self._link_memo.items() for name, link in links.items()}
-            self.memo.cards = {aid: (self._stamps[aid], *entry) for aid, entry in self._cards.items()}
+            # Links of cards kept whole were not looked up: the last ones stand, less the names
+            # no term has now.
+            taxonomies = {tax.key: tax.slug_of for tax in self.model.taxonomies}
+            links = {key: link for key, link in self._last_links.items()
+                     if name_key(key[1]) in taxonomies.get(key[0], ())}
+            links.update(((tax, name), link) for tax, made in self._link_memo.items() for name, link in made.items())
+            self.memo.links = links
+            model = self.model
+            self.memo.cards = {aid: (self._stamps[aid], *entry, model.article(aid)) for aid, entry in self._cards.items()}
+            self.memo.terms = {tax.key: {t.slug: t for t in tax.terms} for tax in model.taxonomies}
+            self.memo.term_inputs = self.term_inputs
+            self.memo.trends = self._trends
             self.memo.lists = self._lists
             self.memo.views = self._views
         return self.pages
@@ -292,6 +370,13 @@ class Planner:
     def _card(self, article: Article) -> tuple[dict, str]:
         entry = self._cards.get(article.id)
         if entry is None:
+            last = self._last_cards.get(article.id)
+            if last is not None and last[3] is article and article.id not in self._relinked:
+                # The same article object, and none of its terms changed: the same card.
+                entry = self._cards[article.id] = last[1:3]
+                self._stamps[article.id] = last[0]
+                self._shared[id(last[1])] = entry
+                return entry
             topics = self._links(self.model.taxonomy("topics"), article.topics)
             actors = self._links(self.model.taxonomy("actors"), article.actors)
             # What the card is made from (see below). Its links are the last plan's objects while
@@ -301,7 +386,7 @@ class Planner:
             self._stamps[article.id] = stamp
             last = self._last_cards.get(article.id)
             if last is not None and last[0] == stamp:
-                entry = self._cards[article.id] = last[1:]
+                entry = self._cards[article.id] = last[1:3]
                 self._shared[id(last[1])] = entry
                 return entry
             self._fresh.add(article.id)
@@ -651,6 +736,34 @@ def _plan_article(plan: Planner, model: SiteModel, article: Article, related, ol
                "details": [article.content_hash, list(article.actors), list(article.topics)]})
 
 
+def _reordered(model: SiteModel, memo: PlanMemo) -> set[str]:
+    """The articles whose previous and next may differ from the last plan's, apart from those
+    whose own story or related list changed (compared by plan_pages): those near a place in
+    the order where an article was added, removed or moved (a changed article may have another
+    date). An article's neighbours are the nearest articles it does not list, so a change
+    further away than the longest list a page can skip over cannot reach them."""
+    last_order, now = memo.order, model.place_of
+    if not last_order:
+        return set(now)
+    last_article = {aid: entry[0] for aid, entry in memo.article_inputs.items()}
+    changed = {a.id for a in model.articles if last_article.get(a.id) is not a}
+    gone = last_order.keys() - now.keys()
+    if not changed and not gone:
+        return set()
+    by_place = {place: aid for aid, place in last_order.items()}
+    places = [now[aid] for aid in changed]
+    for aid in gone | (changed & last_order.keys()):
+        for side in (-1, 1):   # where it was: its old neighbours' places now
+            other = by_place.get(last_order[aid] + side)
+            if other in now:
+                places.append(now[other])
+    stories = model.stories.stories if model.stories is not None else ()
+    reach = (max(map(len, model.related.values()), default=0)
+             + max((len(s.article_ids) for s in stories), default=0) + 2)
+    articles = model.articles
+    return {a.id for place in places for a in articles[max(0, place - reach):place + reach + 1]}
+
+
 def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     """Every page of the site; `memo` (kept by the live engine between builds) lets the plan
     take unchanged groups of pages from the last one."""
@@ -660,19 +773,40 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
 
     for article in model.articles:  # every card first: then an unchanged group is known by ids (Planner.group)
         plan.card(article)
+    last_inputs = memo.article_inputs if memo is not None else {}
+    inputs: dict[str, tuple] = {}
+    moved = _reordered(model, memo) if memo is not None else set()
+    story_of = model.stories.story_of if model.stories is not None else {}
     for article in model.articles:
-        related = model.related.get(article.id, ())
+        aid = article.id
+        related = model.related.get(aid, ())
+        story_id = story_of.get(aid)
+        last = last_inputs.get(aid)
+        if (last is not None and last[0] is article and last[1] == related and aid not in moved
+                and (last[2] == story_id and (story_id is None or last[3] is model.stories.story(story_id)))
+                and plan.unchanged_cards(last[4])):
+            # Its story (the same object: the same articles), its related list and its neighbours
+            # (nothing was added, removed or moved near it) are the last plan's, and no card it
+            # shows was made again: its pages are the last plan's.
+            plan.take(last[5], last[6])
+            inputs[aid] = last
+            continue
         story = _page_story(model, article)
         # Previous and next never repeat an article the page lists already (its story, related).
         older, newer = model.neighbours(article, {*related, *(story.article_ids if story else ())})
-        shows = (article.id, *related, *(story.article_ids if story else ()), older and older.id, newer and newer.id)
+        shows = (aid, *related, *(story.article_ids if story else ()), older and older.id, newer and newer.id)
         quick = (shows, len(related), tuple(article.actors), tuple(article.topics),
                  story and (story.id, story.sources, story.first_source))
-        plan.group(("article", article.id), partial(_article_signature, plan, article, story, related, older, newer),
-                   partial(_plan_article, plan, model, article, related, older, newer), quick, shows)
+        key = ("article", aid)
+        found = plan.group(key, partial(_article_signature, plan, article, story, related, older, newer),
+                           partial(_plan_article, plan, model, article, related, older, newer), quick, shows)
+        inputs[aid] = (article, related, story_id, story_id and model.stories.story(story_id), shows, key, found)
+    if memo is not None:
+        memo.article_inputs = inputs
+        memo.order = model.place_of
 
     # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
-    front = front_page(model.articles, model.stories, model.taxonomy("topics"))
+    front = front_page(model.articles, model.stories, model.taxonomy("topics"), model.article)
     for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
         if pager["first"]:
             plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
@@ -695,13 +829,29 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
             axis = charts.Axis.from_plain(site_axis)
             for group, (_, terms) in zip(groups, grouped):
                 for view, term in zip(group["terms"], terms):
-                    view["trend"] = charts.counts_on(axis, charts.local_days(
-                        (model.article(i).date for i in term.article_ids), model.config.timezone))
+                    view["trend"] = plan.trend(tax, term, axis, site_axis)
         plan.add(urls.taxonomy(tax.key), "taxonomy.html", {
             "taxonomy": {"key": tax.key, "title": tax.title}, "groups": groups, "title": tax.title, "feeds": feeds,
             "trend_axis": site_axis if tax.shown.trend else None})
         tax_view = plan.shared({"key": tax.key, "title": tax.title, "singular": tax.singular}, ("tax", tax.key))
+        term_actors = model.term_actors.get(tax.key, {})
+        renamed_actors = plan.relinked_terms.get("actors", set())
         for term in tax.terms:
+            group_key = ("term", tax.key, term.slug)
+            related, roles = term_actors.get(term.slug, ()), model.roles.get(term.slug, ())
+            last = plan.memo.term_inputs.get(group_key) if plan.memo is not None else None
+            if (last is not None and last[0] is term and last[1] == related and last[2] == roles
+                    and renamed_actors.isdisjoint(slug for slug, _ in related) and plan.unchanged_cards(term.article_ids)
+                    and plan.unchanged_cards(aid for _, _, aid in roles)):
+                # The same term, related actors (none renamed) and roles, and the cards of its
+                # articles and of its roles' articles the same: its pages are the last plan's.
+                found = plan.memo.groups.get(group_key)
+                views = [(kind, tax.key, term.slug) for kind in ("term", "older", "feeds")]
+                if found is not None and plan.keep_views(views) and plan.keep_list(group_key):
+                    plan.take(group_key, found)
+                    plan.term_inputs[group_key] = last
+                    continue
+            plan.term_inputs[group_key] = (term, related, roles)
             base = urls.term(tax.key, term.slug)
             term_view = plan.shared({"name": term.name, "url": base, "kind": KIND_LABELS.get(term.kind, ""),
                          "description": term.description, "count": len(term.article_ids),
@@ -730,7 +880,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
                                   known={"charts": charts_key if first else ""},
                                   title=term.name if first else f"{term.name}, page {pager['number']}")
             # charts_key covers the cards of every article of the term, in order.
-            plan.group(("term", tax.key, term.slug), partial(
+            plan.group(group_key, partial(
                 lambda *views: tuple(plan._shared[id(v)][1] for v in views) + (charts_key,),
                 tax_view, term_view, term_feeds), plan_term)
 

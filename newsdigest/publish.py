@@ -61,18 +61,27 @@ class BuildStats:
 
 def _read_manifest(path: Path) -> dict[str, dict]:
     """A slot's manifest (a copy: callers change it). A long-lived process (watch) reads the two
-    slots' manifests on every build: the last reading of each file is kept while its signature holds."""
+    slots' manifests on every build: the last reading of each file is kept while its signature
+    holds, and so is what it wrote itself (_keep_manifest)."""
     try:
-        st = path.stat()
-        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         found = _MANIFESTS.get(str(path))
-        if found is None or found[0] != signature:
-            found = _MANIFESTS[str(path)] = (signature, json.loads(path.read_text())["files"])
-            while len(_MANIFESTS) > 4:   # a process builds one site (tests: many, one after another)
-                del _MANIFESTS[next(iter(_MANIFESTS))]
+        if found is None or found[0] != _file_signature(path):
+            found = (_file_signature(path), json.loads(path.read_text())["files"])
+            _keep_manifest(path, *found)
         return dict(found[1])
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def _file_signature(path: Path) -> tuple:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def _keep_manifest(path: Path, signature: tuple, files: dict) -> None:
+    _MANIFESTS[str(path)] = (signature, files)
+    while len(_MANIFESTS) > 4:   # a process builds one site (tests: many, one after another)
+        del _MANIFESTS[next(iter(_MANIFESTS))]
 
 
 _MANIFESTS: dict[str, tuple[tuple, dict]] = {}   # path -> (its signature, its files); one per slot
@@ -256,13 +265,18 @@ class Generation:
     def commit(self) -> BuildStats:
         self.remove_stale()
         self.stats.removed = len(set(self.live_manifest) - set(self.manifest))
-        manifest_file = self.builds / f"{self.name}.json"
-        tmp = manifest_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"files": self.manifest}, sort_keys=True))
-        os.replace(tmp, manifest_file)
         (self.builds / f"{self.name}.dirty").unlink(missing_ok=True)
         _swap_link(self.output, self.path)
         self.committed = True
+        # Written once the new site is live (readers wait for the swap, not for this): a slot
+        # without its manifest is one nothing is known of, so a crash right here costs the next
+        # build a full render of that slot, never a wrong file (__enter__, previous_key).
+        manifest_file = self.builds / f"{self.name}.json"
+        tmp = manifest_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"files": self.manifest}, separators=(",", ":")))
+        os.replace(tmp, manifest_file)
+        # Entries are never changed once made: the next build reads this dict, not the file.
+        _keep_manifest(manifest_file, _file_signature(manifest_file), self.manifest)
         return self.stats
 
 

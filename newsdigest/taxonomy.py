@@ -12,10 +12,84 @@ from .core import TaxonomySpec, Taxonomy, Term, TermInfo, name_key
 from .slug import unique_slugs
 
 
-def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None) -> Taxonomy:
-    """A taxonomy as its spec describes it, from articles given newest first."""
+def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None,
+                live: LiveTaxonomy | None = None) -> Taxonomy:
+    """A taxonomy as its spec describes it, from articles given newest first (a list, with
+    `live`: the live engine's, which counts only what changed since its last call)."""
+    if live is not None:
+        return live.update(spec, articles, info)
     built = build_taxonomy(spec.key, spec.singular, spec.title, ((a.id, spec.terms_of(a)) for a in articles), info)
     return Taxonomy(built.key, built.singular, built.title, built.terms, built.slug_of, spec)
+
+
+class LiveTaxonomy:
+    """One taxonomy kept by the live engine: what each article gave it and each term as last
+    made, so that a change set costs the terms it reaches. update() returns what taxonomy_of
+    returns for the same articles (tests/test_taxonomy.py drives random changes against it), and
+    a term nothing reached is the very object of the last call: later stages (the plan) know it
+    unchanged by identity."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, object] = {}              # article id -> the article counted
+        self.pairs: dict[str, tuple] = {}               # article id -> ((name, key), ...) it gave
+        self.holders: dict[str, set[str]] = {}          # key -> ids of the articles naming it
+        self.terms: dict[str, Term] = {}                # key -> its term as last made
+        self.spec: TaxonomySpec | None = None
+
+    def update(self, spec: TaxonomySpec, articles: list, info: Mapping[str, TermInfo] | None) -> Taxonomy:
+        if spec is not self.spec:
+            self.__init__()
+            self.spec = spec
+        place = {a.id: n for n, a in enumerate(articles)}
+        touched: set[str] = set()
+        for article in articles:
+            if self.given.get(article.id) is not article:
+                self._drop(article.id, touched)
+                pairs = tuple((name, k) for name in spec.terms_of(article) if (k := name_key(name)))
+                self.given[article.id], self.pairs[article.id] = article, pairs
+                for _, k in pairs:
+                    self.holders.setdefault(k, set()).add(article.id)
+                    touched.add(k)
+        if len(self.given) != len(place):
+            for gone in self.given.keys() - place.keys():
+                self._drop(gone, touched)
+                del self.given[gone], self.pairs[gone]
+        info = {name_key(k): v for k, v in (info or {}).items()}
+        slugs = unique_slugs(self.holders)
+        blank = TermInfo()
+        terms = {}
+        for k in self.holders:
+            term, meta = self.terms.get(k), info.get(k, blank)
+            if term is None or k in touched:
+                ids = tuple(sorted(self.holders[k], key=place.__getitem__))
+                made = Term(slugs[k], self._name(k, ids), ids, meta.kind, meta.description, meta.aliases)
+                term = term if term == made else made   # an article edited, its terms as they were
+            elif (term.slug, term.kind, term.description, term.aliases) != (slugs[k], meta.kind, meta.description,
+                                                                               meta.aliases):
+                term = Term(slugs[k], term.name, term.article_ids, meta.kind, meta.description, meta.aliases)
+            terms[k] = term
+        self.terms = terms
+        # A term's key is its name's: build_taxonomy's order (name key, then slug) without a key made again.
+        ordered = tuple(term for _, term in sorted(terms.items(), key=lambda kv: (kv[0], kv[1].slug)))
+        return Taxonomy(spec.key, spec.singular, spec.title, ordered, slugs, spec)
+
+    def _drop(self, article_id: str, touched: set[str]) -> None:
+        for _, k in self.pairs.get(article_id, ()):
+            held = self.holders[k]
+            held.discard(article_id)
+            if not held:
+                del self.holders[k]
+            touched.add(k)
+
+    def _name(self, k: str, ids: tuple[str, ...]) -> str:
+        """The spelling used most often, ties to the first seen, newest article first (as
+        build_taxonomy counts them)."""
+        spellings: Counter = Counter()
+        for article_id in ids:
+            for name, key in self.pairs[article_id]:
+                if key == k:
+                    spellings[name] += 1
+        return spellings.most_common(1)[0][0]
 
 
 def build_taxonomy(key: str, singular: str, title: str,

@@ -75,3 +75,42 @@ def test_no_articles_no_front():
     tax = build_taxonomy("topics", "topic", "Topics", ())
     front = front_page((), None, tax)
     assert front.stories == () and front.sections == ()
+
+
+def _top_stories_over_every_group(articles, stories, limit=5):
+    """top_stories as first written: every article grouped, every group sorted (the reference the
+    front page's reading of only the newest articles must equal)."""
+    from newsdigest.front import RECENT_DAYS, _top_story
+    by_story, alone = {}, []
+    for a in articles:
+        sid = stories.story_of.get(a.id, "")
+        (by_story.setdefault(sid, []).append(a) if sid else alone.append(("", [a])))
+    groups = [(sid, sorted(g, key=lambda a: (a.date, a.id))) for sid, g in by_story.items()] + alone
+    groups.sort(key=lambda g: (-g[1][-1].date.timestamp(), g[1][-1].id))
+    since = groups[0][1][-1].date - timedelta(days=RECENT_DAYS)
+    recent = [g for g in groups if g[1][-1].date >= since]
+    candidates = recent if len(recent) >= CANDIDATES else groups[:CANDIDATES]
+    ranked = sorted(candidates, key=lambda g: -len({a.source or a.id for a in g[1]}))
+    return tuple(_top_story(sid, g, len(g) > 1) for sid, g in ranked[:limit])
+
+
+def test_reading_only_the_newest_articles_leads_with_what_reading_them_all_does():
+    """Stories spread over weeks, many articles at the same hour, quiet and busy sites."""
+    import random
+    for seed in range(200):
+        rng = random.Random(seed)
+        count = rng.randint(1, 90)
+        spread = rng.choice([2, 30, 24 * 40])            # hours
+        step = rng.choice([1, 6, 72])                    # coarse steps: many articles at one time
+        arts = [at(n, rng.randrange(spread) // step * step, rng.choice("ABCDE")) for n in range(count)]
+        arts = tuple(sorted(arts, key=lambda a: a.sort_key))
+        numbers = [int(a.id[3:]) for a in arts]
+        rng.shuffle(numbers)
+        groups, i = {}, 0
+        while i < len(numbers):
+            size = rng.choice([1, 1, 2, 3, 6])
+            groups[f"s{i}"] = numbers[i:i + size]
+            i += size
+        index = index_of(arts, groups)
+        for limit in (5, 10 * CANDIDATES):   # the first five, and every candidate in its rank
+            assert top_stories(arts, index, limit) == _top_stories_over_every_group(arts, index, limit), seed

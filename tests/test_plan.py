@@ -122,3 +122,42 @@ def test_related_lists_need_someone_shared_and_an_actor_of_no_known_kind_is_some
     person = build_model(SiteConfig(), [a, b, c], {**countries, "Layla Fenselman": ActorProfile(kind="person")},
                          related=related)
     assert person.related == unknown.related
+
+
+def _pages_by_url(pages) -> dict:
+    return {page.url_path: (page.template, page.key_data) for page in pages}
+
+
+@pytest.mark.parametrize("where", range(1, 9))
+def test_a_plan_from_the_last_one_is_the_plan_made_afresh_when_an_article_lands_past_a_skipped_one(where):
+    """An article page's previous and next pass over the articles it lists already (related,
+    its story). The engine's plan takes most article pages from the last plan unplanned; one
+    whose older neighbour was skipped over must still see an article landing just past it.
+    `where`: the new article's place among ten, each listing its older neighbour as related."""
+    from newsdigest.plan import PlanMemo
+    articles = [article(n, actors=("Layla Fenselman",)) for n in range(0, 20, 2)]
+    related = {a.id: (b.id,) for a, b in zip(articles[1:], articles)}   # each lists the one before it
+    config = SiteConfig(items_per_page=3)
+    memo = PlanMemo()
+    plan_pages(build_model(config, articles, related=related), memo)
+    added = article(2 * where - 1, actors=("Layla Fenselman",))
+    now = build_model(config, [*articles, added], related=related)
+    assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))
+
+
+def test_a_plan_from_the_last_one_counts_an_article_moved_to_another_week_on_the_topic_trends():
+    """The topics page draws each topic's articles over the site's time axis. An article re-dated
+    to an earlier day that keeps its place in the order: its topic holds the same articles in the
+    same order, the same term object for the engine, and its trend must still move."""
+    from newsdigest.model import ModelMemo
+    from newsdigest.plan import PlanMemo
+    config = SiteConfig(items_per_page=3)
+    articles = [article(n, date=datetime(2024, 3, 1, tzinfo=TZ) + timedelta(days=7 * n)) for n in range(6)]
+    model_memo, memo = ModelMemo(), PlanMemo()
+    plan_pages(build_model(config, articles, memo=model_memo), memo)
+    redated = article(2, date=datetime(2024, 3, 9, tzinfo=TZ), content_hash="hash-2-redated")  # a week earlier, after 1
+    moved = [*articles[:2], redated, *articles[3:]]
+    last_terms = dict(model_memo.taxonomies["topics"].terms)
+    now = build_model(config, moved, memo=model_memo)
+    assert all(term is last_terms[term.name.casefold()] for term in now.taxonomy("topics").terms)
+    assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(build_model(config, moved)))

@@ -158,6 +158,34 @@ def test_an_exception_after_commit_keeps_the_new_site(site):
     assert site.files() == {"index.html": b"new"}
 
 
+def test_a_crash_after_the_swap_before_the_manifest_costs_a_full_slot_never_a_wrong_file(site, monkeypatch):
+    """The manifest is written once the new site is live (readers do not wait for it). A build
+    killed in between leaves a live slot nothing is known of: the builds that follow, in a new
+    process, write every file again instead of trusting what is there."""
+    import newsdigest.publish as publish
+    site.publish(FIRST_SITE)
+    second = {**FIRST_SITE, "index.html": b"<h1>Home, second</h1>"}
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt   # as a SIGKILL would stop it: nothing after this line runs
+    with monkeypatch.context() as patched:
+        patched.setattr(publish.json, "dumps", killed)
+        with pytest.raises(KeyboardInterrupt):
+            site.publish(second)
+    assert site.files() == second                 # published whole before the crash
+    live = site.output.resolve().name
+    assert not (site.builds / f"{live}.json").exists()
+    publish._MANIFESTS.clear()                   # a new process
+    (site.output / "feed.xml").unlink()          # a live file gone: nothing may be linked to it
+    third = {**second, "topics/oil/index.html": b"<p>Oil, third</p>"}
+    site.publish(third)                          # into the other slot, which its manifest describes
+    assert site.files() == third
+    publish._MANIFESTS.clear()
+    gen, _ = site.publish(third)                 # into the slot without a manifest: made afresh
+    assert gen.name == live and site.files() == third
+    assert (site.builds / f"{live}.json").exists()
+
+
 def test_an_existing_real_site_folder_is_moved_aside_not_deleted(site):
     site.output.mkdir()
     (site.output / "hand-made.html").write_bytes(b"keep me")

@@ -158,3 +158,51 @@ def test_terms_are_ordered_by_display_name_ignoring_case():
 def test_same_input_gives_an_equal_taxonomy():
     assignments = [("a2", ["C++", "Oil", "قاسم الأعرجي"]), ("a1", ["C", "oil"])]
     assert topics(*assignments).terms == topics(*assignments).terms
+
+
+def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_what_nothing_reached():
+    """LiveTaxonomy (the live engine's) through random adds, edits (other names, spellings, dates),
+    deletes and info changes: every step equals taxonomy_of from scratch, and a term no change
+    reached is the same object as at the step before."""
+    import random
+    from dataclasses import dataclass, replace
+    from newsdigest.core import TaxonomySpec
+    from newsdigest.taxonomy import LiveTaxonomy, taxonomy_of
+
+    @dataclass(frozen=True)
+    class Item:
+        id: str
+        date: int
+        names: tuple
+
+    spec = TaxonomySpec("actors", "actor", "Actors", lambda a: a.names)
+    rng = random.Random(18)
+    pool = ["Iraq", "iraq", "IRAQ", "Tom Goffus", "tom  goffus", "Qasim Al-Araji", "al-Araji", "NATO", "Nato",
+            "C++", "C#", "C", "Bagdad", "Baghdad", "قاسم الأعرجي", "", " "]
+    items = {f"a{n}": Item(f"a{n}", rng.randrange(50), tuple(rng.sample(pool, rng.randint(0, 4)))) for n in range(30)}
+    info = {"Iraq": TermInfo(kind="country")}
+    live = LiveTaxonomy()
+    last = None
+    for step in range(120):
+        op = rng.choice(["add", "edit", "date", "delete", "info", "none"])
+        aid = rng.choice(sorted(items)) if items else None
+        if op == "add" or aid is None:
+            aid = f"a{100 + step}"
+            items[aid] = Item(aid, rng.randrange(50), tuple(rng.sample(pool, rng.randint(0, 4))))
+        elif op == "edit":
+            items[aid] = replace(items[aid], names=tuple(rng.sample(pool, rng.randint(0, 4))))
+        elif op == "date":
+            items[aid] = replace(items[aid], date=rng.randrange(50))
+        elif op == "delete":
+            del items[aid]
+        elif op == "info":
+            info = {**info, rng.choice(pool[:8]): TermInfo(kind=rng.choice(["person", "organisation", ""]))}
+        articles = sorted(items.values(), key=lambda a: (-a.date, a.id))
+        got = taxonomy_of(spec, articles, info, live=live)
+        want = taxonomy_of(spec, articles, info)
+        assert (got.terms, got.slug_of) == (want.terms, want.slug_of), (step, op)
+        if last is not None:
+            before = {t.slug: t for t in last.terms}
+            reached = {t.slug for t in got.terms if before.get(t.slug) != t}
+            assert all(t is before[t.slug] for t in got.terms if t.slug not in reached), (step, op)
+        last = got

@@ -459,3 +459,14 @@ def test_a_body_named_inside_another_and_the_country_it_serves(text, organisatio
 def test_a_country_after_a_name_with_no_complement_is_where_it_works():
     names = found("ووقعت شركة توتال في العراق عقدا جديدا.")
     assert not any("العراق" in name for name in names), names
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وصوت مجلس النواب الليبي على منح الثقة للحكومة.", "مجلس النواب الليبي"),
+    ("وأقر البرلمان العراقي قانون الموازنة.", "Council of Representatives"),
+])
+def test_another_countrys_parliament_is_a_body_not_the_country(text, organisation):
+    """A gazetteer body that is not the government (a parliament, a court), written short and
+    followed by another country's adjective, is that country's own body, not the country acting
+    as a ministry so followed is."""
+    assert found(text) == {organisation: "organisation"}, found(text)

@@ -246,3 +246,20 @@ def test_a_country_that_opens_a_body_named_in_the_text_is_not_the_country_in_the
 ])
 def test_an_arabic_demonym_after_an_idafa_describes_its_head(text, word, expected):
     assert sense(text, word, True) == expected
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Moroccan federation names new coach", "RABAT — The Royal Moroccan Football Federation appointed Tarek Sabri."),
+    ("Lebanese star draws 20,000 to Erbil stadium", "The singer Rami Haddad played in Erbil on Friday."),
+])
+def test_an_english_headline_demonym_is_the_country_acting_only_when_the_text_has_it_acting(title, text):
+    """A headline drops the words that tell who acts: its adjective alone does not make the
+    country a party when the text never has it acting."""
+    found = extract_mentions(text, title)
+    assert not any(a.kind == "country" for a in found.actors), found.actors
+
+
+def test_an_english_headline_demonym_counts_when_the_text_has_the_country_acting():
+    found = extract_mentions("Turkish warplanes struck villages near Duhok on Monday.",
+                             "Turkish strikes hit villages in Duhok")
+    assert "Turkey" in {a.name for a in found.actors}

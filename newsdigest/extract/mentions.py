@@ -193,12 +193,23 @@ def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
                 and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
-            if _named_after_its_country(hit.canonical):
-                skip = n + 1    # "البنك المركزي الأردني": the Central Bank of Jordan, read whole by discovery
+            if _named_after_its_country(hit.canonical) or not _of_the_government(hit.canonical):
+                # "البنك المركزي الأردني", "مجلس النواب الليبي": that country's own bank or
+                # parliament, read whole by discovery
+                skip = n + 1
                 continue
             hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
         kept.append(hit)
     return kept
+
+
+_GOVERNMENT_WORDS = frozenset({"ministry", "ministers", "government"})
+
+
+def _of_the_government(name: str) -> bool:
+    """A ministry or the cabinet: another country's is that country acting (its government, by
+    the labelling guide), where a parliament, a court or a bank of it is a body of its own."""
+    return bool(set(LATIN_WORDS.findall(name.lower())) & _GOVERNMENT_WORDS)
 
 
 def _named_after_its_country(name: str) -> bool:
@@ -470,6 +481,14 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
             if len(others) == 1 and hit.canonical not in art.actors:
                 (name,) = others
         if _only_a_place(art, hit, title, in_title=True):
+            continue
+        if hit.kind == "country" and hit.how == "demonym" and not has_arabic(hit.surface) and name not in art.actors:
+            # an English headline drops the words that tell who acts ("Moroccan federation names
+            # ...", "Lebanese star draws ..."): its adjective is the country acting only when the
+            # text has it acting too (an Arabic adjective follows its noun, which decides as in
+            # the text)
+            art.skip(hit.surface, hit.start, hit.end, "place", f"{name} described in the headline only", True)
+            art.places.append((_TITLE_OFFSET + hit.start, name))
             continue
         if hit.kind == "country" and _opens_a_body(art, title, hit):
             art.skip(hit.surface, hit.start, hit.end, "inside a name", "part of a body the text names", True)

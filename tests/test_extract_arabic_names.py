@@ -288,8 +288,11 @@ def test_a_body_named_with_the_article_inside_a_title_is_read_and_translates():
 @pytest.mark.parametrize("text, organisation", [
     ("حلت جامعة البصرة ثانية والجامعة المستنصرية ثالثة.", "الجامعة المستنصرية"),
     ("أعلنت الجامعة التكنولوجية في بغداد نجاح الإطلاق.", "الجامعة التكنولوجية"),
+    ("وأبطلت المحكمة الدستورية التعديلات.", "المحكمة الدستورية"),
+    ("وقال إنه سيطعن في الحكم أمام المحكمة العليا.", "المحكمة العليا"),     # an adjective of naming alone
+    ("ورفض المجلس الرئاسي في طرابلس الاعتراف بالحكومة.", "المجلس الرئاسي"),
 ])
-def test_a_university_is_named_by_one_adjective(text, organisation):
+def test_a_university_a_court_or_a_council_is_named_by_one_adjective(text, organisation):
     assert found(text).get(organisation) == "organisation", found(text)
 
 

@@ -419,15 +419,20 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
         # الكويتي للتنمية الاقتصادية", "الاتحاد العام التونسي للشغل", "الجامعة الملكية المغربية
         # لكرة القدم"; without the complement it describes ("الحكومة العراقية")
         return max(_org_after(tokens, k + 2, taken, closers, w, definite=_definite(tokens[k + 1])), k + 2)
-    if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
-        return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
+    if k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None and not (naming and _l_complement_at(tokens, k, taken)):
+        # a university or a court by its adjective: "الجامعة المستنصرية", "المحكمة العليا"
+        return k
     if not naming:
         return i
     if k < len(tokens) and k in closers:
         return k + 1                # a country's adjective ends it: "... الوطنية العراقية"
-    if k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
+    if not _l_complement_at(tokens, k, taken):
         return k if k - i >= 3 else i   # two adjectives name it: "الاتحاد الوطني الكردستاني"
     return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
+
+
+def _l_complement_at(tokens: list[Token], k: int, taken: set[int]) -> bool:
+    return k < len(tokens) and k not in taken and (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل"))
 
 
 def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,

@@ -473,3 +473,19 @@ def test_another_countrys_parliament_is_a_body_not_the_country(text, organisatio
     followed by another country's adjective, is that country's own body, not the country acting
     as a ministry so followed is."""
     assert found(text) == {organisation: "organisation"}, found(text)
+
+
+@pytest.mark.parametrize("arabic_name, latin_name", [
+    ("جورج حداد", "George Haddad"),              # ج written g: names from European languages
+    ("جمال نجيب", "Gamal Naguib"),               # and Egyptian spellings
+    ("جاسم الجبوري", "Jassim al-Jubouri"),       # and j, as before
+])
+def test_jim_is_latin_j_or_g(arabic_name, latin_name):
+    from newsdigest.extract.arabic_names import same_person
+    assert same_person(arabic_name, latin_name) == "sure"
+
+
+def test_jim_as_g_keeps_other_names_apart():
+    from newsdigest.extract.arabic_names import same_person
+    assert same_person("جمال حداد", "Kamal Haddad") == "maybe"     # a letter apart: for review only
+    assert same_person("جمال حداد", "Salem Haddad") == ""

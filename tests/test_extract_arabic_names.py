@@ -489,3 +489,14 @@ def test_jim_as_g_keeps_other_names_apart():
     from newsdigest.extract.arabic_names import same_person
     assert same_person("جمال حداد", "Kamal Haddad") == "maybe"     # a letter apart: for review only
     assert same_person("جمال حداد", "Salem Haddad") == ""
+
+
+def test_the_security_council_by_its_short_arabic_name():
+    assert found("ورحب مجلس الأمن بالتعيين، داعيا الأطراف إلى التعاون.") == {"UN Security Council": "organisation"}
+
+
+def test_a_gazetteer_short_name_followed_by_an_adjective_of_naming_is_another_body():
+    """مجلس الأمن is the Security Council; with an adjective of naming after it, a country's
+    national security council."""
+    assert found("وقال مجلس الأمن الوطني إن الهجوم فشل.") == {"مجلس الأمن الوطني": "organisation"}
+    assert found("وأوصى مجلس الأمن القومي بتمديد المهمة.") == {"مجلس الأمن القومي": "organisation"}

@@ -718,15 +718,16 @@ def inside_a_longer_name(text: str, start: int, end: int) -> bool:
 
 def continues_a_name(text: str, end: int) -> bool:
     """Whether the words right after `end` go on with a body's name: a noun with the article
-    joined by و ("وزارة الصحة والسكان", "وزارة التربية والتعليم") or the adjective العامة ("وزارة
-    الصحة العامة"); a shorter name the gazetteer knows is then part of another body's."""
+    joined by و ("وزارة الصحة والسكان", "وزارة التربية والتعليم") or an adjective of naming ("وزارة
+    الصحة العامة", "مجلس الأمن الوطني"); a shorter name the gazetteer knows is then part of another body's."""
     tokens = tokenise(text[end:end + 40])
     if not tokens or tokens[0].start == 0 or not text[end:end + tokens[0].start].isspace() or not tokens[0].word:
         return False
     w = _words()
     norm = arabic.normalise(tokens[0].text)
-    if norm in (arabic.normalise("العامة"), arabic.normalise("العام")):
-        return not _time_after(tokens, 1)       # not the year: "العام المقبل"
+    if norm in w["naming"]:
+        # "مجلس الأمن الوطني" is not "مجلس الأمن"; "العام" is not the year ("العام المقبل")
+        return not _time_after(tokens, 1)
     return norm.startswith("وال") and len(norm) > 5 and _stem(tokens[0], w["org_heads"]) is None \
         and _definite_head(tokens[0], w) is None
 

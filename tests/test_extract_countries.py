@@ -263,3 +263,11 @@ def test_an_english_headline_demonym_counts_when_the_text_has_the_country_acting
     found = extract_mentions("Turkish warplanes struck villages near Duhok on Monday.",
                              "Turkish strikes hit villages in Duhok")
     assert "Turkey" in {a.name for a in found.actors}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Output resumed at the oilfield in southwestern Libya after a closure.", "Libya"),
+    ("The tanker was hit off Yemen on Tuesday.", "Yemen"),
+])
+def test_a_name_after_a_compound_direction_or_off_is_a_place(text, word):
+    assert sense(text, word, False) == "place"

@@ -500,3 +500,25 @@ def test_a_gazetteer_short_name_followed_by_an_adjective_of_naming_is_another_bo
     national security council."""
     assert found("وقال مجلس الأمن الوطني إن الهجوم فشل.") == {"مجلس الأمن الوطني": "organisation"}
     assert found("وأوصى مجلس الأمن القومي بتمديد المهمة.") == {"مجلس الأمن القومي": "organisation"}
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("وقال مصرف لبنان إن الاحتياطي تراجع.", "مصرف لبنان"),                  # لبنان is no ل + a purpose
+    ("فرض مصرف الإمارات العربية المتحدة المركزي غرامات على بنكين.", "مصرف الإمارات العربية المتحدة المركزي"),
+])
+def test_a_body_named_after_its_country_is_read_whole(text, organisation):
+    """A head and a country's name in a construct name a body: the whole of a country's name in
+    several words, and an adjective of naming after it; a country whose name begins with ل is
+    not a complement of purpose."""
+    assert found(text) == {organisation: "organisation"}, found(text)
+
+
+def test_a_country_named_in_several_words_inside_a_body_translates_as_one():
+    for latin in ("Central Bank of the UAE", "Central Bank of the United Arab Emirates"):
+        assert same_organisation("مصرف الإمارات العربية المتحدة المركزي", latin, COUNTRIES) == "sure", latin
+
+
+def test_a_country_in_an_arabic_headline_inside_the_body_the_text_names_is_not_acting():
+    text = "أبوظبي - فرض مصرف الإمارات العربية المتحدة المركزي، الخميس، غرامات على بنكين."
+    names = {a.name for a in extract_mentions(text, "مصرف الإمارات المركزي يغرم بنكين").actors}
+    assert names == {"مصرف الإمارات العربية المتحدة المركزي"}, names

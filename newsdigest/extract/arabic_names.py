@@ -283,6 +283,11 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
     k = j
     while k < len(tokens) and k - j < 7 and (k not in taken or k in closers) and tokens[k].word:
         if k in closers:            # a country or its adjective ends the name: "شركة موانئ العراق"
+            while k + 1 in closers and not tokens[k + 1].text.startswith(("و", "ف")):
+                k += 1              # the rest of the country's name: "الإمارات العربية المتحدة"
+            while k + 1 < len(tokens) and k + 1 not in taken and arabic.normalise(tokens[k + 1].text) in w["naming"] \
+                    and not _time_after(tokens, k + 2):
+                k += 1              # and an adjective of naming: "مصرف الإمارات العربية المتحدة المركزي"
             return k + 1
         tok = tokens[k]
         norm = arabic.normalise(tok.text)
@@ -537,7 +542,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
             end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]) \
+            if end > i + 1 and head[1] not in w["org_places"] and (i + 1 in closers or not _for_purpose(tokens[i + 1])) \
                     and not _only_heads(tokens, i, end, w):
                 found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))
                 i = end
@@ -774,16 +779,25 @@ def _bare_readings(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _arabic_units(name: str) -> tuple[tuple[frozenset[str] | tuple[str, ...], tuple[str, ...]], ...]:
+def _arabic_units(name: str, countries: frozenset[str] = frozenset()
+                  ) -> tuple[tuple[frozenset[str] | tuple[str, ...], tuple[str, ...]], ...]:
     """The content words of an Arabic organisation name, each as (English words it may be
     written as, or for a word of no organisation its readings, and its consonant skeleton for a
-    name of a place); function words left out."""
+    name of a place); function words left out. `countries`: names of countries in several words
+    (normalised, each without the article), each read as one unit ("الإمارات العربية المتحدة")."""
     table = _organisation_words()
     longest = max((len(k) for k in table), default=1)
     words = arabic.normalise(name).split()
     units = []
     i = 0
     while i < len(words):
+        several = next((key for size in (3, 2) if i + size <= len(words)
+                        for key in [" ".join(arabic.without_article(w) for w in words[i:i + size])] if key in countries),
+                       None)
+        if several is not None:
+            units.append(((several,), arabic.skeleton(arabic.without_article(words[i]))))
+            i += len(several.split())
+            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             options = next((table[(first, *(arabic.without_article(w) for w in words[i + 1:i + n]))]
                             for first in _bare_readings(words[i])
@@ -820,9 +834,10 @@ def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str,
     none is left over on either side (names of places by their skeletons), the head word first
     among them; "maybe" when one word is left over; else "". `countries`: the Latin words each
     Arabic country name and adjective may be written as (gazetteer.countries_in_latin)."""
+    several = frozenset(k for k in countries if " " in k)
     units = [(options if isinstance(options, frozenset)
               else next((countries[r] for r in options if r in countries), frozenset()), skeleton)
-             for options, skeleton in _arabic_units(arabic_name)]
+             for options, skeleton in _arabic_units(arabic_name, several)]
     latin = [w for w in LATIN_WORDS.findall(latin_name.lower()) if w not in FUNCTION_EN]
     first = arabic_name.split()[0] if arabic_name.split() else ""
     if len(units) < 2 or not units[0][0] or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
@@ -839,8 +854,9 @@ def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str,
             if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
                 used.add(j)
                 matched += 1
-                if skeleton and j + 1 < len(latin) and latin[j + 1] in options:
-                    used.add(j + 1)     # a country may take two Latin words: السعودي, "Saudi Arabian"
+                while skeleton and j + 1 < len(latin) and latin[j + 1] in options:
+                    j += 1              # a country may take more Latin words: السعودي, "Saudi Arabian"
+                    used.add(j)
                 break
         else:
             if n == 0 and company:

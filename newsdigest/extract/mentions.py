@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ..arabic import has_arabic
+from ..arabic import has_arabic, normalise, stems
 from ..core import name_key
 from .arabic_names import LATIN_WORDS, Found, continues_a_name, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, country_words, default_gazetteer
@@ -508,10 +508,18 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
 
 def _opens_a_body(art: _Article, title: str, hit: Hit) -> bool:
     """A country's name in the headline that begins the name of a body the text names ("Kuwait
-    Oil Company restores output"): a word of that name, not the country."""
+    Oil Company restores output"), or in Arabic follows a head word as it does in that name ("مصرف
+    الإمارات المركزي" for "مصرف الإمارات العربية المتحدة المركزي"): a word of that name, not the
+    country."""
     rest = title[hit.start:].lower()
-    return any(fields["kind"] == "organisation" and name.lower().startswith(hit.surface.lower() + " ")
-               and rest.startswith(name.lower()) for name, fields in art.actors.items())
+    bodies = [name for name, fields in art.actors.items() if fields["kind"] == "organisation"]
+    if any(name.lower().startswith(hit.surface.lower() + " ") and rest.startswith(name.lower()) for name in bodies):
+        return True
+    before = title[:hit.start].split()[-1:]
+    if not before or not has_arabic(hit.surface):
+        return False
+    words = {normalise(w) for _, w in stems(before[0])}
+    return any(normalise(name).startswith(w + " " + normalise(hit.surface)) for name in bodies for w in words)
 
 
 # --- countries as places -----------------------------------------------------------------------

@@ -522,3 +522,17 @@ def test_a_country_in_an_arabic_headline_inside_the_body_the_text_names_is_not_a
     text = "أبوظبي - فرض مصرف الإمارات العربية المتحدة المركزي، الخميس، غرامات على بنكين."
     names = {a.name for a in extract_mentions(text, "مصرف الإمارات المركزي يغرم بنكين").actors}
     assert names == {"مصرف الإمارات العربية المتحدة المركزي"}, names
+
+
+@pytest.mark.parametrize("text, person", [
+    ("حذر مدير الموارد المائية في الأنبار المهندس أركان الفهداوي من انخفاض المنسوب.", "أركان الفهداوي"),
+    ("وقال رئيس المحكمة المستشار عادل بورسلي إن الحكم نهائي.", "عادل بورسلي"),
+])
+def test_a_courtesy_title_after_a_titles_complement_ends_it(text, person):
+    """A rank or courtesy title after an office's complement is said right before the name: the
+    name follows it (a name word that is also a title's link, أركان, is the name)."""
+    assert found(text).get(person) == "person", found(text)
+
+
+def test_professions_said_before_a_name_are_titles():
+    assert found("وقال الأمين العام للاتحاد، الشاعر وسام الكناني، إن المعرض نجح.").get("وسام الكناني") == "person"

@@ -59,6 +59,7 @@ def _words() -> dict[str, frozenset[str]]:
     return {
         "titles": _with_feminine(norm(d["titles"]["heads"]), norm(d["titles"]["links"]) | norm(d["organisations"]["heads"])
                                  | norm(d["places"]["provinces"]) | norm(d["words"]["places"])), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
+        "honorifics": norm(d["titles"]["honorifics"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "family_titles": norm(d["names"]["family_titles"]),
@@ -449,6 +450,8 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
     while j < len(tokens) and tokens[j].word:
         tok = tokens[j]
         norm = arabic.normalise(tok.text)
+        if j > i + 1 and norm in w["honorifics"] and j not in taken:
+            return j + 1    # "... في الأنبار المهندس أركان الفهداوي": the name comes next
         head = _org_head(tokens, j, w)
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)

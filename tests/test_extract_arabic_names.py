@@ -536,3 +536,10 @@ def test_a_courtesy_title_after_a_titles_complement_ends_it(text, person):
 
 def test_professions_said_before_a_name_are_titles():
     assert found("وقال الأمين العام للاتحاد، الشاعر وسام الكناني، إن المعرض نجح.").get("وسام الكناني") == "person"
+
+
+def test_a_body_whose_complement_names_the_gazetteer_body_it_belongs_to():
+    """"... لدول مجلس التعاون الخليجي": the Gulf states' authority, one body; the Gulf
+    Cooperation Council inside its name is no actor of its own."""
+    text = "بدأت هيئة الربط الكهربائي لدول مجلس التعاون الخليجي، الاثنين، ضخ الكهرباء."
+    assert found(text) == {"هيئة الربط الكهربائي لدول مجلس التعاون الخليجي": "organisation"}, found(text)

@@ -276,7 +276,7 @@ def _ends_name(tokens: list[Token], k: int, w: dict) -> bool:
 
 
 def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict,
-               definite: bool = False) -> int:
+               definite: bool = False, bodies: frozenset[int] = frozenset()) -> int:
     """End (exclusive) of an organisation's complement starting at token j: a construct chain
     of bare words ended by a word with the article ("نفط البصرة") or a province ("صحة كربلاء"),
     then only adjectives with the article ("الموارد المائية"), coordinated ones ("والشؤون
@@ -325,6 +325,9 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             definite = True
             k += 1
             continue
+        if _with_l(tok) and definite and _body_after(tokens, k + 1, taken, bodies, w):
+            # whose it is, a body the gazetteer knows: "هيئة الربط الكهربائي لدول مجلس التعاون الخليجي"
+            return _body_after(tokens, k + 1, taken, bodies, w)
         if _with_l(tok) and definite and (_chain_reaches_a_name(tokens, k + 1, taken, closers, w)):
             definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
@@ -386,6 +389,21 @@ def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
 
 
 _REGION_WORDS = frozenset(arabic.normalise(x) for x in ("إقليم", "محافظة", "اقليم"))
+
+
+def _body_after(tokens: list[Token], k: int, taken: set[int], bodies: frozenset[int], w: dict) -> int:
+    """The end of a gazetteer body reached from token k through at most two bare words ("دول
+    مجلس التعاون الخليجي"), else 0."""
+    for n in range(k, min(k + 3, len(tokens))):
+        if n in bodies:
+            while n + 1 in bodies:
+                n += 1
+            return n + 1
+        tok = tokens[n]
+        norm = arabic.normalise(tok.text)
+        if not tok.word or n in taken or _definite(tok) or norm in w["stop"] or norm.startswith(("و", "ف")):
+            return 0
+    return 0
 
 
 def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
@@ -523,10 +541,11 @@ def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int
 
 
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
-             closer_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
+             closer_spans: Iterable[tuple[int, int]] = (), body_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
     """People and organisations in no gazetteer; `taken_spans` are the gazetteer's hits and
     masked spans (they are not read again, and they end a name); `closer_spans`, among them,
-    may end an organisation's name (countries and their adjectives)."""
+    may end an organisation's name (countries and their adjectives), and `body_spans` (the
+    gazetteer's bodies) may end its complement with ل ("... لدول مجلس التعاون الخليجي")."""
     if not arabic.has_arabic(text):
         return []
     w = _words()
@@ -535,6 +554,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
     taken = {n for n, t in enumerate(tokens) if any(s < t.end and t.start < e for s, e in spans)}
     ends = list(closer_spans)
     closers = {n for n in taken if any(s < tokens[n].end and tokens[n].start < e for s, e in ends)}
+    body_list = list(body_spans)
+    bodies = frozenset(n for n in taken if any(s < tokens[n].end and tokens[n].start < e for s, e in body_list))
     found: list[Found] = []
     i = 0
     while i < len(tokens):
@@ -544,7 +565,7 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             continue
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
-            end = _org_after(tokens, i + 1, taken, closers, w)
+            end = _org_after(tokens, i + 1, taken, closers, w, bodies=bodies)
             if end > i + 1 and head[1] not in w["org_places"] and (i + 1 in closers or not _for_purpose(tokens[i + 1])) \
                     and not _only_heads(tokens, i, end, w):
                 found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))

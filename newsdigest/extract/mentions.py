@@ -445,11 +445,14 @@ def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Articl
 def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], names: _Names) -> list[Found]:
     """People and organisations of Arabic text in no gazetteer (see arabic_names.discover); a
     country or its adjective at the end of an organisation's or a person's name ("شركة موانئ
-    العراق", "محمد شياع السوداني") is part of that name."""
+    العراق", "محمد شياع السوداني"), or a body whose it is ("... لدول مجلس التعاون الخليجي"), is
+    part of that name."""
     closers = [h for h in hits if h.kind == "country"]
-    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers])
+    bodies = [h for h in hits if h.kind == "organisation"]
+    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers],
+                     [(h.start, h.end) for h in bodies])
     spans = [(f.start, f.end) for f in found if f.evidence != "family name alone"]
-    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in spans)}
+    names.inside |= {id(h) for h in closers + bodies if any(s <= h.start and h.end <= e for s, e in spans)}
     return found
 
 

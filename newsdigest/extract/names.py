@@ -653,7 +653,7 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
         first, final = tokens[name_tokens[0]], tokens[name_tokens[-1]]
         if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= final.end:
             continue
-        if any(h.kind == "organisation" for h in hits):
+        if any(h.kind == "organisation" for h in hits) and not _opened_by_an_acronym(reader, name_tokens, hits):
             continue        # "EU Commission" and the like are the gazetteer's business
         if _names_an_event(reader, name_tokens[-1]):
             continue
@@ -982,6 +982,15 @@ def _names_an_event(reader: Reader, last: int) -> bool:
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
     return _lexicon_data()["organisation_bodies"]
+
+
+def _opened_by_an_acronym(reader: Reader, name_tokens: list[int], hits: list[Hit]) -> bool:
+    """A body the gazetteer knows by its acronym that opens a longer name of two more words
+    ending in a head ("GCC Interconnection Authority", "NATO Defence College"): that longer
+    name is another body, of which the acronym is a word."""
+    first = reader.tokens[name_tokens[0]]
+    return len(hits) == 1 and hits[0].start == first.start and hits[0].end == first.end \
+        and all_caps(first.text) and len(name_tokens) >= 3 and reader.tokens[name_tokens[-1]].low in organisation_heads()
 
 
 def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:

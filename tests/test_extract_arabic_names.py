@@ -543,3 +543,25 @@ def test_a_body_whose_complement_names_the_gazetteer_body_it_belongs_to():
     Cooperation Council inside its name is no actor of its own."""
     text = "بدأت هيئة الربط الكهربائي لدول مجلس التعاون الخليجي، الاثنين، ضخ الكهرباء."
     assert found(text) == {"هيئة الربط الكهربائي لدول مجلس التعاون الخليجي": "organisation"}, found(text)
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("أطلقت منظمة الأمم المتحدة للطفولة حملة تطعيم جديدة.", "UNICEF"),     # not the United Nations
+    ("وقالت الأونروا إن مدارسها ستغلق.", "UNRWA"),
+    ("وحذر برنامج الغذاء العالمي من نقص التمويل.", "World Food Programme"),
+])
+def test_un_agencies_by_their_arabic_names(text, organisation):
+    assert found(text) == {organisation: "organisation"}, found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "يمتد الخط من البصرة إلى محطة الفاو.",
+    "وصلت الشحنة إلى الفاو أمس.",
+    "وقال إن العمل بميناء الفاو مستمر.",
+])
+def test_a_bodys_name_that_is_also_a_place_is_the_place_after_a_word_of_place(text):
+    assert "Food and Agriculture Organization" not in found(text), found(text)
+
+
+def test_a_bodys_name_that_is_also_a_place_is_the_body_when_it_acts():
+    assert found("وحذرت الفاو من تكاثر أسراب الجراد.") == {"Food and Agriculture Organization": "organisation"}

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping
 
-from ..arabic import has_arabic, normalise, stems
+from ..arabic import data as arabic_data, has_arabic, normalise, stems, without_article
 from ..core import name_key
 from .arabic_names import LATIN_WORDS, Found, continues_a_name, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, country_words, default_gazetteer
-from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
+from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_cues, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
                     organisation_names, person_key, read_candidate, segments, self_named, source_spans,
                     surname_key)
@@ -253,6 +254,10 @@ def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: b
         if hit.how == "blocked":
             masked.append((hit.start, hit.end))
             continue
+        if _a_place_of_that_name(hit, body):
+            masked.append((hit.start, hit.end))
+            art.skip(hit.surface, hit.start, hit.end, "place", f"a place, not {hit.canonical}", in_title)
+            continue
         if hit.agency and (not hit.canonical or name_key(hit.agency) == own
                            or is_attribution(body, hit.start, hit.end)):
             masked.append((hit.start, hit.end))
@@ -263,6 +268,30 @@ def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: b
     for s, e in own_spans:
         art.skip(body[s:e], s, e, "source", "the article's source", in_title)
     return kept, masked
+
+
+_ARABIC_WORD_BEFORE = re.compile(r"([\u0621-\u064a]+)\s+$")
+
+
+def _a_place_of_that_name(hit: Hit, body: str) -> bool:
+    """A body's Arabic name that is also a place's (arabic.toml [words] also_places) after a
+    preposition or a noun of place ("في الفاو", "ميناء الفاو", "بالفاو"): the place."""
+    if hit.kind != "organisation" or normalise(hit.surface) not in _also_places():
+        return False
+    glued = re.search(r"[\u0621-\u064a]*$", body[:hit.start]).group()
+    if "ب" in glued or "ل" in glued:
+        return True
+    before = _ARABIC_WORD_BEFORE.search(body[max(0, hit.start - 30):hit.start])
+    if not before:
+        return False
+    cues = country_cues()
+    readings = {without_article(normalise(stem)) for _, stem in stems(before.group(1))}    # "بميناء": ميناء
+    return any(w in cues.locatives or w in cues.places for w in readings)
+
+
+@lru_cache(maxsize=1)
+def _also_places() -> frozenset[str]:
+    return frozenset(normalise(w) for w in arabic_data()["words"].get("also_places", ()))
 
 
 @dataclass

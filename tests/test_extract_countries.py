@@ -271,3 +271,8 @@ def test_an_english_headline_demonym_counts_when_the_text_has_the_country_acting
 ])
 def test_a_name_after_a_compound_direction_or_off_is_a_place(text, word):
     assert sense(text, word, False) == "place"
+
+
+def test_a_possessive_after_a_word_of_location_names_where_unless_what_it_owns_acts():
+    assert sense("The authority began feeding power into southern Iraq's grid on Monday.", "Iraq", False) == "place"
+    assert sense("A delegation from Iraq's foreign ministry arrived.", "Iraq", False) == "actor"

@@ -821,7 +821,10 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         return "place"
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
         owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
-        return _owned_sense(owned, cues)
+        # with no cue in what it owns, a word of location before it names where ("into
+        # southern Iraq's grid"); "from Iraq's foreign ministry" still acts
+        where = bool(before) and _plain(before[-1]) in cues.locatives
+        return _owned_sense(owned, cues, "place" if where else "actor")
     if _SCORE_AFTER.match(text, end) or _in_contest(before, cues) or (after and _plain(after[0]) in cues.contest_verbs):
         return "place"
     clitic = _clitic_before(text, start) if arabic_script else ""
@@ -866,7 +869,7 @@ def _names_a_thing(text: str, end: int, after: list[str], cues: CountryCues) -> 
     return bool(run) and _plain(run[-1]) in cues.places and _plain(run[-1]) not in cues.agents
 
 
-def _owned_sense(owned: list[str], cues: CountryCues) -> str:
+def _owned_sense(owned: list[str], cues: CountryCues, default: str = "actor") -> str:
     """A country's possessive: a place when what it owns is a place or a thing ("Iraq's south",
     "Iraq's national team"), looking past adjectives; a name after it ("Iraq's Border Ports
     Commission") is judged by its last word."""
@@ -881,7 +884,7 @@ def _owned_sense(owned: list[str], cues: CountryCues) -> str:
         # body of a state (a company, a team) only says where it is from ("China's Huaxin Energy")
         body = bool(run) and _plain(run[-1]) in organisation_heads()
         return _described_sense(run[-1:], cues, people=False, default="actor" if body else "place")
-    return _described_sense(words, cues, people=False)
+    return _described_sense(words, cues, people=False, default=default)
 
 
 def _in_contest(before: list[str], cues: CountryCues) -> bool:

@@ -565,3 +565,11 @@ def test_a_bodys_name_that_is_also_a_place_is_the_place_after_a_word_of_place(te
 
 def test_a_bodys_name_that_is_also_a_place_is_the_body_when_it_acts():
     assert found("وحذرت الفاو من تكاثر أسراب الجراد.") == {"Food and Agriculture Organization": "organisation"}
+
+
+def test_the_gazetteers_own_countrys_adjective_after_its_body_names_that_body():
+    """The gazetteer's ministries are Iraq's: وزارة الكهرباء العراقية is the Ministry of
+    Electricity (another country's adjective makes it that country's, as before)."""
+    names = found("وقال المتحدث باسم وزارة الكهرباء العراقية حيدر الساعدي إن الانقطاعات ستقل.")
+    assert names.get("Ministry of Electricity") == "organisation", names
+    assert found("وقالت وزارة الدفاع التركية إن القوات انسحبت.") == {"Turkey": "country"}

@@ -193,7 +193,9 @@ def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
-                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
+                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()
+                and nxt.canonical != arabic_data()["state_bodies"]["country"]):
+            # (the gazetteer's own country's adjective names the same body: "وزارة الكهرباء العراقية")
             if _named_after_its_country(hit.canonical) or not _of_the_government(hit.canonical):
                 # "البنك المركزي الأردني", "مجلس النواب الليبي": that country's own bank or
                 # parliament, read whole by discovery

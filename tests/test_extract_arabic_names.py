@@ -573,3 +573,15 @@ def test_the_gazetteers_own_countrys_adjective_after_its_body_names_that_body():
     names = found("وقال المتحدث باسم وزارة الكهرباء العراقية حيدر الساعدي إن الانقطاعات ستقل.")
     assert names.get("Ministry of Electricity") == "organisation", names
     assert found("وقالت وزارة الدفاع التركية إن القوات انسحبت.") == {"Turkey": "country"}
+
+
+def test_wilaya_is_no_title():
+    """ولاية (a state, a province) reads as و + ل + آية; آية is a title only in آية الله."""
+    assert found("وحذرت المنظمة من انتشار الكوليرا في ولاية كسلا شرقي السودان، بعد تسجيل ألف إصابة.") == {}
+
+
+def test_a_word_with_a_pronoun_ends_a_bodys_name():
+    """"ائتلاف تقوده شركة أكوانوفا" is a coalition that the company leads: no name runs through
+    the verb and its pronoun."""
+    names = found("ووقعت الوزارة العقد مع ائتلاف تقوده شركة أكوانوفا الفرنسية، بكلفة ثلاثة مليارات دولار.")
+    assert names == {"شركة أكوانوفا": "organisation"}, names

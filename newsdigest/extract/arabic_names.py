@@ -302,6 +302,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS or _by_or_with(tok, w):
             break
+        if not _definite(tok) and _PRONOUN_END.search(tok.text):
+            break       # a pronoun ends no name: "ائتلاف تقوده شركة ..." ("a coalition that a company leads")
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
             if _definite(tok) and not _stem(tok, w["org_heads"]):
@@ -349,6 +351,10 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         break
     return k
+
+
+# a pronoun written onto a word (ه as written, not the ة that normalises to it): its, her, their
+_PRONOUN_END = re.compile("(?:ه|ها|هم|هما|هن)$")
 
 
 _TIME_WORDS = frozenset(arabic.normalise(x) for x in ("الماضي", "المقبل", "الحالي", "الجاري", "القادم", "المنصرم"))
@@ -540,6 +546,9 @@ def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int
     return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
 
 
+_AYA, _ALLAH = arabic.normalise("آية"), arabic.normalise("الله")
+
+
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
              closer_spans: Iterable[tuple[int, int]] = (), body_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
     """People and organisations in no gazetteer; `taken_spans` are the gazetteer's hits and
@@ -592,6 +601,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 i = end
                 continue
         title = _stem(tok, w["titles"])
+        if title is not None and title[1] == _AYA and not (i + 1 < len(tokens) and arabic.normalise(tokens[i + 1].text) == _ALLAH):
+            title = None        # آية is a title only in آية الله; "ولاية" is no و + ل + آية
         if title is not None:
             orgs: list[tuple[int, int, int, bool]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)

@@ -585,3 +585,9 @@ def test_a_word_with_a_pronoun_ends_a_bodys_name():
     the verb and its pronoun."""
     names = found("ووقعت الوزارة العقد مع ائتلاف تقوده شركة أكوانوفا الفرنسية، بكلفة ثلاثة مليارات دولار.")
     assert names == {"شركة أكوانوفا": "organisation"}, names
+
+
+def test_adjectives_of_naming_after_a_countrys_adjective_lead_to_the_complement():
+    text = "وقال رئيس الاتحاد العراقي المركزي لرفع الأثقال سعد كاظم إن البطل سيشارك في بطولة العالم."
+    names = found(text)
+    assert names.get("الاتحاد العراقي المركزي لرفع الأثقال") == "organisation" and "Iraq" not in names, names

@@ -444,11 +444,14 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if k in closers and _naming_complement(tokens, k + 1, taken):
+    after = k + 1
+    while k in closers and after < len(tokens) and after not in taken and arabic.normalise(tokens[after].text) in w["naming"]:
+        after += 1                  # "الاتحاد العراقي المركزي لرفع الأثقال": adjectives of naming after it
+    if k in closers and _naming_complement(tokens, after, taken):
         # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
         # الكويتي للتنمية الاقتصادية", "الاتحاد العام التونسي للشغل", "الجامعة الملكية المغربية
         # لكرة القدم"; without the complement it describes ("الحكومة العراقية")
-        return max(_org_after(tokens, k + 2, taken, closers, w, definite=_definite(tokens[k + 1])), k + 2)
+        return max(_org_after(tokens, after + 1, taken, closers, w, definite=_definite(tokens[after])), after + 1)
     if k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None and not (naming and _l_complement_at(tokens, k, taken)):
         # a university or a court by its adjective: "الجامعة المستنصرية", "المحكمة العليا"
         return k

@@ -591,3 +591,23 @@ def test_adjectives_of_naming_after_a_countrys_adjective_lead_to_the_complement(
     text = "وقال رئيس الاتحاد العراقي المركزي لرفع الأثقال سعد كاظم إن البطل سيشارك في بطولة العالم."
     names = found(text)
     assert names.get("الاتحاد العراقي المركزي لرفع الأثقال") == "organisation" and "Iraq" not in names, names
+
+
+def test_a_company_named_by_its_brand_alone_in_latin_is_the_one_named_in_arabic_elsewhere():
+    """"France's AquaNova" has no head word to say what it is; شركة أكوانوفا in an Arabic report
+    does: the brand's letters agree, so the Latin name is that company, one actor in both."""
+    corpus = [ArticleInput("ar", "2025-09-26", "الأردن يوقع عقد مشروع التحلية",
+                           "عمان - وقعت وزارة المياه والري العقد مع شركة أكوانوفا الفرنسية، الجمعة."),
+              ArticleInput("en", "2025-09-26", "Jordan signs desalination contract",
+                           "AMMAN — The ministry signed the contract with a consortium led by France's AquaNova on Friday.")]
+    res = resolve(corpus)
+    english = [name for name in res.articles["en"] if res.actors[name].kind == "organisation"]
+    assert len(english) == 1 and english[0] in res.articles["ar"], res.articles
+    names = {res.actors[english[0]].name, *res.actors[english[0]].aliases}
+    assert "AquaNova" in names and any("أكوانوفا" in name for name in names), names
+
+
+def test_a_loose_latin_name_that_is_no_companys_brand_stays_nobody():
+    corpus = [ArticleInput("ar", "2025-09-26", "عقد", "عمان - وقعت الوزارة العقد مع شركة أكوانوفا الفرنسية، الجمعة."),
+              ArticleInput("en", "2025-09-26", "Contract", "AMMAN — The ministry met delegates in Hamburg on Friday.")]
+    assert resolve(corpus).articles["en"] == ()

@@ -863,8 +863,27 @@ def _same_brand(skeletons: list[tuple[str, ...]], latin: list[str]) -> bool:
     if not skeletons or not all(skeletons) or len(latin) > 2:
         return False
     arabic_letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
-    latin_letters = "".join("".join(arabic.skeleton(w)) for w in latin).replace("z", "s")
-    return len(arabic_letters) >= 3 and arabic_letters == latin_letters
+    return len(arabic_letters) >= 3 and arabic_letters == latin_brand(" ".join(latin))
+
+
+def latin_brand(latin_name: str) -> str:
+    """The consonants of a Latin name as a company's brand is compared (s and z as one)."""
+    return "".join("".join(arabic.skeleton(w)) for w in LATIN_WORDS.findall(latin_name.lower())).replace("z", "s")
+
+
+def company_brand(arabic_name: str) -> str:
+    """The consonants of a company's own name written in Arabic letters ("شركة نوردغاز": the
+    letters of Nordgas), "" when the name is no company's or its words are ones of organisations."""
+    units = _arabic_units(arabic_name)
+    first = arabic_name.split()[0] if arabic_name.split() else ""
+    if len(units) < 2 or not isinstance(units[0][0], frozenset) or not units[0][0] & _COMPANY \
+            or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    skeletons = [sk for options, sk in units[1:]]
+    if any(isinstance(options, frozenset) or not sk for options, sk in units[1:]):
+        return ""
+    letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
+    return letters if len(letters) >= 3 else ""
 
 
 def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str, frozenset[str]]) -> str:

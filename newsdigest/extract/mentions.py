@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
@@ -86,6 +86,9 @@ class Mentions:
     abbreviations: tuple[tuple[str, int], ...] = ()   # unknown capitals seen: (abbreviation, first)
     merges: tuple[tuple[str, str, str], ...] = ()     # (actor, form, reason) decided within the article
     places: tuple[str, ...] = ()                      # countries named only as places, first seen first
+    # capitalised names read as no actor (no title, verb or head word: "France's AquaNova"):
+    # (surface, first), for the corpus to recognise when another article names them in Arabic
+    loose: tuple[tuple[str, int], ...] = ()
 
 
 class _Article:
@@ -150,7 +153,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
         title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title, True), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
-                    tuple(art.merges), _places(art))
+                    tuple(art.merges), _places(art), _loose(art, names.loose))
 
 
 _OWNED = re.compile(r"['\u2019]s((?:\s+[a-z]+){1,3})")
@@ -305,6 +308,7 @@ class _Names:
     organisations: list[tuple[str, int, int, list[int]]]
     inside: set[int]                                # ids of gazetteer hits inside a longer name
     roles: dict[int, list[str]]                     # id of a gazetteer person hit -> titles seen with it
+    loose: list[Candidate] = field(default_factory=list)   # read as nobody (Mentions.loose)
 
 
 def _read_names(reader: Reader) -> _Names:
@@ -324,11 +328,21 @@ def _read_names(reader: Reader) -> _Names:
             if cand.evidence and not cand.disqualified and size <= 5:
                 names.persons.append(cand)
                 names.inside |= {id(h) for h in hits_of(reader, cand.indices)}
+            elif size <= 3 and not hits_of(reader, cand.indices):
+                names.loose.append(cand)
         elif size == 1 and reader.hit_at[cand.indices[0]] is None:
             names.singles.append(cand)
+            names.loose.append(cand)
     for _, _, _, indices in names.organisations:
         names.inside |= {id(h) for h in hits_of(reader, indices)}
     return names
+
+
+def _loose(art: _Article, loose: list[Candidate]) -> tuple[tuple[str, int], ...]:
+    """The loose names no mention counted for an actor."""
+    counted = [(m.start, m.end) for m in art.mentions if m.actor and not m.in_title]
+    return tuple(dict.fromkeys((c.surface, c.start) for c in loose
+                               if not any(s < c.end and c.start < e for s, e in counted)))
 
 
 def _people_of_the_article(art: _Article, persons: list[Candidate]) -> dict[str, str]:

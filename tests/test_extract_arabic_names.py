@@ -611,3 +611,11 @@ def test_a_loose_latin_name_that_is_no_companys_brand_stays_nobody():
     corpus = [ArticleInput("ar", "2025-09-26", "عقد", "عمان - وقعت الوزارة العقد مع شركة أكوانوفا الفرنسية، الجمعة."),
               ArticleInput("en", "2025-09-26", "Contract", "AMMAN — The ministry met delegates in Hamburg on Friday.")]
     assert resolve(corpus).articles["en"] == ()
+
+
+@pytest.mark.parametrize("text, organisation", [
+    ("عمان - وقعت وزارة المياه والري العقد مع الشركة، الجمعة.", "وزارة المياه والري"),
+    ("وقالت وزارة المالية والاقتصاد الوطني إن العجز تراجع.", "وزارة المالية والاقتصاد الوطني"),
+])
+def test_after_a_noun_joined_by_wa_only_an_adjective_goes_on(text, organisation):
+    assert organisation in found(text), found(text)

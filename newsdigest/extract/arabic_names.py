@@ -324,6 +324,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         if _definite(tok):
             if k > j and _adjective(tokens[k - 1], w) and not _adjective(tok, w):
                 break               # after an adjective a definite noun is the next phrase: "مديرية المرور العامة الحادث"
+            if k > j and arabic.normalise(tokens[k - 1].text).startswith(("وال", "فال")) and not _adjective(tok, w):
+                break               # and after a noun joined by و: "وزارة المياه والري العقد"
             definite = True
             k += 1
             continue

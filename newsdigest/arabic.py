@@ -224,7 +224,9 @@ _SKELETON_AR = {
     "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
     "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "b", "چ": "S", "گ": "g", "ژ": "g",
 }
-_LATIN_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+# (European spellings of ch, which Arabic writes تش: Italian cci/cce, Hungarian cs, Polish cz)
+_LATIN_DIGRAPHS = (("cci", "tSi"), ("cce", "tSe"), ("cs", "tS"), ("cz", "tS"),
+                   ("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
                    ("ou", "u"), ("ee", "i"), ("oo", "u"))
 # ج is j in most spellings and g in Egypt and in names from European languages (جمال Gamal, جورج
 # George): j and g are one letter here, and غ (gh, sometimes g) with them

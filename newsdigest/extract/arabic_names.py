@@ -480,7 +480,9 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
         tok = tokens[j]
         norm = arabic.normalise(tok.text)
         if j > i + 1 and norm in w["honorifics"] and j not in taken:
-            return j + 1    # "... في الأنبار المهندس أركان الفهداوي": the name comes next
+            # "... في الأنبار المهندس أركان الفهداوي": the name comes next, after a nationality
+            # ("الجنرال الدنماركي لارس بيترسن")
+            return j + 2 if j + 1 in closers and _nisba(tokens[j + 1]) else j + 1
         head = _org_head(tokens, j, w)
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
@@ -621,7 +623,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             # or a family name with the article after it
             ambiguous = j < len(tokens) and any(n == 1 and arabic.normalise(tokens[j].text)[0] in "لبوف"
                                                 for n, _ in tokens[j].readings) \
-                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1])) \
+                and not (j > i + 1 and _foreign_first_name(tokens, j, end, w))
             # a title that is also a place ("المحافظة": the province, rarely a woman governor)
             # needs a known given name after it
             placeish = {arabic.normalise(tok.text), arabic.without_article(title[1])} & w["places"]
@@ -647,6 +650,16 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         i += 1
     local = _surnames(tokens, found, taken)
     return found + local + _family_names_alone(text, tokens, found + local, taken, w)
+
+
+def _foreign_first_name(tokens: list[Token], j: int, end: int, w: dict) -> bool:
+    """A first name from another language that begins with a letter a proclitic could be ("لارس
+    بيترسن", "باولا ريتشي"): after the letter a bare alef, which an Arabic noun so prefixed
+    would write with its hamza ("لإعادة") or as the article ("بالوكالة"), and a second word of no
+    article, not a common noun."""
+    written = tokens[j].text
+    return end - j == 2 and len(written) >= 4 and written[0] in "لب" and written[1] == "ا" and written[2] != "ل" \
+        and not _definite(tokens[j + 1]) and arabic.normalise(tokens[j + 1].text) not in w["nouns"]
 
 
 def _l_complement(tok: Token) -> bool:

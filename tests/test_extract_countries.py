@@ -276,3 +276,9 @@ def test_a_name_after_a_compound_direction_or_off_is_a_place(text, word):
 def test_a_possessive_after_a_word_of_location_names_where_unless_what_it_owns_acts():
     assert sense("The authority began feeding power into southern Iraq's grid on Monday.", "Iraq", False) == "place"
     assert sense("A delegation from Iraq's foreign ministry arrived.", "Iraq", False) == "actor"
+
+
+def test_a_demonym_between_an_owner_and_an_office_is_where_the_holder_is_from():
+    assert sense("The mission's Danish commander, Lt. Gen. Lars Petersen, said the course ended.", "Danish", True) == "place"
+    assert sense("The Danish commander said the course ended.", "Danish", True) == "actor"
+    assert sense("Baghdad's Turkish embassy said the talks would resume.", "Turkish", True) == "actor"

@@ -804,6 +804,9 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
             return _arabic_described(before, cues)
         if len(after) >= 2 and after[0] == "-" and after[1][:1].islower() and text[end:end + 1] == "-":
             return "actor" if _plain(after[1]) in cues.acting_compounds else "place"
+        owned_person = after[:1] and _plain(after[0]) in lexicon().title_words
+        if owned_person and (before[-2:] in (["'", "s"], ["\u2019", "s"]) or (before and before[-1].lower().endswith(("'s", "\u2019s")))):
+            return "place"          # "the mission's Danish commander": whose he is is said; this is where he is from
         described = []
         for word in after[:5]:
             if not word[:1].isalpha():

@@ -30,7 +30,7 @@ from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, c
                     organisation_names, person_key, read_candidate, segments, self_named, source_spans,
                     surname_key)
 
-EXTRACTOR_VERSION = "4"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "5"     # part of every cache key: bump when extraction changes
 
 
 # --- what one article says ---------------------------------------------------------------------------------

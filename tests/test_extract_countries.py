@@ -265,6 +265,12 @@ def test_an_english_headline_demonym_counts_when_the_text_has_the_country_acting
     assert "Turkey" in {a.name for a in found.actors}
 
 
+def test_an_english_headline_demonym_counts_when_the_text_names_the_country():
+    found = extract_mentions("Twenty network defenders from Iraq and Jordan finished a NATO course in Amman.",
+                             "NATO cyber course trains Iraqi and Jordanian teams")
+    assert {"Iraq", "Jordan"} <= {a.name for a in found.actors}, found.actors
+
+
 @pytest.mark.parametrize("text, word", [
     ("Output resumed at the oilfield in southwestern Libya after a closure.", "Libya"),
     ("The tanker was hit off Yemen on Tuesday.", "Yemen"),

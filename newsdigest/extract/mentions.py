@@ -530,11 +530,13 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
                 (name,) = others
         if _only_a_place(art, hit, title, in_title=True):
             continue
-        if hit.kind == "country" and hit.how == "demonym" and not has_arabic(hit.surface) and name not in art.actors:
+        if hit.kind == "country" and hit.how == "demonym" and not has_arabic(hit.surface) and name not in art.actors \
+                and name not in {place for _, place in art.places}:
             # an English headline drops the words that tell who acts ("Moroccan federation names
             # ...", "Lebanese star draws ..."): its adjective is the country acting only when the
-            # text has it acting too (an Arabic adjective follows its noun, which decides as in
-            # the text)
+            # text names the country at all ("Iraqi and Jordanian teams" for "defenders from Iraq
+            # and Jordan"), not only inside a name or never (an Arabic adjective follows its noun,
+            # which decides as in the text)
             art.skip(hit.surface, hit.start, hit.end, "place", f"{name} described in the headline only", True)
             art.places.append((_TITLE_OFFSET + hit.start, name))
             continue

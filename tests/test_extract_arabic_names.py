@@ -642,3 +642,17 @@ def test_a_proclitic_on_an_arabic_noun_after_a_title_is_still_no_name():
 def test_european_spellings_of_tch(arabic_name, latin_name):
     from newsdigest.extract.arabic_names import same_person
     assert same_person(arabic_name, latin_name) == "sure"
+
+
+@pytest.mark.parametrize("text, person", [
+    ("وأكدت ريم الساعدي أن العمل مستمر.", "ريم الساعدي"),        # a given name no list holds
+    ("وقال هوشيار الدزيي إن المشروع سينتهي قريبا.", "هوشيار الدزيي"),
+])
+def test_a_name_said_after_a_verb_of_saying_with_a_nisba_family_name(text, person):
+    assert found(text).get(person) == "person", found(text)
+
+
+@pytest.mark.parametrize("text", ["وقال مصدر أمني إن الهجوم فشل.", "وأوضح بيان الوزارة أن العمل مستمر.",
+                                  "وقالت مصادر محلية إن الطريق أغلق."])
+def test_who_said_it_is_no_name_when_it_is_a_common_noun(text):
+    assert not any(kind == "person" for kind in found(text).values()), found(text)

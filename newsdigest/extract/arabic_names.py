@@ -587,6 +587,12 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))
                 i = end
                 continue
+        said = _said_by_a_name(tokens, i, taken, w)
+        if said:
+            found.append(Found(text[tokens[i + 1].start:tokens[i + 2].end], "person", tokens[i + 1].start,
+                               tokens[i + 2].end, "verb"))
+            i += 3
+            continue
         apposed = _apposition(tokens, i, taken, w)
         if apposed:
             # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
@@ -692,6 +698,20 @@ def _commas_skip(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
         return 0
     end = _name_after(tokens, first, taken, w)
     return first - j if 2 <= end - first <= 3 and end < len(tokens) and tokens[end].text == "،" else 0
+
+
+def _said_by_a_name(tokens: list[Token], i: int, taken: set[int], w: dict) -> bool:
+    """A verb of saying, then a word of no article and a family name of the nisba form, then what
+    was said ("وأكدت ريم الساعدي أن ..."): a person, whose given name no list holds."""
+    if i + 3 >= len(tokens) or _stem(tokens[i], w["speech"]) is None or {i + 1, i + 2} & taken:
+        return False
+    first, family, after = tokens[i + 1], tokens[i + 2], arabic.normalise(tokens[i + 3].text)
+    norm_first, norm_family = arabic.normalise(first.text), arabic.normalise(family.text)
+    plain = first.word and not _definite(first) and len(norm_first) >= 3 and not norm_first.startswith(("و", "ف")) \
+        and not any(_stem(first, w[k]) for k in ("stop", "titles", "nouns", "org_heads", "places", "speech"))
+    nisba = family.word and norm_family.startswith("ال") and norm_family.endswith("ي") and len(norm_family) >= 6 \
+        and not any(_stem(family, w[k]) for k in ("stop", "titles", "places"))
+    return plain and nisba and (after in (arabic.normalise("أن"), arabic.normalise("إن")) or tokens[i + 3].text == "،")
 
 
 def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:

@@ -220,13 +220,17 @@ def transliterate(text: str) -> str:
 # --- comparing names across scripts -------------------------------------------------------------
 
 _SKELETON_AR = {
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
+    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
     "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
-    "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "b", "چ": "S", "گ": "g", "ژ": "j",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "b", "چ": "S", "گ": "g", "ژ": "g",
 }
-_LATIN_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+# (European spellings of ch, which Arabic writes تش: Italian cci/cce, Hungarian cs, Polish cz)
+_LATIN_DIGRAPHS = (("cci", "tSi"), ("cce", "tSe"), ("cs", "tS"), ("cz", "tS"),
+                   ("kh", "k"), ("gh", "g"), ("sh", "S"), ("ch", "S"), ("th", "t"), ("dh", "d"), ("ph", "f"),
                    ("ou", "u"), ("ee", "i"), ("oo", "u"))
-_LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "g": "g", "p": "b", "v": "f", "z": "z", "x": "k"})
+# ج is j in most spellings and g in Egypt and in names from European languages (جمال Gamal, جورج
+# George): j and g are one letter here, and غ (gh, sometimes g) with them
+_LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "j": "g", "p": "b", "v": "f", "z": "z", "x": "k"})
 _LATIN_PARTICLES = {"al", "el", "ul", "il", "ad", "ar", "as", "at", "ash", "az", "an", "ath", "adh", "abu", "abou",
                     "bin", "ben", "ibn", "bint"}
 _ABD_LATIN = {"abd", "abdul", "abdel", "abdal", "abdil", "abdol"}    # Abdul Latif: "servant of the"

@@ -246,3 +246,45 @@ def test_a_country_that_opens_a_body_named_in_the_text_is_not_the_country_in_the
 ])
 def test_an_arabic_demonym_after_an_idafa_describes_its_head(text, word, expected):
     assert sense(text, word, True) == expected
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Moroccan federation names new coach", "RABAT — The Royal Moroccan Football Federation appointed Tarek Sabri."),
+    ("Lebanese star draws 20,000 to Erbil stadium", "The singer Rami Haddad played in Erbil on Friday."),
+])
+def test_an_english_headline_demonym_is_the_country_acting_only_when_the_text_has_it_acting(title, text):
+    """A headline drops the words that tell who acts: its adjective alone does not make the
+    country a party when the text never has it acting."""
+    found = extract_mentions(text, title)
+    assert not any(a.kind == "country" for a in found.actors), found.actors
+
+
+def test_an_english_headline_demonym_counts_when_the_text_has_the_country_acting():
+    found = extract_mentions("Turkish warplanes struck villages near Duhok on Monday.",
+                             "Turkish strikes hit villages in Duhok")
+    assert "Turkey" in {a.name for a in found.actors}
+
+
+def test_an_english_headline_demonym_counts_when_the_text_names_the_country():
+    found = extract_mentions("Twenty network defenders from Iraq and Jordan finished a NATO course in Amman.",
+                             "NATO cyber course trains Iraqi and Jordanian teams")
+    assert {"Iraq", "Jordan"} <= {a.name for a in found.actors}, found.actors
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Output resumed at the oilfield in southwestern Libya after a closure.", "Libya"),
+    ("The tanker was hit off Yemen on Tuesday.", "Yemen"),
+])
+def test_a_name_after_a_compound_direction_or_off_is_a_place(text, word):
+    assert sense(text, word, False) == "place"
+
+
+def test_a_possessive_after_a_word_of_location_names_where_unless_what_it_owns_acts():
+    assert sense("The authority began feeding power into southern Iraq's grid on Monday.", "Iraq", False) == "place"
+    assert sense("A delegation from Iraq's foreign ministry arrived.", "Iraq", False) == "actor"
+
+
+def test_a_demonym_between_an_owner_and_an_office_is_where_the_holder_is_from():
+    assert sense("The mission's Danish commander, Lt. Gen. Lars Petersen, said the course ended.", "Danish", True) == "place"
+    assert sense("The Danish commander said the course ended.", "Danish", True) == "actor"
+    assert sense("Baghdad's Turkish embassy said the talks would resume.", "Turkish", True) == "actor"

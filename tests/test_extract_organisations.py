@@ -194,3 +194,15 @@ def test_a_headlines_capitals_do_not_make_a_longer_name():
                                 "Iraq Signs Loan Deal With World Bank")
     assert any(m.surface == "World Bank" and m.in_title and m.actor == "World Bank" for m in mentions.mentions), \
         mentions.mentions
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The GCC Interconnection Authority began feeding power into the grid on Monday.", "GCC Interconnection Authority"),
+    ("The NATO Defence College said on Monday it would train more officers.", "NATO Defence College"),
+])
+def test_a_gazetteer_acronym_opening_a_longer_name_is_a_word_of_another_body(text, name):
+    assert organisations(text) == [name], actors(text)
+
+
+def test_a_gazetteer_name_before_a_head_alone_stays_the_gazetteers():
+    assert organisations("The EU Commission said on Monday it would help.") == ["European Commission"]

@@ -33,13 +33,13 @@ SETS = {"dev1": DEV, "dev2": DEV2, "dev3": DEV3}
 
 # What a set reached where it is short of a target (precision, recall): a change that falls below
 # these undoes work done on it.
-FLOORS = {"dev2": {"actors ar": (0.90, 0.83), "actors all": (0.91, 0.86)},
-          "dev3": {"actors ar": (0.76, 0.68), "actors en": (0.82, 0.80), "actors all": (0.77, 0.72),
+FLOORS = {"dev2": {"actors ar": (0.92, 0.87), "actors all": (0.91, 0.86)},
+          "dev3": {"actors ar": (0.83, 0.77), "actors en": (0.89, 0.83), "actors all": (0.85, 0.79),
                    "topics ar": (0.86, 0.79), "topics en": (0.86, 0.81)}}
 # Targets a set does not reach yet: expected failures (not strict), so that reaching one shows.
 NOT_YET = {"dev2": {"actors ar", "actors all"},
            "dev3": {"actors ar", "actors en", "actors all", "topics ar", "topics en", "topics all",
-                    "cross-script merges", "story pairs across"}}
+                    "cross-script merges"}}
 
 
 def _marks(name: str, what: str) -> list:
@@ -99,7 +99,7 @@ def test_the_dev_sets_stay_at_what_they_reached(measured, name, what):
 
 
 def test_cross_script_merges_on_the_third_set_stay_at_what_they_reached(measured):
-    assert measured["dev3"]["merges"].precision >= 0.78, measured["dev3"]["merges"].errors
+    assert measured["dev3"]["merges"].precision >= 0.88, measured["dev3"]["merges"].errors
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ def _words() -> dict[str, frozenset[str]]:
     return {
         "titles": _with_feminine(norm(d["titles"]["heads"]), norm(d["titles"]["links"]) | norm(d["organisations"]["heads"])
                                  | norm(d["places"]["provinces"]) | norm(d["words"]["places"])), "links": norm(d["titles"]["links"]), "ranks": norm(d["titles"]["ranks"]),
+        "honorifics": norm(d["titles"]["honorifics"]),
         "org_heads": norm(d["organisations"]["heads"]), "org_places": norm(d["organisations"]["places"]),
         "verbal": norm(d["organisations"]["verbal"]), "naming": norm(d["organisations"]["naming_adjectives"]),
         "family_titles": norm(d["names"]["family_titles"]),
@@ -275,7 +276,7 @@ def _ends_name(tokens: list[Token], k: int, w: dict) -> bool:
 
 
 def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], w: dict,
-               definite: bool = False) -> int:
+               definite: bool = False, bodies: frozenset[int] = frozenset()) -> int:
     """End (exclusive) of an organisation's complement starting at token j: a construct chain
     of bare words ended by a word with the article ("نفط البصرة") or a province ("صحة كربلاء"),
     then only adjectives with the article ("الموارد المائية"), coordinated ones ("والشؤون
@@ -283,6 +284,11 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
     k = j
     while k < len(tokens) and k - j < 7 and (k not in taken or k in closers) and tokens[k].word:
         if k in closers:            # a country or its adjective ends the name: "شركة موانئ العراق"
+            while k + 1 in closers and not tokens[k + 1].text.startswith(("و", "ف")):
+                k += 1              # the rest of the country's name: "الإمارات العربية المتحدة"
+            while k + 1 < len(tokens) and k + 1 not in taken and arabic.normalise(tokens[k + 1].text) in w["naming"] \
+                    and not _time_after(tokens, k + 2):
+                k += 1              # and an adjective of naming: "مصرف الإمارات العربية المتحدة المركزي"
             return k + 1
         tok = tokens[k]
         norm = arabic.normalise(tok.text)
@@ -296,6 +302,8 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         if norm in w["stop"] or norm in w["titles"] or norm in _PREPOSITIONS or _by_or_with(tok, w):
             break
+        if not _definite(tok) and _PRONOUN_END.search(tok.text):
+            break       # a pronoun ends no name: "ائتلاف تقوده شركة ..." ("a coalition that a company leads")
         if k > j and norm.startswith(("و", "ف")) and not _stem(tok, w["given"]):
             # "والشؤون الاجتماعية" goes on; "ووزارة ..." starts another name
             if _definite(tok) and not _stem(tok, w["org_heads"]):
@@ -316,9 +324,14 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
         if _definite(tok):
             if k > j and _adjective(tokens[k - 1], w) and not _adjective(tok, w):
                 break               # after an adjective a definite noun is the next phrase: "مديرية المرور العامة الحادث"
+            if k > j and arabic.normalise(tokens[k - 1].text).startswith(("وال", "فال")) and not _adjective(tok, w):
+                break               # and after a noun joined by و: "وزارة المياه والري العقد"
             definite = True
             k += 1
             continue
+        if _with_l(tok) and definite and _body_after(tokens, k + 1, taken, bodies, w):
+            # whose it is, a body the gazetteer knows: "هيئة الربط الكهربائي لدول مجلس التعاون الخليجي"
+            return _body_after(tokens, k + 1, taken, bodies, w)
         if _with_l(tok) and definite and (_chain_reaches_a_name(tokens, k + 1, taken, closers, w)):
             definite = False        # a complement with ل starts a new chain: "لنقل الطاقة"
             k += 1
@@ -340,6 +353,10 @@ def _org_after(tokens: list[Token], j: int, taken: set[int], closers: set[int], 
             continue
         break
     return k
+
+
+# a pronoun written onto a word (ه as written, not the ة that normalises to it): its, her, their
+_PRONOUN_END = re.compile("(?:ه|ها|هم|هما|هن)$")
 
 
 _TIME_WORDS = frozenset(arabic.normalise(x) for x in ("الماضي", "المقبل", "الحالي", "الجاري", "القادم", "المنصرم"))
@@ -382,6 +399,21 @@ def _region_after(tokens: list[Token], k: int, taken: set[int], w: dict) -> int:
 _REGION_WORDS = frozenset(arabic.normalise(x) for x in ("إقليم", "محافظة", "اقليم"))
 
 
+def _body_after(tokens: list[Token], k: int, taken: set[int], bodies: frozenset[int], w: dict) -> int:
+    """The end of a gazetteer body reached from token k through at most two bare words ("دول
+    مجلس التعاون الخليجي"), else 0."""
+    for n in range(k, min(k + 3, len(tokens))):
+        if n in bodies:
+            while n + 1 in bodies:
+                n += 1
+            return n + 1
+        tok = tokens[n]
+        norm = arabic.normalise(tok.text)
+        if not tok.word or n in taken or _definite(tok) or norm in w["stop"] or norm.startswith(("و", "ف")):
+            return 0
+    return 0
+
+
 def _chain_reaches_a_name(tokens: list[Token], k: int, taken: set[int], closers: set[int], w: dict) -> bool:
     """Whether bare words from token k (at most three) lead to a word with the article, a
     province or a country: the construct chain "شرطة محافظة البصرة" goes on to its end."""
@@ -414,20 +446,28 @@ def _named_definite(tokens: list[Token], i: int, taken: set[int], closers: set[i
     while k < len(tokens) and k - i <= 3 and k not in taken and _adjective(tokens[k], w):
         naming = naming or arabic.normalise(tokens[k].text) in w["naming"]
         k += 1
-    if k in closers and _naming_complement(tokens, k + 1, taken):
+    after = k + 1
+    while k in closers and after < len(tokens) and after not in taken and arabic.normalise(tokens[after].text) in w["naming"]:
+        after += 1                  # "الاتحاد العراقي المركزي لرفع الأثقال": adjectives of naming after it
+    if k in closers and _naming_complement(tokens, after, taken):
         # a country's adjective and a complement name it: "المعهد الألماني للآثار", "الصندوق
         # الكويتي للتنمية الاقتصادية", "الاتحاد العام التونسي للشغل", "الجامعة الملكية المغربية
         # لكرة القدم"; without the complement it describes ("الحكومة العراقية")
-        return max(_org_after(tokens, k + 2, taken, closers, w, definite=_definite(tokens[k + 1])), k + 2)
-    if not naming and k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None:
-        return k                    # a university by its adjective: "الجامعة المستنصرية", "الجامعة التكنولوجية"
+        return max(_org_after(tokens, after + 1, taken, closers, w, definite=_definite(tokens[after])), after + 1)
+    if k == i + 2 and _stem(tokens[i], w["by_adjective"]) is not None and not (naming and _l_complement_at(tokens, k, taken)):
+        # a university or a court by its adjective: "الجامعة المستنصرية", "المحكمة العليا"
+        return k
     if not naming:
         return i
     if k < len(tokens) and k in closers:
         return k + 1                # a country's adjective ends it: "... الوطنية العراقية"
-    if k >= len(tokens) or k in taken or not (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل")):
+    if not _l_complement_at(tokens, k, taken):
         return k if k - i >= 3 else i   # two adjectives name it: "الاتحاد الوطني الكردستاني"
     return max(_org_after(tokens, k + 1, taken, closers, w, definite=_definite(tokens[k])), k + 1)
+
+
+def _l_complement_at(tokens: list[Token], k: int, taken: set[int]) -> bool:
+    return k < len(tokens) and k not in taken and (_with_l(tokens[k]) or arabic.normalise(tokens[k].text).startswith("لل"))
 
 
 def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], w: dict,
@@ -439,6 +479,10 @@ def _title_end(tokens: list[Token], i: int, taken: set[int], closers: set[int], 
     while j < len(tokens) and tokens[j].word:
         tok = tokens[j]
         norm = arabic.normalise(tok.text)
+        if j > i + 1 and norm in w["honorifics"] and j not in taken:
+            # "... في الأنبار المهندس أركان الفهداوي": the name comes next, after a nationality
+            # ("الجنرال الدنماركي لارس بيترسن")
+            return j + 2 if j + 1 in closers and _nisba(tokens[j + 1]) else j + 1
         head = _org_head(tokens, j, w)
         if head is not None and not head[1].startswith("ال") and j not in taken:
             end = _org_after(tokens, j + 1, taken, closers, w)
@@ -509,11 +553,15 @@ def _organisation(text: str, tokens: list[Token], i: int, letters: int, end: int
     return Found(name, "organisation", start, tokens[end - 1].end, "organisation name")
 
 
+_AYA, _ALLAH = arabic.normalise("آية"), arabic.normalise("الله")
+
+
 def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
-             closer_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
+             closer_spans: Iterable[tuple[int, int]] = (), body_spans: Iterable[tuple[int, int]] = ()) -> list[Found]:
     """People and organisations in no gazetteer; `taken_spans` are the gazetteer's hits and
     masked spans (they are not read again, and they end a name); `closer_spans`, among them,
-    may end an organisation's name (countries and their adjectives)."""
+    may end an organisation's name (countries and their adjectives), and `body_spans` (the
+    gazetteer's bodies) may end its complement with ل ("... لدول مجلس التعاون الخليجي")."""
     if not arabic.has_arabic(text):
         return []
     w = _words()
@@ -522,6 +570,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
     taken = {n for n, t in enumerate(tokens) if any(s < t.end and t.start < e for s, e in spans)}
     ends = list(closer_spans)
     closers = {n for n in taken if any(s < tokens[n].end and tokens[n].start < e for s, e in ends)}
+    body_list = list(body_spans)
+    bodies = frozenset(n for n in taken if any(s < tokens[n].end and tokens[n].start < e for s, e in body_list))
     found: list[Found] = []
     i = 0
     while i < len(tokens):
@@ -531,12 +581,18 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             continue
         head = _org_head(tokens, i, w)
         if head is not None and not head[1].startswith("ال"):
-            end = _org_after(tokens, i + 1, taken, closers, w)
-            if end > i + 1 and head[1] not in w["org_places"] and not _for_purpose(tokens[i + 1]) \
+            end = _org_after(tokens, i + 1, taken, closers, w, bodies=bodies)
+            if end > i + 1 and head[1] not in w["org_places"] and (i + 1 in closers or not _for_purpose(tokens[i + 1])) \
                     and not _only_heads(tokens, i, end, w):
                 found.append(_organisation(text, tokens, i, head[0], end, _origin_last(tokens, end, closers, w)))
                 i = end
                 continue
+        said = _said_by_a_name(tokens, i, taken, w)
+        if said:
+            found.append(Found(text[tokens[i + 1].start:tokens[i + 2].end], "person", tokens[i + 1].start,
+                               tokens[i + 2].end, "verb"))
+            i += 3
+            continue
         apposed = _apposition(tokens, i, taken, w)
         if apposed:
             # "وقال كاروان عمر، عضو نقابة أطباء كردستان، إن ...": the name, then its title, whose
@@ -558,6 +614,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
                 i = end
                 continue
         title = _stem(tok, w["titles"])
+        if title is not None and title[1] == _AYA and not (i + 1 < len(tokens) and arabic.normalise(tokens[i + 1].text) == _ALLAH):
+            title = None        # آية is a title only in آية الله; "ولاية" is no و + ل + آية
         if title is not None:
             orgs: list[tuple[int, int, int, bool]] = []
             j = i + 1 if title[1] in w["ranks"] else _title_end(tokens, i, taken, closers, w, orgs)
@@ -571,7 +629,8 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
             # or a family name with the article after it
             ambiguous = j < len(tokens) and any(n == 1 and arabic.normalise(tokens[j].text)[0] in "لبوف"
                                                 for n, _ in tokens[j].readings) \
-                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1]))
+                and first not in arabic.given_names() and not (end - j == 2 and _definite(tokens[j + 1])) \
+                and not (j > i + 1 and _foreign_first_name(tokens, j, end, w))
             # a title that is also a place ("المحافظة": the province, rarely a woman governor)
             # needs a known given name after it
             placeish = {arabic.normalise(tok.text), arabic.without_article(title[1])} & w["places"]
@@ -597,6 +656,16 @@ def discover(text: str, taken_spans: Iterable[tuple[int, int]] = (),
         i += 1
     local = _surnames(tokens, found, taken)
     return found + local + _family_names_alone(text, tokens, found + local, taken, w)
+
+
+def _foreign_first_name(tokens: list[Token], j: int, end: int, w: dict) -> bool:
+    """A first name from another language that begins with a letter a proclitic could be ("لارس
+    بيترسن", "باولا ريتشي"): after the letter a bare alef, which an Arabic noun so prefixed
+    would write with its hamza ("لإعادة") or as the article ("بالوكالة"), and a second word of no
+    article, not a common noun."""
+    written = tokens[j].text
+    return end - j == 2 and len(written) >= 4 and written[0] in "لب" and written[1] == "ا" and written[2] != "ل" \
+        and not _definite(tokens[j + 1]) and arabic.normalise(tokens[j + 1].text) not in w["nouns"]
 
 
 def _l_complement(tok: Token) -> bool:
@@ -629,6 +698,20 @@ def _commas_skip(tokens: list[Token], j: int, taken: set[int], w: dict) -> int:
         return 0
     end = _name_after(tokens, first, taken, w)
     return first - j if 2 <= end - first <= 3 and end < len(tokens) and tokens[end].text == "،" else 0
+
+
+def _said_by_a_name(tokens: list[Token], i: int, taken: set[int], w: dict) -> bool:
+    """A verb of saying, then a word of no article and a family name of the nisba form, then what
+    was said ("وأكدت ريم الساعدي أن ..."): a person, whose given name no list holds."""
+    if i + 3 >= len(tokens) or _stem(tokens[i], w["speech"]) is None or {i + 1, i + 2} & taken:
+        return False
+    first, family, after = tokens[i + 1], tokens[i + 2], arabic.normalise(tokens[i + 3].text)
+    norm_first, norm_family = arabic.normalise(first.text), arabic.normalise(family.text)
+    plain = first.word and not _definite(first) and len(norm_first) >= 3 and not norm_first.startswith(("و", "ف")) \
+        and not any(_stem(first, w[k]) for k in ("stop", "titles", "nouns", "org_heads", "places", "speech"))
+    nisba = family.word and norm_family.startswith("ال") and norm_family.endswith("ي") and len(norm_family) >= 6 \
+        and not any(_stem(family, w[k]) for k in ("stop", "titles", "places"))
+    return plain and nisba and (after in (arabic.normalise("أن"), arabic.normalise("إن")) or tokens[i + 3].text == "،")
 
 
 def _apposition(tokens: list[Token], i: int, taken: set[int], w: dict) -> tuple[int, int] | None:
@@ -713,15 +796,16 @@ def inside_a_longer_name(text: str, start: int, end: int) -> bool:
 
 def continues_a_name(text: str, end: int) -> bool:
     """Whether the words right after `end` go on with a body's name: a noun with the article
-    joined by و ("وزارة الصحة والسكان", "وزارة التربية والتعليم") or the adjective العامة ("وزارة
-    الصحة العامة"); a shorter name the gazetteer knows is then part of another body's."""
+    joined by و ("وزارة الصحة والسكان", "وزارة التربية والتعليم") or an adjective of naming ("وزارة
+    الصحة العامة", "مجلس الأمن الوطني"); a shorter name the gazetteer knows is then part of another body's."""
     tokens = tokenise(text[end:end + 40])
     if not tokens or tokens[0].start == 0 or not text[end:end + tokens[0].start].isspace() or not tokens[0].word:
         return False
     w = _words()
     norm = arabic.normalise(tokens[0].text)
-    if norm in (arabic.normalise("العامة"), arabic.normalise("العام")):
-        return not _time_after(tokens, 1)       # not the year: "العام المقبل"
+    if norm in w["naming"]:
+        # "مجلس الأمن الوطني" is not "مجلس الأمن"; "العام" is not the year ("العام المقبل")
+        return not _time_after(tokens, 1)
     return norm.startswith("وال") and len(norm) > 5 and _stem(tokens[0], w["org_heads"]) is None \
         and _definite_head(tokens[0], w) is None
 
@@ -768,16 +852,25 @@ def _bare_readings(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _arabic_units(name: str) -> tuple[tuple[frozenset[str] | tuple[str, ...], tuple[str, ...]], ...]:
+def _arabic_units(name: str, countries: frozenset[str] = frozenset()
+                  ) -> tuple[tuple[frozenset[str] | tuple[str, ...], tuple[str, ...]], ...]:
     """The content words of an Arabic organisation name, each as (English words it may be
     written as, or for a word of no organisation its readings, and its consonant skeleton for a
-    name of a place); function words left out."""
+    name of a place); function words left out. `countries`: names of countries in several words
+    (normalised, each without the article), each read as one unit ("الإمارات العربية المتحدة")."""
     table = _organisation_words()
     longest = max((len(k) for k in table), default=1)
     words = arabic.normalise(name).split()
     units = []
     i = 0
     while i < len(words):
+        several = next((key for size in (3, 2) if i + size <= len(words)
+                        for key in [" ".join(arabic.without_article(w) for w in words[i:i + size])] if key in countries),
+                       None)
+        if several is not None:
+            units.append(((several,), arabic.skeleton(arabic.without_article(words[i]))))
+            i += len(several.split())
+            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             options = next((table[(first, *(arabic.without_article(w) for w in words[i + 1:i + n]))]
                             for first in _bare_readings(words[i])
@@ -805,8 +898,27 @@ def _same_brand(skeletons: list[tuple[str, ...]], latin: list[str]) -> bool:
     if not skeletons or not all(skeletons) or len(latin) > 2:
         return False
     arabic_letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
-    latin_letters = "".join("".join(arabic.skeleton(w)) for w in latin).replace("z", "s")
-    return len(arabic_letters) >= 3 and arabic_letters == latin_letters
+    return len(arabic_letters) >= 3 and arabic_letters == latin_brand(" ".join(latin))
+
+
+def latin_brand(latin_name: str) -> str:
+    """The consonants of a Latin name as a company's brand is compared (s and z as one)."""
+    return "".join("".join(arabic.skeleton(w)) for w in LATIN_WORDS.findall(latin_name.lower())).replace("z", "s")
+
+
+def company_brand(arabic_name: str) -> str:
+    """The consonants of a company's own name written in Arabic letters ("شركة نوردغاز": the
+    letters of Nordgas), "" when the name is no company's or its words are ones of organisations."""
+    units = _arabic_units(arabic_name)
+    first = arabic_name.split()[0] if arabic_name.split() else ""
+    if len(units) < 2 or not isinstance(units[0][0], frozenset) or not units[0][0] & _COMPANY \
+            or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
+        return ""
+    skeletons = [sk for options, sk in units[1:]]
+    if any(isinstance(options, frozenset) or not sk for options, sk in units[1:]):
+        return ""
+    letters = "".join("".join(sk) for sk in skeletons).replace("z", "s")
+    return letters if len(letters) >= 3 else ""
 
 
 def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str, frozenset[str]]) -> str:
@@ -814,9 +926,10 @@ def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str,
     none is left over on either side (names of places by their skeletons), the head word first
     among them; "maybe" when one word is left over; else "". `countries`: the Latin words each
     Arabic country name and adjective may be written as (gazetteer.countries_in_latin)."""
+    several = frozenset(k for k in countries if " " in k)
     units = [(options if isinstance(options, frozenset)
               else next((countries[r] for r in options if r in countries), frozenset()), skeleton)
-             for options, skeleton in _arabic_units(arabic_name)]
+             for options, skeleton in _arabic_units(arabic_name, several)]
     latin = [w for w in LATIN_WORDS.findall(latin_name.lower()) if w not in FUNCTION_EN]
     first = arabic_name.split()[0] if arabic_name.split() else ""
     if len(units) < 2 or not units[0][0] or not any(stem in _words()["org_heads"] for stem in _bare_readings(first)):
@@ -833,8 +946,9 @@ def same_organisation(arabic_name: str, latin_name: str, countries: Mapping[str,
             if j not in used and (word in options or (skeleton and arabic.skeleton(word) == skeleton)):
                 used.add(j)
                 matched += 1
-                if skeleton and j + 1 < len(latin) and latin[j + 1] in options:
-                    used.add(j + 1)     # a country may take two Latin words: السعودي, "Saudi Arabian"
+                while skeleton and j + 1 < len(latin) and latin[j + 1] in options:
+                    j += 1              # a country may take more Latin words: السعودي, "Saudi Arabian"
+                    used.add(j)
                 break
         else:
             if n == 0 and company:

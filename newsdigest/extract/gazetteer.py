@@ -514,6 +514,8 @@ def countries_in_latin() -> dict[str, frozenset[str]]:
             if arabic.has_arabic(name) and " " not in name.strip():
                 for form in (name, *_nisba(name)):
                     table[arabic.without_article(arabic.normalise(form))] = frozenset(latin)
+            elif arabic.has_arabic(name):       # "الإمارات العربية المتحدة": its words, each without the article
+                table[" ".join(arabic.without_article(w) for w in arabic.normalise(name).split())] = frozenset(latin)
     return table
 
 

@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
-from ..arabic import has_arabic
+from ..arabic import data as arabic_data, has_arabic, normalise, stems, without_article
 from ..core import name_key
 from .arabic_names import LATIN_WORDS, Found, continues_a_name, discover, inside_a_longer_name
 from .gazetteer import Gazetteer, Hit, country_words, default_gazetteer
-from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_sense,
+from .names import (WORD_RE, Candidate, Reader, acronym_definitions, all_caps, capitalised, country_cues, country_sense,
                     has_lower_particle, hits_of, is_attribution, is_nickname_of, lexicon, name_parts,
                     organisation_names, person_key, read_candidate, segments, self_named, source_spans,
                     surname_key)
 
-EXTRACTOR_VERSION = "4"     # part of every cache key: bump when extraction changes
+EXTRACTOR_VERSION = "5"     # part of every cache key: bump when extraction changes
 
 
 # --- what one article says ---------------------------------------------------------------------------------
@@ -85,6 +86,9 @@ class Mentions:
     abbreviations: tuple[tuple[str, int], ...] = ()   # unknown capitals seen: (abbreviation, first)
     merges: tuple[tuple[str, str, str], ...] = ()     # (actor, form, reason) decided within the article
     places: tuple[str, ...] = ()                      # countries named only as places, first seen first
+    # capitalised names read as no actor (no title, verb or head word: "France's AquaNova"):
+    # (surface, first), for the corpus to recognise when another article names them in Arabic
+    loose: tuple[tuple[str, int], ...] = ()
 
 
 class _Article:
@@ -149,7 +153,7 @@ def extract_mentions(text: str, title: str = "", gazetteer: Gazetteer | None = N
         title_hits, _ = _screen(art, _foreign_bodies(matcher.find(title), title, True), title, source, in_title=True)
         _count_title(art, title, title_hits, by_surname)
     return Mentions(art.local_actors(), tuple(art.mentions), singles, tuple(acronyms), abbreviations,
-                    tuple(art.merges), _places(art))
+                    tuple(art.merges), _places(art), _loose(art, names.loose))
 
 
 _OWNED = re.compile(r"['\u2019]s((?:\s+[a-z]+){1,3})")
@@ -192,13 +196,26 @@ def _foreign_bodies(hits: list[Hit], body: str, in_title: bool = False) -> list[
             continue            # "وزارة الصحة والسكان": another body, whose whole name discovery reads
         nxt = hits[n + 1] if n + 1 < len(hits) else None
         if (hit.kind == "organisation" and nxt is not None and nxt.kind == "country" and nxt.how == "demonym"
-                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()):
-            if _named_after_its_country(hit.canonical):
-                skip = n + 1    # "البنك المركزي الأردني": the Central Bank of Jordan, read whole by discovery
+                and has_arabic(hit.surface) and body[hit.end:nxt.start].isspace()
+                and nxt.canonical != arabic_data()["state_bodies"]["country"]):
+            # (the gazetteer's own country's adjective names the same body: "وزارة الكهرباء العراقية")
+            if _named_after_its_country(hit.canonical) or not _of_the_government(hit.canonical):
+                # "البنك المركزي الأردني", "مجلس النواب الليبي": that country's own bank or
+                # parliament, read whole by discovery
+                skip = n + 1
                 continue
             hit = Hit(hit.start, hit.end, hit.surface, "", "", "blocked")
         kept.append(hit)
     return kept
+
+
+_GOVERNMENT_WORDS = frozenset({"ministry", "ministers", "government"})
+
+
+def _of_the_government(name: str) -> bool:
+    """A ministry or the cabinet: another country's is that country acting (its government, by
+    the labelling guide), where a parliament, a court or a bank of it is a body of its own."""
+    return bool(set(LATIN_WORDS.findall(name.lower())) & _GOVERNMENT_WORDS)
 
 
 def _named_after_its_country(name: str) -> bool:
@@ -242,6 +259,10 @@ def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: b
         if hit.how == "blocked":
             masked.append((hit.start, hit.end))
             continue
+        if _a_place_of_that_name(hit, body):
+            masked.append((hit.start, hit.end))
+            art.skip(hit.surface, hit.start, hit.end, "place", f"a place, not {hit.canonical}", in_title)
+            continue
         if hit.agency and (not hit.canonical or name_key(hit.agency) == own
                            or is_attribution(body, hit.start, hit.end)):
             masked.append((hit.start, hit.end))
@@ -254,6 +275,30 @@ def _screen(art: _Article, found: list[Hit], body: str, source: str, in_title: b
     return kept, masked
 
 
+_ARABIC_WORD_BEFORE = re.compile(r"([\u0621-\u064a]+)\s+$")
+
+
+def _a_place_of_that_name(hit: Hit, body: str) -> bool:
+    """A body's Arabic name that is also a place's (arabic.toml [words] also_places) after a
+    preposition or a noun of place ("في الفاو", "ميناء الفاو", "بالفاو"): the place."""
+    if hit.kind != "organisation" or normalise(hit.surface) not in _also_places():
+        return False
+    glued = re.search(r"[\u0621-\u064a]*$", body[:hit.start]).group()
+    if "ب" in glued or "ل" in glued:
+        return True
+    before = _ARABIC_WORD_BEFORE.search(body[max(0, hit.start - 30):hit.start])
+    if not before:
+        return False
+    cues = country_cues()
+    readings = {without_article(normalise(stem)) for _, stem in stems(before.group(1))}    # "بميناء": ميناء
+    return any(w in cues.locatives or w in cues.places for w in readings)
+
+
+@lru_cache(maxsize=1)
+def _also_places() -> frozenset[str]:
+    return frozenset(normalise(w) for w in arabic_data()["words"].get("also_places", ()))
+
+
 @dataclass
 class _Names:
     """Capitalised names read in one text, before identity is decided."""
@@ -263,6 +308,7 @@ class _Names:
     organisations: list[tuple[str, int, int, list[int]]]
     inside: set[int]                                # ids of gazetteer hits inside a longer name
     roles: dict[int, list[str]]                     # id of a gazetteer person hit -> titles seen with it
+    loose: list[Candidate] = field(default_factory=list)   # read as nobody (Mentions.loose)
 
 
 def _read_names(reader: Reader) -> _Names:
@@ -282,11 +328,21 @@ def _read_names(reader: Reader) -> _Names:
             if cand.evidence and not cand.disqualified and size <= 5:
                 names.persons.append(cand)
                 names.inside |= {id(h) for h in hits_of(reader, cand.indices)}
+            elif size <= 3 and not hits_of(reader, cand.indices):
+                names.loose.append(cand)
         elif size == 1 and reader.hit_at[cand.indices[0]] is None:
             names.singles.append(cand)
+            names.loose.append(cand)
     for _, _, _, indices in names.organisations:
         names.inside |= {id(h) for h in hits_of(reader, indices)}
     return names
+
+
+def _loose(art: _Article, loose: list[Candidate]) -> tuple[tuple[str, int], ...]:
+    """The loose names no mention counted for an actor."""
+    counted = [(m.start, m.end) for m in art.mentions if m.actor and not m.in_title]
+    return tuple(dict.fromkeys((c.surface, c.start) for c in loose
+                               if not any(s < c.end and c.start < e for s, e in counted)))
 
 
 def _people_of_the_article(art: _Article, persons: list[Candidate]) -> dict[str, str]:
@@ -434,11 +490,14 @@ def _unknown_abbreviations(reader: Reader, defined: dict[str, str], art: _Articl
 def _read_arabic(text: str, hits: list[Hit], masked: list[tuple[int, int]], names: _Names) -> list[Found]:
     """People and organisations of Arabic text in no gazetteer (see arabic_names.discover); a
     country or its adjective at the end of an organisation's or a person's name ("شركة موانئ
-    العراق", "محمد شياع السوداني") is part of that name."""
+    العراق", "محمد شياع السوداني"), or a body whose it is ("... لدول مجلس التعاون الخليجي"), is
+    part of that name."""
     closers = [h for h in hits if h.kind == "country"]
-    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers])
+    bodies = [h for h in hits if h.kind == "organisation"]
+    found = discover(text, [(h.start, h.end) for h in hits] + masked, [(h.start, h.end) for h in closers],
+                     [(h.start, h.end) for h in bodies])
     spans = [(f.start, f.end) for f in found if f.evidence != "family name alone"]
-    names.inside |= {id(h) for h in closers if any(s <= h.start and h.end <= e for s, e in spans)}
+    names.inside |= {id(h) for h in closers + bodies if any(s <= h.start and h.end <= e for s, e in spans)}
     return found
 
 
@@ -471,6 +530,16 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
                 (name,) = others
         if _only_a_place(art, hit, title, in_title=True):
             continue
+        if hit.kind == "country" and hit.how == "demonym" and not has_arabic(hit.surface) and name not in art.actors \
+                and name not in {place for _, place in art.places}:
+            # an English headline drops the words that tell who acts ("Moroccan federation names
+            # ...", "Lebanese star draws ..."): its adjective is the country acting only when the
+            # text names the country at all ("Iraqi and Jordanian teams" for "defenders from Iraq
+            # and Jordan"), not only inside a name or never (an Arabic adjective follows its noun,
+            # which decides as in the text)
+            art.skip(hit.surface, hit.start, hit.end, "place", f"{name} described in the headline only", True)
+            art.places.append((_TITLE_OFFSET + hit.start, name))
+            continue
         if hit.kind == "country" and _opens_a_body(art, title, hit):
             art.skip(hit.surface, hit.start, hit.end, "inside a name", "part of a body the text names", True)
             continue
@@ -489,10 +558,18 @@ def _count_title(art: _Article, title: str, hits: list[Hit], by_surname: dict[st
 
 def _opens_a_body(art: _Article, title: str, hit: Hit) -> bool:
     """A country's name in the headline that begins the name of a body the text names ("Kuwait
-    Oil Company restores output"): a word of that name, not the country."""
+    Oil Company restores output"), or in Arabic follows a head word as it does in that name ("مصرف
+    الإمارات المركزي" for "مصرف الإمارات العربية المتحدة المركزي"): a word of that name, not the
+    country."""
     rest = title[hit.start:].lower()
-    return any(fields["kind"] == "organisation" and name.lower().startswith(hit.surface.lower() + " ")
-               and rest.startswith(name.lower()) for name, fields in art.actors.items())
+    bodies = [name for name, fields in art.actors.items() if fields["kind"] == "organisation"]
+    if any(name.lower().startswith(hit.surface.lower() + " ") and rest.startswith(name.lower()) for name in bodies):
+        return True
+    before = title[:hit.start].split()[-1:]
+    if not before or not has_arabic(hit.surface):
+        return False
+    words = {normalise(w) for _, w in stems(before[0])}
+    return any(normalise(name).startswith(w + " " + normalise(hit.surface)) for name in bodies for w in words)
 
 
 # --- countries as places -----------------------------------------------------------------------

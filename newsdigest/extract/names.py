@@ -653,7 +653,7 @@ def organisation_names(reader: Reader, runs: list[list[int]]) -> list[tuple[str,
         first, final = tokens[name_tokens[0]], tokens[name_tokens[-1]]
         if len(hits) == 1 and hits[0].start <= first.start and hits[0].end >= final.end:
             continue
-        if any(h.kind == "organisation" for h in hits):
+        if any(h.kind == "organisation" for h in hits) and not _opened_by_an_acronym(reader, name_tokens, hits):
             continue        # "EU Commission" and the like are the gazetteer's business
         if _names_an_event(reader, name_tokens[-1]):
             continue
@@ -804,6 +804,9 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
             return _arabic_described(before, cues)
         if len(after) >= 2 and after[0] == "-" and after[1][:1].islower() and text[end:end + 1] == "-":
             return "actor" if _plain(after[1]) in cues.acting_compounds else "place"
+        owned_person = after[:1] and _plain(after[0]) in lexicon().title_words
+        if owned_person and (before[-2:] in (["'", "s"], ["\u2019", "s"]) or (before and before[-1].lower().endswith(("'s", "\u2019s")))):
+            return "place"          # "the mission's Danish commander": whose he is is said; this is where he is from
         described = []
         for word in after[:5]:
             if not word[:1].isalpha():
@@ -821,7 +824,10 @@ def country_sense(text: str, start: int, end: int, demonym: bool) -> str:
         return "place"
     if surface.lower().endswith(("'s", "\u2019s")) or (after[:2] and after[0] in ("'", "\u2019") and after[1] == "s"):
         owned = after[2:5] if after[:1] and after[0] in ("'", "\u2019") else after[:3]
-        return _owned_sense(owned, cues)
+        # with no cue in what it owns, a word of location before it names where ("into
+        # southern Iraq's grid"); "from Iraq's foreign ministry" still acts
+        where = bool(before) and _plain(before[-1]) in cues.locatives
+        return _owned_sense(owned, cues, "place" if where else "actor")
     if _SCORE_AFTER.match(text, end) or _in_contest(before, cues) or (after and _plain(after[0]) in cues.contest_verbs):
         return "place"
     clitic = _clitic_before(text, start) if arabic_script else ""
@@ -866,7 +872,7 @@ def _names_a_thing(text: str, end: int, after: list[str], cues: CountryCues) -> 
     return bool(run) and _plain(run[-1]) in cues.places and _plain(run[-1]) not in cues.agents
 
 
-def _owned_sense(owned: list[str], cues: CountryCues) -> str:
+def _owned_sense(owned: list[str], cues: CountryCues, default: str = "actor") -> str:
     """A country's possessive: a place when what it owns is a place or a thing ("Iraq's south",
     "Iraq's national team"), looking past adjectives; a name after it ("Iraq's Border Ports
     Commission") is judged by its last word."""
@@ -881,7 +887,7 @@ def _owned_sense(owned: list[str], cues: CountryCues) -> str:
         # body of a state (a company, a team) only says where it is from ("China's Huaxin Energy")
         body = bool(run) and _plain(run[-1]) in organisation_heads()
         return _described_sense(run[-1:], cues, people=False, default="actor" if body else "place")
-    return _described_sense(words, cues, people=False)
+    return _described_sense(words, cues, people=False, default=default)
 
 
 def _in_contest(before: list[str], cues: CountryCues) -> bool:
@@ -982,6 +988,15 @@ def _names_an_event(reader: Reader, last: int) -> bool:
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
     return _lexicon_data()["organisation_bodies"]
+
+
+def _opened_by_an_acronym(reader: Reader, name_tokens: list[int], hits: list[Hit]) -> bool:
+    """A body the gazetteer knows by its acronym that opens a longer name of two more words
+    ending in a head ("GCC Interconnection Authority", "NATO Defence College"): that longer
+    name is another body, of which the acronym is a word."""
+    first = reader.tokens[name_tokens[0]]
+    return len(hits) == 1 and hits[0].start == first.start and hits[0].end == first.end \
+        and all_caps(first.text) and len(name_tokens) >= 3 and reader.tokens[name_tokens[-1]].low in organisation_heads()
 
 
 def _demonym_before_a_name(reader: Reader, part: list[int]) -> bool:

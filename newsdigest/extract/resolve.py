@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 from ..arabic import has_arabic, skeleton
 from ..core import name_key
 from ..disjoint import DisjointSets
-from .arabic_names import same_organisation, same_person
+from .arabic_names import company_brand, latin_brand, same_organisation, same_person
 from .gazetteer import Gazetteer, countries_in_latin, default_gazetteer
 from .names import has_lower_particle, is_nickname_of, lexicon, name_parts, nickname_related, person_key
 from .mentions import LocalActor, Mentions, SingleName, extract_mentions
@@ -155,6 +155,7 @@ class _Corpus:
     merges: list[tuple[str, str, str, str]] = field(default_factory=list)          # (article, name or key, form, reason)
     unresolved: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    loose: list[tuple[str, str, int]] = field(default_factory=list)                # (article, surface, first)
 
     def add(self, member: _Member) -> None:
         self.members.append(member)
@@ -200,6 +201,7 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     context = _Context(found)
     duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
                   + _link_organisations(found, clusters, gazetteer))
+    _companies_named_in_arabic(found, clusters)
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
     return _summarise(corpus, found, clusters, duplicates, gazetteer, memo)
@@ -215,6 +217,7 @@ class _Gathered:
     abbreviations: tuple[tuple[str, int], ...] = ()          # (abbreviation, first)
     merges: tuple[tuple[str, str, str], ...] = ()            # (name or key, form, reason)
     unresolved: tuple[tuple[str, str], ...] = ()             # (surface, reason)
+    loose: tuple[tuple[str, int], ...] = ()                  # (surface, first): Mentions.loose
 
 
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
@@ -245,6 +248,7 @@ def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[
         found.merges += [(article.id, name, form, reason) for name, form, reason in gathered.merges]
         for surface, reason in gathered.unresolved:
             found.unresolved[(surface, reason)].append(article.id)
+        found.loose += [(article.id, surface, first) for surface, first in gathered.loose]
     if memo is not None:
         memo.gathered = kept
     return found
@@ -275,7 +279,7 @@ def _gather_article(article: ArticleInput, article_mentions: Mentions | None, ga
                      tuple((abbr, f"o:{name_key(name)}") for abbr, name in article_mentions.acronyms),
                      tuple(article_mentions.abbreviations), tuple(article_mentions.merges),
                      tuple((m.surface, f"{m.note}, in the same article") for m in article_mentions.mentions
-                           if m.how == "ambiguous"))
+                           if m.how == "ambiguous"), tuple(article_mentions.loose))
 
 
 class _Context:
@@ -449,6 +453,34 @@ def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazettee
                                 partial(same_organisation, countries=countries_in_latin()), "organisation",
                                 "the same organisation in Arabic and Latin script (its words translate)",
                                 "the names may be one organisation in Arabic and Latin script (all but one word translate)")
+
+
+def _companies_named_in_arabic(found: _Corpus, clusters: _Clusters) -> None:
+    """A loose Latin name (no title, verb or head word: "France's AquaNova") that is the brand of
+    one company another article names in Arabic ("شركة أكوانوفا") is that company: the Arabic
+    article's head word says what the Latin one does not."""
+    brands: dict[str, set[str]] = defaultdict(set)
+    for key in list(clusters.parent):
+        if key.startswith("o:") and has_arabic(key):
+            letters = company_brand(found.label(key))
+            if letters:
+                brands[letters].add(clusters.find(key))
+    if not brands:
+        return
+    taken = {(m.article, m.local.name) for m in found.members}
+    named: set[tuple[str, str]] = set()
+    for article_id, surface, first in found.loose:
+        roots = brands.get(latin_brand(surface), set())
+        if len(roots) != 1 or (article_id, surface) in taken or has_arabic(surface):
+            continue
+        key = f"o:{name_key(surface)}"
+        clusters.add(key)
+        clusters.union(next(iter(roots)), key, "a company's own name, written in Arabic letters elsewhere")
+        if (article_id, surface) not in named:
+            named.add((article_id, surface))
+            found.add(_Member(article_id, 10_000 + first, key, LocalActor(
+                surface, "organisation", False, (surface,), (), first, 1, ("a company named in Arabic elsewhere",))))
+    found.singles = [(a, s) for a, s in found.singles if (a, s.surface) not in named]
 
 
 def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Context) -> None:

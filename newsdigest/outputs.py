@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -93,7 +94,7 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     if memo is not None:
         memo.page_keys = keys
     specs = feed_specs(model)
-    outputs += feed_outputs(model, specs)
+    outputs += feed_outputs(model, specs, memo)
     outputs += [made(out, data) for out, data in assets.files.values()]
     outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
     bundles = []
@@ -157,12 +158,23 @@ def _feed(fmt: str, spec: FeedSpec, model: SiteModel) -> bytes:
     return FEED_MAKERS[fmt](spec, [model.article(i) for i in spec.article_ids], model.config)
 
 
-def feed_outputs(model: SiteModel, specs: list[FeedSpec]) -> list[Output]:
+def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None = None) -> list[Output]:
+    """Every feed, keyed by its spec and its articles' files. `memo` (the live engine's plan memo)
+    keeps each spec's key with the articles it was made from: the same spec and the very same
+    article objects (unchanged: see enrich.apply_enrichment) give the same key."""
     config_key = key_of(repr(model.config), code_fingerprint())
+    last = memo.feed_keys if memo is not None and memo.feed_keys.get("config") == config_key else {}
+    kept: dict = {"config": config_key}
     outputs = []
     for spec in specs:
-        key = feed_specs_key(spec, [model.article(i) for i in spec.article_ids], config_key)
-        outputs += [Output(path, key, partial(_feed, fmt, spec, model)) for fmt, path in spec.paths()]
+        articles = [model.article(i) for i in spec.article_ids]
+        found = last.get(spec)
+        if found is None or len(found[0]) != len(articles) or not all(a is b for a, b in zip(found[0], articles)):
+            found = (articles, feed_specs_key(spec, articles, config_key))
+        kept[spec] = found
+        outputs += [Output(path, found[1], partial(_feed, fmt, spec, model)) for fmt, path in spec.paths()]
+    if memo is not None:
+        memo.feed_keys = kept
     return outputs
 
 
@@ -201,12 +213,7 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     missed = set(gen.carry(same))
     todo = [o for o in site.outputs if o.path not in same or o.path in missed]
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    # Forked workers inherit the model, templates and the slot without pickling them.
-    with progress(len(todo), "rendering") as advance:
-        for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,  # merged as they finish
-                                         workers if len(todo) >= PARALLEL_THRESHOLD else 1, ordered=False):
-            gen.merge(manifest, stats)
-            advance(len(manifest))
+    parallel = workers if len(todo) >= PARALLEL_THRESHOLD else 1
     live = _live_files_of(site.bundles, gen)
     remake = []
     # Unchanged bundles first, so that no file of theirs is cleared from the slot as stale.
@@ -217,8 +224,20 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
                 continue
             gen.forget(previous)   # a live file is gone: the bundle is made again, whole
         remake.append(bundle)
-    for bundle in remake:
-        for rel, data in bundle.make().items():
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        # Rendered in this process (a few pages: a change), the bundles are made meanwhile: the
+        # search tool runs as a process of its own, on another core. Never beside forked workers:
+        # a process forked while another thread runs may inherit a lock that nobody releases.
+        bundles = beside.submit(lambda: [bundle.make() for bundle in remake]) if parallel == 1 and remake else None
+        # Forked workers inherit the model, templates and the slot without pickling them.
+        with progress(len(todo), "rendering") as advance:
+            for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,  # merged as they finish
+                                             parallel, ordered=False):
+                gen.merge(manifest, stats)
+                advance(len(manifest))
+        made = bundles.result() if bundles is not None else [bundle.make() for bundle in remake]
+    for bundle, files in zip(remake, made):
+        for rel, data in files.items():
             gen.write(rel, data, bundle.key)
 
 

@@ -147,6 +147,7 @@ class PlanMemo:
     article_inputs: dict = field(default_factory=dict)  # article id -> _ArticleInputs
     term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
     trends: dict = field(default_factory=dict)    # (taxonomy key, slug) -> (term, axis, trend)
+    feed_keys: dict = field(default_factory=dict)  # FeedSpec -> (its articles, key): outputs.feed_outputs
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
@@ -154,7 +155,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
-            self.trends = {}
+            self.trends, self.feed_keys = {}, {}
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:

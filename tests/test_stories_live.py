@@ -106,6 +106,25 @@ def test_a_live_clustering_equals_one_from_scratch_after_every_change(seed, monk
         assert_as_from_scratch(live, items, (seed, step, kind))
 
 
+def test_pairs_decided_on_forked_workers_give_what_one_process_gives(monkeypatch):
+    """The live engine decides few pairs in its own process and many (its first build) on forked
+    workers: with the threshold at one pair, every change goes through the workers."""
+    import newsdigest.stories_live as stories_live
+    monkeypatch.setattr(stories, "CAP_FLOOR", 4)
+    monkeypatch.setattr(stories_live, "PARALLEL_PAIRS_LIVE", 1)
+    rnd = random.Random(7)
+    items = {f"w{i}": random_item(rnd, f"w{i}", i % 3 == 0) for i in range(80)}
+    live = LiveClusters()
+    live.apply(list(items.values()), set(), workers=2)
+    assert_as_from_scratch(live, items, "start")
+    serial = [0]
+    for step in range(12):
+        kind = change(rnd, items, serial)
+        removed = {aid for aid, item in live.items.items() if items.get(aid) != item}
+        live.apply([item for aid, item in items.items() if live.items.get(aid) != item], removed, workers=2)
+        assert_as_from_scratch(live, items, (step, kind))
+
+
 def test_a_live_clustering_with_the_default_cap_and_many_on_one_day():
     # The cap at its floor: common words block nothing, rare ones do; one crowded day makes
     # candidates reach BUDGET and postings longer than MAX_NEIGHBOURS.

@@ -13,8 +13,11 @@ and in the live site's manifest. The engine keeps, in memory, from one build to 
   cards, term links, page keys and the digest of each article's search record, while what they
   are made from is the same; and the Jinja environment while the templates are the same;
 - what each article gave the identities and each actor's summary (extract.resolve.ResolveMemo),
-  each term as an object that stays the same while the term does, and its related actors
-  (model.ModelMemo);
+  and each article with its actors and topics (enrich.apply_enrichment): an unchanged article is
+  the very object of the last build;
+- each taxonomy, live (taxonomy.LiveTaxonomy: a term no change reached is the same object) and
+  each term's related actors (model.ModelMemo); the plan then knows by identity which cards,
+  article pages, term pages, trends and feed keys nothing reached;
 - stories and related articles (enrich.LiveStories): the clustering's key frequencies, weights,
   blocking keys, candidates, postings, decisions and stories, and the related lists with their
   postings, to which each build applies only the articles added, removed or changed;

@@ -74,7 +74,16 @@ def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazettee
     """Identities across articles (Tom and Thomas Goffus): needs the whole corpus. `memo`: the
     live engine's (resolve.ResolveMemo)."""
     mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
-    return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions, memo)
+    if memo is None:
+        inputs = [article_input(a) for a in articles]
+    else:   # an unchanged article is the same object (apply_enrichment): its input is the last one
+        last, made = memo.inputs, {}
+        for a in articles:
+            found = last.get(a.id)
+            made[a.id] = found if found is not None and found[0] is a else (a, article_input(a))
+        memo.inputs = made
+        inputs = [entry[1] for entry in made.values()]
+    return resolve(inputs, gazetteer, dict(config.sources), mentions, memo)
 
 
 def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],

@@ -5,6 +5,7 @@ topics chosen, actor profiles, stories, related articles, digests): it looks not
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -28,21 +29,44 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
     dirty = last.dirty_terms(source, slugs_of, articles) if reuse else set()
     kept = last.ranked if reuse else {}
     result: dict[str, tuple[tuple[str, int], ...]] = {}
+    tallies = last.tallies if reuse else {}
+    made: dict[str, tuple[tuple[str, ...], Counter]] = {}
     for term in source.terms:
         found = kept.get(term.slug)
         if found is not None and term.slug not in dirty and found[0] == term.article_ids:
             result[term.slug] = found[1]
+            if term.slug in tallies:
+                made[term.slug] = tallies[term.slug]
             continue
-        counts: Counter = Counter()
-        for article_id in term.article_ids:
-            counts.update(slugs_of[article_id])
-        if source is target:
-            counts.pop(term.slug, None)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]], kv[0]))
-        result[term.slug] = tuple(ranked[:limit])
+        counts = _tally(term.article_ids, slugs_of, tallies.get(term.slug), last.slugs_of if reuse else None)
+        if last is not None:
+            made[term.slug] = (term.article_ids, counts)
+        others = ((slug, n) for slug, n in counts.items() if not (source is target and slug == term.slug))
+        result[term.slug] = tuple(heapq.nsmallest(limit, others, key=lambda kv: (-kv[1], names[kv[0]], kv[0])))
     if last is not None:
-        last.remember(limit, names, slugs_of, {term.slug: (term.article_ids, result[term.slug]) for term in source.terms})
+        last.remember(limit, names, slugs_of, {term.slug: (term.article_ids, result[term.slug]) for term in source.terms},
+                      made)
     return result
+
+
+def _tally(ids: tuple[str, ...], slugs_of: Mapping, last: tuple | None, last_slugs_of: Mapping | None) -> Counter:
+    """How many of these articles name each target slug: from the last tally of the term (its
+    articles then, and their slugs then) by the difference, or counted afresh."""
+    if last is None or last_slugs_of is None:
+        counts: Counter = Counter()
+        for article_id in ids:
+            counts.update(slugs_of[article_id])
+        return counts
+    before, counts = last[0], Counter(last[1])
+    now = set(ids)
+    for article_id in before:
+        if article_id not in now or last_slugs_of.get(article_id) != slugs_of.get(article_id):
+            counts.subtract(last_slugs_of[article_id])
+    was = set(before)
+    for article_id in ids:
+        if article_id not in was or last_slugs_of.get(article_id) != slugs_of[article_id]:
+            counts.update(slugs_of[article_id])
+    return +counts    # without the slugs no article names any more
 
 
 @dataclass
@@ -55,6 +79,7 @@ class RelatedMemo:
     names: dict = field(default_factory=dict)     # target slug -> sort name
     slugs_of: Mapping = field(default_factory=dict)   # article id -> target slugs
     ranked: dict = field(default_factory=dict)    # source slug -> (article ids, ranked list)
+    tallies: dict = field(default_factory=dict)   # source slug -> (article ids, Counter of target slugs)
 
     def usable(self, limit: int, names: dict) -> bool:
         if limit != self.limit or not self.ranked:
@@ -69,8 +94,8 @@ class RelatedMemo:
         return {source.slug(name) for article in articles if last.get(article.id) != slugs_of[article.id]
                 for name in source.shown.terms_of(article)}
 
-    def remember(self, limit: int, names: dict, slugs_of: Mapping, ranked: dict) -> None:
-        self.limit, self.names, self.slugs_of, self.ranked = limit, names, slugs_of, ranked
+    def remember(self, limit: int, names: dict, slugs_of: Mapping, ranked: dict, tallies: dict) -> None:
+        self.limit, self.names, self.slugs_of, self.ranked, self.tallies = limit, names, slugs_of, ranked, tallies
 
 
 @dataclass

@@ -122,8 +122,17 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
     `memo`: the live engine's, with the record digests of its last build (search.record_digest)."""
     from .search import (SHARD_LIST, UI_DIR, Entry, index_records, pagefind_version, plan_shards, record_digest,
                          record_of, shard_list, ui_files)
-    article_of = {urls.file_of(a.url_path): a for a in model.articles}
-    shards = plan_shards([Entry(a.date, a.id, page) for page, a in article_of.items()], model.config.timezone)
+    # Each article's page and entry: the last build's while it is the same object.
+    last_rows = memo.search_rows if memo is not None else {}
+    rows = {}
+    for a in model.articles:
+        row = last_rows.get(a.id)
+        if row is None or row[0] is not a:
+            page = urls.file_of(a.url_path)
+            row = (a, page, Entry(a.date, a.id, page))
+        rows[a.id] = row
+    article_of = {page: a for a, page, _ in rows.values()}
+    shards = plan_shards([entry for _, _, entry in rows.values()], model.config.timezone)
     tool = key_of(pagefind_version(), code_fingerprint(), "search")
 
     def records(pages: tuple[str, ...]) -> list:   # made again when needed, not held: they are as large as the bodies
@@ -142,12 +151,30 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
             return None
         return (*card, sources.term(sources.slug(article.source)).name if article.source else "")
 
-    keys = [key_of(tool, s.name, [record_digest(article_of[page], model, last, kept, stamp(article_of[page]))
-                                  for page in s.pages]) for s in shards]
+    def key(shard) -> str:
+        return key_of(tool, shard.name, [record_digest(article_of[page], model, last, kept, stamp(article_of[page]))
+                                         for page in shard.pages])
+
+    # A shard's key is the last build's when it holds the same pages, each the same article
+    # object whose record nothing else can have changed (PlanMemo.records_dirty: a card made
+    # again, a source renamed); its articles' record digests are carried with it.
+    last_keys = memo.shard_keys if memo is not None else {}
+    dirty = memo.records_dirty if memo is not None else set()
+    keys, shard_keys = [], {}
+    for shard in shards:
+        found = last_keys.get(shard.name)
+        members = [article_of[page] for page in shard.pages]
+        if (found is not None and found[0] == shard.pages and all(a is b for a, b in zip(found[1], members))
+                and not any(a.id in dirty for a in members) and found[2] == tool):
+            kept.update((a.id, last[a.id]) for a in members if a.id in last)
+        else:
+            found = (shard.pages, members, tool, key(shard))
+        shard_keys[shard.name] = found
+        keys.append(found[3])
     bundles = [Bundle(s.prefix, key, lambda s=s: index_records(s.prefix, records(s.pages))) for s, key in zip(shards, keys)]
     bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda: ui_files(records(shards[0].pages[:1])[0])))
     if memo is not None:
-        memo.records = kept
+        memo.records, memo.search_rows, memo.shard_keys = kept, rows, shard_keys
     return [made(SHARD_LIST, shard_list(shards))], bundles
 
 

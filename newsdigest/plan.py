@@ -148,6 +148,12 @@ class PlanMemo:
     term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
     trends: dict = field(default_factory=dict)    # (taxonomy key, slug) -> (term, axis, trend)
     feed_keys: dict = field(default_factory=dict)  # FeedSpec -> (its articles, key): outputs.feed_outputs
+    # outputs.search_bundles: each article's page and entry, each shard's pages, articles and key,
+    # and the articles whose search record may differ while they are the same objects (a card
+    # made again, their source renamed), as this plan found them.
+    search_rows: dict = field(default_factory=dict)
+    shard_keys: dict = field(default_factory=dict)
+    records_dirty: set = field(default_factory=set)
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
@@ -155,7 +161,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
-            self.trends, self.feed_keys = {}, {}
+            self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:
@@ -294,6 +300,9 @@ class Planner:
             self.memo.terms = {tax.key: {t.slug: t for t in tax.terms} for tax in model.taxonomies}
             self.memo.term_inputs = self.term_inputs
             self.memo.trends = self._trends
+            sources = {t.slug: t for t in model.taxonomy("sources").terms}
+            self.memo.records_dirty = self._fresh | {aid for slug in self.relinked_terms.get("sources", ())
+                                                     if slug in sources for aid in sources[slug].article_ids}
             self.memo.lists = self._lists
             self.memo.views = self._views
         return self.pages

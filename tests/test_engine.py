@@ -260,3 +260,24 @@ def test_a_source_whose_page_moves_is_linked_anew_on_pages_the_engine_keeps(tmp_
     # A one-shot build after it (the cache and the live site of the engine's) agrees too.
     build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
     assert_clean(root, tmp_path, "one-shot build after the swap")
+
+
+def test_an_outlet_spelt_another_way_more_often_is_renamed_in_the_search_shards_the_engine_keeps(tmp_path):
+    """A term's name is its most used spelling, and the search records filter by it. Two newer
+    reports spell the outlet another way: the older article, unchanged (the same object for the
+    engine) and in a shard of its own, is searched under the new name too, as in a clean build."""
+    root = tmp_path / "site-root"
+    when = datetime(2024, 3, 4, 9, 0, tzinfo=BAGHDAD)
+    old = prose_doc(1, "Reservoir levels fall in the north", "Reservoir levels at the Mosul dam fell "
+                    "by two metres in February.", when, "Tigris Wire", topics=["Water"])
+    other = prose_doc(4, "Wheat harvest begins in Nineveh", "Farmers in Nineveh began the wheat harvest "
+                      "on Sunday.", when + timedelta(days=58), "Rudaw", topics=["Agriculture"])
+    write_site(root, [old, other])
+    engine = Engine()
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "two reports, two months")
+    for n, day in ((2, 60), (3, 61)):
+        prose_doc(n, f"Port traffic report {n}", f"Container traffic at Umm Qasr rose on day {n}.",
+                  when + timedelta(days=day), "TIGRIS WIRE", topics=["Trade"]).write(root)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "the outlet spelt another way twice")

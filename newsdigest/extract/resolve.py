@@ -178,6 +178,7 @@ class ResolveMemo:
     gathered: dict = field(default_factory=dict)   # article id -> (its inputs, _Gathered)
     resolved: dict = field(default_factory=dict)   # article id -> (members, their names, actors, details)
     actors: dict = field(default_factory=dict)     # cluster root -> (members, name and dates, ActorInfo)
+    inputs: dict = field(default_factory=dict)     # article id -> (the article, its ArticleInput): enrich.resolve_all
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))

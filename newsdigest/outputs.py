@@ -96,7 +96,7 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     specs = feed_specs(model)
     outputs += feed_outputs(model, specs, memo)
     outputs += [made(out, data) for out, data in assets.files.values()]
-    outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"])
+    outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"], memo)
     bundles = []
     if model.config.search and model.articles:  # Pagefind cannot index a site without articles
         search_outputs, bundles = search_bundles(model, memo)
@@ -205,8 +205,10 @@ def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None 
     return outputs
 
 
-def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]) -> list[Output]:
-    """The OPML list, the digest feeds, the sitemaps and robots.txt."""
+def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str],
+                  memo: PlanMemo | None = None) -> list[Output]:
+    """The OPML list, the digest feeds, the sitemaps and robots.txt (`memo`: the live engine's,
+    which keeps each article's last-modified date and each sitemap line while they hold)."""
     config = model.config
     digest_spec = [FeedSpec(f"{config.title}: digests", "", urls.DIGESTS, (), formats=DIGEST_FEED_FORMATS)]
     outputs = [made("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], config))]
@@ -217,8 +219,18 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
             items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
                                     digest_items_html(view, config)))
         outputs += [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()]
-    lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
-    outputs += [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod).items()]
+    if memo is None:
+        lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
+    else:   # an article that is the same object has the same page and date
+        last, kept = memo.lastmods, {}
+        for a in model.articles:
+            found = last.get(a.id)
+            kept[a.id] = found if found is not None and found[0] is a else (
+                a, a.url_path, (a.updated or a.date).isoformat())
+        memo.lastmods = kept
+        lastmod = {url: when for _, url, when in kept.values()}
+    sitemap = sitemap_files(model, page_paths, lastmod, memo.sitemap_lines if memo is not None else None)
+    outputs += [made(name, data) for name, data in sitemap.items()]
     outputs.append(made("robots.txt", robots_bytes(model)))
     return outputs
 

@@ -154,6 +154,8 @@ class PlanMemo:
     search_rows: dict = field(default_factory=dict)
     shard_keys: dict = field(default_factory=dict)
     records_dirty: set = field(default_factory=set)
+    lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
+    sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
@@ -162,6 +164,7 @@ class PlanMemo:
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
+            self.lastmods, self.sitemap_lines = {}, {}
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:

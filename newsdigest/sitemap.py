@@ -9,15 +9,22 @@ from .core import SiteModel
 MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go into several files
 
 
-def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str]) -> dict[str, bytes]:
+def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str],
+                  lines: dict | None = None) -> dict[str, bytes]:
     """sitemap.xml: every HTML page but the 404, with the date of its newest article where
     known. Past MAX_URLS pages (a site of some 35,000 articles), sitemap.xml becomes an index
-    of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it."""
+    of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it. `lines`
+    (the live engine's, for one config): each page's line as last written, by path, brought up
+    to date."""
     paths = sorted(page_paths)
-    parts = [paths[i:i + MAX_URLS] for i in range(0, len(paths), MAX_URLS)] or [[]]
+    made = _lines(model, paths, lastmod, lines if lines is not None else {})
+    if lines is not None:
+        lines.clear()
+        lines.update(zip(paths, made))
+    parts = [made[i:i + MAX_URLS] for i in range(0, len(made), MAX_URLS)] or [[]]
     if len(parts) == 1:
-        return {"sitemap.xml": _urlset(model, parts[0], lastmod)}
-    files = {f"sitemap-{n}.xml": _urlset(model, part, lastmod) for n, part in enumerate(parts, start=1)}
+        return {"sitemap.xml": _urlset(parts[0])}
+    files = {f"sitemap-{n}.xml": _urlset(part) for n, part in enumerate(parts, start=1)}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <sitemap><loc>{escape(model.config.absolute(name))}</loc></sitemap>" for name in files]
@@ -26,14 +33,24 @@ def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, st
     return files
 
 
-def _urlset(model: SiteModel, paths: list[str], lastmod: dict[str, str]) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+def _lines(model: SiteModel, paths: list[str], lastmod: dict[str, str], last: dict) -> list[tuple[str | None, str]]:
+    """(lastmod, line) for each page: the last one while its lastmod is the same."""
+    made = []
     for path in paths:
-        lines.append(f"  <url><loc>{escape(model.config.absolute(path))}</loc>"
-                     + (f"<lastmod>{lastmod[path]}</lastmod>" if path in lastmod else "") + "</url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        when = lastmod.get(path)
+        found = last.get(path)
+        if found is None or found[0] != when:
+            found = (when, f"  <url><loc>{escape(model.config.absolute(path))}</loc>"
+                           + (f"<lastmod>{when}</lastmod>" if when is not None else "") + "</url>")
+        made.append(found)
+    return made
+
+
+def _urlset(lines: list[tuple[str | None, str]]) -> bytes:
+    text = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    text += [line for _, line in lines]
+    text.append("</urlset>")
+    return ("\n".join(text) + "\n").encode("utf-8")
 
 
 def robots_bytes(model: SiteModel) -> bytes:

@@ -281,3 +281,24 @@ def test_an_outlet_spelt_another_way_more_often_is_renamed_in_the_search_shards_
                   when + timedelta(days=day), "TIGRIS WIRE", topics=["Trade"]).write(root)
     engine_build(root, engine)
     assert_clean(root, tmp_path, "the outlet spelt another way twice")
+
+
+def test_an_article_re_dated_within_its_month_or_marked_updated_moves_its_sitemap_date(tmp_path):
+    """An article's page keeps its address when its date moves within the month, or when it gets
+    an `updated` date; the sitemap's last-modified date of that page must follow."""
+    rng = random.Random(4)
+    root = tmp_path / "site-root"
+    docs = [make_doc(rng, n) for n in range(6)]
+    write_site(root, docs)
+    engine = Engine()
+    engine_build(root, engine)
+    doc = docs[2]
+    (root / doc.rel).unlink()
+    doc.date = doc.date.replace(day=min(doc.date.day + 1, 28) if doc.date.day < 28 else 1)
+    doc.write(root)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "re-dated within its month")
+    doc.extra["updated"] = (doc.date + timedelta(days=2)).isoformat()
+    doc.write(root)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "marked updated")

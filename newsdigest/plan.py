@@ -144,7 +144,8 @@ class PlanMemo:
     # each term group's inputs and each term's trend on the taxonomy page.
     terms: dict = field(default_factory=dict)     # taxonomy key -> {slug: Term}
     order: dict = field(default_factory=dict)     # article id -> its place, newest first
-    article_inputs: dict = field(default_factory=dict)  # article id -> _ArticleInputs
+    # article id -> (article, related, story id, story, ids shown, group key, group): plan_pages
+    article_inputs: dict = field(default_factory=dict)
     term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
     trends: dict = field(default_factory=dict)    # (taxonomy key, slug) -> (term, axis, trend)
     feed_keys: dict = field(default_factory=dict)  # FeedSpec -> (its articles, key): outputs.feed_outputs

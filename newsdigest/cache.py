@@ -128,9 +128,11 @@ class Cache:
     def put_many(self, kind: str, items: dict[str, Any]) -> None:
         if self.db is None or not items:
             return
+        # A generator: each value is pickled as SQLite takes it, never all of them at once (a
+        # cold build puts every article, as large again as the articles themselves).
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
-                                [(kind, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+                                ((kind, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
 
     def trim(self, kind: str, keep: set[str]) -> None:
         """prune, once a fifth of the entries of a kind are unused (left by edited or removed

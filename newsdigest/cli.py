@@ -152,9 +152,12 @@ def _check(paths: Paths, report: Report, strict: bool) -> int:
 
 
 def _enriched(paths: Paths, report: Report):
+    """The articles as the build enriches them, the enrichment, and a function giving everything
+    extraction finds in one of them (what `explain` shows; the build keeps less of it)."""
     from .cache import Cache
     from .config import load_config
     from . import cached
+    from .enrich import extract_article
     from .extract.gazetteer import load_gazetteer
     from .extract.topics import load_topic_rules
     config, warnings = load_config(paths)
@@ -167,7 +170,9 @@ def _enriched(paths: Paths, report: Report):
         report.extend(problems)
         rules, problems = load_topic_rules(paths.content)
         report.extend(problems)
-        return cached.enrich(articles, config, gazetteer, rules, cache)
+        enriched, enrichment = cached.enrich(articles, config, gazetteer, rules, cache)
+        parsed = {a.id: a for a in articles}
+        return enriched, enrichment, lambda article: extract_article(parsed[article.id], config, gazetteer, rules)
     finally:
         cache.close()
 
@@ -175,21 +180,21 @@ def _enriched(paths: Paths, report: Report):
 def _explain(paths: Paths, report: Report, article_path: Path) -> int:
     from .enrich import article_input
     from .extract.explain import explain_article
-    articles, enrichment = _enriched(paths, report)
+    articles, enrichment, extract = _enriched(paths, report)
     wanted = article_path.resolve()
     match = next((a for a in articles if (paths.root / a.path).resolve() == wanted), None)
     if match is None:
         print(f"{article_path}: error: not a published article (give a file under content/articles; "
               "`python build.py check` lists the ones that were skipped)", file=sys.stderr)
         return 1
-    print(explain_article(article_input(match), enrichment.resolution, enrichment.topics.get(match.id),
-                          enrichment.mentions.get(match.id), match.section))
+    mentions, topics = extract(match)
+    print(explain_article(article_input(match), enrichment.resolution, topics, mentions, match.section))
     return 0
 
 
 def _actors(paths: Paths, report: Report, review: bool) -> int:
     from .extract.explain import review as review_text
-    articles, enrichment = _enriched(paths, report)
+    articles, enrichment, _ = _enriched(paths, report)
     if review:
         # An editor finds an article by its title and file, not by its id.
         names = {a.id: f'"{a.title}" ({a.path})' for a in articles}

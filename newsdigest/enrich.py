@@ -29,8 +29,9 @@ from .workers import fork_map
 @dataclass(frozen=True)
 class Enrichment:
     resolution: Resolution
-    topics: dict[str, TopicAssignment] = field(default_factory=dict)    # article id -> why
-    mentions: dict[str, Mentions] = field(default_factory=dict)         # article id -> what was found
+    # What the build keeps of each article's extraction (_kept), by article id:
+    topics: dict[str, TopicAssignment] = field(default_factory=dict)
+    mentions: dict[str, Mentions] = field(default_factory=dict)
 
 
 def article_input(article: Article) -> ArticleInput:
@@ -57,16 +58,33 @@ def extract_all(articles: list[Article], config: SiteConfig, gazetteer: Gazettee
                 workers: int = 1) -> dict[str, tuple]:
     """Per article (by id): its mentions (None when the front matter lists its actors) and its
     topic assignment. Each depends on that article alone."""
-    agencies = dict(config.sources)
-
     def extract(batch: list[Article]) -> list[tuple]:
-        return [(None if a.actors_given else extract_mentions(a.text, a.title, gazetteer, a.source, agencies),
-                 assign_topics(a.title, a.text, a.section, a.topics if a.topics_given else None, rules))
-                for a in batch]
+        return [_kept(extract_article(a, config, gazetteer, rules)) for a in batch]
 
     batches = [articles[i:i + EXTRACT_BATCH] for i in range(0, len(articles), EXTRACT_BATCH)]
     results = fork_map(extract, batches, workers if len(articles) >= PARALLEL_EXTRACT else 1)
     return {a.id: entry for batch, found in zip(batches, results) for a, entry in zip(batch, found)}
+
+
+def extract_article(article: Article, config: SiteConfig, gazetteer: Gazetteer,
+                    rules: TopicRules) -> tuple[Mentions | None, TopicAssignment]:
+    """Everything extraction finds in one article (what `explain` shows): its mentions (None
+    when the front matter lists its actors) and its topic assignment with the rules that fired."""
+    return (None if article.actors_given else extract_mentions(article.text, article.title, gazetteer,
+                                                               article.source, dict(config.sources)),
+            assign_topics(article.title, article.text, article.section,
+                          article.topics if article.topics_given else None, rules))
+
+
+def _kept(found: tuple[Mentions | None, TopicAssignment]) -> tuple[Mentions | None, TopicAssignment]:
+    """What a build reads of an article's extraction (resolve.py, apply_enrichment): its actors,
+    single names, abbreviations, merges, places, the names left ambiguous and the chosen topics.
+    Every other mention and the rules' scores are for `explain`, which extracts its one article
+    again: kept for every article they took as much memory as the articles themselves."""
+    mentions, topics = found
+    if mentions is not None:
+        mentions = replace(mentions, mentions=tuple(m for m in mentions.mentions if m.how == "ambiguous"))
+    return mentions, TopicAssignment(topics.topics, ())
 
 
 def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer,

@@ -237,6 +237,7 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
 
 CHUNK = 100               # outputs per task handed to a worker
 PARALLEL_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
+RENEW = 50                # chunks per render worker before fresh ones are forked (workers.fork_imap)
 
 
 def _make_chunk(gen: Generation, chunk: list[Output]) -> tuple[dict, BuildStats]:
@@ -271,7 +272,7 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
         # Forked workers inherit the model, templates and the slot without pickling them.
         with progress(len(todo), "rendering") as advance:
             for manifest, stats in fork_imap(partial(_make_chunk, gen), chunks,  # merged as they finish
-                                             parallel, ordered=False):
+                                             parallel, ordered=False, renew=RENEW):
                 gen.merge(manifest, stats)
                 advance(len(manifest))
         made = bundles.result() if bundles is not None else [bundle.make() for bundle in remake]

@@ -69,6 +69,10 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     with phase("actors and topics"):
         articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers,
                                              *((engine.resolution, engine.enriched) if engine is not None else ()))
+    # Only the resolution is read from here on: what was found in each article (as large as the
+    # articles with extraction on) is not held through the stages that follow.
+    resolution = enrichment.resolution
+    del enrichment
     with phase("stories and related"):
         live = engine.stories if engine is not None and cache is engine.cache else None
         stories, related = cached.stories(articles, cache, workers, live)
@@ -78,7 +82,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         held = live.inputs if live is not None and live.ready else {}
         digests = build_digests([held.get(a.id) or story_input(a) for a in articles], stories, config.timezone,
                                 engine.digests if engine is not None else None)
-        profiles = actor_profiles(articles, gazetteer, enrichment.resolution)
+        profiles = actor_profiles(articles, gazetteer, resolution)
         model = build_model(config, articles, profiles, stories, related, digests,
                             engine.model if engine is not None else None)
     return config, model

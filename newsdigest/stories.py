@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -121,7 +122,7 @@ def _opening(item: StoryInput) -> str:
 
 # --- features and weights ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Features:
     time: float
     title: frozenset          # title words: blocking keys
@@ -143,8 +144,14 @@ def story_features(item: StoryInput) -> _Features:
     names = {k: _name_words(a) for a in item.actors if (k := name_key(a))}
     opening = _opening(item)
     facts = {"a\0" + k for k in names} | {"p\0" + k for p in item.places if (k := name_key(p))} | language_free(opening)
-    return _Features(item.date.timestamp(), frozenset(word_set(item.title)), frozenset(word_set(opening)),
-                     frozenset(names), names, script_of(opening), frozenset(facts))
+    return _Features(item.date.timestamp(), _shared(word_set(item.title)), _shared(word_set(opening)),
+                     frozenset(names), names, script_of(opening), _shared(facts))
+
+
+def _shared(keys: set[str]) -> frozenset:
+    """The keys as one copy of each string for the whole corpus: every article's features are
+    held at once, and the same few thousand words would otherwise be stored once per article."""
+    return frozenset(map(sys.intern, keys))
 
 
 # --- what any language writes alike ----------------------------------------------------------------

@@ -68,16 +68,27 @@ def _run_task(index: int):
     return fn(tasks[index])
 
 
-def fork_imap(fn, tasks: list, workers: int, ordered: bool = True):
+def fork_imap(fn, tasks: list, workers: int, ordered: bool = True, renew: int | None = None):
     """fn(t) for each task, yielded as they finish, on forked worker processes when there are
     several workers (in task order when `ordered`).
 
     The workers inherit fn and everything it refers to (closures, the model, large indexes)
     through fork, as the pool's initializer arguments: nothing is pickled but the task number
     and the result. This is the one process pool of a build.
+
+    `renew`: fresh workers after each `renew` tasks per worker. Reading an inherited object
+    writes its reference count, which copies the memory page it lies on into the worker: a
+    worker that goes through many tasks (the render's) ends up with a private copy of most of
+    the parent's heap. A fresh one holds copies of what its own tasks read. (Not the pool's
+    maxtasksperchild: the pool forks those from a thread, and die_with_parent's signal follows
+    the thread that forked, which ends before the pool is torn down.)
     """
     if workers <= 1 or len(tasks) <= 1:
         yield from (fn(task) for task in tasks)
+        return
+    if renew is not None and len(tasks) > renew * workers:
+        for start in range(0, len(tasks), renew * workers):
+            yield from fork_imap(fn, tasks[start:start + renew * workers], workers, ordered)
         return
     import multiprocessing
     fork_ready()

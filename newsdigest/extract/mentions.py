@@ -35,7 +35,7 @@ EXTRACTOR_VERSION = "5"     # part of every cache key: bump when extraction chan
 
 # --- what one article says ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One place in the article where a name was found."""
 
@@ -49,7 +49,7 @@ class Mention:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocalActor:
     """An actor as one article shows it."""
 
@@ -63,7 +63,7 @@ class LocalActor:
     evidence: tuple[str, ...] = ()  # why it is an actor: "gazetteer", "title", "apposition", ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SingleName:
     """A one-word name the article never spells out in full ("Goffus said")."""
 
@@ -75,7 +75,7 @@ class SingleName:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mentions:
     """What one article says on its own; cacheable (plain values only)."""
 

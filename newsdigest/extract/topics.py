@@ -122,7 +122,7 @@ class TopicRules:
         return memoized(self, key, compute)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FiredRule:
     rule: str                                       # the topic
     via: str                                        # "front matter", "section" or "phrases"
@@ -133,7 +133,7 @@ class FiredRule:
     min_phrases: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicAssignment:
     topics: tuple[str, ...]
     fired: tuple[FiredRule, ...]                    # why each topic was chosen

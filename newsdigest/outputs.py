@@ -190,8 +190,8 @@ def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None 
     keeps each spec's key with the articles it was made from: the same spec and the very same
     article objects (unchanged: see enrich.apply_enrichment) give the same key."""
     config_key = key_of(repr(model.config), code_fingerprint())
-    last = memo.feed_keys if memo is not None and memo.feed_keys.get("config") == config_key else {}
-    kept: dict = {"config": config_key}
+    last = memo.feed_keys if memo is not None else {}   # PlanMemo.start empties it for another config
+    kept: dict = {}
     outputs = []
     for spec in specs:
         articles = [model.article(i) for i in spec.article_ids]

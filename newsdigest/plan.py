@@ -269,6 +269,7 @@ class Planner:
         `quick` (cheap to make) with the ids of the articles whose cards the pages show, `shows`,
         stands for the signature when every card has been made (see plan_pages): the same quick
         value, and no card of `shows` made again, mean the same signature without computing it.
+        Returns the group as kept for the next plan (None without a memo).
         """
         if self.memo is None:
             plan_it()

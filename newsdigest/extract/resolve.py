@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from functools import partial
+from operator import itemgetter
 from typing import Iterable, Mapping
 
 from ..arabic import has_arabic, skeleton
@@ -171,19 +172,22 @@ class _Corpus:
 class ResolveMemo:
     """What the live engine keeps of the last resolution, for one gazetteer and set of agencies:
     what each article contributed (its members and the rest _gather reads of it, by the very
-    inputs it was read from) and each article's actors as resolved (by its members and the
-    names their identities were given). Identities themselves are decided again over the corpus."""
+    inputs it was read from), each article's actors as resolved, and each identity's members
+    and summary, which hold while its members are the same and none of its articles changed
+    (_summarise). Identities themselves are decided again over the corpus."""
 
     context: str = ""
     gathered: dict = field(default_factory=dict)   # article id -> (its inputs, _Gathered)
-    resolved: dict = field(default_factory=dict)   # article id -> (members, their names, actors, details)
-    actors: dict = field(default_factory=dict)     # cluster root -> (members, name and dates, ActorInfo)
+    resolved: dict = field(default_factory=dict)   # article id -> (actors, details)
+    actors: dict = field(default_factory=dict)     # cluster root -> (members, ActorInfo)
+    corpus: dict = field(default_factory=dict)     # article id -> the ArticleInput last resolved
+    reports: dict = field(default_factory=dict)    # cluster root -> (ActorInfo, discovered, same-name merge)
     inputs: dict = field(default_factory=dict)     # article id -> (the article, its ArticleInput): enrich.resolve_all
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
         if context != self.context:
-            self.context, self.gathered, self.resolved, self.actors = context, {}, {}, {}
+            self.context, self.gathered, self.resolved, self.actors, self.corpus, self.reports = context, {}, {}, {}, {}, {}
 
 
 def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
@@ -285,30 +289,47 @@ def _gather_article(article: ArticleInput, article_mentions: Mentions | None, ga
 
 class _Context:
     """What each key appears with: co-actors (people and organisations) and the words of the
-    roles held. Nicknames and lone surnames are only linked when their contexts agree."""
+    roles held. Nicknames and lone surnames are only linked when their contexts agree. Made per
+    key when asked (a few keys are: a corpus of 10,000 articles has 40,000), from the members
+    as they were when the context was made."""
 
     def __init__(self, found: _Corpus) -> None:
-        lex = lexicon()
-        self.co_actors: dict[str, set[str]] = defaultdict(set)
-        self.role_words: dict[str, set[str]] = defaultdict(set)
         self.by_article: dict[str, list[_Member]] = defaultdict(list)
+        self.members_of: dict[str, list[_Member]] = defaultdict(list)     # key -> its members
         for m in found.members:
             self.by_article[m.article].append(m)
-        for group in self.by_article.values():
-            keys = {m.key for m in group if m.local.kind in ("person", "organisation") or m.key.startswith(("p:", "o:"))}
-            for m in group:
-                self.co_actors[m.key] |= keys - {m.key}
-                for role in m.local.roles:
-                    self.role_words[m.key] |= {w for w in re.findall(r"[a-z]+", role.lower())
-                                               if w in lex.title_words and w not in ("senior", "official")}
+            self.members_of[m.key].append(m)
+        self._co_actors: dict[str, set[str]] = {}
+        self._role_words: dict[str, set[str]] = {}
         self.label = found.label
+
+    def co_actors(self, key: str) -> set[str]:
+        """The people and organisations of the articles the key appears in, but itself."""
+        found = self._co_actors.get(key)
+        if found is None:
+            found = set()
+            for article_id in {m.article for m in self.members_of.get(key, ())}:
+                found.update(m.key for m in self.by_article[article_id]
+                             if m.local.kind in ("person", "organisation") or m.key.startswith(("p:", "o:")))
+            found.discard(key)
+            self._co_actors[key] = found
+        return found
+
+    def role_words(self, key: str) -> set[str]:
+        found = self._role_words.get(key)
+        if found is None:
+            lex = lexicon()
+            found = self._role_words[key] = {w for m in self.members_of.get(key, ()) for role in m.local.roles
+                                             for w in re.findall(r"[a-z]+", role.lower())
+                                             if w in lex.title_words and w not in ("senior", "official")}
+        return found
 
     def agrees(self, a: str, b: str) -> str:
         """Why a and b are linked ("" when nothing links them)."""
-        shared = (self.co_actors[a] & self.co_actors[b]) - {a, b}
+        shared = (self.co_actors(a) & self.co_actors(b)) - {a, b}
         if shared:
             return "both appear with " + ", ".join(sorted(self.label(k) for k in shared)[:3])
-        words = self.role_words[a] & self.role_words[b]
+        words = self.role_words(a) & self.role_words(b)
         if words:
             return "both hold roles with " + ", ".join(f"'{w}'" for w in sorted(words)[:3])
         return ""
@@ -498,11 +519,11 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
         nonlocal keys_of
         if keys_of is None:
             keys_of = defaultdict(list)
-            for key in context.co_actors:
+            for key in context.members_of:
                 keys_of[clusters.find(key)].append(key)
         found = co_actors_of.get(root)
         if found is None:
-            found = co_actors_of[root] = {clusters.find(k) for key in keys_of.get(root, ()) for k in context.co_actors[key]}
+            found = co_actors_of[root] = {clusters.find(k) for key in keys_of.get(root, ()) for k in context.co_actors(key)}
         return found
 
     added: list[_Member] = []
@@ -548,7 +569,30 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     groups: dict[str, list[_Member]] = defaultdict(list)
     for m in found.members:
         groups[clusters.find(m.key)].append(m)
-    display = {root: _choose_display(root, group) for root, group in groups.items()}
+    by_article: dict[str, list[_Member]] = defaultdict(list)
+    for m in found.members:
+        by_article[m.article].append(m)
+    last = memo.actors if memo is not None else {}
+    # The change set: articles given as other objects than last time (added, edited, re-dated)
+    # or gone. An identity whose members are the ones it had (equal: lone surnames and acronyms
+    # are attributed again each time) keeps its name; its summary too, unless one of its
+    # articles changed (a date it lists).
+    changed = _changed_articles(corpus, memo)
+    touched = {clusters.find(m.key) for aid in changed for m in by_article.get(aid, ())}
+    display: dict[str, str] = {}
+    kept: dict[str, tuple] = {}
+    # Articles whose actors may read otherwise: the changed ones, and those of every identity
+    # whose members changed (a member that left one identity is in another that changed).
+    redo = set(changed)
+    for root, group in groups.items():
+        entry = last.get(root)
+        if entry is not None and entry[0] == tuple(group):
+            display[root] = entry[1].name
+            if root not in touched:
+                kept[root] = entry
+        else:
+            display[root] = _choose_display(root, group)
+            redo.update(m.article for m in group)
 
     names: dict[str, str] = {}
 
@@ -559,15 +603,20 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
             name = names[key] = _display_key(key) if name is None else name
         return name
 
-    articles, details = _per_article(corpus, found.members, name_of, gazetteer, memo)
-    actors = _per_actor(corpus, groups, display, gazetteer, memo)
-    merges = _merges(found, clusters, groups, display, name_of)
-    discovered = sorted((Discovered(display[root], actors[display[root]].kind, len(actors[display[root]].article_ids),
-                                    actors[display[root]].article_ids[-1],
-                                    tuple(dict.fromkeys(f for m in group for f in m.local.forms)))
-                         for root, group in groups.items()
-                         if not root.startswith("g:") and not all(m.explicit for m in group)),
-                        key=lambda d: (-d.articles, name_key(d.name)))
+    articles, details = _per_article(corpus, by_article, name_of, gazetteer, memo, redo if memo is not None else None)
+    actors = _per_actor(corpus, groups, display, gazetteer, memo, kept)
+    # What the review reports of each identity, kept with its summary (the same object).
+    last_reports = memo.reports if memo is not None else {}
+    reports: dict[str, tuple] = {}
+    for root, group in groups.items():
+        info = actors[display[root]]
+        entry = last_reports.get(root)
+        reports[root] = entry if root in kept and entry is not None and entry[0] is info else (
+            info, *_reports(root, group, display[root], info))
+    if memo is not None:
+        memo.reports = reports
+    merges = _merges(found, clusters, groups, by_article, [r[2] for r in reports.values() if r[2]], name_of)
+    discovered = [d for _, d in sorted((r[1] for r in reports.values() if r[1]), key=itemgetter(0))]
     unique: dict[tuple[str, ...], Duplicate] = {}
     for dup in duplicates + _look_alikes(actors, gazetteer):
         if len(set(dup.names)) > 1:
@@ -577,27 +626,31 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     return Resolution(articles, actors, merges, tuple(discovered), tuple(unique.values()), unresolved, details)
 
 
-def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, gazetteer: Gazetteer,
-                 memo: ResolveMemo | None = None
+def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None) -> set[str]:
+    """Ids of the articles not given as the very objects of the last resolution, and of those
+    gone since (every article without a memo)."""
+    if memo is None:
+        return {a.id for a in corpus}
+    last, memo.corpus = memo.corpus, {a.id: a for a in corpus}
+    return {a.id for a in corpus if last.get(a.id) is not a} | (last.keys() - memo.corpus.keys())
+
+
+def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]], name_of, gazetteer: Gazetteer,
+                 memo: ResolveMemo | None = None, redo: set[str] | None = None
                  ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]]]:
-    by_article: dict[str, list[_Member]] = defaultdict(list)
-    for m in members:
-        by_article[m.article].append(m)
+    """Each article's actors by name, in the order it mentions them, and their details. With the
+    memo, an article outside `redo` is the last resolution's."""
     articles: dict[str, tuple[str, ...]] = {}
     details: dict[str, tuple[ArticleActor, ...]] = {}
     last = memo.resolved if memo is not None else {}
     kept: dict = {}
     for article in corpus:
-        group = by_article.get(article.id, [])
-        names = tuple(name_of(m.key) for m in group)
-        # The same member objects (kept by _gather) given the same names: the same actors.
         entry = last.get(article.id)
-        if entry is not None and entry[1] == names and len(entry[0]) == len(group) \
-                and all(a is b for a, b in zip(entry[0], group)):
+        if entry is not None and redo is not None and article.id not in redo:
             kept[article.id] = entry
-            articles[article.id], details[article.id] = entry[2], entry[3]
+            articles[article.id], details[article.id] = entry
             continue
-        group = sorted(group, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+        group = sorted(by_article.get(article.id, []), key=lambda m: (m.order if m.explicit else m.local.first, m.order))
         entries: dict[str, dict] = {}
         for m in group:
             entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
@@ -608,28 +661,25 @@ def _per_article(corpus: list[ArticleInput], members: list[_Member], name_of, ga
         articles[article.id] = tuple(entries)
         details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
                                     for n, e in entries.items())
-        kept[article.id] = (tuple(by_article.get(article.id, [])), names, articles[article.id], details[article.id])
+        kept[article.id] = (articles[article.id], details[article.id])
     if memo is not None:
         memo.resolved = kept
     return articles, details
 
 
 def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],
-               gazetteer: Gazetteer, memo: ResolveMemo | None = None) -> dict[str, ActorInfo]:
-    when = {a.id: _iso(a.date) for a in corpus}
+               gazetteer: Gazetteer, memo: ResolveMemo | None = None, kept: dict | None = None) -> dict[str, ActorInfo]:
+    """Each identity's summary, by name. `kept` (root -> the memo's entry): those still right."""
+    inputs = memo.corpus if memo is not None else {a.id: a for a in corpus}
+    when = _Dates(inputs)
     actors: dict[str, ActorInfo] = {}
-    last = memo.actors if memo is not None else {}
-    kept: dict = {}
+    kept = kept or {}
     for root, group in groups.items():
-        name = display[root]
-        # Made from its members (the objects _gather kept), its name and its articles' dates.
-        stamp = (name, tuple(when[m.article] for m in group))
-        entry = last.get(root)
-        if entry is not None and entry[1] == stamp and len(entry[0]) == len(group) \
-                and all(a is b for a, b in zip(entry[0], group)):
-            kept[root] = entry
-            actors[name] = entry[2]
+        entry = kept.get(root)
+        if entry is not None:
+            actors[entry[1].name] = entry[1]
             continue
+        name = display[root]
         kinds = Counter(k for k in (_kind_of(m, gazetteer) for m in group) if k)
         kind = gazetteer.kind(name) if root.startswith("g:") else (kinds.most_common(1)[0][0] if kinds else "")
         forms = tuple(dict.fromkeys(f for m in group for f in m.local.forms if f != name))
@@ -637,32 +687,59 @@ def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], dis
                        key=lambda r: (r.date, r.article_id, r.title))
         newest_first = tuple(sorted({m.article for m in group}, key=lambda i: (when[i], i), reverse=True))
         actors[name] = ActorInfo(name, kind, root.startswith("g:"), forms, tuple(roles), newest_first)
-        kept[root] = (tuple(group), stamp, actors[name])
+        kept[root] = (tuple(group), actors[name])
     if memo is not None:
-        memo.actors = kept
+        memo.actors = {root: kept[root] for root in groups}
     return actors
 
 
-def _merges(found: _Corpus, clusters: _Clusters, groups: dict[str, list[_Member]], display: dict[str, str],
-            name_of) -> tuple[Merge, ...]:
+def _reports(root: str, group: list[_Member], name: str, info: ActorInfo) -> tuple[tuple | None, tuple | None]:
+    """What the review lists of one identity: (its sort key, Discovered) when no gazetteer has it
+    and an article found it, and (merge, its articles) when spellings of one name were joined."""
+    discovered = None
+    if not root.startswith("g:") and not all(m.explicit for m in group):
+        found = Discovered(name, info.kind, len(info.article_ids), info.article_ids[-1],
+                           tuple(dict.fromkeys(f for m in group for f in m.local.forms)))
+        discovered = ((-found.articles, name_key(found.name)), found)
+    spellings = sorted({m.local.name for m in group if not m.explicit and m.local.name != name
+                        and person_key(m.local.name) == person_key(name)})
+    same_name = ((name, tuple(spellings), "same name apart from case, accents or particles"),
+                 frozenset(m.article for m in group)) if spellings else None
+    return discovered, same_name
+
+
+class _Dates(dict):
+    """Article id -> its date as text, made for the articles asked for (those of the identities
+    summarised again)."""
+
+    def __init__(self, inputs: Mapping[str, ArticleInput]) -> None:
+        super().__init__()
+        self.inputs = inputs
+
+    def __missing__(self, article_id: str) -> str:
+        found = self[article_id] = _iso(self.inputs[article_id].date)
+        return found
+
+
+def _merges(found: _Corpus, clusters: _Clusters, groups: dict[str, list[_Member]],
+            by_article: dict[str, list[_Member]], same_names: list[tuple], name_of) -> tuple[Merge, ...]:
     """Every merge made, grouped by (result, names merged, reason), with the articles."""
     merged: dict[tuple[str, tuple[str, ...], str], set[str]] = defaultdict(set)
-    for root, group in groups.items():
-        spellings = sorted({m.local.name for m in group if not m.explicit and m.local.name != display[root]
-                            and person_key(m.local.name) == person_key(display[root])})
-        if spellings:
-            merged[(display[root], tuple(spellings), "same name apart from case, accents or particles")] |= {
-                m.article for m in group}
+    for key, article_ids in same_names:
+        merged[key] |= article_ids
+    joined = {key for a, b, _ in clusters.unions for key in (a, b)}
     articles_of: dict[str, set[str]] = defaultdict(set)
-    for m in found.members:
-        articles_of[m.key].add(m.article)
+    for root in {clusters.find(key) for key in joined}:
+        for m in groups.get(root, ()):
+            if m.key in joined:
+                articles_of[m.key].add(m.article)
     for a, b, reason in clusters.unions:
         into = name_of(a)
         names = tuple(dict.fromkeys(n for n in (found.label(a), found.label(b)) if n != into)) or (found.label(b),)
         merged[(into, names, reason)] |= articles_of[a] | articles_of[b]
-    owners = {(m.article, m.local.name): m.key for m in found.members if not m.explicit}
     for article_id, name, form, reason in found.merges:
-        key = name if name.startswith(("p:", "g:", "o:")) else owners.get((article_id, name))
+        key = name if name.startswith(("p:", "g:", "o:")) else next(
+            (m.key for m in reversed(by_article.get(article_id, ())) if not m.explicit and m.local.name == name), None)
         into = name_of(key) if key else name
         if name_key(form) != name_key(into):
             merged[(into, (form,), reason)].add(article_id)

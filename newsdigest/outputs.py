@@ -84,11 +84,12 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
             fp = fingerprints[page.template] = template_fingerprint(env, page.template)
         last = last_keys.get(id(page))
         if last is not None and last[0] is page and last[1] == fp + globals_key:
-            found = last
+            found = last   # its output too: rendering it with the last build's equal globals is the same
         else:
-            found = (page, fp + globals_key, page_key(page, fp, globals_key), page.file)
+            key = page_key(page, fp, globals_key)
+            found = (page, fp + globals_key, Output(page.file, key, partial(render_page, env, page, shared)))
         keys[id(page)] = found
-        return Output(found[3], found[2], partial(render_page, env, page, shared))
+        return found[2]
 
     outputs = [page_output(page) for page in pages]
     if memo is not None:
@@ -211,7 +212,16 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
     which keeps each article's last-modified date and each sitemap line while they hold)."""
     config = model.config
     digest_spec = [FeedSpec(f"{config.title}: digests", "", urls.DIGESTS, (), formats=DIGEST_FEED_FORMATS)]
-    outputs = [made("feeds.opml", opml_bytes(specs[:1] + (digest_spec if model.digests else []) + specs[1:], config))]
+    listed = specs[:1] + (digest_spec if model.digests else []) + specs[1:]
+    # The OPML list names each feed, not its articles: a new article seldom changes it.
+    signature = tuple((s.title, s.description, s.page_path, s.kind, s.formats) for s in listed)
+    if memo is None or memo.opml is None or memo.opml[0] != signature:
+        opml = (signature, made("feeds.opml", opml_bytes(listed, config)))
+        if memo is not None:
+            memo.opml = opml
+    else:
+        opml = memo.opml
+    outputs = [opml[1]]
     if model.digests:
         items = []
         for digest in model.digests[: config.feed_size]:

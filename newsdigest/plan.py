@@ -135,7 +135,7 @@ class PlanMemo:
     records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash, article)
-    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
+    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, its Output)
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
     views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)
@@ -157,6 +157,7 @@ class PlanMemo:
     records_dirty: set = field(default_factory=set)
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
+    opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
@@ -165,7 +166,7 @@ class PlanMemo:
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
-            self.lastmods, self.sitemap_lines = {}, {}
+            self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
 
     def card_of(self, article_id: str) -> tuple | None:

@@ -71,16 +71,20 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
     if not entries:
         return []
     ordered = sorted(entries, key=lambda e: (e.date, e.id))
-    newest = ordered[-1].date.astimezone(tz)
+    newest = ordered[-1].date.astimezone(tz).date()
     groups: dict[tuple, list[tuple[str, Entry]]] = {}
+    by_day: dict = {}      # local day -> (its group, its label): made once a day, not once an article
     for entry in ordered:
-        local = entry.date.astimezone(tz)
-        if local.date() == newest.date():
-            groups.setdefault(("today",), []).append((f"{local:%Y-%m-%d}", entry))
-        elif (local.year, local.month) == (newest.year, newest.month):
-            groups.setdefault(("recent",), []).append((f"{local:%Y-%m-%d}", entry))
-        else:
-            groups.setdefault(("year", local.year), []).append((f"{local:%Y-%m}", entry))
+        day = entry.date.astimezone(tz).date()
+        found = by_day.get(day)
+        if found is None:
+            if day == newest:
+                found = by_day[day] = (groups.setdefault(("today",), []), f"{day:%Y-%m-%d}")
+            elif (day.year, day.month) == (newest.year, newest.month):
+                found = by_day[day] = (groups.setdefault(("recent",), []), f"{day:%Y-%m-%d}")
+            else:
+                found = by_day[day] = (groups.setdefault(("year", day.year), []), f"{day:%Y-%m}")
+        found[0].append((found[1], entry))
     shards = []
     for group, units in groups.items():
         shards += _pack(units, {("recent",): recent_cap, ("today",): today_cap}.get(group, cap))

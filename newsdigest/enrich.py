@@ -142,20 +142,34 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     return apply_enrichment(articles, extracted, resolve_all(articles, config, gazetteer, extracted))
 
 
-def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Resolution | None) -> dict[str, ActorProfile]:
+def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Resolution | None,
+                   last: dict | None = None) -> dict[str, ActorProfile]:
     """Each actor named by an article (canonical name) with what the gazetteer and the resolution
-    know of it: kind, description, aliases (the gazetteer's first), roles over time."""
+    know of it: kind, description, aliases (the gazetteer's first), roles over time. `last` (the
+    live engine's: name -> (what the resolution knew, profile)) is brought up to date: a profile
+    made from the very ActorInfo of the last build (the resolution keeps an identity's summary
+    while nothing of it changed, and starts afresh with another gazetteer) is the same object."""
     known = resolution.actors if resolution is not None else {}
     profiles: dict[str, ActorProfile] = {}
+    made: dict[str, tuple] = {}
+    before = last if last is not None else {}
     for article in articles:
         for name in article.actors:
             if name in profiles:
                 continue
-            entry = gazetteer.info(name)
             seen = known.get(name)
+            kept = before.get(name)
+            if seen is not None and kept is not None and kept[0] is seen:
+                profiles[name], made[name] = kept[1], kept
+                continue
+            entry = gazetteer.info(name)
             aliases = tuple(dict.fromkeys((*entry.aliases, *(seen.aliases if seen else ()))))
             roles = tuple((r.date, r.title, r.article_id) for r in seen.roles) if seen else ()
             profiles[name] = ActorProfile(entry.kind or (seen.kind if seen else ""), entry.description, aliases, roles)
+            made[name] = (seen, profiles[name])
+    if last is not None:
+        last.clear()
+        last.update(made)
     return profiles
 
 

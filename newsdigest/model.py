@@ -101,10 +101,11 @@ class RelatedMemo:
 @dataclass
 class ModelMemo:
     """What the live engine keeps of the last model, by taxonomy key: each taxonomy
-    (taxonomy.LiveTaxonomy) and what related_terms counted."""
+    (taxonomy.LiveTaxonomy) and what related_terms counted; and each actor's profile."""
 
     taxonomies: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)
+    profiles: dict = field(default_factory=dict)   # actor name -> (its ActorInfo, its profile): enrich.actor_profiles
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:

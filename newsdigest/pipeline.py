@@ -82,7 +82,7 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         held = live.inputs if live is not None and live.ready else {}
         digests = build_digests([held.get(a.id) or story_input(a) for a in articles], stories, config.timezone,
                                 engine.digests if engine is not None else None)
-        profiles = actor_profiles(articles, gazetteer, resolution)
+        profiles = actor_profiles(articles, gazetteer, resolution, engine.model.profiles if engine is not None else None)
         model = build_model(config, articles, profiles, stories, related, digests,
                             engine.model if engine is not None else None)
     return config, model

@@ -22,6 +22,9 @@ def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermI
     return Taxonomy(built.key, built.singular, built.title, built.terms, built.slug_of, spec)
 
 
+NO_INFO = TermInfo()   # a term no profile describes (every topic): one object, known by identity
+
+
 class LiveTaxonomy:
     """One taxonomy kept by the live engine: what each article gave it and each term as last
     made, so that a change set costs the terms it reaches. update() returns what taxonomy_of
@@ -35,6 +38,12 @@ class LiveTaxonomy:
         self.holders: dict[str, set[str]] = {}          # key -> ids of the articles naming it
         self.terms: dict[str, Term] = {}                # key -> its term as last made
         self.spec: TaxonomySpec | None = None
+        # What depends only on the set of keys (their slugs, their order) and each term's info
+        # as last given (the same object while the actor's profile is: enrich.actor_profiles).
+        self.slugs: dict[str, str] = {}
+        self.order: tuple[str, ...] = ()
+        self.metas: dict[str, TermInfo] = {}
+        self.name_keys: dict[str, str] = {}             # name -> name_key(name), as asked
 
     def update(self, spec: TaxonomySpec, articles: list, info: Mapping[str, TermInfo] | None) -> Taxonomy:
         if spec is not self.spec:
@@ -54,13 +63,17 @@ class LiveTaxonomy:
             for gone in self.given.keys() - place.keys():
                 self._drop(gone, touched)
                 del self.given[gone], self.pairs[gone]
-        info = {name_key(k): v for k, v in (info or {}).items()}
-        slugs = unique_slugs(self.holders)
-        blank = TermInfo()
+        info = self._keyed(info or {})
+        same_keys = self.holders.keys() == self.slugs.keys()
+        slugs = self.slugs if same_keys else unique_slugs(self.holders)
+        blank = NO_INFO
         terms = {}
+        last_metas = self.metas
         for k in self.holders:
             term, meta = self.terms.get(k), info.get(k, blank)
-            if term is None or k in touched:
+            if same_keys and k not in touched and term is not None and meta is last_metas.get(k):
+                pass   # the same articles, slug and info: the same term
+            elif term is None or k in touched:
                 ids = tuple(sorted(self.holders[k], key=place.__getitem__))
                 made = Term(slugs[k], self._name(k, ids), ids, meta.kind, meta.description, meta.aliases)
                 term = term if term == made else made   # an article edited, its terms as they were
@@ -68,10 +81,26 @@ class LiveTaxonomy:
                                                                                meta.aliases):
                 term = Term(slugs[k], term.name, term.article_ids, meta.kind, meta.description, meta.aliases)
             terms[k] = term
-        self.terms = terms
-        # A term's key is its name's: build_taxonomy's order (name key, then slug) without a key made again.
-        ordered = tuple(term for _, term in sorted(terms.items(), key=lambda kv: (kv[0], kv[1].slug)))
+        self.terms, self.metas = terms, {k: info.get(k, blank) for k in terms}
+        # A term's key is its name's: build_taxonomy's order (name key, then slug) without a key
+        # made again; keys are unique, so the same keys are in the same order.
+        if not same_keys:
+            self.slugs, self.order = slugs, tuple(sorted(terms))
+        ordered = tuple(terms[k] for k in self.order)
         return Taxonomy(spec.key, spec.singular, spec.title, ordered, slugs, spec)
+
+    def _keyed(self, info: Mapping[str, TermInfo]) -> dict[str, TermInfo]:
+        """`info` by name key, each name's key made once (a site has 20,000 actors' profiles)."""
+        known = self.name_keys
+        if len(known) > 2 * len(info) + 1000:   # names no profile has any more
+            known = self.name_keys = {}
+        keyed = {}
+        for name, value in info.items():
+            k = known.get(name)
+            if k is None:
+                k = known[name] = name_key(name)
+            keyed[k] = value
+        return keyed
 
     def _drop(self, article_id: str, touched: set[str]) -> None:
         for _, k in self.pairs.get(article_id, ()):

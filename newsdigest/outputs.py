@@ -259,9 +259,7 @@ def _make_chunk(gen: Generation, chunk: list[Output]) -> tuple[dict, BuildStats]
 
 def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     """Fill the build's slot: carry over every output whose key is unchanged, make the others."""
-    same = {o.path for o in site.outputs if gen.previous_key(o.path) == o.key}
-    missed = set(gen.carry(same))
-    todo = [o for o in site.outputs if o.path not in same or o.path in missed]
+    todo = gen.carry_same(site.outputs)
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = workers if len(todo) >= PARALLEL_THRESHOLD else 1
     live = _live_files_of(site.bundles, gen)

@@ -133,6 +133,42 @@ def test_two_writes_to_one_path_are_an_error(site):
     assert "site/topics/c/index.html" in str(info.value)
 
 
+class _Out:
+    def __init__(self, path: str, key: str):
+        self.path, self.key = path, key
+
+
+def test_carry_same_carries_files_of_the_same_key_and_leaves_the_rest(site):
+    keys = {rel: f"k-{rel}" for rel in FIRST_SITE}
+    for build in range(3):   # the third build finds its slot's files to be the live ones already
+        with site.generation() as gen:
+            outputs = [_Out(rel, keys[rel]) for rel in FIRST_SITE] + [_Out("new.html", "k-new")]
+            todo = gen.carry_same(outputs) if build else outputs
+            for output in todo:
+                gen.write(output.path, FIRST_SITE.get(output.path, b"<p>new</p>"), output.key)
+            stats = gen.commit()
+        assert [o.path for o in todo] == ([] if build else [o.path for o in outputs]), build
+        assert stats.unchanged == (0 if not build else 5) and stats.written == (5 if not build else 0), build
+    assert site.files() == dict(FIRST_SITE, **{"new.html": b"<p>new</p>"})
+    with site.generation() as gen:
+        assert gen.previous_key("index.html") == "k-index.html"
+        todo = gen.carry_same([_Out("index.html", "other"), _Out("feed.xml", keys["feed.xml"])])
+        assert [o.path for o in todo] == ["index.html"]
+    with site.generation(clean=True) as gen:    # --clean carries nothing
+        assert len(gen.carry_same([_Out(rel, keys[rel]) for rel in FIRST_SITE])) == len(FIRST_SITE)
+
+
+def test_two_outputs_of_one_path_are_an_error_when_carried_too(site):
+    with site.generation() as gen:
+        gen.write("index.html", b"x", key="k")
+        gen.commit()
+    with pytest.raises(NewsdigestError) as info:
+        with site.generation() as gen:
+            for output in gen.carry_same([_Out("index.html", "k"), _Out("index.html", "k")]):
+                gen.write(output.path, b"x", output.key)
+    assert "site/index.html" in str(info.value)
+
+
 def test_an_exception_in_the_block_keeps_the_previous_site(site):
     first, _ = site.publish(FIRST_SITE)
     with pytest.raises(RuntimeError):

@@ -169,9 +169,12 @@ class Cache:
             self.trim(kind, set(keys.values()))
         return {item: cached[key] if key in cached else fresh[item] for item, key in keys.items()}
 
-    def whole(self, kind: str, key: str, compute) -> Any:
-        """compute() unless the value for `key` is cached; only the latest value of a kind is kept."""
+    def whole(self, kind: str, key: str, compute, fresh: bool = False) -> Any:
+        """compute() unless the value for `key` is cached; only the latest value of a kind is kept.
+        `fresh`: compute() even so (for what computing it leaves in a memo; the value is the same)."""
         found = self.get_many(kind, [key]).get(key)
+        if fresh and found is not None:
+            return compute()
         if found is None:
             found = compute()
             self.put_many(kind, {key: found})

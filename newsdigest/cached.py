@@ -112,7 +112,10 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles},
                                lambda ids: extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers))
     corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
-    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo))
+    # An engine's first build resolves with its memo even when the cache has the result: the first
+    # change then resolves what it reaches, not every article while the editor waits.
+    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo),
+                             fresh=memo is not None and not memo.gathered)
     return apply_enrichment(articles, extracted, resolution, enriched)
 
 

@@ -205,6 +205,32 @@ def test_the_engine_writes_the_cache_file_after_publishing_and_a_one_shot_build_
     assert published is not None and site_files(root / "site") == published
 
 
+def test_an_engine_started_on_a_cached_site_resolves_its_first_change_as_a_change(tmp_path, monkeypatch):
+    """Watch starts on a site a one-shot build left: the identities come from the build cache,
+    yet the engine's first build fills its resolution memo, so the first article dropped is
+    resolved where it reaches (not every article, while the editor waits)."""
+    from newsdigest.extract import resolve as resolve_module
+    rng = random.Random(12)
+    root = tmp_path / "site-root"
+    write_site(root, [make_doc(rng, n) for n in range(12)])
+    build(Paths(root), BuildOptions(workers=1), Report(quiet=True))     # the cache has the resolution
+    engine = Engine()
+    engine_build(root, engine)
+    assert len(engine.resolution.gathered) == 12
+    resolved: list[int] = []
+    per_article = resolve_module._per_article
+
+    def counting(corpus, by_article, name_of, gazetteer, memo=None, redo=None):
+        resolved.append(len(corpus) if redo is None else len(redo))
+        return per_article(corpus, by_article, name_of, gazetteer, memo, redo)
+
+    monkeypatch.setattr(resolve_module, "_per_article", counting)
+    make_doc(rng, 12).write(root)
+    engine_build(root, engine)
+    assert resolved and resolved[-1] < 13, "the first change resolved every article again"
+    assert_clean(root, tmp_path, "first change")
+
+
 def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tmp_path):
     """The identities are the corpus's: a new report that writes "Thomas Goffus" makes the
     "Tom Goffus" of an article the engine has not read again that same person, under the

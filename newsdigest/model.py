@@ -106,11 +106,29 @@ class ModelMemo:
     taxonomies: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)   # actor name -> (its ActorInfo, its profile): enrich.actor_profiles
+    actor_slugs: dict = field(default_factory=dict)   # article id -> (article, its actors' slugs): target_slugs
 
 
-def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of) -> dict[str, tuple[str, ...]]:
-    """Each article's terms of `target`, as slugs."""
-    return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
+def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
+                 last: dict | None = None) -> dict[str, tuple[str, ...]]:
+    """Each article's terms of `target`, as slugs. `last` (the live engine's: article id ->
+    (article, slugs), with the slug table they were read from under None) is brought up to
+    date: the same article object and the same table (a live taxonomy keeps it while its names
+    are the same) give the same tuple."""
+    if last is None:
+        return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
+    same_table = last.get(None) is target.slug_of
+    made: dict = {None: target.slug_of}
+    found = {}
+    for a in articles:
+        entry = last.get(a.id) if same_table else None
+        if entry is None or entry[0] is not a:
+            entry = (a, tuple(target.slug(name) for name in names_of(a)))
+        made[a.id] = entry
+        found[a.id] = entry[1]
+    last.clear()
+    last.update(made)
+    return found
 
 
 # Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).
@@ -162,7 +180,8 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     )
     articles_t = tuple(articles)
     taxonomies = (topics, actors, sources)
-    actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of)   # once for the three taxonomies
+    actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of,   # once for the three taxonomies
+                               memo.actor_slugs if memo is not None else None)
     term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs,
                                           last=memo.related.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}

@@ -107,6 +107,7 @@ class ModelMemo:
     related: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)   # actor name -> (its ActorInfo, its profile): enrich.actor_profiles
     actor_slugs: dict = field(default_factory=dict)   # article id -> (article, its actors' slugs): target_slugs
+    evidence: dict = field(default_factory=dict)   # what shared_evidence kept: its evidence and lists
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
@@ -148,13 +149,42 @@ NOT_EVIDENCE_KINDS = frozenset({"country", "place"})
 
 
 def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxonomy,
-                    slugs_of: Mapping[str, tuple[str, ...]]) -> dict:
+                    slugs_of: Mapping[str, tuple[str, ...]], last: dict | None = None) -> dict:
     """Each article's related list kept to the articles that share someone with it (above).
-    `slugs_of`: each article's actor slugs (target_slugs)."""
+    `slugs_of`: each article's actor slugs (target_slugs). `last` (the live engine's) is brought
+    up to date: an article's evidence is the last one while its slugs are the same tuple and
+    the actors that count are the same; its list, while its related list is the same tuple and
+    neither its evidence nor that of an article on it changed."""
     someone = {term.slug for term in actors.terms if term.kind not in NOT_EVIDENCE_KINDS}
-    evidence = {a.id: someone.intersection(slugs_of[a.id]) for a in articles}
-    return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))
-            for article_id, ids in related.items() if article_id in evidence}
+    if last is None:
+        evidence = {a.id: someone.intersection(slugs_of[a.id]) for a in articles}
+        return {article_id: tuple(i for i in ids if i in evidence and not evidence[article_id].isdisjoint(evidence[i]))
+                for article_id, ids in related.items() if article_id in evidence}
+    same_someone = last.get("someone") == someone
+    last_evidence, last_lists = last.get("evidence", {}), last.get("lists", {})
+    evidence: dict[str, tuple] = {}
+    moved: set[str] = set(last_evidence.keys() - {a.id for a in articles})   # gone: no longer on a list
+    for a in articles:
+        slugs = slugs_of[a.id]
+        entry = last_evidence.get(a.id) if same_someone else None
+        if entry is None or entry[0] is not slugs:
+            entry = (slugs, someone.intersection(slugs))
+            if last_evidence.get(a.id, (None, None))[1] != entry[1]:
+                moved.add(a.id)
+        evidence[a.id] = entry
+    lists: dict[str, tuple] = {}
+    result = {}
+    for article_id, ids in related.items():
+        if article_id not in evidence:
+            continue
+        entry = last_lists.get(article_id)
+        if entry is None or entry[0] is not ids or article_id in moved or not moved.isdisjoint(ids):
+            mine = evidence[article_id][1]
+            entry = (ids, tuple(i for i in ids if i in evidence and not mine.isdisjoint(evidence[i][1])))
+        lists[article_id] = entry
+        result[article_id] = entry[1]
+    last.update(someone=someone, evidence=evidence, lists=lists)
+    return result
 
 
 def build_model(config, articles: list[Article], profiles: Mapping[str, ActorProfile] | None = None,
@@ -186,4 +216,5 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
                                           last=memo.related.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}
     return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
-                     stories, shared_evidence(related or {}, articles_t, actors, actor_slugs), tuple(digests))
+                     stories, shared_evidence(related or {}, articles_t, actors, actor_slugs,
+                                              memo.evidence if memo is not None else None), tuple(digests))

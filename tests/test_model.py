@@ -71,3 +71,45 @@ def test_actor_slugs_kept_between_changes_follow_slugs_that_move():
         assert kept == target_slugs(taxonomy_of(ACTORS, articles), articles, ACTORS.terms_of), (step, op)
         seen.add(actors.slug_of.get("al-noor"))
     assert {"al-noor", "al-noor-06a524"} <= seen, "Al-Noor's slug moved during the sequence"
+
+
+def test_related_lists_kept_to_shared_evidence_between_changes_are_those_made_afresh():
+    """shared_evidence with the engine's memo through random changes of articles' actors, of
+    which actors count (a person re-described as a country), of related lists (kept as the same
+    tuple while unchanged, as the live related index keeps them) and deletions."""
+    from newsdigest.core import TermInfo
+    from newsdigest.model import shared_evidence, target_slugs
+    from newsdigest.taxonomy import LiveTaxonomy
+    rng = random.Random(18)
+    names = ["Person A", "Person B", "Person C", "Iraq", "Jordan", "NATO"]
+    kinds = {name: ("country" if name in ("Iraq", "Jordan") else "person") for name in names}
+    items = {n: article(n, actors=tuple(rng.sample(names, rng.randint(0, 3)))) for n in range(25)}
+    related: dict = {}
+    memo: dict = {}
+    live, slug_memo = LiveTaxonomy(), {}
+    shown = 0
+    for step in range(120):
+        op = rng.choice(["add", "edit", "delete", "kind", "relate", "relate"])
+        n = rng.choice(sorted(items))
+        if op == "add":
+            items[100 + step] = article(100 + step, actors=tuple(rng.sample(names, 2)))
+        elif op == "edit":
+            items[n] = article(n, actors=tuple(rng.sample(names, rng.randint(0, 3))))
+        elif op == "delete" and len(items) > 3:
+            del items[n]
+        elif op == "kind":
+            name = rng.choice(names)
+            kinds[name] = "person" if kinds[name] == "country" else "country"
+        ids = sorted(items)
+        for m in ids:   # a few lists made again each step; the others stay the very same tuples
+            if m not in related or rng.random() < 0.1:
+                related[m] = tuple(items[k].id for k in rng.sample(ids, min(3, len(ids))) if k != m)
+        articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
+        # As in the engine: a live taxonomy and kept slug tuples, so unchanged evidence is reused.
+        actors = taxonomy_of(ACTORS, articles, {name: TermInfo(kind) for name, kind in kinds.items()}, live=live)
+        slugs = target_slugs(actors, articles, ACTORS.terms_of, slug_memo)
+        lists = {items[m].id: related[m] for m in ids}
+        kept = shared_evidence(lists, articles, actors, slugs, memo)
+        assert kept == shared_evidence(lists, articles, actors, slugs), (step, op)
+        shown += sum(map(len, kept.values()))
+    assert shown > 500, "lists kept something to compare"

@@ -62,3 +62,31 @@ def test_resolving_with_the_memo_matches_resolving_from_scratch(seed):
         found = resolve(corpus, gazetteer, None, mentions_of(corpus), memo)
         assert found == resolve(corpus, gazetteer, None, mentions_of(corpus)), f"step {step}: {change}"
     assert memo.gathered and memo.resolved and memo.actors
+
+
+def test_a_resolution_that_fails_half_way_leaves_the_memo_as_it_was(monkeypatch):
+    """The memo is updated once a resolution is whole: after one that failed between its
+    parts (here, summarising the identities), the next resolves what changed since the last
+    whole one, as from scratch."""
+    from newsdigest.extract import resolve as resolve_module
+    rng = random.Random(5)
+    gazetteer = default_gazetteer()
+    corpus = [article(rng, n) for n in range(10)]
+    corpus.append(ArticleInput("listed", "2024-03-10", "Talks", "", "Wire", ("Tom Goffus", "NATO")))
+    memo = ResolveMemo()
+    resolve(corpus, gazetteer, None, None, memo)
+    # Re-dated: the same actors, so the same members; only the change set says its actors'
+    # summaries (their articles' dates) are to be made again.
+    corpus[-1] = replace(corpus[-1], date="2024-09-01")
+    corpus.append(article(rng, 50))
+    for part in ("_per_article", "_per_actor"):
+        real = getattr(resolve_module, part)
+
+        def failing(*args, **kwargs):
+            raise MemoryError("half-way")
+
+        monkeypatch.setattr(resolve_module, part, failing)
+        with pytest.raises(MemoryError):
+            resolve(corpus, gazetteer, None, None, memo)
+        monkeypatch.setattr(resolve_module, part, real)
+    assert resolve(corpus, gazetteer, None, None, memo) == resolve(corpus, gazetteer)

@@ -201,7 +201,10 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
     if memo is not None:
         memo.start(gazetteer, agencies)
-    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo)
+    # What this resolution leaves in the memo, put there once it is whole: a resolution that
+    # fails half-way must not leave a memo that says articles were resolved when they were not.
+    updates: dict = {}
+    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo, updates)
     clusters = _Clusters(m.key for m in found.members)
     context = _Context(found)
     duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
@@ -209,7 +212,11 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     _companies_named_in_arabic(found, clusters)
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
-    return _summarise(corpus, found, clusters, duplicates, gazetteer, memo)
+    resolution = _summarise(corpus, found, clusters, duplicates, gazetteer, memo, updates)
+    if memo is not None:
+        for name, value in updates.items():
+            setattr(memo, name, value)
+    return resolution
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ class _Gathered:
 
 
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
-            mentions: dict[str, Mentions], memo: ResolveMemo | None = None) -> _Corpus:
+            mentions: dict[str, Mentions], memo: ResolveMemo | None = None, updates: dict | None = None) -> _Corpus:
     found = _Corpus()
     last = memo.gathered if memo is not None else {}
     kept: dict = {}
@@ -254,8 +261,8 @@ def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[
         for surface, reason in gathered.unresolved:
             found.unresolved[(surface, reason)].append(article.id)
         found.loose += [(article.id, surface, first) for surface, first in gathered.loose]
-    if memo is not None:
-        memo.gathered = kept
+    if updates is not None:
+        updates["gathered"] = kept
     return found
 
 
@@ -565,7 +572,11 @@ def _attribute_abbreviations(found: _Corpus) -> None:
 
 
 def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, duplicates: list[Duplicate],
-               gazetteer: Gazetteer, memo: ResolveMemo | None = None) -> Resolution:
+               gazetteer: Gazetteer, memo: ResolveMemo | None = None, updates: dict | None = None) -> Resolution:
+    """The actors of each article and the summary of each identity, and what the review lists.
+    With the memo, only what the change set reaches is made again; `updates` gets what the
+    memo is to hold next."""
+    updates = {} if updates is None else updates
     groups: dict[str, list[_Member]] = defaultdict(list)
     for m in found.members:
         groups[clusters.find(m.key)].append(m)
@@ -577,7 +588,7 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     # or gone. An identity whose members are the ones it had (equal: lone surnames and acronyms
     # are attributed again each time) keeps its name; its summary too, unless one of its
     # articles changed (a date it lists).
-    changed = _changed_articles(corpus, memo)
+    changed, updates["corpus"] = _changed_articles(corpus, memo)
     touched = {clusters.find(m.key) for aid in changed for m in by_article.get(aid, ())}
     display: dict[str, str] = {}
     kept: dict[str, tuple] = {}
@@ -603,8 +614,9 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
             name = names[key] = _display_key(key) if name is None else name
         return name
 
-    articles, details = _per_article(corpus, by_article, name_of, gazetteer, memo, redo if memo is not None else None)
-    actors = _per_actor(corpus, groups, display, gazetteer, memo, kept)
+    articles, details, updates["resolved"] = _per_article(corpus, by_article, name_of, gazetteer, memo,
+                                                          redo if memo is not None else None)
+    actors, updates["actors"] = _per_actor(updates["corpus"], groups, display, gazetteer, kept)
     # What the review reports of each identity, kept with its summary (the same object).
     last_reports = memo.reports if memo is not None else {}
     reports: dict[str, tuple] = {}
@@ -613,8 +625,7 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
         entry = last_reports.get(root)
         reports[root] = entry if root in kept and entry is not None and entry[0] is info else (
             info, *_reports(root, group, display[root], info))
-    if memo is not None:
-        memo.reports = reports
+    updates["reports"] = reports
     merges = _merges(found, clusters, groups, by_article, [r[2] for r in reports.values() if r[2]], name_of)
     discovered = [d for _, d in sorted((r[1] for r in reports.values() if r[1]), key=itemgetter(0))]
     unique: dict[tuple[str, ...], Duplicate] = {}
@@ -626,20 +637,21 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     return Resolution(articles, actors, merges, tuple(discovered), tuple(unique.values()), unresolved, details)
 
 
-def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None) -> set[str]:
+def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None) -> tuple[set[str], dict]:
     """Ids of the articles not given as the very objects of the last resolution, and of those
-    gone since (every article without a memo)."""
+    gone since (every article without a memo); and the articles by id."""
+    now = {a.id: a for a in corpus}
     if memo is None:
-        return {a.id for a in corpus}
-    last, memo.corpus = memo.corpus, {a.id: a for a in corpus}
-    return {a.id for a in corpus if last.get(a.id) is not a} | (last.keys() - memo.corpus.keys())
+        return set(now), now
+    last = memo.corpus
+    return {a.id for a in corpus if last.get(a.id) is not a} | (last.keys() - now.keys()), now
 
 
 def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]], name_of, gazetteer: Gazetteer,
                  memo: ResolveMemo | None = None, redo: set[str] | None = None
-                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]]]:
-    """Each article's actors by name, in the order it mentions them, and their details. With the
-    memo, an article outside `redo` is the last resolution's."""
+                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]], dict]:
+    """Each article's actors by name, in the order it mentions them, and their details (and
+    both by id, for the memo). With the memo, an article outside `redo` is the last one's."""
     articles: dict[str, tuple[str, ...]] = {}
     details: dict[str, tuple[ArticleActor, ...]] = {}
     last = memo.resolved if memo is not None else {}
@@ -662,15 +674,13 @@ def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]
         details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
                                     for n, e in entries.items())
         kept[article.id] = (articles[article.id], details[article.id])
-    if memo is not None:
-        memo.resolved = kept
-    return articles, details
+    return articles, details, kept
 
 
-def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],
-               gazetteer: Gazetteer, memo: ResolveMemo | None = None, kept: dict | None = None) -> dict[str, ActorInfo]:
-    """Each identity's summary, by name. `kept` (root -> the memo's entry): those still right."""
-    inputs = memo.corpus if memo is not None else {a.id: a for a in corpus}
+def _per_actor(inputs: Mapping[str, ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],
+               gazetteer: Gazetteer, kept: dict | None = None) -> tuple[dict[str, ActorInfo], dict]:
+    """Each identity's summary, by name (and by root with its members, for the memo). `inputs`:
+    the articles by id; `kept` (root -> the memo's entry): those still right."""
     when = _Dates(inputs)
     actors: dict[str, ActorInfo] = {}
     kept = kept or {}
@@ -688,9 +698,7 @@ def _per_actor(corpus: list[ArticleInput], groups: dict[str, list[_Member]], dis
         newest_first = tuple(sorted({m.article for m in group}, key=lambda i: (when[i], i), reverse=True))
         actors[name] = ActorInfo(name, kind, root.startswith("g:"), forms, tuple(roles), newest_first)
         kept[root] = (tuple(group), actors[name])
-    if memo is not None:
-        memo.actors = {root: kept[root] for root in groups}
-    return actors
+    return actors, {root: kept[root] for root in groups}
 
 
 def _reports(root: str, group: list[_Member], name: str, info: ActorInfo) -> tuple[tuple | None, tuple | None]:

@@ -108,6 +108,7 @@ class ModelMemo:
     profiles: dict = field(default_factory=dict)   # actor name -> (its ActorInfo, its profile): enrich.actor_profiles
     actor_slugs: dict = field(default_factory=dict)   # article id -> (article, its actors' slugs): target_slugs
     evidence: dict = field(default_factory=dict)   # what shared_evidence kept: its evidence and lists
+    roles: dict = field(default_factory=dict)      # actor name -> its slug: _roles_by_slug
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
@@ -187,6 +188,26 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
     return result
 
 
+def _roles_by_slug(profiles: Mapping[str, ActorProfile], actors: Taxonomy, last: dict | None) -> dict:
+    """Each actor's roles by its slug. `last` (the live engine's: name -> slug, with the slug
+    table under None): a name's slug is found there while the table is the same (a name's key
+    made once, not once a build for each of 20,000 actors)."""
+    table = actors.slug_of
+    known = last if last is not None and last.get(None) is table else {}
+    made: dict = {None: table}
+    roles = {}
+    for name, profile in profiles.items():
+        if not profile.roles:
+            continue
+        slug = made[name] = known[name] if name in known else table.get(name_key(name))
+        if slug is not None:
+            roles[slug] = profile.roles
+    if last is not None:
+        last.clear()
+        last.update(made)
+    return roles
+
+
 def build_model(config, articles: list[Article], profiles: Mapping[str, ActorProfile] | None = None,
                 stories: StoryIndex | None = None, related: dict | None = None, digests: tuple = (),
                 memo: ModelMemo | None = None) -> SiteModel:
@@ -201,8 +222,7 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     topics = taxonomy_of(TOPICS, articles, live=live(TOPICS))
     actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS))   # a profile is the actor's TermInfo, with roles
     sources = taxonomy_of(SOURCES, articles, live=live(SOURCES))
-    roles = {actors.slug(name): p.roles for name, p in profiles.items()
-             if p.roles and name_key(name) in actors.slug_of}
+    roles = _roles_by_slug(profiles, actors, memo.roles if memo is not None else None)
     local = [(a.date.astimezone(config.timezone), a.id) for a in articles]
     months = tuple(
         Month(year, month, tuple(aid for _, aid in group))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -293,7 +294,10 @@ def _live_files_of(bundles: list[Bundle], gen: Generation) -> dict[str, list[str
     """The live site's files of each bundle, by prefix, in one pass over its manifest."""
     found: dict[str, list[str]] = {bundle.prefix: [] for bundle in bundles}
     prefixes = tuple(found)
+    # What every prefix starts with (pagefind/) is looked for first: one comparison for each of
+    # the site's other files (260,000 at 100,000 articles), not one per bundle.
+    common = os.path.commonprefix(prefixes) if prefixes else ""
     for rel in gen.live_manifest:
-        if prefixes and rel.startswith(prefixes):
+        if prefixes and rel.startswith(common) and rel.startswith(prefixes):
             found[next(p for p in prefixes if rel.startswith(p))].append(rel)
     return found

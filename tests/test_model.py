@@ -113,3 +113,35 @@ def test_related_lists_kept_to_shared_evidence_between_changes_are_those_made_af
         assert kept == shared_evidence(lists, articles, actors, slugs), (step, op)
         shown += sum(map(len, kept.values()))
     assert shown > 500, "lists kept something to compare"
+
+
+def test_roles_by_slug_kept_between_changes_follow_profiles_and_slugs():
+    """_roles_by_slug with the engine's memo: a profile made again (new roles) or a slug that
+    moves (a name that slugs alike arrives) reaches the roles; unchanged ones are kept."""
+    from newsdigest.core import ActorProfile
+    from newsdigest.model import _roles_by_slug
+    from newsdigest.taxonomy import LiveTaxonomy
+    rng = random.Random(19)
+    names = ["Al-Noor", "Al Noor", "Person A", "Person B"]
+    profiles = {name: ActorProfile("person", "", (), (("2024-01-01", "Minister", "id-001"),)) for name in names}
+    items = {n: article(n, actors=tuple(rng.sample(names[2:] + names[:1], 2))) for n in range(12)}
+    live, memo, seen = LiveTaxonomy(), {}, set()
+    for step in range(80):
+        op = rng.choice(["add", "edit", "role", "delete"])
+        n = rng.choice(sorted(items))
+        if op == "add":
+            items[100 + step] = article(100 + step, actors=tuple(rng.sample(names, 2)))
+        elif op == "edit":
+            items[n] = article(n, actors=tuple(rng.sample(names[2:] + names[:1], 2)))
+        elif op == "role":
+            name = rng.choice(names)
+            profiles[name] = ActorProfile("person", "", (), ((f"2024-02-{step % 28 + 1:02d}", "Envoy", "id-002"),))
+        elif len(items) > 3:
+            del items[n]
+        articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
+        actors = taxonomy_of(ACTORS, articles, profiles, live=live)
+        shown = {name: p for name, p in profiles.items() if any(name in a.actors for a in articles)}
+        assert _roles_by_slug(shown, actors, memo) == _roles_by_slug(shown, taxonomy_of(ACTORS, articles, profiles),
+                                                                     None), (step, op)
+        seen.add(actors.slug_of.get("al-noor"))
+    assert {"al-noor", "al-noor-06a524"} <= seen

@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: bool = False) -> int:
     from .pipeline import BuildOptions, build
-    result = build(paths, BuildOptions(strict=strict, clean=clean), report)
+    result = build(paths, BuildOptions(strict=strict, clean=clean, keep_engine=True), report)
     if timings:
         for name, seconds in result.phases.items():
             print(f"  {name:<24} {seconds:7.2f} s")

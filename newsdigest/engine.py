@@ -90,6 +90,13 @@ class Engine:
                 keep_stories(self.cache, self.stories)
             self.cache.flush()
 
+    def loaded(self, paths: Paths) -> None:
+        """After unpickling (snapshot.py): the build cache's file open again, and what the plan
+        keyed by object ids keyed by the copies' ids."""
+        if self.cache is not None:
+            self.cache.reopen()
+        self.plan.loaded()
+
     def close(self) -> None:
         if self.cache is not None:
             self.persist()

@@ -98,9 +98,13 @@ def restore(paths: Paths, say=print) -> Engine:
         engine = read(path, paths)
     except FileNotFoundError:
         pass
-    except Unusable as exc:
-        say(f"{path}: note: {exc}; this build starts from a fresh engine (it is safe to delete)")
-        path.unlink(missing_ok=True)
+    except (Unusable, OSError) as exc:
+        why = exc.strerror or exc if isinstance(exc, OSError) else exc
+        say(f"{path}: note: {why}; this build starts from a fresh engine (it is safe to delete)")
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
     engine = engine or Engine()
     engine.files = ArticleFiles()   # listed once a build, shared by the ingest and the load
     return engine
@@ -110,7 +114,10 @@ def discard(paths: Paths) -> None:
     """No snapshot for the next build (`build --clean`: nothing the last builds left is used)."""
     _wait_for_writer(paths.state, print)
     for name in (FILE, FAILED):
-        (paths.state / name).unlink(missing_ok=True)
+        try:
+            (paths.state / name).unlink(missing_ok=True)
+        except OSError as exc:
+            print(f"{paths.state / name}: note: cannot be deleted ({exc.strerror or exc}); delete it by hand")
 
 
 def read(path: Path, paths: Paths) -> Engine:
@@ -161,7 +168,11 @@ def keep(paths: Paths, engine: Engine) -> None:
     before the build lock is let go, so the next build waits for it rather than reading the last
     snapshot. A writer still at work (a build that did not wait for it) keeps its own."""
     state = paths.state
-    lock = open(state / LOCK, "a+")
+    try:
+        lock = open(state / LOCK, "a+")
+    except OSError as exc:
+        print(f"{state / LOCK}: note: {exc.strerror or exc}; the next build starts from an older engine or a fresh one")
+        return
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -169,7 +180,13 @@ def keep(paths: Paths, engine: Engine) -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:   # no memory or processes to spare: the site is published all the same
+        lock.close()
+        print(f"{state / FILE}: note: could not start its writer ({exc.strerror or exc}); the next build "
+              "starts from an older engine or a fresh one")
+        return
     if pid == 0:   # a child that forks the writer and ends, so that no zombie waits on this process
         try:
             if os.fork() == 0:

@@ -6,7 +6,7 @@ from pathlib import Path
 # Let `python build.py` work from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from newsdigest.cli import main  # noqa: E402
+from newsdigest.cli import run  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -257,3 +257,27 @@ class HeldCache(Cache):
     def close(self) -> None:
         self.flush()
         super().close()
+
+    def __getstate__(self) -> dict:
+        # The engine's snapshot (snapshot.py): the values, not the connection, nor the writes
+        # still pending (the writer flushes them to the file itself: flush_anew).
+        return {**self.__dict__, "db": None, "pending": []}
+
+    def reopen(self) -> None:
+        """After unpickling: the file again. What it holds is keyed as the held values are, so
+        it may be older or newer than they are (another build wrote it since)."""
+        if self.path is not None:
+            self.db = self._open(self.path)
+
+    def flush_anew(self) -> None:
+        """flush() through a connection of this process's own (the snapshot's writer is forked:
+        a SQLite connection must not be used on both sides of a fork)."""
+        if self.path is not None and self.pending:
+            # The inherited connection is kept referenced, never closed here: closing it could
+            # checkpoint the file under the other process.
+            inherited, self.db = self.db, self._open(self.path)
+            try:
+                self.flush()
+            finally:
+                self.db.close()
+                self.db = inherited

@@ -86,6 +86,10 @@ class Term:
     aliases: tuple[str, ...] = ()
 
 
+def no_terms(article) -> tuple:
+    return ()
+
+
 @dataclass(frozen=True)
 class TaxonomySpec:
     """What makes one taxonomy differ from another, as data: pages and feeds read these fields
@@ -94,7 +98,9 @@ class TaxonomySpec:
     key: str                          # "topics", "actors", "sources": also the URL folder
     singular: str                     # "topic"
     title: str                        # "Topics"
-    terms_of: Callable = lambda article: ()   # article -> the names it files the article under
+    # article -> the names it files the article under: a module-level function, so that a spec
+    # pickles by reference (the engine's snapshot, snapshot.py) and a loaded spec equals the module's
+    terms_of: Callable = no_terms
     by_kind: bool = False             # the index groups terms by kind (people, organisations, ...)
     trend: bool = False               # the index draws each term's articles over time
     feed_about: str = "Articles about"          # a term feed's description: "Articles about Water"

@@ -1,8 +1,9 @@
 """The live engine: what watch and serve hold between builds, so that a change costs what it
 reaches rather than what the site holds.
 
-A one-shot build finds the previous build's work in the build cache (.newsdigest/cache.sqlite)
-and in the live site's manifest. The engine keeps, in memory, from one build to the next:
+A build without an engine finds the previous build's work in the build cache
+(.newsdigest/cache.sqlite) and in the live site's manifest; the `build` command starts from the
+engine the last one left (snapshot.py). The engine keeps, in memory, from one build to the next:
 
 - the build cache's values (cache.HeldCache): parsed articles, per-article extraction and story
   features, the identities and the story and related-article state, without SQLite reads or
@@ -89,6 +90,13 @@ class Engine:
             if self.stories.unsaved:
                 keep_stories(self.cache, self.stories)
             self.cache.flush()
+
+    def loaded(self, paths: Paths) -> None:
+        """After unpickling (snapshot.py): the build cache's file open again, and what the plan
+        keyed by object ids keyed by the copies' ids."""
+        if self.cache is not None:
+            self.cache.reopen()
+        self.plan.loaded()
 
     def close(self) -> None:
         if self.cache is not None:

@@ -133,11 +133,24 @@ def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
     return found
 
 
+def _topics(article: Article) -> tuple[str, ...]:
+    return article.topics
+
+
+def _actors(article: Article) -> tuple[str, ...]:
+    return article.actors
+
+
+def _source(article: Article) -> tuple[str, ...]:
+    return (article.source,) if article.source else ()
+
+
 # Every taxonomy of the site: topics and actors (chosen by enrich.py) and sources (the outlets).
-TOPICS = TaxonomySpec("topics", "topic", "Topics", lambda a: a.topics, trend=True)
-ACTORS = TaxonomySpec("actors", "actor", "Actors", lambda a: a.actors, by_kind=True,
+# Named functions, not lambdas: a spec is pickled with the engine (snapshot.py) by reference.
+TOPICS = TaxonomySpec("topics", "topic", "Topics", _topics, trend=True)
+ACTORS = TaxonomySpec("actors", "actor", "Actors", _actors, by_kind=True,
                       related_title="Most often mentioned with")
-SOURCES = TaxonomySpec("sources", "source", "Sources", lambda a: (a.source,) if a.source else (),
+SOURCES = TaxonomySpec("sources", "source", "Sources", _source,
                        feed_about="Articles from")
 
 

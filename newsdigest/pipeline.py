@@ -5,7 +5,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from . import cached
+from . import cached, snapshot
 from .cache import Cache
 from .config import Paths, SiteConfig, load_config
 from .core import SiteModel
@@ -32,6 +32,9 @@ class BuildOptions:
     # ingested at once, whatever inbox_min_age says.
     inbox_complete: frozenset = frozenset()
     say_written: bool = True  # print a line per ingested article (watch names them in its one line)
+    # Start from the engine the last one-shot build kept, and keep this one's (snapshot.py): the
+    # `build` command's. watch and serve hold theirs in memory.
+    keep_engine: bool = False
 
 
 @dataclass
@@ -94,6 +97,13 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
     timings = Timings()
     phase = timings.phase
     with BuildLock(paths.state, announce=lambda msg: print(msg)), collector_paused():
+        kept = None
+        if options.keep_engine and engine is None:
+            if options.clean:
+                snapshot.discard(paths)
+            elif snapshot.wanted(paths):
+                with phase("restore engine"):
+                    engine = kept = snapshot.restore(paths)
         if options.ingest and paths.inbox.is_dir():
             with phase("ingest"):
                 written = ingest_inbox_into(paths, report, options.inbox_min_age, engine, options.inbox_complete,
@@ -122,6 +132,8 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
             with phase("publish"):
                 result.stats = gen.commit()
         result.published = True
+        if kept is not None:
+            snapshot.keep(paths, kept)
     result.seconds = time.perf_counter() - started
     result.phases = timings.seconds
     return result

@@ -61,6 +61,11 @@ class Lazy(Mapping):
     def __len__(self) -> int:
         return len(self._get())
 
+    def __getstate__(self) -> dict:
+        # The engine's snapshot keeps how to make the value (a partial of a module function),
+        # not the value: a page kept from an earlier plan makes it again if rendered.
+        return {"_make": self._make, "_value": None}
+
 
 def _digest(key_data: str) -> str:
     # Pages are held (by the live engine) from one build to the next: the text they are keyed by
@@ -123,6 +128,9 @@ class Current:
 
     model: SiteModel | None = None
 
+    def __getstate__(self) -> dict:
+        return {"model": None}   # the next plan sets its own model: a snapshot holds none
+
 
 @dataclass
 class PlanMemo:
@@ -168,6 +176,19 @@ class PlanMemo:
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
+
+    def __getstate__(self) -> dict:
+        # The Jinja environment does not pickle (compiled templates); the next plan makes it again.
+        return {**self.__dict__, "environment": None}
+
+    def loaded(self) -> None:
+        """After unpickling (snapshot.py): what is keyed by object ids (which a copy does not
+        keep) keyed again by the copies' ids. A card's stamp holds the ids of its term links,
+        which the cards hold: an id left from the process that pickled them could name a new
+        link object here, and a card would be reused with other links."""
+        self.page_keys = {id(entry[0]): entry for entry in self.page_keys.values()}
+        self.cards = {aid: ((*stamp[:3], *map(id, card["topics"] + card["actors"])), card, *rest)
+                      for aid, (stamp, card, *rest) in self.cards.items()}
 
     def card_of(self, article_id: str) -> tuple | None:
         """(what the article's card was made from, the card) as the last plan made them."""
@@ -524,17 +545,19 @@ def _term_charts(current: "Current", term_ids: tuple[str, ...], related: dict) -
     """A term's articles per period over its own span, and, on the same axis, when each of the
     actors most often named with it was named in the same article; computed only if rendered
     (from the model of the build that renders it: a page kept from an earlier plan holds no model)."""
-    def make() -> dict:
-        model = current.model
-        facts = [_chart_facts(model, i) for i in term_ids]
-        days = [day for day, _ in facts]
-        axis = charts.axis_between(min(days), max(days))
-        rows = [{"name": other["name"], "url": other["url"],
-                 "counts": charts.counts_on(axis, [day for day, slugs in facts if other["slug"] in slugs])}
-                for other in related["actors"][:TOGETHER_ROWS]]
-        return {"coverage": {**axis.plain(), "counts": charts.counts_on(axis, days)},
-                "together": {**axis.plain(), "rows": rows}}
-    return Lazy(make)
+    return Lazy(partial(_term_chart_values, current, term_ids, related))
+
+
+def _term_chart_values(current: "Current", term_ids: tuple[str, ...], related: dict) -> dict:
+    model = current.model
+    facts = [_chart_facts(model, i) for i in term_ids]
+    days = [day for day, _ in facts]
+    axis = charts.axis_between(min(days), max(days))
+    rows = [{"name": other["name"], "url": other["url"],
+             "counts": charts.counts_on(axis, [day for day, slugs in facts if other["slug"] in slugs])}
+            for other in related["actors"][:TOGETHER_ROWS]]
+    return {"coverage": {**axis.plain(), "counts": charts.counts_on(axis, days)},
+            "together": {**axis.plain(), "rows": rows}}
 
 
 def _roles(model: SiteModel, slug: str) -> list[dict]:
@@ -734,12 +757,15 @@ def _article_signature(plan: Planner, article: Article, story, related, older, n
             plan.card_hashes(related), plan.card_hash(older), plan.card_hash(newer))
 
 
+def _article_details(article: Article, config) -> dict:
+    return {"author": article.author, "section": article.section, "dateline": article.dateline,
+            "original_url": article.url, "updated": _local_in(article.updated, config) if article.updated else None,
+            "jsonld": news_article_jsonld(article, config)}
+
+
 def _plan_article(plan: Planner, model: SiteModel, article: Article, related, older, newer) -> None:
     config = model.config
-    details = Lazy(lambda: {
-        "author": article.author, "section": article.section, "dateline": article.dateline,
-        "original_url": article.url, "updated": _local_in(article.updated, config) if article.updated else None,
-        "jsonld": news_article_jsonld(article, config)})
+    details = Lazy(partial(_article_details, article, config))
     plan.add(article.url_path, "article.html", {
         "article": plan.card(article), "details": details, "body_html": article.body_html,
         "title": article.title, "description": article.summary,

@@ -103,10 +103,10 @@ def test_random_adds_edits_and_deletes_through_one_engine_match_clean_builds(tmp
 COMMISSION = "Upper Tigris Basin Authority"
 
 
-def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path):
-    """An acronym used alone becomes the organisation once an article defines it; a second report
-    of an event joins the first into a story, and leaves it again when edited or deleted."""
-    root = tmp_path / "site-root"
+def acronym_and_dam_site(root: Path) -> tuple[list[Doc], Doc, Doc]:
+    """A site of 12 articles, one naming the UTBA alone and the first report of a dam opened;
+    returns the 12, and two articles not written yet: one defining the acronym (it merges two
+    actors) and a second report of the dam (it joins a story)."""
     start = datetime(2024, 5, 1, 9, tzinfo=BAGHDAD)
     rng = random.Random(5)
     background = [make_doc(rng, n) for n in range(12)]
@@ -118,17 +118,29 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
                       "Engineers opened four floodgates at the northern dam on Tuesday after three days of heavy rain "
                       "raised the reservoir by two metres. Farmers downstream were told to move livestock to higher ground.",
                       start + timedelta(days=10), "Gulf Monitor", ["Water"])
+    defining = prose_doc(3, "Basin authority sets date for canal tenders",
+                         f"The {COMMISSION} (UTBA) set 14 December as the date for canal tenders. "
+                         "The authority said tender documents would be published from next month.",
+                         start + timedelta(days=2), "Basra Daily")
+    second = prose_doc(4, "Floodgates opened at northern dam as heavy rain raises reservoir",
+                       "Engineers opened four floodgates at the northern dam on Tuesday after heavy rain over three days "
+                       "raised the reservoir by two metres, and farmers downstream were told to move livestock.",
+                       start + timedelta(days=10, hours=3), "Basra Daily", ["Water"])
     write_site(root, background + [lone, first])
+    return background, defining, second
+
+
+def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path):
+    """An acronym used alone becomes the organisation once an article defines it; a second report
+    of an event joins the first into a story, and leaves it again when edited or deleted."""
+    root = tmp_path / "site-root"
+    background, defining, second = acronym_and_dam_site(root)
     engine = Engine()
     engine_build(root, engine)
     site = assert_clean(root, tmp_path, "start")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)
 
     # 1. A new article defines the acronym: the lone article's "UTBA" is now the commission.
-    defining = prose_doc(3, "Basin authority sets date for canal tenders",
-                         f"The {COMMISSION} (UTBA) set 14 December as the date for canal tenders. "
-                         "The authority said tender documents would be published from next month.",
-                         start + timedelta(days=2), "Basra Daily")
     defining.write(root)
     engine_build(root, engine)
     site = assert_clean(root, tmp_path, "merge")
@@ -136,10 +148,6 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
     assert "prose-1/" in commission and "prose-3/" in commission
 
     # 2. A second report of the dam story: one story of two sources.
-    second = prose_doc(4, "Floodgates opened at northern dam as heavy rain raises reservoir",
-                       "Engineers opened four floodgates at the northern dam on Tuesday after heavy rain over three days "
-                       "raised the reservoir by two metres, and farmers downstream were told to move livestock.",
-                       start + timedelta(days=10, hours=3), "Basra Daily", ["Water"])
     second.write(root)
     engine_build(root, engine)
     site = assert_clean(root, tmp_path, "join")

@@ -85,12 +85,12 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
             fp = fingerprints[page.template] = template_fingerprint(env, page.template)
         last = last_keys.get(id(page))
         if last is not None and last[0] is page and last[1] == fp + globals_key:
-            found = last   # its output too: rendering it with the last build's equal globals is the same
+            found = last
         else:
-            key = page_key(page, fp, globals_key)
-            found = (page, fp + globals_key, Output(page.file, key, partial(render_page, env, page, shared)))
+            found = (page, fp + globals_key, page_key(page, fp, globals_key), page.file)
         keys[id(page)] = found
-        return found[2]
+        # Not kept: the Output holds the Jinja environment, which the engine's snapshot leaves out.
+        return Output(found[3], found[2], partial(render_page, env, page, shared))
 
     outputs = [page_output(page) for page in pages]
     if memo is not None:

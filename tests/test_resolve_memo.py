@@ -90,3 +90,22 @@ def test_a_resolution_that_fails_half_way_leaves_the_memo_as_it_was(monkeypatch)
             resolve(corpus, gazetteer, None, None, memo)
         monkeypatch.setattr(resolve_module, part, real)
     assert resolve(corpus, gazetteer, None, None, memo) == resolve(corpus, gazetteer)
+
+
+@pytest.mark.parametrize("defining, using", [
+    ("The Upper Tigris Basin Authority (UTBA) opened a gauge on Monday.", "The UTBA said releases would rise."),
+    ("Defence Minister Karwan Omar met NATO officials in Baghdad on Monday.",
+     "Minister Omar said the talks would go on."),
+])
+def test_an_actor_found_through_another_article_goes_when_that_article_does(defining, using):
+    """A lone acronym or surname is someone's through another article (its definition, the full
+    name): deleting that article takes the identity from an article that did not change."""
+    gazetteer = default_gazetteer()
+    corpus = [ArticleInput("a1", "2024-05-01", "Gauge opened", defining, "Wire"),
+              ArticleInput("a2", "2024-05-02", "Releases", using, "Wire"),
+              ArticleInput("a3", "2024-05-03", "Other", "Prime Minister Layla Hassan visited Basra.", "Wire")]
+    memo = ResolveMemo()
+    first = resolve(corpus, gazetteer, None, None, memo)
+    assert first.articles["a2"], "the second article's actor comes from the first"
+    for step in (corpus[1:], corpus):          # the defining article deleted, then back
+        assert resolve(step, gazetteer, None, None, memo) == resolve(step, gazetteer)

@@ -593,7 +593,8 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     display: dict[str, str] = {}
     kept: dict[str, tuple] = {}
     # Articles whose actors may read otherwise: the changed ones, and those of every identity
-    # whose members changed (a member that left one identity is in another that changed).
+    # whose members changed, now or before (a lone acronym whose definition was deleted leaves
+    # its identity, and every identity, without its article having changed).
     redo = set(changed)
     for root, group in groups.items():
         entry = last.get(root)
@@ -604,6 +605,10 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
         else:
             display[root] = _choose_display(root, group)
             redo.update(m.article for m in group)
+            if entry is not None:
+                redo.update(m.article for m in entry[0])
+    for root in last.keys() - groups.keys():
+        redo.update(m.article for m in last[root][0])
 
     names: dict[str, str] = {}
 

@@ -1,8 +1,11 @@
 """Dedupe: one article however many times, files, formats and encodings it arrives in."""
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from newsdigest.config import SiteConfig
 from newsdigest.ingest import ingest_paths
@@ -212,3 +215,105 @@ def test_a_damaged_index_store_is_made_again(tmp_path):
                                          encoding="utf-8")
     index = scan_articles(paths.articles, store=store)
     assert index.find(fingerprint("x", "", "")).why == "same id"
+
+
+def _rows(index: DedupeIndex):
+    """Everything the index holds, as comparable rows."""
+    return (index.db.execute("SELECT * FROM docs ORDER BY doc").fetchall(),
+            index.db.execute("SELECT hash, doc FROM shingles ORDER BY hash, doc").fetchall())
+
+
+def _staged(index: DedupeIndex, what: str = "COUNT(*)") -> int:
+    return index.db.execute(f"SELECT {what} FROM temp.staged").fetchone()[0]
+
+
+def _site_of(root: Path, count: int) -> Path:
+    import random
+    from support.corpus import make_doc
+    rng = random.Random(17)
+    for n in range(count):
+        make_doc(rng, n).write(root)
+    return root / "content" / "articles"
+
+
+def _one_by_one(articles: Path, store: Path) -> DedupeIndex:
+    """The index as ingest builds it: each article added on its own."""
+    import newsdigest.ingest.dedupe as dedupe
+    index = DedupeIndex(store)
+    for path, fp, sig in dedupe._fingerprints(dedupe.find_article_files(articles), {}, None):
+        index.add(path, fp, sig)
+    return index
+
+
+def test_a_scan_adding_many_articles_makes_the_index_one_by_one_adding_does(tmp_path, monkeypatch):
+    """A large scan stages shingles and moves them into the index chunk by chunk: the same rows."""
+    import newsdigest.ingest.dedupe as dedupe
+    articles = _site_of(tmp_path, 30)
+    monkeypatch.setattr(dedupe, "CHUNK_ROWS", 250)          # chunks of three articles or so, then more
+    moves = []
+    real = DedupeIndex._move_staged
+    monkeypatch.setattr(DedupeIndex, "_move_staged", lambda self: moves.append(_staged(self, "SUM(json_array_length(grams))"))
+                        or real(self))
+    bulk = scan_articles(articles, store=tmp_path / "bulk.sqlite")
+    assert len(moves) >= 3 and sum(moves) == bulk.db.execute("SELECT COUNT(*) FROM shingles").fetchone()[0]
+    for i in range(1, len(moves) - 1):     # a chunk waits until it is as large as the index
+        assert moves[i] >= sum(moves[:i])
+    assert _rows(bulk) == _rows(_one_by_one(articles, tmp_path / "one.sqlite"))
+
+    # a path given twice in one chunk: the second replaces the first, staged rows included
+    first, second = sorted(articles.rglob("*.md"))[:2]
+    fps = {path: bulk.fingerprint_of(path) for path in (first, second)}
+    again, alone = DedupeIndex(), DedupeIndex()
+    entries = [(first, fps[second], (1,)), (second, fps[second], (2,)), (first, fps[first], (3,))]
+    again.add_many(entries)
+    for entry in entries:
+        alone.add(*entry)
+    assert _rows(again) == _rows(alone)
+    assert again.find(replace(fps[first], id="", url="", text_hash="")).path == first
+
+    # articles added after the scan, in the same process, are found
+    late = tmp_path / "late.md"
+    bulk.add(late, fingerprint("late", "", STORY))
+    assert bulk.find(fingerprint("", "", STORY)).path == late
+    assert bulk.find(replace(fps[second], id="", url="", text_hash="")).path == second
+
+
+def test_a_scan_killed_between_chunks_is_completed_by_the_next(tmp_path, monkeypatch):
+    """The docs rows of a chunk are kept only with its shingles: a doc recorded with its file's
+    signature is trusted by the next scan and never read again."""
+    import newsdigest.ingest.dedupe as dedupe
+    articles = _site_of(tmp_path, 30)
+    store = tmp_path / "dedupe.sqlite"
+    monkeypatch.setattr(dedupe, "CHUNK_ROWS", 250)
+    real = DedupeIndex._move_staged
+    moved = []
+
+    def killed_at_the_third(self):
+        if len(moved) == 2:
+            raise KeyboardInterrupt
+        moved.append(_staged(self))
+        real(self)
+
+    monkeypatch.setattr(DedupeIndex, "_move_staged", killed_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        scan_articles(articles, store=store)
+    monkeypatch.setattr(DedupeIndex, "_move_staged", real)
+
+    read = []
+    real_read = dedupe.read_regular_text
+    monkeypatch.setattr(dedupe, "read_regular_text", lambda path: read.append(path) or real_read(path))
+    index = scan_articles(articles, store=store)
+    assert len(read) == 30 - sum(moved)                  # the chunks moved are trusted, the rest read
+    assert _rows(index) == _rows(_one_by_one(articles, tmp_path / "one.sqlite"))
+    for path in read[:3]:
+        fp = index.fingerprint_of(path)
+        assert index.find(replace(fp, id="", url="", text_hash="")).path == path
+
+
+def test_a_large_scan_leaves_no_large_log(tmp_path, monkeypatch):
+    """Watch keeps the index open: the log a large scan wrote would stay on disk beside it."""
+    import newsdigest.ingest.dedupe as dedupe
+    monkeypatch.setattr(dedupe, "LOG_ROWS", 500)
+    store = tmp_path / "dedupe.sqlite"
+    index = scan_articles(_site_of(tmp_path, 30), store=store)
+    assert len(index.paths) == 30 and (tmp_path / "dedupe.sqlite-wal").stat().st_size == 0

@@ -6,10 +6,20 @@ of format, encoding, quotes and boilerplate: bodies are compared as word 5-grams
 body made at least 80% of another's 5-grams is the same article (a scraped .txt and the saved
 page of one article differ by a line or two, two articles on one event share a quote or two,
 not most of their text).
+
+The shingles are rows (hash, doc) of one SQLite table keyed by both (DedupeIndex). Added an
+article or a few hundred at a time, rows of random hashes land on pages all over that key: a
+first scan of 100,000 articles wrote 100 GB for a 1.2 GB store (337 s of CPU). So add_many
+stages them in a table without a key and moves them in sorted, in chunks as large as the index
+already is: each page is written a few times in all (6 GB, 116 s), with memory bounded by
+SQLite's page cache and sorter, not by the number of articles (docs/benchmarks.md, "Duplicate
+index: first scan"). A chunk is committed with its docs rows, so a scan that is killed leaves
+only whole articles, and the next scan reads the others again.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -18,6 +28,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from ..articles import Scan, file_signature, find_article_files
 from ..cache import open_derived
@@ -28,7 +39,8 @@ from ..frontmatter import parse as parse_front_matter
 SHINGLE = 5            # words per shingle
 SIMILAR = 0.8          # share of the smaller body's shingles found in the other
 MIN_SHINGLES = 8       # shorter bodies must match exactly
-BULK_CACHE_KB = 256 * 1024   # SQLite page cache while a scan adds articles
+CHUNK_ROWS = 8_000_000       # shingles moved into the index at once, at least (16,000 news articles)
+LOG_ROWS = 250_000           # shingles in about the 1,000 pages after which SQLite empties its log
 
 _WORD = re.compile(r"\w+")
 
@@ -115,20 +127,48 @@ class DedupeIndex:
     def add(self, path: Path, fp: Fingerprint, sig: tuple | None = None) -> None:
         self.add_many([(path, fp, sig if sig is not None else _signature(path))])
 
-    def add_many(self, entries: list[tuple[Path, Fingerprint, tuple | None]]) -> None:
-        rows: list[int] = []
-        with self.db:
+    def add_many(self, entries: Iterable[tuple[Path, Fingerprint, tuple | None]]) -> None:
+        """Add (or replace) articles; `entries` is read as it goes (a scan's generator).
+
+        Each article's shingles are staged in a table without a key, and moved into the index
+        sorted by its key once CHUNK_ROWS of them, and as many as the index holds, are waiting:
+        a move visits every page of the index once, in order, so the moves of a scan cost about
+        twice the index it ends with. A chunk is one transaction with its docs rows: a process
+        killed before the move leaves none of the chunk's docs, so the next scan reads them again.
+        """
+        rows = moved = 0
+        indexed = None       # shingles in the index, counted when a chunk is first due
+        try:
             for path, fp, sig in entries:
                 self._remove(_key(path))
                 grams = sorted(fp.shingles)
-                cursor = self.db.execute("INSERT INTO docs (path, sig, id, url, text_hash, size, grams) "
-                                         "VALUES (?, ?, ?, ?, ?, ?, ?)", [_key(path), _sig_text(sig), fp.id, fp.url,
-                                                                          fp.text_hash, len(grams), _pack(grams)])
-                doc = cursor.lastrowid
-                rows += (h << 32 | doc for h in grams)
-            rows.sort()   # in key order (hash, doc): the index's pages are filled one after the other
-            self.db.executemany("INSERT OR IGNORE INTO shingles (hash, doc) VALUES (?, ?)",
-                                ((row >> 32, row & 0xFFFFFFFF) for row in rows))
+                doc = self.db.execute("INSERT INTO docs (path, sig, id, url, text_hash, size, grams) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", [_key(path), _sig_text(sig), fp.id, fp.url,
+                                                                       fp.text_hash, len(grams), _pack(grams)]).lastrowid
+                # one staged row per article, its shingles as JSON: SQLite makes the index rows
+                # (json_each) five times faster than Python handing them over one by one
+                self.db.execute("INSERT INTO temp.staged (doc, grams) VALUES (?, ?)", [doc, json.dumps(grams)])
+                rows += len(grams)
+                if rows >= CHUNK_ROWS:
+                    if indexed is None:
+                        (indexed,) = self.db.execute("SELECT COALESCE(SUM(size), 0) FROM docs").fetchone()
+                        indexed -= rows
+                    if rows >= indexed:
+                        self._move_staged()
+                        indexed += rows
+                        moved, rows = moved + rows, 0
+            self._move_staged()
+            if moved + rows >= LOG_ROWS:   # the log grew past its usual size: the pages are in the store
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            self.db.rollback()       # the staged rows go with their docs rows
+            raise
+
+    def _move_staged(self) -> None:
+        self.db.execute("INSERT OR IGNORE INTO shingles (hash, doc) SELECT j.value, s.doc FROM temp.staged AS s, "
+                        "json_each(s.grams) AS j ORDER BY 1, 2")
+        self.db.execute("DELETE FROM temp.staged")
+        self.db.commit()
 
     def remove(self, paths) -> None:
         with self.db:
@@ -138,6 +178,7 @@ class DedupeIndex:
     def _remove(self, path: str) -> None:
         row = self.db.execute("SELECT doc, grams FROM docs WHERE path = ?", [path]).fetchone()
         if row is not None:
+            self.db.execute("DELETE FROM temp.staged WHERE doc = ?", [row[0]])   # added in this chunk
             self.db.executemany("DELETE FROM shingles WHERE hash = ? AND doc = ?", ((h, row[0]) for h in _unpack(row[1])))
             self.db.execute("DELETE FROM docs WHERE doc = ?", [row[0]])
 
@@ -177,9 +218,10 @@ def _open_store(store: Path | None) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:")
         for statement in _SCHEMA:
             db.execute(statement)
-        return db
-    db = open_derived(store, STORE_VERSION, _SCHEMA, "docs")
-    db.execute("PRAGMA synchronous=NORMAL")   # derived data: an update lost in a crash is read again
+    else:
+        db = open_derived(store, STORE_VERSION, _SCHEMA, "docs")
+        db.execute("PRAGMA synchronous=NORMAL")   # derived data: an update lost in a crash is read again
+    db.execute("CREATE TEMP TABLE staged (doc INTEGER PRIMARY KEY, grams TEXT)")   # add_many's, per connection
     return db
 
 
@@ -246,10 +288,15 @@ def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | No
         gone = [path for path in known if path not in present]
     if gone:
         index.remove(gone)
-    fresh = []
-    # Inserting the shingles of many articles touches pages all over the index: a larger page
-    # cache while the scan runs (a first scan of 100,000 articles took 6 minutes with the default).
-    index.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KB}")
+    index.add_many(_fingerprints(check, known, scan))
+    if memo is not None:
+        memo.folder, memo.index, memo.seen = articles, index, scan.signatures if scan is not None else None
+    return index
+
+
+def _fingerprints(check: list[Path], known: dict[str, str], scan: Scan | None):
+    """(path, fingerprint, signature) of each readable file in `check` that the index does not
+    know as it is now; made one at a time (a first scan of a large site keeps little in memory)."""
     for path in check:
         sig = scan.signatures.get(str(path)) if scan is not None else _signature(path)
         if sig is None or known.get(_key(path)) == _sig_text(sig):
@@ -259,12 +306,4 @@ def scan_articles(articles: Path, memo: ScanMemo | None = None, store: Path | No
         except (OSError, UnicodeDecodeError, NewsdigestError):
             continue
         meta = fm.meta
-        fresh.append((path, fingerprint(str(meta.get("id") or ""), str(meta.get("url") or ""), fm.body), sig))
-        if len(fresh) >= 500:     # written as it goes: a first scan of a large site keeps little in memory
-            index.add_many(fresh)
-            fresh = []
-    index.add_many(fresh)
-    index.db.execute("PRAGMA cache_size = -2000")   # SQLite's default again: watch keeps the index open
-    if memo is not None:
-        memo.folder, memo.index, memo.seen = articles, index, scan.signatures if scan is not None else None
-    return index
+        yield path, fingerprint(str(meta.get("id") or ""), str(meta.get("url") or ""), fm.body), sig

@@ -388,6 +388,8 @@ def summarise(samples: list[Sample]) -> dict:
 def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PHASES, dates: str = "fixed") -> dict:
     print(f"\n== {size:,} articles, {dates} dates: generating corpora", flush=True)
     for s in systems:
+        if s.is_newsdigest:   # the folder is made afresh: no writer of a last run may still be in it
+            wait_for_snapshot_writer(s.root)
         started = time.perf_counter()
         s.generate(size, seed)
         print(f"   {s.key}: {time.perf_counter() - started:.1f} s", flush=True)
@@ -405,6 +407,8 @@ def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PH
         print(f"-- {phase}", flush=True)
         for r in range(runs):
             for s in systems:
+                if s.is_newsdigest:   # before clean() too: the writer may still write into .newsdigest
+                    wait_for_snapshot_writer(s.root)
                 if phase == "cold":
                     s.clean()
                 elif phase == "rerender":
@@ -412,8 +416,6 @@ def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PH
                         continue
                     s.drop_output_keep_cache()
                 slug = s.add(size + r, seed) if phase == "add-one" else None
-                if s.is_newsdigest:
-                    wait_for_snapshot_writer(s.root)
                 sample = measure(s.commands(), s.root, logs / f"{s.key}-{phase}-{r + 1}.log")
                 if slug is not None and not s.has_page(slug):
                     raise SystemExit(f"{s.key}: the added article {slug} has no page under {s.output()}")

@@ -100,8 +100,10 @@ class RelatedMemo:
 
 @dataclass
 class ModelMemo:
-    """What the live engine keeps of the last model, by taxonomy key: each taxonomy
-    (taxonomy.LiveTaxonomy) and what related_terms counted; and each actor's profile."""
+    """What the live engine keeps of the last model: by taxonomy key, each taxonomy
+    (taxonomy.LiveTaxonomy) and what related_terms counted; and what the model derives per
+    article or per actor (profiles, actor slugs, shared evidence, roles), kept while what it is
+    made from is the same object."""
 
     taxonomies: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)

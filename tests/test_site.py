@@ -211,7 +211,11 @@ def test_build_timings_name_every_stage(sample_site, capsys, argv):
     assert main(["--root", str(sample_site), *argv]) == 0
     out = capsys.readouterr().out
     stages = re.findall(r"^  (\S.*?)\s+(\d+\.\d\d) s$", out, re.MULTILINE)
-    assert [name for name, _ in stages][:3] == ["load articles", "actors and topics", "stories and related"]
+    names = [name for name, _ in stages]
+    # A site built before starts from the engine that build left (snapshot.py), timed first.
+    if names[0] == "restore engine":
+        names = names[1:]
+    assert names[:3] == ["load articles", "actors and topics", "stories and related"]
     assert {"plan", "render", "publish"} <= {name for name, _ in stages}
     assert out.strip().splitlines()[-1].startswith("built ")
 

@@ -216,12 +216,11 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
     listed = specs[:1] + (digest_spec if model.digests else []) + specs[1:]
     # The OPML list names each feed, not its articles: a new article seldom changes it.
     signature = tuple((s.title, s.description, s.page_path, s.kind, s.formats) for s in listed)
-    if memo is None or memo.opml is None or memo.opml[0] != signature:
+    opml = memo.opml if memo is not None else None
+    if opml is None or opml[0] != signature:
         opml = (signature, made("feeds.opml", opml_bytes(listed, config)))
         if memo is not None:
             memo.opml = opml
-    else:
-        opml = memo.opml
     outputs = [opml[1]]
     if model.digests:
         items = []

@@ -79,11 +79,12 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
         found = by_day.get(day)
         if found is None:
             if day == newest:
-                found = by_day[day] = (groups.setdefault(("today",), []), f"{day:%Y-%m-%d}")
+                group, label = ("today",), f"{day:%Y-%m-%d}"
             elif (day.year, day.month) == (newest.year, newest.month):
-                found = by_day[day] = (groups.setdefault(("recent",), []), f"{day:%Y-%m-%d}")
+                group, label = ("recent",), f"{day:%Y-%m-%d}"
             else:
-                found = by_day[day] = (groups.setdefault(("year", day.year), []), f"{day:%Y-%m}")
+                group, label = ("year", day.year), f"{day:%Y-%m}"
+            found = by_day[day] = (groups.setdefault(group, []), label)
         found[0].append((found[1], entry))
     shards = []
     for group, units in groups.items():

@@ -66,14 +66,14 @@ class LiveTaxonomy:
         info = self._keyed(info or {})
         same_keys = self.holders.keys() == self.slugs.keys()
         slugs = self.slugs if same_keys else unique_slugs(self.holders)
-        blank = NO_INFO
-        terms = {}
-        last_metas = self.metas
+        terms, metas, last_metas = {}, {}, self.metas
         for k in self.holders:
-            term, meta = self.terms.get(k), info.get(k, blank)
+            term, meta = self.terms.get(k), info.get(k, NO_INFO)
+            metas[k] = meta
             if same_keys and k not in touched and term is not None and meta is last_metas.get(k):
-                pass   # the same articles, slug and info: the same term
-            elif term is None or k in touched:
+                terms[k] = term   # the same articles, slug and info: the same term
+                continue
+            if term is None or k in touched:
                 ids = tuple(sorted(self.holders[k], key=place.__getitem__))
                 made = Term(slugs[k], self._name(k, ids), ids, meta.kind, meta.description, meta.aliases)
                 term = term if term == made else made   # an article edited, its terms as they were
@@ -81,7 +81,7 @@ class LiveTaxonomy:
                                                                                meta.aliases):
                 term = Term(slugs[k], term.name, term.article_ids, meta.kind, meta.description, meta.aliases)
             terms[k] = term
-        self.terms, self.metas = terms, {k: info.get(k, blank) for k in terms}
+        self.terms, self.metas = terms, metas
         # A term's key is its name's: build_taxonomy's order (name key, then slug) without a key
         # made again; keys are unique, so the same keys are in the same order.
         if not same_keys:

@@ -578,10 +578,9 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     memo is to hold next."""
     updates = {} if updates is None else updates
     groups: dict[str, list[_Member]] = defaultdict(list)
-    for m in found.members:
-        groups[clusters.find(m.key)].append(m)
     by_article: dict[str, list[_Member]] = defaultdict(list)
     for m in found.members:
+        groups[clusters.find(m.key)].append(m)
         by_article[m.article].append(m)
     last = memo.actors if memo is not None else {}
     # The change set: articles given as other objects than last time (added, edited, re-dated)

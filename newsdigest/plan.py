@@ -163,6 +163,7 @@ class PlanMemo:
     search_rows: dict = field(default_factory=dict)
     shard_keys: dict = field(default_factory=dict)
     records_dirty: set = field(default_factory=set)
+    shown_in: dict = field(default_factory=dict)  # card id -> the ids of the articles whose pages show it
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
@@ -173,6 +174,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
+            self.shown_in = {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
@@ -230,6 +232,8 @@ class Planner:
         self.relinked_terms: dict[str, set[str]] = {}
         self._relinked: set[str] = set()
         self.term_inputs: dict[tuple, tuple] = {}   # PlanMemo.term_inputs, as this plan makes it
+        # (PlanMemo.article_inputs as this plan makes it, the articles whose inputs it made)
+        self.article_inputs: tuple[dict, set] = ({}, set())
         self._trends: dict[tuple, tuple] = {}
         if memo is not None:
             for tax in model.taxonomies:
@@ -314,7 +318,14 @@ class Planner:
 
     def finish(self) -> list[Page]:
         if self.memo is not None:
+            # All of the memo is set here, once the whole plan is made: a plan that fails on
+            # the way leaves the last one whole.
             self.memo.groups = self._groups
+            inputs, visited = self.article_inputs
+            if not self.memo.article_inputs:
+                self.memo.shown_in = {}
+            _show(self.memo.shown_in, self.memo.article_inputs, inputs, visited)
+            self.memo.article_inputs, self.memo.order = inputs, self.model.place_of
             # Links of cards kept whole were not looked up: the last ones stand, less the names
             # no term has now.
             taxonomies = {tax.key: tax.slug_of for tax in self.model.taxonomies}
@@ -778,17 +789,15 @@ def _plan_article(plan: Planner, model: SiteModel, article: Article, related, ol
                "details": [article.content_hash, list(article.actors), list(article.topics)]})
 
 
-def _reordered(model: SiteModel, memo: PlanMemo) -> set[str]:
+def _reordered(model: SiteModel, memo: PlanMemo, changed: set[str]) -> set[str]:
     """The articles whose previous and next may differ from the last plan's, apart from those
     whose own story or related list changed (compared by plan_pages): those near a place in
-    the order where an article was added, removed or moved (a changed article may have another
-    date). An article's neighbours are the nearest articles it does not list, so a change
-    further away than the longest list a page can skip over cannot reach them."""
+    the order where an article was added, removed or moved (`changed`: new, or another object,
+    which may have another date). An article's neighbours are the nearest articles it does not
+    list, so a change further away than the longest list a page can skip over cannot reach them."""
     last_order, now = memo.order, model.place_of
     if not last_order:
         return set(now)
-    last_article = {aid: entry[0] for aid, entry in memo.article_inputs.items()}
-    changed = {a.id for a in model.articles if last_article.get(a.id) is not a}
     gone = last_order.keys() - now.keys()
     if not changed and not gone:
         return set()
@@ -806,6 +815,48 @@ def _reordered(model: SiteModel, memo: PlanMemo) -> set[str]:
     return {a.id for place in places for a in articles[max(0, place - reach):place + reach + 1]}
 
 
+def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str], set[str]]:
+    """(the articles whose page may differ from the last plan's, those whose pages are gone),
+    found without visiting the others: an article page is planned again only for an article
+    that is new or another object, whose related list or story is not the last plan's, whose
+    neighbours may have moved (_reordered), or whose page shows a card made again (`fresh`,
+    through PlanMemo.shown_in). Every other article page passes plan_pages' checks unchanged."""
+    last = memo.article_inputs
+    changed = {a.id for a in model.articles if (entry := last.get(a.id)) is None or entry[0] is not a}
+    gone = last.keys() - model.place_of.keys()
+    reached = changed | _reordered(model, memo, changed)
+    related = model.related
+    reached.update(aid for aid, ids in related.items() if (entry := last.get(aid)) is not None and entry[1] != ids)
+    reached.update(aid for aid in last.keys() - related.keys() if last[aid][1])   # a list now empty
+    if model.stories is not None:
+        story = model.stories.story
+        reached.update(aid for aid, sid in model.stories.story_of.items()
+                       if (entry := last.get(aid)) is not None and (entry[2] != sid or entry[3] is not story(sid)))
+        reached.update(aid for aid in last.keys() - model.stories.story_of.keys() if last[aid][2] is not None)
+    else:
+        reached.update(aid for aid, entry in last.items() if entry[2] is not None)
+    shown_in = memo.shown_in
+    reached.update(aid for shown in fresh for aid in shown_in.get(shown, ()))
+    return reached - gone, gone
+
+
+def _show(shown_in: dict, last: dict, now: dict, ids) -> None:
+    """Bring PlanMemo.shown_in (card id -> the articles whose pages show it) from the inputs
+    `last` to `now` for the articles `ids` (the only ones whose inputs differ)."""
+    for aid in ids:
+        was, entry = last.get(aid), now.get(aid)
+        if was is entry:
+            continue
+        for shown in (was[4] if was is not None else ()):
+            holders = shown_in.get(shown)
+            if holders is not None:
+                holders.discard(aid)
+                if not holders:
+                    del shown_in[shown]
+        for shown in (entry[4] if entry is not None else ()):
+            shown_in.setdefault(shown, set()).add(aid)
+
+
 def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     """Every page of the site; `memo` (kept by the live engine between builds) lets the plan
     take unchanged groups of pages from the last one."""
@@ -817,22 +868,19 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         plan.card(article)
     last_inputs = memo.article_inputs if memo is not None else {}
     inputs: dict[str, tuple] = {}
-    moved = _reordered(model, memo) if memo is not None else set()
+    if memo is not None and last_inputs:
+        # Only the articles whose page a change can reach are visited; the others' pages are
+        # the last plan's (taken below).
+        reached, gone = _reached(model, memo, plan._fresh)
+        visit = [a for a in model.articles if a.id in reached] if len(reached) * 8 > len(model.articles) \
+            else sorted(map(model.article, reached), key=lambda a: model.place_of[a.id])
+    else:
+        visit, gone = model.articles, set()
     story_of = model.stories.story_of if model.stories is not None else {}
-    for article in model.articles:
+    for article in visit:
         aid = article.id
         related = model.related.get(aid, ())
         story_id = story_of.get(aid)
-        last = last_inputs.get(aid)
-        if (last is not None and last[0] is article and last[1] == related and aid not in moved
-                and (last[2] == story_id and (story_id is None or last[3] is model.stories.story(story_id)))
-                and plan.unchanged_cards(last[4])):
-            # Its story (the same object: the same articles), its related list and its neighbours
-            # (nothing was added, removed or moved near it) are the last plan's, and no card it
-            # shows was made again: its pages are the last plan's.
-            plan.take(last[5], last[6])
-            inputs[aid] = last
-            continue
         story = _page_story(model, article)
         # Previous and next never repeat an article the page lists already (its story, related).
         older, newer = model.neighbours(article, {*related, *(story.article_ids if story else ())})
@@ -844,8 +892,13 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
                            partial(_plan_article, plan, model, article, related, older, newer), quick, shows)
         inputs[aid] = (article, related, story_id, story_id and model.stories.story(story_id), shows, key, found)
     if memo is not None:
-        memo.article_inputs = inputs
-        memo.order = model.place_of
+        # The articles not visited: their pages are the last plan's, taken whole.
+        planned = inputs
+        inputs = {aid: entry for aid, entry in last_inputs.items() if aid not in gone and aid not in planned}
+        plan._groups.update((entry[5], entry[6]) for entry in inputs.values())
+        plan.pages.extend(page for entry in inputs.values() for page in entry[6][1])
+        inputs.update(planned)
+        plan.article_inputs = (inputs, planned.keys() | gone)
 
     # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
     front = front_page(model.articles, model.stories, model.taxonomy("topics"), model.article)

@@ -161,3 +161,23 @@ def test_a_plan_from_the_last_one_counts_an_article_moved_to_another_week_on_the
     now = build_model(config, moved, memo=model_memo)
     assert all(term is last_terms[term.name.casefold()] for term in now.taxonomy("topics").terms)
     assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(build_model(config, moved)))
+
+
+def test_a_plan_from_the_last_one_shows_a_story_joined_by_an_article_far_from_its_reports():
+    """The engine's plan visits only the article pages a change reaches. A new article that
+    joins a story whose reports are far older (no neighbour of it, listing nothing of it) must
+    still reach their pages: they show the story's reports and sources."""
+    from newsdigest.core import Story, StoryIndex
+    from newsdigest.plan import PlanMemo
+    articles = [article(n, source=f"Outlet {n}") for n in range(0, 40, 2)]
+    added = article(41, source="Outlet 41")
+
+    def stories(*members):
+        story = Story("dam", members[0].title, tuple(a.id for a in members), tuple(a.source for a in members),
+                      members[0].source, members[0].date, members[-1].date)
+        return StoryIndex((story,), {a.id: story.id for a in members})
+    config = SiteConfig(items_per_page=3)
+    memo = PlanMemo()
+    plan_pages(build_model(config, articles, stories=stories(articles[0], articles[1])), memo)
+    now = build_model(config, [*articles, added], stories=stories(articles[0], articles[1], added))
+    assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))

@@ -180,13 +180,13 @@ class StoryIndex:
     story_of: Mapping[str, str]       # article id -> story id
 
     def story(self, story_id: str) -> Story:
-        return self._by_id[story_id]
+        return self.by_id[story_id]
 
     def story_for(self, article_id: str) -> Story:
-        return self._by_id[self.story_of[article_id]]
+        return self.by_id[self.story_of[article_id]]
 
     @property
-    def _by_id(self) -> dict[str, Story]:
+    def by_id(self) -> dict[str, Story]:
         return memoized(self, "by_id", lambda: {s.id: s for s in self.stories})
 
 

@@ -164,6 +164,7 @@ class PlanMemo:
     shard_keys: dict = field(default_factory=dict)
     records_dirty: set = field(default_factory=set)
     shown_in: dict = field(default_factory=dict)  # card id -> the ids of the articles whose pages show it
+    stories: dict = field(default_factory=dict)   # story id -> the story, as the last plan's article pages show it
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
@@ -174,7 +175,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
-            self.shown_in = {}
+            self.shown_in, self.stories = {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
@@ -211,6 +212,7 @@ class Planner:
         self._fresh: set[str] = set()   # articles whose card was made this build, not kept
         self._lists: dict = {}
         self._source_urls: dict[str, str | None] = {}
+        self._source_slugs: tuple | None = None
         self._shared: dict[int, tuple[object, str]] = {}
         self.pages: list[Page] = []
         self.memo = memo
@@ -326,6 +328,7 @@ class Planner:
                 self.memo.shown_in = {}
             _show(self.memo.shown_in, self.memo.article_inputs, inputs, visited)
             self.memo.article_inputs, self.memo.order = inputs, self.model.place_of
+            self.memo.stories = self.model.stories.by_id if self.model.stories is not None else {}
             # Links of cards kept whole were not looked up: the last ones stand, less the names
             # no term has now.
             taxonomies = {tax.key: tax.slug_of for tax in self.model.taxonomies}
@@ -344,6 +347,14 @@ class Planner:
             self.memo.lists = self._lists
             self.memo.views = self._views
         return self.pages
+
+    def source_slugs(self) -> tuple:
+        """Every source's name key and slug, which decide where a source's name links; the last
+        plan's object while equal (compared by identity in the story and digest signatures)."""
+        if self._source_slugs is None:
+            self._source_slugs = self.shared(tuple(sorted(self.model.taxonomy("sources").slug_of.items())),
+                                             ("source slugs",))
+        return self._source_slugs
 
     def source_url(self, name: str) -> str | None:
         found = self._source_urls.get(name, "")
@@ -599,18 +610,27 @@ def _story_links(model: SiteModel, article: Article) -> dict | None:
 
 
 def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
-    """A page per story of two or more articles: every source, who reported first, in order."""
+    """A page per story of two or more articles: every source, who reported first, in order.
+    It shows the story, its articles' cards (the first's summary, language and direction are
+    in its card) and its sources' pages: the same story object, source slugs and cards, the
+    same page (Planner.group)."""
     if model.stories is None:
         return
+    sources = plan.source_slugs()
     for story in model.stories.stories:
         if not story.has_page:
             continue
-        first = model.article(story.article_ids[0])
-        plan.add_list(urls.story(story.id), "story.html", story.article_ids, feeds=feeds,
-                      title=story.title, description=first.summary,
-                      story={"title": story.title, "sources": _source_links(model, story.sources), "count": len(story.sources),
-                             "first_source": story.first_source, "first": _local(story.first_date, model),
-                             "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
+        plan.group(("story", story.id), partial(lambda story: (story, sources, plan.card_hashes(story.article_ids)), story),
+                   partial(_plan_story, plan, model, feeds, story), (story, sources), story.article_ids)
+
+
+def _plan_story(plan: "Planner", model: SiteModel, feeds, story) -> None:
+    first = model.article(story.article_ids[0])
+    plan.add_list(urls.story(story.id), "story.html", story.article_ids, feeds=feeds,
+                  title=story.title, description=first.summary,
+                  story={"title": story.title, "sources": _source_links(model, story.sources), "count": len(story.sources),
+                         "first_source": story.first_source, "first": _local(story.first_date, model),
+                         "last": _local(story.last_date, model), "lang": first.lang, "dir": first.dir})
 
 
 def source_url(model: SiteModel, name: str) -> str | None:
@@ -703,8 +723,7 @@ def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older)
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
     by_kind: dict[str, list] = {"day": [], "week": []}
     paged = _paged_stories(model)
-    # The last plan's object while equal: compared by identity in each digest's signature.
-    sources = plan.shared(tuple(sorted(model.taxonomy("sources").slug_of.items())), ("source slugs",))
+    sources = plan.source_slugs()
     for digest in model.digests:
         by_kind[digest.kind].append(digest)
     for kind, digests in by_kind.items():
@@ -828,13 +847,18 @@ def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str
     related = model.related
     reached.update(aid for aid, ids in related.items() if (entry := last.get(aid)) is not None and entry[1] != ids)
     reached.update(aid for aid in last.keys() - related.keys() if last[aid][1])   # a list now empty
-    if model.stories is not None:
-        story = model.stories.story
-        reached.update(aid for aid, sid in model.stories.story_of.items()
-                       if (entry := last.get(aid)) is not None and (entry[2] != sid or entry[3] is not story(sid)))
-        reached.update(aid for aid in last.keys() - model.stories.story_of.keys() if last[aid][2] is not None)
-    else:
-        reached.update(aid for aid, entry in last.items() if entry[2] is not None)
+    # An article joins, leaves or moves between stories only in a story that is not the same
+    # object (new, or other articles) or is gone: their articles, then and now, are reached.
+    stories = model.stories.by_id if model.stories is not None else {}
+    last_stories = memo.stories
+    for story in stories.values():
+        was = last_stories.get(story.id)
+        if was is not story:
+            reached.update(story.article_ids)
+            if was is not None:
+                reached.update(was.article_ids)
+    for sid in last_stories.keys() - stories.keys():
+        reached.update(last_stories[sid].article_ids)
     shown_in = memo.shown_in
     reached.update(aid for shown in fresh for aid in shown_in.get(shown, ()))
     return reached - gone, gone

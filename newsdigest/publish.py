@@ -87,6 +87,25 @@ def _keep_manifest(path: Path, signature: tuple, files: dict) -> None:
 _MANIFESTS: dict[str, tuple[tuple, dict]] = {}   # path -> (its signature, its files); one per slot
 
 
+def _manifest_text(files: dict[str, dict]) -> str:
+    """json.dumps({"files": files}, separators=(",", ":")), with each entry's text kept from the
+    last manifest written while the entry is the same object: entries are never changed once
+    made, and most of a rebuilt site's are the live site's very objects (reuse), so a build
+    serialises only the entries it made (30,000 entries took 0.03 s each build)."""
+    last, kept = _ENTRY_TEXTS, {}
+    for relpath, entry in files.items():
+        found = last.get(relpath)
+        if found is None or found[0] is not entry:   # holding the entry keeps its id unique
+            found = (entry, f"{json.dumps(relpath)}:{json.dumps(entry, separators=(',', ':'))}")
+        kept[relpath] = found
+    _ENTRY_TEXTS.clear()
+    _ENTRY_TEXTS.update(kept)
+    return '{"files":{' + ",".join(text for _, text in kept.values()) + "}}"
+
+
+_ENTRY_TEXTS: dict[str, tuple[dict, str]] = {}   # path -> (its entry, its text), as last written
+
+
 @dataclass
 class Generation:
     """The next site, built in the slot `site` does not point at. Use as a context manager."""
@@ -257,7 +276,7 @@ class Generation:
 
     def remove_stale(self) -> None:
         """Delete the slot's files that this build did not produce (so far)."""
-        stale = set(self.slot_manifest) - set(self.manifest)
+        stale = self.slot_manifest.keys() - self.manifest.keys()
         for relpath in stale:
             self.slot_manifest.pop(relpath, None)
         parents = set()
@@ -274,7 +293,7 @@ class Generation:
 
     def commit(self) -> BuildStats:
         self.remove_stale()
-        self.stats.removed = len(set(self.live_manifest) - set(self.manifest))
+        self.stats.removed = len(self.live_manifest.keys() - self.manifest.keys())
         (self.builds / f"{self.name}.dirty").unlink(missing_ok=True)
         _swap_link(self.output, self.path)
         self.committed = True
@@ -283,7 +302,7 @@ class Generation:
         # build a full render of that slot, never a wrong file (__enter__, previous_key).
         manifest_file = self.builds / f"{self.name}.json"
         tmp = manifest_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"files": self.manifest}, separators=(",", ":")))
+        tmp.write_text(_manifest_text(self.manifest))
         os.replace(tmp, manifest_file)
         # Entries are never changed once made: the next build reads this dict, not the file.
         _keep_manifest(manifest_file, _file_signature(manifest_file), self.manifest)

@@ -333,3 +333,17 @@ def test_the_lock_can_be_taken_again_after_release(tmp_path):
     with BuildLock(tmp_path, announce=messages.append):
         pass
     assert messages == []
+
+
+def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now():
+    """A slot's manifest is written from each entry's text kept from the last one written while
+    the entry is the same object (publish._manifest_text): an entry made again, a path gone or
+    added, is written as it is now."""
+    import json
+    from newsdigest.publish import _manifest_text
+    kept = {"sha": "1", "key": "k1", "ino": 7}
+    first = {"index.html": kept, "topics/é/index.html": {"sha": "2", "key": "", "ino": None}}
+    second = {"index.html": {"sha": "3", "key": "k1", "ino": 8}, "new\"/x.html": {"sha": "4", "key": "k4"}}
+    third = {"new\"/x.html": second["new\"/x.html"], "index.html": kept}
+    for files in (first, second, third, {}):
+        assert _manifest_text(files) == json.dumps({"files": files}, separators=(",", ":"))

@@ -165,6 +165,8 @@ class PlanMemo:
     records_dirty: set = field(default_factory=set)
     shown_in: dict = field(default_factory=dict)  # card id -> the ids of the articles whose pages show it
     stories: dict = field(default_factory=dict)   # story id -> the story, as the last plan's article pages show it
+    # group key -> (digest, newer, older, source slugs, first articles, story ids): _plan_digests
+    digest_inputs: dict = field(default_factory=dict)
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
@@ -175,7 +177,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
-            self.shown_in, self.stories = {}, {}
+            self.shown_in, self.stories, self.digest_inputs = {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
@@ -208,7 +210,8 @@ class Planner:
         self.model = model
         self._cards: dict[str, tuple[dict, str]] = {}
         self._link_memo: dict[str, dict[str, dict]] = {}
-        self._stamps: dict[str, tuple] = {}
+        # PlanMemo.cards' entries that are not the last plan's (a card stamped again): finish
+        self._restamped: dict[str, tuple] = {}
         self._fresh: set[str] = set()   # articles whose card was made this build, not kept
         self._lists: dict = {}
         self._source_urls: dict[str, str | None] = {}
@@ -236,6 +239,10 @@ class Planner:
         self.term_inputs: dict[tuple, tuple] = {}   # PlanMemo.term_inputs, as this plan makes it
         # (PlanMemo.article_inputs as this plan makes it, the articles whose inputs it made)
         self.article_inputs: tuple[dict, set] = ({}, set())
+        self.digest_inputs: dict[tuple, tuple] = {}   # PlanMemo.digest_inputs, as this plan makes it
+        # The ids of the stories new, gone or not the same objects as the last plan's (None: not
+        # known, as in a first plan): set by plan_pages.
+        self.changed_stories: set[str] | None = None
         self._trends: dict[tuple, tuple] = {}
         if memo is not None:
             for tax in model.taxonomies:
@@ -329,6 +336,7 @@ class Planner:
             _show(self.memo.shown_in, self.memo.article_inputs, inputs, visited)
             self.memo.article_inputs, self.memo.order = inputs, self.model.place_of
             self.memo.stories = self.model.stories.by_id if self.model.stories is not None else {}
+            self.memo.digest_inputs = self.digest_inputs
             # Links of cards kept whole were not looked up: the last ones stand, less the names
             # no term has now.
             taxonomies = {tax.key: tax.slug_of for tax in self.model.taxonomies}
@@ -337,7 +345,12 @@ class Planner:
             links.update(((tax, name), link) for tax, made in self._link_memo.items() for name, link in made.items())
             self.memo.links = links
             model = self.model
-            self.memo.cards = {aid: (self._stamps[aid], *entry, model.article(aid)) for aid, entry in self._cards.items()}
+            # A card taken without stamping it again is the last plan's entry as it was.
+            cards = dict(self._last_cards)
+            for aid in cards.keys() - self._cards.keys():
+                del cards[aid]
+            cards.update(self._restamped)
+            self.memo.cards = cards
             self.memo.terms = {tax.key: {t.slug: t for t in tax.terms} for tax in model.taxonomies}
             self.memo.term_inputs = self.term_inputs
             self.memo.trends = self._trends
@@ -433,7 +446,6 @@ class Planner:
             if last is not None and last[3] is article and article.id not in self._relinked:
                 # The same article object, and none of its terms changed: the same card.
                 entry = self._cards[article.id] = last[1:3]
-                self._stamps[article.id] = last[0]
                 self._shared[id(last[1])] = entry
                 return entry
             topics = self._links(self.model.taxonomy("topics"), article.topics)
@@ -442,11 +454,11 @@ class Planner:
             # equal, held by the kept cards, so their ids cannot name another object: a kept card
             # whose stamp is this one is this card.
             stamp = (article.content_hash, self.source_url(article.source), len(topics), *map(id, topics + actors))
-            self._stamps[article.id] = stamp
             last = self._last_cards.get(article.id)
             if last is not None and last[0] == stamp:
                 entry = self._cards[article.id] = last[1:3]
                 self._shared[id(last[1])] = entry
+                self._restamped[article.id] = (stamp, *entry, article)
                 return entry
             self._fresh.add(article.id)
             card = {
@@ -463,6 +475,7 @@ class Planner:
                                   .encode()).hexdigest()
             entry = self._cards[article.id] = (card, digest)
             self._shared[id(card)] = entry  # pages holding this card are keyed by its hash
+            self._restamped[article.id] = (stamp, card, digest, article)
         return entry
 
     def add(self, url_path: str, template: str, context: dict, known: dict | None = None) -> None:
@@ -724,19 +737,35 @@ def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:
     by_kind: dict[str, list] = {"day": [], "week": []}
     paged = _paged_stories(model)
     sources = plan.source_slugs()
+    last_inputs = plan.memo.digest_inputs if plan.memo is not None else {}
+    changed = plan.changed_stories
     for digest in model.digests:
         by_kind[digest.kind].append(digest)
     for kind, digests in by_kind.items():
         for n, digest in enumerate(digests):  # newest first
             newer = digests[n - 1] if n > 0 else None
             older = digests[n + 1] if n + 1 < len(digests) else None
+            key = ("digest", digest.kind, digest.key)
+            last = last_inputs.get(key)
+            if (changed is not None and last is not None and last[0] is digest and last[1] is newer
+                    and last[2] is older and last[3] is sources and plan.unchanged_cards(last[4])
+                    and changed.isdisjoint(last[5])):
+                # The same digest and neighbours, source slugs and first articles' cards, and
+                # none of its stories another object (which could gain or lose its page):
+                # its page is the last plan's.
+                found = plan.memo.groups.get(key)
+                if found is not None:
+                    plan.take(key, found)
+                    plan.digest_inputs[key] = last
+                    continue
             # Its entries' first articles (their cards cover language and direction) and
             # which of their stories have a page stand for where the entries link.
-            shows = tuple(e.article_ids[0] for e in digest.entries)
-            quick = (digest, tuple(e.story_id in paged for e in digest.entries),
+            entries = digest.entries
+            shows = tuple(e.article_ids[0] for e in entries)
+            quick = (digest, tuple(e.story_id in paged for e in entries),
                      newer and newer.key, older and older.key, sources)
-            plan.group(("digest", digest.kind, digest.key), partial(_digest_signature, model, digest, newer, older,
-                                                                    sources),
+            plan.digest_inputs[key] = (digest, newer, older, sources, shows, frozenset(e.story_id for e in entries))
+            plan.group(key, partial(_digest_signature, model, digest, newer, older, sources),
                        partial(_plan_digest, plan, model, feeds, digest, newer, older), quick, shows)
     index = {kind: [{"title": digest_title(d), "url": urls.digest(d.key)} for d in digests]
              for kind, digests in by_kind.items()}
@@ -834,8 +863,9 @@ def _reordered(model: SiteModel, memo: PlanMemo, changed: set[str]) -> set[str]:
     return {a.id for place in places for a in articles[max(0, place - reach):place + reach + 1]}
 
 
-def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str], set[str]]:
-    """(the articles whose page may differ from the last plan's, those whose pages are gone),
+def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str], set[str], set[str]]:
+    """(the articles whose page may differ from the last plan's, those whose pages are gone,
+    the ids of the stories new, gone or not the same objects),
     found without visiting the others: an article page is planned again only for an article
     that is new or another object, whose related list or story is not the last plan's, whose
     neighbours may have moved (_reordered), or whose page shows a card made again (`fresh`,
@@ -851,17 +881,19 @@ def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str
     # object (new, or other articles) or is gone: their articles, then and now, are reached.
     stories = model.stories.by_id if model.stories is not None else {}
     last_stories = memo.stories
+    changed_stories = last_stories.keys() - stories.keys()   # gone
+    for sid in changed_stories:
+        reached.update(last_stories[sid].article_ids)
     for story in stories.values():
         was = last_stories.get(story.id)
         if was is not story:
+            changed_stories.add(story.id)
             reached.update(story.article_ids)
             if was is not None:
                 reached.update(was.article_ids)
-    for sid in last_stories.keys() - stories.keys():
-        reached.update(last_stories[sid].article_ids)
     shown_in = memo.shown_in
     reached.update(aid for shown in fresh for aid in shown_in.get(shown, ()))
-    return reached - gone, gone
+    return reached - gone, gone, changed_stories
 
 
 def _show(shown_in: dict, last: dict, now: dict, ids) -> None:
@@ -895,7 +927,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     if memo is not None and last_inputs:
         # Only the articles whose page a change can reach are visited; the others' pages are
         # the last plan's (taken below).
-        reached, gone = _reached(model, memo, plan._fresh)
+        reached, gone, plan.changed_stories = _reached(model, memo, plan._fresh)
         visit = [a for a in model.articles if a.id in reached] if len(reached) * 8 > len(model.articles) \
             else sorted(map(model.article, reached), key=lambda a: model.place_of[a.id])
     else:

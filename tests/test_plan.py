@@ -181,3 +181,31 @@ def test_a_plan_from_the_last_one_shows_a_story_joined_by_an_article_far_from_it
     plan_pages(build_model(config, articles, stories=stories(articles[0], articles[1])), memo)
     now = build_model(config, [*articles, added], stories=stories(articles[0], articles[1], added))
     assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))
+
+
+def test_a_plan_from_the_last_one_links_a_digest_entry_to_its_story_once_a_later_report_joins_it():
+    """A digest whose articles and stories are the same keeps its object (digests.build_digests'
+    memo), but an entry links to its story's page once the story has two reports: a report a
+    week later joining the story of an older one must move the older day's digest link."""
+    from newsdigest.core import Story, StoryIndex
+    from newsdigest.digests import build_digests
+    from newsdigest.enrich import story_input
+    from newsdigest.plan import PlanMemo
+
+    def index(*groups):
+        stories = tuple(Story(f"s-{g[0].id}", g[0].title, tuple(a.id for a in g), tuple(a.source for a in g),
+                              g[0].source, g[0].date, g[-1].date) for g in groups)
+        return StoryIndex(stories, {a.id: s.id for s, g in zip(stories, groups) for a in g})
+
+    def model(articles, stories, memo):
+        digests = build_digests([story_input(a) for a in articles], stories, TZ, memo)
+        return build_model(config, articles, stories=stories, digests=digests)
+    articles = [article(n, source=f"Outlet {n}") for n in range(0, 40, 2)]
+    added = article(41, source="Outlet 2")   # no new outlet: the source slugs are the same
+    config = SiteConfig(items_per_page=3)
+    digests_memo, memo = {}, PlanMemo()
+    before = model(articles, index(*([a] for a in articles)), digests_memo)
+    plan_pages(before, memo)
+    now = model([*articles, added], index([articles[0], added], *([a] for a in articles[1:])), digests_memo)
+    assert before.digests[-1] is now.digests[-1], "the oldest day's digest is the same object"
+    assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))

@@ -72,26 +72,30 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
     globals_key = key_of(globals_, repr(model.config), code_fingerprint())
-    shared = render_globals(env, globals_)
+    rendering = Rendering()
+    if memo is not None:
+        rendering = memo.rendering = memo.rendering or rendering
+    rendering.env, rendering.globals = env, render_globals(env, globals_)
     pages = plan_pages(model, memo)
-    fingerprints: dict[str, str] = {}
-    # A page the plan took from the engine's memo is the same object as last build: its key
-    # stands while its template and the globals do.
+    fingerprints: dict[str, tuple[str, str]] = {}   # template -> (its fingerprint, that and globals_key)
+    # A page the plan took from the engine's memo is the same object as last build: its key,
+    # and its output, stand while its template and the globals do.
     last_keys = memo.page_keys if memo is not None else {}
-    keys: dict[int, tuple[Page, str, str, str]] = {}
+    keys: dict[int, tuple[Page, str, str, str, Output]] = {}
 
     def page_output(page: Page) -> Output:
         fp = fingerprints.get(page.template)
         if fp is None:
-            fp = fingerprints[page.template] = template_fingerprint(env, page.template)
+            made = template_fingerprint(env, page.template)
+            fp = fingerprints[page.template] = (made, made + globals_key)
         last = last_keys.get(id(page))
-        if last is not None and last[0] is page and last[1] == fp + globals_key:
-            found = last
-        else:
-            found = (page, fp + globals_key, page_key(page, fp, globals_key), page.file)
-        keys[id(page)] = found
-        # Not kept: the Output holds the Jinja environment, which the engine's snapshot leaves out.
-        return Output(found[3], found[2], partial(render_page, env, page, shared))
+        if last is not None and last[0] is page and last[1] == fp[1]:
+            keys[id(page)] = last
+            return last[4]
+        key = page_key(page, fp[0], globals_key)
+        # Rendered with this build's environment and globals, whichever build made the output.
+        found = keys[id(page)] = (page, fp[1], key, page.file, Output(page.file, key, partial(_render, rendering, page)))
+        return found[4]
 
     outputs = [page_output(page) for page in pages]
     if memo is not None:
@@ -105,6 +109,24 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
         search_outputs, bundles = search_bundles(model, memo)
         outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
+
+
+class Rendering:
+    """What the pages of a build are rendered with: its Jinja environment and globals. The
+    outputs an engine keeps from one build to the next (PlanMemo.page_keys) read them when
+    made, so a kept output renders with the current build's. A snapshot of the engine keeps
+    neither (the environment does not pickle): the next build sets both."""
+
+    def __init__(self):
+        self.env = None
+        self.globals: dict | None = None
+
+    def __getstate__(self) -> dict:
+        return {"env": None, "globals": None}
+
+
+def _render(rendering: Rendering, page: Page) -> bytes:
+    return render_page(rendering.env, page, rendering.globals)
 
 
 def _environment(templates: Path, memo: PlanMemo | None):

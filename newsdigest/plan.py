@@ -143,7 +143,8 @@ class PlanMemo:
     records: dict = field(default_factory=dict)   # search records' digests (search.record_digest)
     links: dict = field(default_factory=dict)     # (taxonomy, name) -> the term's link, as last made
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash, article)
-    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file)
+    page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file, output)
+    rendering: object = None                      # outputs.Rendering: what kept outputs render with
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
     views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)

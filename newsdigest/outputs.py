@@ -25,7 +25,7 @@ from .cache import code_fingerprint
 from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_items_html, feed_specs_key,
                     json_feed_bytes, opml_bytes, rss_bytes)
 from .core import SiteModel
-from .plan import DIGEST_FEED_FORMATS, Page, PlanMemo, digest_view, feed_specs, plan_pages
+from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
@@ -206,25 +206,32 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
 FEED_MAKERS = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}
 
 
-def _feed(fmt: str, spec: FeedSpec, model: SiteModel) -> bytes:
+def _feed(fmt: str, spec: FeedSpec, current: Current) -> bytes:
+    model = current.model
     return FEED_MAKERS[fmt](spec, [model.article(i) for i in spec.article_ids], model.config)
 
 
 def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None = None) -> list[Output]:
     """Every feed, keyed by its spec and its articles' files. `memo` (the live engine's plan memo)
-    keeps each spec's key with the articles it was made from: the same spec and the very same
-    article objects (unchanged: see enrich.apply_enrichment) give the same key."""
+    keeps each spec's key and outputs with the articles it was made from: the same spec (the
+    same ids) and the very same article objects (unchanged: see enrich.apply_enrichment) give
+    the same key. A feed is made from the model of the build that makes it (plan.Current), so
+    a kept output holds no earlier model."""
     config_key = key_of(repr(model.config), code_fingerprint())
     last = memo.feed_keys if memo is not None else {}   # PlanMemo.start empties it for another config
+    current = memo.current if memo is not None else Current()
+    current.model = model
+    article = model.article
     kept: dict = {}
     outputs = []
     for spec in specs:
-        articles = [model.article(i) for i in spec.article_ids]
         found = last.get(spec)
-        if found is None or len(found[0]) != len(articles) or not all(a is b for a, b in zip(found[0], articles)):
-            found = (articles, feed_specs_key(spec, articles, config_key))
+        if found is None or not all(article(i) is a for i, a in zip(spec.article_ids, found[0])):
+            articles = [article(i) for i in spec.article_ids]
+            found = (articles, key := feed_specs_key(spec, articles, config_key),
+                     [Output(path, key, partial(_feed, fmt, spec, current)) for fmt, path in spec.paths()])
         kept[spec] = found
-        outputs += [Output(path, found[1], partial(_feed, fmt, spec, model)) for fmt, path in spec.paths()]
+        outputs += found[2]
     if memo is not None:
         memo.feed_keys = kept
     return outputs

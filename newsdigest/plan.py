@@ -157,7 +157,7 @@ class PlanMemo:
     article_inputs: dict = field(default_factory=dict)
     term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
     trends: dict = field(default_factory=dict)    # (taxonomy key, slug) -> (term, axis, trend)
-    feed_keys: dict = field(default_factory=dict)  # FeedSpec -> (its articles, key): outputs.feed_outputs
+    feed_keys: dict = field(default_factory=dict)  # FeedSpec -> (its articles, key, outputs): outputs.feed_outputs
     # outputs.search_bundles: each article's page and entry, each shard's pages, articles and key,
     # and the articles whose search record may differ while they are the same objects (a card
     # made again, their source renamed), as this plan found them.

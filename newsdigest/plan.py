@@ -127,9 +127,11 @@ class Current:
     holds no earlier model alive."""
 
     model: SiteModel | None = None
+    # article id -> (its date, actors, the actors' slug table, timezone, chart facts): _chart_facts
+    facts: dict = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        return {"model": None}   # the next plan sets its own model: a snapshot holds none
+        return {"model": None, "facts": {}}   # the next plan sets its own model: a snapshot holds none
 
 
 @dataclass
@@ -165,6 +167,7 @@ class PlanMemo:
     shard_keys: dict = field(default_factory=dict)
     records_dirty: set = field(default_factory=set)
     shown_in: dict = field(default_factory=dict)  # card id -> the ids of the articles whose pages show it
+    headlines: dict = field(default_factory=dict)  # article id -> (article, its headline): Planner.headline
     stories: dict = field(default_factory=dict)   # story id -> the story, as the last plan's article pages show it
     # group key -> (digest, newer, older, source slugs, first articles, story ids): _plan_digests
     digest_inputs: dict = field(default_factory=dict)
@@ -178,7 +181,7 @@ class PlanMemo:
         if self.config != repr(config):
             self.groups, self.records, self.links, self.cards, self.page_keys, self.lists = {}, {}, {}, {}, {}, {}
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
-            self.shown_in, self.stories, self.digest_inputs = {}, {}, {}
+            self.shown_in, self.stories, self.digest_inputs, self.headlines = {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
             self.config = repr(config)
@@ -229,6 +232,9 @@ class Planner:
         # so a card whose article file and link objects are the ones it was made from is reused.
         self._last_links = memo.links if memo is not None else {}
         self._last_cards = memo.cards if memo is not None else {}
+        # PlanMemo.headlines (for this config), brought up to date as the plan asks (a copy: the
+        # memo is set whole in finish)
+        self._headlines: dict[str, tuple] = dict(memo.headlines) if memo is not None else {}
         self.current = memo.current if memo is not None else Current()
         self.current.model = model
         self.site_feeds = self.shared(_feeds_for(model, None, None))
@@ -337,7 +343,7 @@ class Planner:
             _show(self.memo.shown_in, self.memo.article_inputs, inputs, visited)
             self.memo.article_inputs, self.memo.order = inputs, self.model.place_of
             self.memo.stories = self.model.stories.by_id if self.model.stories is not None else {}
-            self.memo.digest_inputs = self.digest_inputs
+            self.memo.digest_inputs, self.memo.headlines = self.digest_inputs, self._headlines
             # Links of cards kept whole were not looked up: the last ones stand, less the names
             # no term has now.
             taxonomies = {tax.key: tax.slug_of for tax in self.model.taxonomies}
@@ -361,6 +367,15 @@ class Planner:
             self.memo.lists = self._lists
             self.memo.views = self._views
         return self.pages
+
+    def headline(self, article: Article) -> dict:
+        """_headline, the last plan's while the article is the same object (a story's page
+        lists the headlines of all its other reports: a report joining a story of a hundred
+        made ten thousand headlines)."""
+        found = self._headlines.get(article.id)
+        if found is None or found[0] is not article:
+            found = self._headlines[article.id] = (article, _headline(self.model, article))
+        return found[1]
 
     def source_slugs(self) -> tuple:
         """Every source's name key and slug, which decide where a source's name links; the last
@@ -565,16 +580,20 @@ TOGETHER_ROWS = 5
 NO_CHARTS = {"coverage": {"starts": []}, "together": {"rows": []}}
 
 
-def _chart_facts(model: SiteModel, article_id: str) -> tuple:
+def _chart_facts(current: "Current", article_id: str) -> tuple:
     """(the article's day in the site's timezone, the slugs of its actors): what term charts
-    count it by. Kept per model, as an article is on the charts of all its terms."""
-    facts = memoized(model, "chart facts", dict)
-    found = facts.get(article_id)
-    if found is None:
-        article, actors = model.article(article_id), model.taxonomy("actors")
-        found = facts[article_id] = (article.date.astimezone(model.config.timezone).date(),
-                                     frozenset(actors.slug(name) for name in article.actors))
-    return found
+    count it by. Kept from one build to the next (the engine renders a large term's first page
+    with each of its new articles) while what they are made from is the same: the article's
+    date and actors, the actors' slug table (the same object while the names are) and the
+    timezone."""
+    model = current.model
+    article, slugs, tz = model.article(article_id), model.taxonomy("actors").slug_of, model.config.timezone
+    found = current.facts.get(article_id)
+    if (found is None or found[0] != article.date or found[1] != article.actors or found[2] is not slugs
+            or found[3] != tz):
+        found = current.facts[article_id] = (article.date, article.actors, slugs, tz, (
+            article.date.astimezone(tz).date(), frozenset(slugs[name_key(name)] for name in article.actors)))
+    return found[4]
 
 
 def _term_charts(current: "Current", term_ids: tuple[str, ...], related: dict) -> Lazy:
@@ -585,8 +604,7 @@ def _term_charts(current: "Current", term_ids: tuple[str, ...], related: dict) -
 
 
 def _term_chart_values(current: "Current", term_ids: tuple[str, ...], related: dict) -> dict:
-    model = current.model
-    facts = [_chart_facts(model, i) for i in term_ids]
+    facts = [_chart_facts(current, i) for i in term_ids]
     days = [day for day, _ in facts]
     axis = charts.axis_between(min(days), max(days))
     rows = [{"name": other["name"], "url": other["url"],
@@ -613,14 +631,13 @@ def _related(model: SiteModel, tax: Taxonomy, slug: str) -> dict:
     return {"title": tax.shown.related_title, "actors": actors}
 
 
-def _story_links(model: SiteModel, article: Article) -> dict | None:
+def _story_links(plan: "Planner", model: SiteModel, article: Article) -> dict | None:
     """'Also reported by': the other articles of the article's story, and the story page."""
     story = _page_story(model, article)
     if story is None:
         return None
-    others = [model.article(i) for i in story.article_ids if i != article.id]
     return {"url": urls.story(story.id), "count": len(story.sources), "first_source": story.first_source,
-            "others": [_headline(model, o) for o in others]}
+            "others": [plan.headline(model.article(i)) for i in story.article_ids if i != article.id]}
 
 
 def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
@@ -794,7 +811,7 @@ def _front_view(plan: "Planner", model: SiteModel, front: Front) -> dict:
         story = model.stories.story(top.story_id) if top.story_id else None
         stories.append({"lead": plan.card(model.article(top.lead_id)), "count": top.source_count,
                         "url": urls.story(story.id) if story is not None else None,
-                        "others": [_headline(model, model.article(i)) for i in top.other_ids]})
+                        "others": [plan.headline(model.article(i)) for i in top.other_ids]})
     topics = model.taxonomy("topics")
     sections = [{"name": topics.term(s.topic_slug).name, "url": urls.term(topics.key, s.topic_slug),
                  "articles": [plan.card(model.article(i)) for i in s.article_ids]} for s in front.sections]
@@ -829,7 +846,7 @@ def _plan_article(plan: Planner, model: SiteModel, article: Article, related, ol
     plan.add(article.url_path, "article.html", {
         "article": plan.card(article), "details": details, "body_html": article.body_html,
         "title": article.title, "description": article.summary,
-        "story": _story_links(model, article),
+        "story": _story_links(plan, model, article),
         "related": [plan.card(model.article(i)) for i in related],
         "older": plan.card(older) if older else None, "newer": plan.card(newer) if newer else None,
         "feeds": plan.site_feeds},
@@ -929,6 +946,9 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         # Only the articles whose page a change can reach are visited; the others' pages are
         # the last plan's (taken below).
         reached, gone, plan.changed_stories = _reached(model, memo, plan._fresh)
+        for aid in gone:   # what is kept per article, for articles no longer there
+            plan.current.facts.pop(aid, None)
+            plan._headlines.pop(aid, None)
         visit = [a for a in model.articles if a.id in reached] if len(reached) * 8 > len(model.articles) \
             else sorted(map(model.article, reached), key=lambda a: model.place_of[a.id])
     else:

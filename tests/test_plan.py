@@ -209,3 +209,19 @@ def test_a_plan_from_the_last_one_links_a_digest_entry_to_its_story_once_a_later
     now = model([*articles, added], index([articles[0], added], *([a] for a in articles[1:])), digests_memo)
     assert before.digests[-1] is now.digests[-1], "the oldest day's digest is the same object"
     assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))
+
+
+def test_a_plan_from_the_last_one_for_another_date_format_shows_every_date_in_it():
+    """What the engine's plan keeps per article (its headline in a story's 'also reported by',
+    its card) shows dates in the config's format: a plan for another config keeps none of it."""
+    from newsdigest.core import Story, StoryIndex
+    from newsdigest.plan import PlanMemo
+    articles = [article(n, source=f"Outlet {n}") for n in range(6)]
+    reports = articles[:3]
+    story = Story("dam", reports[0].title, tuple(a.id for a in reports), tuple(a.source for a in reports),
+                  reports[0].source, reports[0].date, reports[-1].date)
+    stories = StoryIndex((story,), {a.id: story.id for a in reports})
+    memo = PlanMemo()
+    plan_pages(build_model(SiteConfig(items_per_page=3), articles, stories=stories), memo)
+    now = build_model(SiteConfig(items_per_page=3, date_format="%Y/%m/%d"), articles, stories=stories)
+    assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))

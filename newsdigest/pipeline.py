@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import cached, snapshot
 from .cache import Cache
@@ -35,6 +36,9 @@ class BuildOptions:
     # Start from the engine the last one-shot build kept, and keep this one's (snapshot.py): the
     # `build` command's. watch and serve hold theirs in memory.
     keep_engine: bool = False
+    # Run by the process that wrote the kept engine, once written (the `build` command's resident
+    # engine, resident.py); it never returns.
+    then_serve: Callable[[Engine], None] | None = None
 
 
 @dataclass
@@ -133,7 +137,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
                 result.stats = gen.commit()
         result.published = True
         if kept is not None:
-            snapshot.keep(paths, kept)
+            snapshot.keep(paths, kept, options.then_serve)
     result.seconds = time.perf_counter() - started
     result.phases = timings.seconds
     return result

@@ -181,7 +181,9 @@ def _served(argv: list[str], engine) -> int:
     """A build handed to the resident engine: the article files listed afresh (no watcher says
     what changed since), then the command as the caller gave it."""
     from .articles import ArticleFiles
-    engine.files = ArticleFiles()
+    if engine.files is None:
+        engine.files = ArticleFiles()
+    engine.files.forget()
     return main(argv, engine=engine)
 
 

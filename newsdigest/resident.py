@@ -113,7 +113,7 @@ def ask(root: Path, state: Path, argv: list[str]) -> int | None:
             sock.settimeout(2.0)
             _at(state, sock.connect)
             sock.settimeout(None)
-            request = {"code": code_fingerprint(), "python": sys.version, "root": str(root),
+            request = {"code": code_fingerprint(), "python": sys.version, "prefix": sys.prefix, "root": str(root),
                        "cwd": os.getcwd(), "argv": argv, "env": _passed_env()}
             _send(sock, b"q", json.dumps(request).encode())
         except OSError:
@@ -248,7 +248,9 @@ def _serve_one(connection: socket.socket, paths, engine, run, usable) -> int | N
         return None
     try:
         request = json.loads(message[1])
-        same_code = request["code"] == code_fingerprint() and request["python"] == sys.version
+        # sys.prefix: the same installed libraries (another virtual environment may hold others)
+        same_code = (request["code"] == code_fingerprint() and request["python"] == sys.version
+                     and request["prefix"] == sys.prefix)
         env, argv, cwd, root = dict(request["env"]), list(request["argv"]), request["cwd"], request["root"]
     except (ValueError, KeyError, TypeError):
         return None

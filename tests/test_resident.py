@@ -192,8 +192,8 @@ def test_clean_builds_and_another_newsdigest_send_the_resident_away(sites):
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.connect(resident.SOCKET)
-            request = {"code": "another", "python": sys.version, "root": str(Paths(root).root), "cwd": here,
-                       "argv": ["build"], "env": {}}
+            request = {"code": "another", "python": sys.version, "prefix": sys.prefix,
+                       "root": str(Paths(root).root), "cwd": here, "argv": ["build"], "env": {}}
             resident._send(sock, b"q", json.dumps(request).encode())
             kind, answer = resident._receive(sock)
     finally:

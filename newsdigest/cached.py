@@ -109,8 +109,11 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     last made: the live engine's)."""
     context = extract_context(config, gazetteer, rules)
     by_id = {a.id: a for a in articles}
-    extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles},
-                               lambda ids: extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers))
+
+    def extract_missing(ids: list[str]) -> dict:
+        rules.prime_automaton(lambda make: cache.whole("automaton", cache_key("automaton", repr(rules.rules)), make))
+        return extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers)
+    extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles}, extract_missing)
     corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
     # An engine's first build resolves with its memo even when the cache has the result: the first
     # change then resolves what it reaches, not every article while the editor waits.

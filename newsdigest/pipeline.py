@@ -129,7 +129,9 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
         result.ingested = [(shown, "/" + url_of[rel]) for shown, rel in written if rel in url_of]
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             with phase("plan"):
-                site = site_outputs(model, paths.templates, engine.plan if engine is not None else None)
+                # --clean uses nothing earlier builds left, compiled templates included
+                site = site_outputs(model, paths.templates, engine.plan if engine is not None else None,
+                                    None if options.clean else paths.state / "compiled-templates")
             result.pages = site.pages
             with phase("render"):
                 write_outputs(site, gen, options.workers)

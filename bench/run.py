@@ -10,7 +10,9 @@
 
 Tools (--tools): the newsdigest variants nd-fm, nd-fm-search, nd-extract, nd-extract-search (a
 site.toml configured as the peers are) and nd-default (a new user's site.toml: search on, an RSS
-feed per term); pelican; hugo; hugo-pagefind (Hugo, then Pagefind over its article pages, as a Hugo
+feed per term) and nd-default-fresh (the same, each build in a fresh process: no resident engine,
+NEWSDIGEST_RESIDENT_SECONDS=0; a build handed to the resident engine counts that process's CPU
+and memory with the command's); pelican; hugo; hugo-pagefind (Hugo, then Pagefind over its article pages, as a Hugo
 user adds search). Dates (--dates): fixed, the default, spreads every size over the same three
 years (earlier results are all fixed); steady keeps 10,000 articles per three years, so the
 range grows with the size (bench/corpus.py).
@@ -58,7 +60,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -190,34 +192,74 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _pss_kb(pid: int) -> int:
+def _proc_kb(path: str, name: str) -> int:
+    """A size in kB from a /proc file of `Name:  value kB` lines (0 when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass
     return 0
 
 
-class TreeSampler(threading.Thread):
-    """Peak PSS of a process and all its descendants, sampled."""
+def _pss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
-    def __init__(self, pid: int, interval: float = 0.2):
+
+class TreeSampler(threading.Thread):
+    """Peak PSS of a process and all its descendants, sampled; with `extra` (a resident engine
+    building for it, not its child), theirs too, and their largest RSS."""
+
+    def __init__(self, pid: int, interval: float = 0.2, extra: tuple[int, ...] = ()):
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak_kb = 0
+        self.pid, self.interval, self.extra = pid, interval, extra
+        self.peak_kb = self.extra_rss_kb = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
-            pids, todo = [], [self.pid]
+            pids, todo = [], [self.pid, *self.extra]
             while todo:
                 pid = todo.pop()
                 pids.append(pid)
                 todo += _children(pid)
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
+            self.extra_rss_kb = max([self.extra_rss_kb] + [_rss_kb(p) for p in self.extra])
             self.stop.wait(self.interval)
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
+
+
+def residents(root: Path) -> tuple[int, ...]:
+    """newsdigest's resident engines of the site at root (newsdigest/resident.py): the processes
+    working in its .newsdigest folder. A build handed to one runs there, not in the command's
+    process tree: its CPU and memory are counted with the command's."""
+    state = str((root / ".newsdigest").resolve())
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if os.readlink(f"/proc/{entry}/cwd") == state:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return tuple(found)
+
+
+def _settled_cpu(pids: tuple[int, ...], quiet: float = 0.5, limit: float = 60.0) -> int:
+    """CPU ticks of these processes once none has used any for `quiet` seconds (a resident
+    engine writes the build cache after it has answered: its CPU all the same)."""
+    started, last = time.perf_counter(), sum(_tree_cpu(p) for p in pids)
+    while time.perf_counter() - started < limit:
+        time.sleep(quiet)
+        now = sum(_tree_cpu(p) for p in pids)
+        if now == last:
+            break
+        last = now
+    return last
 
 
 @dataclass
@@ -230,25 +272,33 @@ class Sample:
     note: str = ""       # e.g. newsdigest's "N files written"
 
 
-def measure(steps: list[tuple[str, list[str]]], cwd: Path, log: Path) -> Sample:
+def measure(steps: list[tuple[str, list[str]]], cwd: Path, log: Path, env: dict | None = None,
+            resident: bool = False) -> Sample:
     """Run the steps one after the other (Hugo, then Pagefind over its output) as one build.
 
     Wall and CPU time are summed, memory is the peak of any step (they never overlap); with more
-    than one step the note gives each step's wall time and peak tree PSS.
+    than one step the note gives each step's wall time and peak tree PSS. `resident`: newsdigest,
+    whose build may be handed to the site's resident engine: that process's CPU and memory count.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
     wall, cpu, maxrss_kb, pss_kb, parts = 0.0, 0.0, 0, 0, []
     with open(log, "wb") as out:
         for name, cmd in steps:
+            extra = residents(cwd) if resident else ()
+            extra_cpu = sum(_tree_cpu(p) for p in extra)
             started = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            sampler = TreeSampler(proc.pid)
+            proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env={**os.environ, **(env or {})})
+            sampler = TreeSampler(proc.pid, extra=extra)
             sampler.start()
             _, status, usage = os.wait4(proc.pid, 0)
             took = time.perf_counter() - started
             sampler.stop.set()
             sampler.join()
+            if extra:
+                cpu += (_settled_cpu(extra) - extra_cpu) / os.sysconf("SC_CLK_TCK")
+                maxrss_kb = max(maxrss_kb, sampler.extra_rss_kb)
             if os.waitstatus_to_exitcode(status) != 0:
                 out.flush()
                 tail = log.read_text(errors="replace").splitlines()[-20:]
@@ -284,6 +334,7 @@ class System:
     search: bool = False     # newsdigest: search = true; Hugo: Pagefind run over its output
     site: str = "bench"      # newsdigest's site.toml (corpus.SITE_TOMLS)
     dates: str = "fixed"     # corpus.DATE_MODES
+    env: dict = field(default_factory=dict)   # set for its builds
 
     @property
     def is_newsdigest(self) -> bool:
@@ -351,6 +402,8 @@ def systems_for(size: int, tools: set[str] | None, work: Path, dates: str = "fix
                base / "nd-extract-search", extract=True, search=True),
         System("nd-default", "newsdigest, actors in front matter, default site.toml (search on, RSS per term)",
                "newsdigest", base / "nd-default", site="default"),
+        System("nd-default-fresh", "newsdigest, default site.toml, each build a fresh process (no resident engine)",
+               "newsdigest", base / "nd-default-fresh", site="default", env={"NEWSDIGEST_RESIDENT_SECONDS": "0"}),
         System("pelican", "Pelican (content cache on)", "pelican", base / "pelican"),
         System("hugo", "Hugo", "hugo", base / "hugo"),
         System("hugo-pagefind", "Hugo, then Pagefind over its article pages", "hugo", base / "hugo-pagefind",
@@ -416,13 +469,16 @@ def bench_size(size: int, systems: list[System], runs: int, seed: int, phases=PH
                         continue
                     s.drop_output_keep_cache()
                 slug = s.add(size + r, seed) if phase == "add-one" else None
-                sample = measure(s.commands(), s.root, logs / f"{s.key}-{phase}-{r + 1}.log")
+                sample = measure(s.commands(), s.root, logs / f"{s.key}-{phase}-{r + 1}.log", s.env, s.is_newsdigest)
                 if slug is not None and not s.has_page(slug):
                     raise SystemExit(f"{s.key}: the added article {slug} has no page under {s.output()}")
                 record(s, phase, r, sample)
             if phase == "cold" and r == runs - 1:
                 for s in systems:
                     outputs[s.key] = du(s.output())
+    for s in systems:   # a resident engine left by the last build holds its memory until told to go
+        if s.is_newsdigest:
+            (s.root / ".newsdigest" / "engine.sock").unlink(missing_ok=True)
     return {
         "size": size,
         "dates": dates_info(size, dates),

@@ -79,9 +79,11 @@ def with_command(argv: list[str], known: tuple[str, ...]) -> list[str]:
     return ["build", *argv]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, engine=None) -> int:
+    """Run one command; `engine`: the resident engine's (resident.py), for a `build` it was handed."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
-    args = parser.parse_args(with_command(sys.argv[1:] if argv is None else list(argv), commands(parser)))
+    args = parser.parse_args(with_command(argv, commands(parser)))
     paths = Paths(Path(getattr(args, "root", Path("."))).resolve())
     command = args.command or "build"
     report = Report()
@@ -91,8 +93,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if command == "build":
-            return _build(paths, report, strict=getattr(args, "strict", False), clean=getattr(args, "clean", False),
-                          timings=getattr(args, "timings", False))
+            clean = getattr(args, "clean", False)
+            if engine is None:
+                from . import resident
+                if clean:
+                    resident.dismiss(paths.state)
+                else:
+                    code = resident.ask(paths.root, paths.state, argv)
+                    if code is not None:
+                        return code
+            return _build(paths, report, strict=getattr(args, "strict", False), clean=clean,
+                          timings=getattr(args, "timings", False), engine=engine)
         if command == "check":
             return _check(paths, report, args.strict)
         if command == "ingest":
@@ -139,15 +150,41 @@ def run() -> None:
     os._exit(code)
 
 
-def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: bool = False) -> int:
+def _build(paths: Paths, report: Report, strict: bool, clean: bool, timings: bool = False, engine=None) -> int:
     from .pipeline import BuildOptions, build
-    result = build(paths, BuildOptions(strict=strict, clean=clean, keep_engine=True), report)
+    options = BuildOptions(strict=strict, clean=clean, keep_engine=engine is None,
+                           then_serve=_resident(paths) if engine is None else None)
+    result = build(paths, options, report, engine)
     if timings:
         for name, seconds in result.phases.items():
             print(f"  {name:<24} {seconds:7.2f} s")
     print(f"built {paths.output}: {result.summary()}"
           + (f", {len(report.errors)} error(s), {len(report.warnings)} warning(s)" if report.problems else ""))
     return 1 if strict and report.problems else 0
+
+
+def _resident(paths: Paths):
+    """What the process that writes this build's engine does next: stay as the site's resident
+    engine for the builds that follow soon (resident.py), unless NEWSDIGEST_RESIDENT_SECONDS is 0."""
+    from . import resident, snapshot
+    idle = resident.idle_seconds()
+    if idle == 0:
+        return None
+
+    def then(engine) -> None:
+        resident.serve(paths, engine, idle, run=_served, usable=lambda: snapshot.wanted(paths),
+                       save=lambda kept: snapshot.write_unless_busy(paths, kept))
+    return then
+
+
+def _served(argv: list[str], engine) -> int:
+    """A build handed to the resident engine: the article files listed afresh (no watcher says
+    what changed since), then the command as the caller gave it."""
+    from .articles import ArticleFiles
+    if engine.files is None:
+        engine.files = ArticleFiles()
+    engine.files.forget()
+    return main(argv, engine=engine)
 
 
 def _check(paths: Paths, report: Report, strict: bool) -> int:

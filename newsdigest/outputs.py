@@ -66,8 +66,10 @@ def made(path: str, data: bytes) -> Output:
     return Output(path, hashlib.sha256(data).hexdigest(), partial(bytes, data))
 
 
-def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None) -> SiteOutputs:
-    env = _environment(templates, memo)
+def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None,
+                 compiled: Path | None = None) -> SiteOutputs:
+    """Every output of the site; `compiled`: where compiled templates are kept between processes."""
+    env = _environment(templates, memo, compiled)
     assets = collect_assets(templates)
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
@@ -129,14 +131,14 @@ def _render(rendering: Rendering, page: Page) -> bytes:
     return render_page(rendering.env, page, rendering.globals)
 
 
-def _environment(templates: Path, memo: PlanMemo | None):
+def _environment(templates: Path, memo: PlanMemo | None, compiled: Path | None = None):
     """The Jinja environment; the live engine keeps its last one (its compiled templates) while
     the template folders hold the same files."""
     if memo is None:
-        return make_environment(templates)
+        return make_environment(templates, compiled)
     signature = templates_signature(templates)
     if memo.environment is None or memo.environment[0] != signature:
-        memo.environment = (signature, make_environment(templates))
+        memo.environment = (signature, make_environment(templates, compiled))
     return memo.environment[1]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import cached, snapshot
 from .cache import Cache
@@ -35,6 +36,9 @@ class BuildOptions:
     # Start from the engine the last one-shot build kept, and keep this one's (snapshot.py): the
     # `build` command's. watch and serve hold theirs in memory.
     keep_engine: bool = False
+    # Run by the process that wrote the kept engine, once written (the `build` command's resident
+    # engine, resident.py); it never returns.
+    then_serve: Callable[[Engine], None] | None = None
 
 
 @dataclass
@@ -125,7 +129,9 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
         result.ingested = [(shown, "/" + url_of[rel]) for shown, rel in written if rel in url_of]
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             with phase("plan"):
-                site = site_outputs(model, paths.templates, engine.plan if engine is not None else None)
+                # --clean uses nothing earlier builds left, compiled templates included
+                site = site_outputs(model, paths.templates, engine.plan if engine is not None else None,
+                                    None if options.clean else paths.state / "compiled-templates")
             result.pages = site.pages
             with phase("render"):
                 write_outputs(site, gen, options.workers)
@@ -133,7 +139,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
                 result.stats = gen.commit()
         result.published = True
         if kept is not None:
-            snapshot.keep(paths, kept)
+            snapshot.keep(paths, kept, options.then_serve)
     result.seconds = time.perf_counter() - started
     result.phases = timings.seconds
     return result

@@ -162,8 +162,9 @@ def read(path: Path, paths: Paths) -> Engine:
     return engine
 
 
-def keep(paths: Paths, engine: Engine) -> None:
-    """Leave the engine for the next build: a forked process writes it while this one returns.
+def keep(paths: Paths, engine: Engine, then=None) -> None:
+    """Leave the engine for the next build: a forked process writes it while this one returns,
+    then, when it could and `then` is given, runs `then(engine)` (which must not return).
     Call it holding the build lock, after the site is published: the writer takes engine.lock
     before the build lock is let go, so the next build waits for it rather than reading the last
     snapshot. A writer still at work (a build that did not wait for it) keeps its own."""
@@ -191,12 +192,14 @@ def keep(paths: Paths, engine: Engine) -> None:
         try:
             if os.fork() == 0:
                 _detach()
-                code = 0
                 try:
-                    write(paths, engine)
+                    written = write(paths, engine)
                 except BaseException:   # noqa: BLE001 - write() noted what it could; end all the same
-                    code = 1
-                os._exit(code)
+                    os._exit(1)
+                fcntl.flock(lock, fcntl.LOCK_UN)   # the snapshot is whole: the next build may read it
+                if written and then is not None:
+                    then(engine)   # the resident engine (resident.py), the next build's if it comes soon
+                os._exit(0)
         finally:
             os._exit(0)
     lock.close()   # the writer holds engine.lock now, until it ends (whole, failed or killed)
@@ -335,6 +338,16 @@ class _Checked:
         count = self.file.readinto(buffer)
         self.crc = zlib.crc32(memoryview(buffer)[:count], self.crc)
         return count
+
+
+def write_unless_busy(paths: Paths, engine: Engine) -> None:
+    """write(), unless a writer or a build holds engine.lock (what it writes is then the newer)."""
+    try:
+        with open(paths.state / LOCK, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            write(paths, engine)
+    except OSError:
+        pass
 
 
 def _wait_for_writer(state: Path, say) -> None:

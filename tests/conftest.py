@@ -2,10 +2,15 @@
 served over HTTP, and the browser."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# No resident engine (newsdigest/resident.py) outlives the builds of a test, the ones run through
+# build.py included: tests/test_resident.py sets its own.
+os.environ["NEWSDIGEST_RESIDENT_SECONDS"] = "0"
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

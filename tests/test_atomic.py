@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from newsdigest import snapshot
+
 from support.corpus import make_doc, write_site
 from support.sitecheck import site_files
 
@@ -65,6 +67,8 @@ def test_sigkill_during_builds_never_leaves_a_half_written_site(tmp_path):
         assert site_files(trial / "site") == new
         slots = [p.name for p in (trial / ".newsdigest/builds").iterdir() if p.is_dir()]
         assert sorted(slots) == ["a", "b"]
+        # The build's engine is written by a detached process (snapshot.py): done before the folder goes.
+        snapshot._wait_for_writer(trial / ".newsdigest", print)
         shutil.rmtree(trial)
     assert outcomes.count("old") >= 2, outcomes  # most kills landed in the middle of a build
 

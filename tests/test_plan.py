@@ -96,6 +96,30 @@ def test_template_fingerprint_follows_includes_and_imports(tmp_path):
     assert template_fingerprint(env, "404.html") == template_fingerprint(make_environment(tmp_path / "none"), "404.html")
 
 
+def test_compiled_templates_are_kept_between_processes_and_a_damaged_one_is_compiled_again(tmp_path, monkeypatch):
+    """A build process reads the theme compiled by the last one (render._CompiledTemplates);
+    tests/test_engine.py's clean builds compile afresh, the builds they are compared with read them."""
+    from newsdigest import render
+    compiled = tmp_path / "compiled"
+    first = make_environment(tmp_path / "templates", compiled).get_template("term.html")
+    files = list(compiled.glob("*/__jinja2_*.cache"))
+    assert files, "term.html compiled and kept (what it includes is compiled when rendered)"
+
+    def no_compiling(self, *args, **kwargs):
+        raise AssertionError("compiled again, not read")
+    with monkeypatch.context() as patch:
+        patch.setattr(render.Environment, "compile", no_compiling)
+        again = make_environment(tmp_path / "templates", compiled).get_template("term.html")
+    assert again.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code
+
+    for file in files:
+        file.write_bytes(b"not compiled code")
+    assert make_environment(tmp_path / "templates", compiled).get_template("term.html")
+    (compiled / "0123456789abcdef").mkdir()   # left by another newsdigest: removed
+    make_environment(tmp_path / "templates", compiled)
+    assert not (compiled / "0123456789abcdef").exists()
+
+
 def test_json_in_a_script_element_cannot_close_it():
     text = script_safe_json({"headline": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text

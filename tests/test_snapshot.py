@@ -82,27 +82,34 @@ def test_a_merge_a_story_joined_and_deletions_through_separate_build_processes(t
         return assert_clean(root, tmp_path, step)
 
     build_process("start")
+    merge_join_split_delete(root, defining, second, background, build_process)
+    assert len(kept_engine(root).stories.articles) == 14
+
+
+def merge_join_split_delete(root: Path, defining, second, background, step) -> None:
+    """acronym_and_dam_site's changes, each built by `step(name)` (which returns the site): an
+    article that makes two actors one, a second report joining a story, an edit splitting it,
+    deletions."""
     defining.write(root)
-    site = build_process("merge")
+    site = step("merge")
     commission = site["actors/upper-tigris-basin-authority/index.html"].decode()
     assert "prose-1/" in commission and "prose-3/" in commission
 
     second.write(root)
-    site = build_process("join")
+    site = step("join")
     assert any(p.startswith("stories/floodgates-opened") for p in site), "the two reports are one story"
 
     (root / second.rel).unlink()
     second.title = "Wheat harvest begins early in the south"
     second.body = "Farmers in the south began the wheat harvest two weeks early this year, citing a warm spring."
     second.write(root)
-    site = build_process("split")
+    site = step("split")
     assert not any(p.startswith("stories/floodgates-opened") for p in site)
 
     (root / defining.rel).unlink()
     (root / background[3].rel).unlink()
-    site = build_process("delete")
+    site = step("delete")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)
-    assert len(kept_engine(root).stories.articles) == 14
 
 
 def test_a_loaded_plan_keys_its_cards_by_the_ids_of_the_loaded_links(tmp_path):

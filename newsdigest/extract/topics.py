@@ -92,31 +92,37 @@ class TopicRules:
     @property
     def automaton(self) -> ahocorasick.Automaton:
         """Every phrase of every rule, folded, built once per rule set."""
-        def compute() -> ahocorasick.Automaton:
-            auto = ahocorasick.Automaton()
-            table: dict[str, list[tuple[int, str, float, bool]]] = {}
-            as_written: dict[str, set[int]] = {}     # key -> rules that write it as a phrase
-            for n, rule in enumerate(self.rules):
-                for phrase, weight in rule.phrases:
-                    prefix = phrase.endswith("*")
-                    forms = [phrase.rstrip("*")] if prefix else inflections(phrase)
-                    for i, form in enumerate(forms):
-                        for clitic_form in with_clitics(form):     # Arabic: with its clitics
-                            key = fold(clitic_form)
-                            if key:
-                                table.setdefault(key, []).append((n, phrase, weight, prefix))
-                                if i == 0:
-                                    as_written.setdefault(key, set()).add(n)
-            for key, owners in as_written.items():
-                # a regular form that another topic writes as a word of its own is that word
-                # ("جامع" + ة is "جامعة", a university, not a mosque)
-                table[key] = [v for v in table[key] if v[0] in owners]
-            for key, values in table.items():
-                auto.add_word(key, (len(key), tuple(values)))
-            if table:
-                auto.make_automaton()
-            return auto
-        return self._cached("automaton", compute)
+        return self._cached("automaton", self._make_automaton)
+
+    def prime_automaton(self, stored) -> None:
+        """Take the automaton from `stored(make)` (the build cache: making it is a quarter of a
+        second, reading it a twentieth), unless this process has it already."""
+        self._cached("automaton", lambda: stored(self._make_automaton))
+
+    def _make_automaton(self) -> ahocorasick.Automaton:
+        auto = ahocorasick.Automaton()
+        table: dict[str, list[tuple[int, str, float, bool]]] = {}
+        as_written: dict[str, set[int]] = {}     # key -> rules that write it as a phrase
+        for n, rule in enumerate(self.rules):
+            for phrase, weight in rule.phrases:
+                prefix = phrase.endswith("*")
+                forms = [phrase.rstrip("*")] if prefix else inflections(phrase)
+                for i, form in enumerate(forms):
+                    for clitic_form in with_clitics(form):     # Arabic: with its clitics
+                        key = fold(clitic_form)
+                        if key:
+                            table.setdefault(key, []).append((n, phrase, weight, prefix))
+                            if i == 0:
+                                as_written.setdefault(key, set()).add(n)
+        for key, owners in as_written.items():
+            # a regular form that another topic writes as a word of its own is that word
+            # ("جامع" + ة is "جامعة", a university, not a mosque)
+            table[key] = [v for v in table[key] if v[0] in owners]
+        for key, values in table.items():
+            auto.add_word(key, (len(key), tuple(values)))
+        if table:
+            auto.make_automaton()
+        return auto
 
     def _cached(self, key: str, compute):
         return memoized(self, key, compute)

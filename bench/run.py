@@ -234,19 +234,11 @@ def _rss_kb(pid: int) -> int:
 
 
 def residents(root: Path) -> tuple[int, ...]:
-    """newsdigest's resident engines of the site at root (newsdigest/resident.py): the processes
-    working in its .newsdigest folder. A build handed to one runs there, not in the command's
-    process tree: its CPU and memory are counted with the command's."""
-    state = str((root / ".newsdigest").resolve())
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                if os.readlink(f"/proc/{entry}/cwd") == state:
-                    found.append(int(entry))
-            except OSError:
-                pass
-    return tuple(found)
+    """newsdigest's resident engines of the site at root (newsdigest/resident.py). A build
+    handed to one runs there, not in the command's process tree: its CPU and memory are
+    counted with the command's."""
+    from newsdigest.resident import processes
+    return tuple(processes(root / ".newsdigest"))
 
 
 def _settled_cpu(pids: tuple[int, ...], quiet: float = 0.5, limit: float = 60.0) -> int:

@@ -74,9 +74,9 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     globals_ = site_globals(model, assets)
     # The whole config is in every page's key: cards and dates depend on timezone and formats.
     globals_key = key_of(globals_, repr(model.config), code_fingerprint())
-    rendering = Rendering()
+    rendering = Rendering() if memo is None or memo.rendering is None else memo.rendering
     if memo is not None:
-        rendering = memo.rendering = memo.rendering or rendering
+        memo.rendering = rendering   # the one the outputs it keeps render with
     rendering.env, rendering.globals = env, render_globals(env, globals_)
     pages = plan_pages(model, memo)
     fingerprints: dict[str, tuple[str, str]] = {}   # template -> (its fingerprint, that and globals_key)

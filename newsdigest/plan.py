@@ -949,6 +949,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
         for aid in gone:   # what is kept per article, for articles no longer there
             plan.current.facts.pop(aid, None)
             plan._headlines.pop(aid, None)
+        # In site order: one pass over the articles when many are reached, a sort of the few otherwise.
         visit = [a for a in model.articles if a.id in reached] if len(reached) * 8 > len(model.articles) \
             else sorted(map(model.article, reached), key=lambda a: model.place_of[a.id])
     else:

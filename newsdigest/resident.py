@@ -1,8 +1,8 @@
 """The resident engine: the next one-shot `build` handed to the process that kept the last one's.
 
 A one-shot build starts from the engine the last one kept (snapshot.py), but reading it back
-costs 1.2 to 2 s at 10,000 articles and the imports another half second, more than the change
-of one article costs the engine itself. So the process that writes the snapshot stays, once it
+costs 1.2 to 2.5 s at 10,000 articles and the imports another 0.4 s, more than the change of
+one article costs the engine itself. So the process that writes the snapshot stays, once it
 has written it, as the site's resident engine: it listens on .newsdigest/engine.sock, and a
 `build` run meanwhile (same newsdigest, same Python, same site, snapshots wanted) hands it its
 command line, working folder and NEWSDIGEST_*/PATH/TZ settings, prints what it sends back and
@@ -26,6 +26,7 @@ import socket
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from .cache import code_fingerprint
@@ -89,6 +90,22 @@ def _at(state: Path, action) -> None:
         action(SOCKET)
     finally:
         os.chdir(here)
+
+
+def processes(state: Path) -> list[int]:
+    """The ids of the site's resident engines (Linux): the processes working in its state
+    folder, where a resident stays (serve). bench/run.py counts their CPU and memory with the
+    build that handed them its work; the tests wait for them to leave."""
+    folder = str(state.resolve())
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if os.readlink(f"/proc/{entry}/cwd") == folder:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
 
 
 def dismiss(state: Path) -> None:
@@ -254,31 +271,39 @@ def _serve_one(connection: socket.socket, paths, engine, run, usable) -> int | N
         env, argv, cwd, root = dict(request["env"]), list(request["argv"]), request["cwd"], request["root"]
     except (ValueError, KeyError, TypeError):
         return None
-    saved_env = dict(os.environ)
+    with _callers_settings(env):
+        if not (same_code and root == str(paths.root) and usable() and idle_seconds() > 0):
+            _reply(connection, b"a", {"ok": False})
+            return None if same_code else 1   # another newsdigest is in use: this one is of no more use
+        _reply(connection, b"a", {"ok": True})
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Relay(connection, b"o"), _Relay(connection, b"e")
+        try:
+            os.chdir(cwd)
+            code = run(argv, engine)
+        except BaseException:   # noqa: BLE001 - as the calling process would: the trace, exit 1
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout, sys.stderr = streams
+            os.chdir(paths.state)
+    _reply(connection, b"x", {"code": code})
+    return code
+
+
+@contextmanager
+def _callers_settings(env: dict[str, str]):
+    """The environment with the caller's settings (PASSED and NEWSDIGEST_*) in place of this
+    process's, for as long as its request is handled."""
+    saved = dict(os.environ)
     for key in [k for k in os.environ if k in PASSED or k.startswith("NEWSDIGEST_")]:
         del os.environ[key]
     os.environ.update(env)
-    if not (same_code and root == str(paths.root) and usable() and idle_seconds() > 0):
-        os.environ.clear()
-        os.environ.update(saved_env)
-        _reply(connection, b"a", {"ok": False})
-        return None if same_code else 1   # another newsdigest is in use: this one is of no more use
-    _reply(connection, b"a", {"ok": True})
-    streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Relay(connection, b"o"), _Relay(connection, b"e")
     try:
-        os.chdir(cwd)
-        code = run(argv, engine)
-    except BaseException:   # noqa: BLE001 - as the calling process would: the trace, exit 1
-        traceback.print_exc()
-        code = 1
+        yield
     finally:
-        sys.stdout, sys.stderr = streams
-        os.chdir(paths.state)
         os.environ.clear()
-        os.environ.update(saved_env)
-    _reply(connection, b"x", {"code": code})
-    return code
+        os.environ.update(saved)
 
 
 def _reply(connection: socket.socket, kind: bytes, value: dict) -> None:

@@ -33,17 +33,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
 
 def residents(root: Path) -> list[int]:
-    """The processes working in the site's .newsdigest folder: its resident engine, if any."""
-    state = str((root / ".newsdigest").resolve())
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.readlink(f"/proc/{entry}/cwd") == state:
-                    found.append(int(entry))
-            except OSError:
-                pass
-    return found
+    return resident.processes(root / ".newsdigest")
 
 
 def gone(pids: list[int], limit: float = 60.0) -> bool:

@@ -95,8 +95,8 @@ class TopicRules:
         return self._cached("automaton", self._make_automaton)
 
     def prime_automaton(self, stored) -> None:
-        """Take the automaton from `stored(make)` (the build cache: making it is a quarter of a
-        second, reading it a twentieth), unless this process has it already."""
+        """Take the automaton from `stored(make)` (the build cache: making it took 0.27 s, reading
+        it back 0.07 s), unless this process has it already."""
         self._cached("automaton", lambda: stored(self._make_automaton))
 
     def _make_automaton(self) -> ahocorasick.Automaton:

@@ -8,6 +8,7 @@ candidates changed are ranked again (related_incremental).
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ def recency(days: float) -> float:
 
 
 PARALLEL_RELATED = 2_000  # fewer articles than this are done in this process
+# Below this a margin is taken as none: scores are floats (weights x recency), exact to about
+# 1e-13 of a score of a few thousand; a ranking this close to changing is made again.
+SLACK_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,12 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
 def _ranked(i, candidates, keys_of, times, story, name, weight_of, k: int, skip_story: bool) -> tuple[str, ...]:
     """The k best of an article's candidates (articles given by index or id, whatever the
     tables are keyed by; `name` gives an article's id), best first."""
+    return tuple(aid for _, _, aid in _best_scored(i, candidates, keys_of, times, story, name, weight_of, k,
+                                                   skip_story))
+
+
+def _best_scored(i, candidates, keys_of, times, story, name, weight_of, n: int, skip_story: bool) -> list[tuple]:
+    """The n best of an article's candidates as (-score, days, id), best first."""
     keys_i = keys_of[i]
     left_out = story[i] if skip_story else ""   # the article's own story, when skipped
     time_i = times[i]
@@ -136,7 +146,13 @@ def _ranked(i, candidates, keys_of, times, story, name, weight_of, k: int, skip_
         scored.append((-shared * recency(days), days, name(j)))
     # About a hundred candidates per article: the k best are taken with a heap instead of
     # sorting them all (the same order: no two tuples are equal, their ids differ).
-    return tuple(aid for _, _, aid in heapq.nsmallest(k, scored))
+    return heapq.nsmallest(n, scored)
+
+
+def _margin(scored: list[tuple]) -> float:
+    """How far the scores of a ranking (the k kept and the best left out, as _best_scored gives
+    them) may move apart before its order can change: the least gap between two neighbours."""
+    return min((b[0] - a[0] for a, b in zip(scored, scored[1:])), default=math.inf)
 
 
 def _dirty(previous: RelatedState, inputs, weight, postings, position, id_postings, ids, keys_of,
@@ -194,6 +210,11 @@ class LiveRelated:
         self.weight: dict[str, int] = {}
         self.size = 0                                  # corpus_size of the article count
         self.results: dict[str, tuple[str, ...]] = {}
+        # id -> how much more the weights of its keys may move in all (the sum of each step's
+        # size) before its ranking can change: a step of w in one key moves each candidate's
+        # score by w x its recency (0.3 to 1) if it holds the key, by nothing if not, so two
+        # scores come closer by less than the steps' sum. 0 where unknown (ranked elsewhere).
+        self.slack: dict[str, float] = {}
 
     def apply(self, items: Iterable[StoryInput], removed: Iterable[str], story_of: Mapping[str, str],
               workers: int = 1, known: Mapping[str, tuple[str, ...]] | None = None) -> None:
@@ -204,6 +225,7 @@ class LiveRelated:
         for the result (a first build from related_incremental), kept instead of ranked again."""
         dirty: set[str] = set()
         resized: set[str] = set()
+        entered: dict[str, set[str]] = {}      # id -> articles put within its reach (and nothing else)
         for aid in removed:
             if aid in self.keys:
                 self._unpost(aid, dirty, resized)
@@ -214,18 +236,31 @@ class LiveRelated:
                 continue
             if item.id in self.keys:
                 self._unpost(item.id, dirty, resized)
-            self._post(item.id, keys, time, story, dirty, resized)
+            self._post(item.id, keys, time, story, dirty, entered, resized)
         size = corpus_size(len(self.keys))
         everything, self.size = size != self.size, size
-        for key in self._reweigh(set(self.postings) | set(self.weight) if everything else resized):
-            dirty.update(aid for _, aid in self.postings.get(key, ()))
+        slack = self.slack
+        for key, step in self._reweigh(set(self.postings) | set(self.weight) if everything else resized).items():
+            for _, aid in self.postings.get(key, ()):
+                left = slack.get(aid, 0.0) - step
+                slack[aid] = left
+                if left <= SLACK_TOLERANCE:
+                    dirty.add(aid)
+        for aid, new in entered.items():
+            if aid not in dirty and aid in self.keys and (known is None or aid not in known):
+                if slack[aid] > SLACK_TOLERANCE and (found := self._admit(aid, new)) is not None:
+                    self.results[aid], slack[aid] = found
+                else:
+                    dirty.add(aid)
         todo = sorted(aid for aid in dirty if aid in self.keys and (known is None or aid not in known))
         parts = workers if len(todo) >= PARALLEL_RELATED else 1
         chunks = [todo[p::parts] for p in range(parts)]
         for chunk, found in zip(chunks, fork_map(lambda ids: [self._best(aid) for aid in ids], chunks, parts)):
-            self.results.update(zip(chunk, found))
+            for aid, (result, margin) in zip(chunk, found):
+                self.results[aid], slack[aid] = result, margin
         if known is not None:
             self.results.update(known)
+            slack.update(dict.fromkeys(known, 0.0))
 
     def _unpost(self, aid: str, dirty: set[str], resized: set[str]) -> None:
         """Take an article out of its postings: whoever had it within reach ranks again."""
@@ -239,8 +274,12 @@ class LiveRelated:
                 del self.postings[key]
             resized.add(key)
         del self.order[bisect_left(self.order, place)], self.story[aid], self.results[aid]
+        self.slack.pop(aid, None)
 
-    def _post(self, aid: str, keys: frozenset, time: float, story: str, dirty: set[str], resized: set[str]) -> None:
+    def _post(self, aid: str, keys: frozenset, time: float, story: str, dirty: set[str],
+              entered: dict[str, set[str]], resized: set[str]) -> None:
+        """Put an article in its postings: it enters the candidates of whoever has it within
+        reach, and may push one out at the far end of each one's window (_admit)."""
         place = (time, aid)
         self.keys[aid], self.times[aid], self.story[aid], self.results[aid] = keys, time, story, ()
         insort(self.order, place)
@@ -249,12 +288,14 @@ class LiveRelated:
             posting = self.postings.setdefault(key, [])
             p = bisect_left(posting, place)
             posting.insert(p, place)
-            dirty.update(other for _, other in posting[max(0, p - self.reach):p + self.reach + 1])
+            for _, other in posting[max(0, p - self.reach):p + self.reach + 1]:
+                entered.setdefault(other, set()).add(aid)
             resized.add(key)
 
-    def _reweigh(self, keys: Iterable[str]) -> set[str]:
-        """The weights of `keys` again (related_incremental's table); returns those that moved."""
-        moved = set()
+    def _reweigh(self, keys: Iterable[str]) -> dict[str, float]:
+        """The weights of `keys` again (related_incremental's table); returns those that moved,
+        each with the size of its step (infinite for a key new or gone)."""
+        moved = {}
         for key in keys:
             posting = self.postings.get(key)
             if not posting:
@@ -264,15 +305,16 @@ class LiveRelated:
             else:
                 new = key_weight(self.size, len(posting))
                 new = new if key[0] == "a" else round(TOPIC_SHARE * new)
-            if new != self.weight.get(key):
-                moved.add(key)
+            old = self.weight.get(key)
+            if new != old:
+                moved[key] = math.inf if new is None or old is None else abs(new - old)
                 if new is None:
                     del self.weight[key]
                 else:
                     self.weight[key] = new
         return moved
 
-    def _best(self, aid: str) -> tuple[str, ...]:
+    def _candidates(self, aid: str) -> set[str]:
         place = (self.times[aid], aid)
         candidates: set[str] = set()
         for key in self.keys[aid]:
@@ -280,8 +322,30 @@ class LiveRelated:
             p = bisect_left(posting, place)
             candidates.update(other for _, other in posting[max(0, p - self.reach):p + self.reach + 1])
         candidates.discard(aid)
-        return _ranked(aid, candidates, self.keys, self.times, self.story, str, self.weight.__getitem__, self.k,
-                       self.skip_story)
+        return candidates
+
+    def _scored(self, aid: str, candidates: Iterable[str]) -> tuple[tuple[str, ...], float]:
+        scored = _best_scored(aid, candidates, self.keys, self.times, self.story, str, self.weight.__getitem__,
+                              self.k + 1, self.skip_story)
+        return tuple(x for _, _, x in scored[:self.k]), _margin(scored)
+
+    def _best(self, aid: str) -> tuple[tuple[str, ...], float]:
+        """An article's list and its margin (_margin)."""
+        return self._scored(aid, self._candidates(aid))
+
+    def _admit(self, aid: str, new: set[str]) -> tuple[tuple[str, ...], float] | None:
+        """An article's list when the only change to its candidates is `new` put within its
+        reach (and whoever that pushed out of a window) and its slack is left: its kept list
+        still leads the candidates it had, in order, so the new list is the best of the kept
+        list and the new ones, if every article kept is still a candidate (None if not). Its
+        margin: the least of its slack (the kept list's lead over the rest) and the gaps
+        between neighbours of the new list and the best left out of those ranked here."""
+        kept = self.results[aid]
+        candidates = self._candidates(aid)
+        if not candidates.issuperset(kept):
+            return None
+        result, margin = self._scored(aid, candidates.intersection(new).union(kept))
+        return result, min(margin, self.slack[aid])
 
     def related(self) -> dict[str, tuple[str, ...]]:
         """Each article's related ids, in canonical order of the articles (as related_articles)."""

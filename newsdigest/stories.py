@@ -364,7 +364,11 @@ class PairScore:
 
 
 def _cross_linked(facts: float, shared: int, days: float, window_days: float) -> bool:
-    return shared >= CROSS_MIN_SHARED and facts >= CROSS_THRESHOLD - THRESHOLD + _threshold(days, window_days)
+    return shared >= CROSS_MIN_SHARED and facts >= _cross_threshold(days, window_days)
+
+
+def _cross_threshold(days: float, window_days: float) -> float:
+    return CROSS_THRESHOLD - THRESHOLD + _threshold(days, window_days)
 
 
 def _cosine(shared: frozenset, norm_a: int, norm_b: int, squares: Mapping[str, int]) -> float:

@@ -14,6 +14,7 @@ renumbers nothing; postings are lists sorted by that key.
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
@@ -23,9 +24,9 @@ from sys import intern
 from typing import Iterable, Mapping
 
 from .core import Story, StoryIndex
-from .stories import (BUDGET, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PRIOR, RAREST, WINDOW,
-                      ClusterState, StoryInput, _cosine, _cross_linked, _Features, _Scorer, _similarity, _story,
-                      _threshold, _version, blocking_cap, corpus_size, key_weight, name_stories, next_in_postings,
+from .stories import (BUDGET, CROSS_MIN_SHARED, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PRIOR, RAREST, WINDOW,
+                      ClusterState, StoryInput, _cosine, _cross_linked, _cross_threshold, _Features, _Scorer,
+                      _similarity, _story, _threshold, _version, blocking_cap, corpus_size, key_weight, name_stories, next_in_postings,
                       story_features, story_id, story_index, unchanged_since)
 from .workers import fork_map
 
@@ -34,6 +35,9 @@ from .workers import fork_map
 # at 10,000 articles, 20,000 to 30,000 pairs took 0.20 to 0.46 s on two forked workers (the fork
 # and the pool's start and stop included) against about 6.5 us a pair here (0.13 to 0.2 s).
 PARALLEL_PAIRS_LIVE = 100_000
+# A decision this close (in log units) to its threshold is taken as on it: the similarities are
+# floats, exact to about 1e-15 of their value.
+DRIFT_TOLERANCE = 1e-6
 
 
 class _Keys:
@@ -68,19 +72,20 @@ class _Keys:
                 del self.holders[key]
         self.norm.pop(aid, None)
 
-    def settle(self, size: int, everything: bool) -> set[str]:
+    def settle(self, size: int, everything: bool) -> dict[str, float]:
         """The weights of the keys whose holders changed (of every key when the corpus size moved
         to another step), the norms of their holders updated by the difference (integers: the
-        same sum as from scratch). Returns the keys whose weight moved."""
+        same sum as from scratch). Returns the keys whose weight moved, each with how far its
+        square moved in log units (infinite for a key new or gone)."""
         keys = set(self.holders) | set(self.weight) if everything else self.before
-        moved = set()
+        moved = {}
         for key in keys:
             held = self.holders.get(key)
             new = key_weight(size + PRIOR, len(held)) if held else None
             old = self.weight.get(key)
             if new == old:
                 continue
-            moved.add(key)
+            moved[key] = 2 * abs(math.log(new) - math.log(old)) if new and old else math.inf
             change = (new or 0) ** 2 - (old or 0) ** 2
             if new is None:
                 del self.weight[key], self.square[key]
@@ -107,6 +112,17 @@ class _Pair:
     actors: tuple               # actors both have
     facts: tuple | None         # in two scripts: what both write alike
     duplicate: float | None = None   # 4-gram Jaccard, once needed
+    # The drift (LiveClusters.drift) each article may reach before the decision can change:
+    # half the decision's distance from its threshold each, in log units (LiveClusters.linked).
+    # Unknown (decided elsewhere): decided again at the first weight that moves.
+    fire_first: float = -math.inf
+    fire_second: float = -math.inf
+
+
+def _gap(value: float, threshold: float) -> float:
+    """How far (in log units) a similarity is from its threshold; infinite at 0 (no key shared:
+    no weight can change that)."""
+    return abs(math.log(value) - math.log(threshold)) if value > 0 else math.inf
 
 
 class LiveClusters(_Scorer):
@@ -144,6 +160,13 @@ class LiveClusters(_Scorer):
         self.stories: dict[str, Story] = {}               # first article id -> its story
         self.base_ids: Counter = Counter()                # story ids before any clash is resolved
         self.clashes = False
+        # id -> the sum of the steps (in log units) of the squared weights of its keys, ever. A
+        # cosine is a sum of squares over shared keys divided by the roots of two such sums over
+        # each article's keys: while each article's drift grows by less than d, every square
+        # it holds moves by a factor within e^d, so a pair's cosines (and the similarity, whose
+        # actor part moves less than its cosine) move by a factor within e^(d_i + d_j).
+        self.drift: dict[str, float] = {}
+        self.trigger: dict[str, float] = {}               # id -> the least fire of its pairs on its side
 
     @property
     def ready(self) -> bool:
@@ -183,12 +206,11 @@ class LiveClusters(_Scorer):
         self._rerank(fresh, old_cap, redo, resized)
         self._resized(resized, old_cap, redo)
         recross = self._recross(fresh, facts_moved, old_cap)
-        touched = fresh | {aid for table, keys in zip((self.words, self.actors, self.facts), moved)
-                           for key in keys for aid in table.holders.get(key, ())}
+        touched = self._drifted(moved)
         pairs = self._candidates(redo | fresh, recross | fresh, regroup)
-        pairs.update((a, b) if self.place[a] < self.place[b] else (b, a)
-                     for a in touched for b in self.partners.get(a, ()))
+        pairs.update(self._due(touched))
         self._decide(pairs, regroup, previous, workers)
+        self._retrigger(touched | fresh, pairs)
         self._shingles.clear()      # each pair keeps its own overlap: 4-grams of every article would be 20 kB each
         return self._regroup(regroup | fresh, gone)
 
@@ -213,6 +235,7 @@ class LiveClusters(_Scorer):
         self.rarest[aid] = frozenset()
         self.blocking[aid] = frozenset()
         self.found[aid], self.cross[aid], self.partners[aid], self.links[aid] = set(), set(), set(), set()
+        self.drift[aid], self.trigger[aid] = 0.0, math.inf
 
     def _drop(self, aid: str, redo: set[str], resized: dict[str, int], facts_moved, regroup: set[str]) -> None:
         f, key = self.features.pop(aid), self.place.pop(aid)
@@ -237,6 +260,7 @@ class LiveClusters(_Scorer):
             self.cross[other].discard(aid)
         for other in self.links.pop(aid):
             self.links[other].discard(aid)
+        del self.drift[aid], self.trigger[aid]
         regroup.update(self.stories[self.root_of[aid]].article_ids)
         self._shingles.pop(aid, None)
 
@@ -418,29 +442,99 @@ class LiveClusters(_Scorer):
 
     # -- decisions and stories ----------------------------------------------------------------------
 
+    def _drifted(self, moved: list[dict[str, float]]) -> set[str]:
+        """Each holder of a key whose weight moved drifts by its step; returns those whose drift
+        reached the fire of one of their pairs (their trigger)."""
+        drift, bumped = self.drift, set()
+        for table, steps in zip((self.words, self.actors, self.facts), moved):
+            for key, step in steps.items():
+                if step == math.inf:      # a key nobody held before (only articles added hold it) or gone
+                    continue
+                held = table.holders.get(key, ())
+                for aid in held:
+                    drift[aid] += step
+                bumped.update(held)
+        trigger = self.trigger
+        return {aid for aid in bumped if drift[aid] >= trigger[aid]}
+
+    def _due(self, touched: set[str]) -> set[tuple[str, str]]:
+        """The pairs of `touched` whose decision can have changed: those whose fire on that side
+        was reached. A pair neither of whose articles reached its fire drifted by less than
+        the distance of its decision from the threshold, and keeps it."""
+        due, place, evidence, drift = set(), self.place, self.evidence, self.drift
+        for a in touched:
+            reached = drift[a]
+            for b in self.partners[a]:
+                first = place[a] < place[b]
+                pair = evidence.get((a, b) if first else (b, a))
+                if pair is None or reached >= (pair.fire_first if first else pair.fire_second):
+                    due.add((a, b) if first else (b, a))
+        return due
+
+    def _retrigger(self, seen: set[str], decided: set[tuple[str, str]]) -> None:
+        """Each article's trigger again where its pairs' fires changed: in full for `seen`, and
+        lowered for both articles of a pair `decided`."""
+        trigger, evidence, place = self.trigger, self.evidence, self.place
+        for a in seen & self.items.keys():
+            least = math.inf
+            for b in self.partners[a]:
+                pair = evidence.get((a, b) if place[a] < place[b] else (b, a))
+                least = min(least, -math.inf if pair is None else
+                            pair.fire_first if place[a] < place[b] else pair.fire_second)
+            trigger[a] = least
+        for a, b in decided:
+            pair = evidence.get((a, b))
+            if pair is None:
+                trigger[a] = trigger[b] = -math.inf
+            else:
+                trigger[a] = min(trigger[a], pair.fire_first)
+                trigger[b] = min(trigger[b], pair.fire_second)
+
     def linked(self, i: str, j: str) -> bool:
-        """_Scorer.linked, from the pair's _Pair (made once) and the current weights and norms."""
+        """_Scorer.linked, from the pair's _Pair (made once) and the current weights and norms.
+        Sets the pair's fires: how far each article may drift before the decision can change."""
         pair = self.evidence.get((i, j))
         if pair is None:
             pair = self.evidence[(i, j)] = self._pair(i, j)
         window = self.window_days
         if pair.days > window:
+            self._hold(pair, i, j, math.inf)       # too far apart whatever the weights
             return False
         square = self.word_square
         words = _cosine(pair.shared, self.lead_norm[i] - sum(map(square.__getitem__, pair.names)),
                         self.lead_norm[j] - sum(map(square.__getitem__, pair.other_names)), square)
         actors = _cosine(pair.actors, self.actor_norm[i], self.actor_norm[j], self.actor_square)
-        if _similarity(words, actors) >= _threshold(pair.days, window):
+        # A decision holds while every test that decides it keeps its outcome: a link while the
+        # test that made it holds, no link while none of the tests that can pass passes.
+        similarity, threshold = _similarity(words, actors), _threshold(pair.days, window)
+        margin = _gap(similarity, threshold)
+        if similarity >= threshold:
+            self._hold(pair, i, j, margin)
             return True
-        if pair.facts is not None and _cross_linked(
-                _cosine(pair.facts, self.fact_norm[i], self.fact_norm[j], self.fact_square), len(pair.facts),
-                pair.days, window):
-            return True
+        if pair.facts is not None:
+            facts = _cosine(pair.facts, self.fact_norm[i], self.fact_norm[j], self.fact_square)
+            gap = _gap(facts, _cross_threshold(pair.days, window))
+            if _cross_linked(facts, len(pair.facts), pair.days, window):
+                self._hold(pair, i, j, gap)
+                return True
+            if len(pair.facts) >= CROSS_MIN_SHARED:
+                margin = min(margin, gap)
         if words < DUPLICATE_WORDS:
+            if pair.duplicate is None or pair.duplicate >= DUPLICATE:   # 4-grams that could decide
+                margin = min(margin, _gap(words, DUPLICATE_WORDS))
+            self._hold(pair, i, j, margin)
             return False
         if pair.duplicate is None:
             pair.duplicate = self._duplicate(i, j)
-        return pair.duplicate >= DUPLICATE
+        if pair.duplicate >= DUPLICATE:
+            self._hold(pair, i, j, _gap(words, DUPLICATE_WORDS))
+            return True
+        self._hold(pair, i, j, margin)
+        return False
+
+    def _hold(self, pair: _Pair, i: str, j: str, margin: float) -> None:
+        half = margin / 2 - DRIFT_TOLERANCE
+        pair.fire_first, pair.fire_second = self.drift[i] + half, self.drift[j] + half
 
     def _pair(self, i: str, j: str) -> _Pair:
         fi, fj = self.features[i], self.features[j]
@@ -476,10 +570,14 @@ class LiveClusters(_Scorer):
             known.update(zip(chunk, found))
         if parts > 1 or previous is not None:
             # Decided in worker processes, or taken from `previous`: their _Pair is made here
-            # (the first build), not by the first change that moves a weight they read.
+            # (the first build), not by the first change that moves a weight they read. What a
+            # worker found of their fires stayed there: unknown (decided again at the first
+            # weight that moves).
             for pair in known:
                 if pair not in self.evidence:
                     self.evidence[pair] = self._pair(*pair)
+                elif parts > 1:
+                    self.evidence[pair].fire_first = self.evidence[pair].fire_second = -math.inf
         for (a, b), link in known.items():
             if link != (b in self.links[a]):
                 if link:

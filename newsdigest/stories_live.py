@@ -148,6 +148,7 @@ class LiveClusters(_Scorer):
         self.cap = blocking_cap(0)
         self.scripts: Counter = Counter()
         self.rarest: dict[str, frozenset] = {}            # id -> its rarest opening words (blocking keys)
+        self.last: dict[str, tuple[int, str]] = {}        # id -> the last of them, (df, word), when RAREST
         self.blocking: dict[str, frozenset] = {}          # id -> its blocking keys
         self.postings: dict[str, list] = {}               # blocking key -> canonical keys of its holders
         self.fact_postings: dict[str, list] = {}          # fact -> canonical keys of its holders
@@ -252,6 +253,7 @@ class LiveClusters(_Scorer):
             facts_moved.append((fact, key, f.script))
         self._repost(key, self.blocking.pop(aid), frozenset(), redo, resized)
         del self.rarest[aid], self.found[aid], self.cross[aid]
+        self.last.pop(aid, None)
         for other in self.partners.pop(aid):     # who had it as a candidate finds its candidates again
             self.evidence.pop((aid, other), None)
             self.evidence.pop((other, aid), None)
@@ -282,7 +284,7 @@ class LiveClusters(_Scorer):
             changed.update((w, len(held)) for w, held in self.words.holders.items()
                            if w not in changed and low < len(held) <= high)
         recheck = set(fresh)
-        last: dict[str, tuple[int, str]] = {}
+        last = self.last     # up to date but for words whose df changed now, whose holders are rechecked
         for word, was in changed.items():
             now = df(word)
             if not (self._eligible(was, old_cap) or self._eligible(now, cap)):
@@ -297,14 +299,14 @@ class LiveClusters(_Scorer):
                     if len(chosen) < RAREST:
                         recheck.add(aid)
                         continue
-                    if aid not in last:
-                        last[aid] = max((df(w), w) for w in chosen)
                     if (now, word) < last[aid]:
                         recheck.add(aid)
         for aid in recheck:
             f = self.features[aid]
             rarest = frozenset(heapq.nsmallest(RAREST, (w for w in f.lead if self._eligible(df(w), cap)),
                                                key=lambda w: (df(w), w)))
+            if len(rarest) == RAREST:
+                last[aid] = max((df(w), w) for w in rarest)
             if rarest == self.rarest[aid] and aid not in fresh:
                 continue
             self.rarest[aid] = rarest

@@ -119,6 +119,10 @@ class _Pair:
     fire_second: float = -math.inf
 
 
+def _recency(story: Story, root: str) -> tuple[float, str, str]:
+    return -story.last_date.timestamp(), story.id, root
+
+
 def _gap(value: float, threshold: float) -> float:
     """How far (in log units) a similarity is from its threshold; infinite at 0 (no key shared:
     no weight can change that)."""
@@ -160,7 +164,11 @@ class LiveClusters(_Scorer):
         self.root_of: dict[str, str] = {}                 # id -> the first article of its story
         self.stories: dict[str, Story] = {}               # first article id -> its story
         self.base_ids: Counter = Counter()                # story ids before any clash is resolved
-        self.clashes = False
+        # The stories in the index's two orders, kept sorted as they change: by their first
+        # article's canonical key, and latest activity first (-last date, id, first article id).
+        self.roots: list[tuple[float, str]] = []
+        self.recent: list[tuple[float, str, str]] = []
+        self.clashes = 0                                  # ids held by more than one story
         # id -> the sum of the steps (in log units) of the squared weights of its keys, ever. A
         # cosine is a sum of squares over shared keys divided by the roots of two such sums over
         # each article's keys: while each article's drift grows by less than d, every square
@@ -599,6 +607,8 @@ class LiveClusters(_Scorer):
             if root is not None and root in self.stories:
                 story = self.stories.pop(root)
                 self._forget_id(story)
+                del self.roots[bisect_left(self.roots, (story.first_date.timestamp(), root))]
+                del self.recent[bisect_left(self.recent, _recency(story, root))]
                 touched.update(story.article_ids)
         touched &= self.items.keys()
         left = set(touched)
@@ -617,21 +627,25 @@ class LiveClusters(_Scorer):
                 self.root_of[aid] = root
             base = story_id(members[0].title, root)
             self.base_ids[base] += 1
-            self.stories[root] = _story(members, base)
-        self.clashes = any(count > 1 for count in self.base_ids.values())
+            self.clashes += self.base_ids[base] == 2
+            self.stories[root] = story = _story(members, base)
+            insort(self.roots, (story.first_date.timestamp(), root))
+            insort(self.recent, _recency(story, root))
         return touched | gone
 
     def _forget_id(self, story: Story) -> None:
+        self.clashes -= self.base_ids[story.id] == 2
         self.base_ids[story.id] -= 1           # held stories keep their id before any clash
         if self.base_ids[story.id] <= 0:
             del self.base_ids[story.id]
 
     def index(self) -> StoryIndex:
-        """The stories as cluster_stories gives them."""
-        groups = [self.stories[aid] for _, aid in self.order if self.root_of[aid] == aid]
+        """The stories as cluster_stories gives them (story_index's orders, from those kept)."""
+        groups = [self.stories[aid] for _, aid in self.roots]
         if self.clashes:     # two first reports with one title and a hash clash: named in order
-            groups = name_stories([[self.items[a] for a in s.article_ids] for s in groups])
-        return story_index(groups)
+            return story_index(name_stories([[self.items[a] for a in s.article_ids] for s in groups]))
+        return StoryIndex(tuple(self.stories[root] for _, _, root in self.recent),
+                          {aid: s.id for s in groups for aid in s.article_ids})
 
     def state(self) -> ClusterState:
         """What cluster_incremental would have left: for a build without this object."""

@@ -287,3 +287,28 @@ def test_a_kept_decision_is_further_from_its_threshold_than_its_articles_may_sti
                 checked += 1
                 assert safe_margin(scorer, at[a], at[b]) >= sum(left) + 2 * DRIFT_TOLERANCE - 1e-9, (seed, step, a, b)
     assert checked > 1000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_story_ids_that_clash_are_named_as_from_scratch_after_every_change(seed, monkeypatch):
+    """Two first reports with one title and one short hash: the live index falls back to naming
+    every story in order. Ids of two characters (titles aside) make clashes come and go."""
+    import newsdigest.stories_live as stories_live
+    real = stories.story_id
+    clashing = lambda title, first, length=6: real("report", first, length - 4)  # noqa: E731
+    monkeypatch.setattr(stories, "story_id", clashing)
+    monkeypatch.setattr(stories_live, "story_id", clashing)
+    rnd = random.Random(seed)
+    items = {f"c{i}": random_item(rnd, f"c{i}", False) for i in range(rnd.randint(8, 30))}
+    live = LiveClusters()
+    apply_difference(live, items)
+    assert_as_from_scratch(live, items, "start")
+    serial, seen = [0], set()
+    for step in range(40):
+        kind = change(rnd, items, serial)
+        apply_difference(live, items)
+        assert_as_from_scratch(live, items, (seed, step, kind))
+        clashing = sum(count > 1 for count in live.base_ids.values())
+        assert live.clashes == clashing, (seed, step, kind)     # counted as the stories change
+        seen.add(clashing > 0)
+    assert seen == {True, False}

@@ -182,6 +182,10 @@ class Scan:
     listing: Listing
     signatures: dict[str, tuple | None]
     names: list[str]     # the listing's files as strings (what ArticleFiles keeps sorted)
+    # ArticleFiles's: (the token of the scan this one was made from, the paths listed again);
+    # every other path is as that scan has it, so a loader that kept it reads only these.
+    since: tuple[object, frozenset[str]] | None = None
+    token: object = field(default_factory=object)   # compared by identity (a copy in a snapshot is another)
 
 
 def _signature_of(path: str) -> tuple | None:
@@ -257,12 +261,16 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
     def rel(path: str) -> str:
         return Path(path).relative_to(root).as_posix()
 
+    touched: set[str] = set()
+
     def drop(path: str) -> None:
+        touched.add(path)
         if signatures.pop(path, False) is not False:
             i = bisect.bisect_left(names, path)
             del names[i], files[i]
 
     def keep(path: str, signature) -> None:   # a path not listed: each dirty path is dropped first
+        touched.add(path)
         signatures[path] = signature
         i = bisect.bisect_left(names, path)
         names.insert(i, path)
@@ -306,7 +314,8 @@ def _rescanned(last: Scan, dirty: set[str], articles_dir: Path, root: Path) -> S
             for found, signature in sub.signatures.items():
                 keep(found, signature)
             problems.update((os.path.abspath(root / p.path), p) for p in sub.listing.problems)
-    return Scan(Listing(files, [problems[p] for p in sorted(problems)], []), signatures, names)
+    return Scan(Listing(files, [problems[p] for p in sorted(problems)], []), signatures, names,
+                (last.token, frozenset(touched)))
 
 
 def _entries(folder: str) -> list[os.DirEntry] | None:
@@ -373,18 +382,93 @@ def publishable(parsed: list[tuple[str, tuple[Article | None, list[Problem]]]]) 
     """Every publishable article, newest first, from (path, parse result) in path order; problems
     for the rest. Two articles that would write the same page, or share an id, are an error naming
     both: the first in path order is kept, so the result does not depend on file-system order."""
-    problems: list[Problem] = []
+    by_url, problems_of, _ = _select(parsed)
+    return sorted(by_url.values(), key=lambda a: a.sort_key), [p for found in problems_of.values() for p in found]
+
+
+def _select(parsed) -> tuple[dict[str, Article], dict[str, list[Problem]], set[str]]:
+    """publishable's choice: the articles kept by page, the problems by path (in path order),
+    and the pages and ids of the articles skipped for a clash (and so of those they clashed with)."""
+    problems_of: dict[str, list[Problem]] = {}
     by_url: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
-    for _, (article, found) in parsed:
-        problems.extend(found)
+    clashed: set[str] = set()
+    for rel, (article, found) in parsed:
+        if found:
+            problems_of[rel] = list(found)
         if article is None:
             continue
         other = by_url.get(article.url_path) or by_id.get(article.id)
         if other is not None:
             what = "page /" + article.url_path if other.url_path == article.url_path else f"id {article.id}"
-            problems.append(Problem(article.path, f"has the same {what} as {other.path}; it is skipped",
-                                    "rename one of the files, or change its date or id"))
+            problems_of.setdefault(rel, []).append(Problem(
+                article.path, f"has the same {what} as {other.path}; it is skipped",
+                "rename one of the files, or change its date or id"))
+            clashed.update((article.url_path, article.id))
             continue
         by_url[article.url_path] = by_id[article.id] = article
-    return sorted(by_url.values(), key=lambda a: a.sort_key), problems
+    return by_url, problems_of, clashed
+
+
+class Published:
+    """publishable's result as the live engine keeps it (cached.LoadMemo), brought up to date by
+    the files that changed: an article added, edited or removed goes into or out of the list
+    kept newest first, rather than every article being sorted again. A change that reaches a
+    clash (an article with another's page or id, before or after) is decided by publishable's
+    own pass over every article, so the result is always publishable's."""
+
+    def __init__(self, parsed: list[tuple[str, tuple[Article | None, list[Problem]]]]) -> None:
+        self.parsed = dict(parsed)   # path -> parse result
+        self._choose()
+
+    def _choose(self) -> None:
+        by_url, self.problems_of, self.clashed = _select(sorted(self.parsed.items()))
+        self.articles = sorted(by_url.values(), key=lambda a: a.sort_key)
+        self.keys = [a.sort_key for a in self.articles]
+        self.by_id = {a.id: a for a in self.articles}
+        self.urls = {a.url_path for a in self.articles}
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for rel in sorted(self.problems_of) for p in self.problems_of[rel]]
+
+    def update(self, changes: dict[str, tuple[Article | None, list[Problem]] | None]) -> None:
+        """`changes`: path -> its parse result now (None: the file is gone)."""
+        before = [self.parsed.get(rel) for rel in changes]
+        for rel, result in changes.items():
+            if result is None:
+                self.parsed.pop(rel, None)
+            else:
+                self.parsed[rel] = result
+        after = [result for result in changes.values() if result is not None]
+        articles = [r[0] for r in before + after if r is not None and r[0] is not None]
+        if any(a.url_path in self.clashed or a.id in self.clashed for a in articles):
+            return self._choose()
+        for old in before:
+            if old is not None and old[0] is not None and self.by_id.get(old[0].id) is old[0]:
+                self._take(old[0])
+        for rel in changes:
+            self.problems_of.pop(rel, None)
+        for rel, result in sorted((rel, r) for rel, r in changes.items() if r is not None):
+            article, found = result
+            if found:
+                self.problems_of[rel] = list(found)
+            if article is None:
+                continue
+            if article.url_path in self.urls or article.id in self.by_id:
+                return self._choose()   # a clash: which one is kept and what is said depends on path order
+            self._put(article)
+
+    def _take(self, article: Article) -> None:
+        i = bisect.bisect_left(self.keys, article.sort_key)
+        del self.articles[i], self.keys[i]
+        del self.by_id[article.id]
+        self.urls.discard(article.url_path)
+
+    def _put(self, article: Article) -> None:
+        key = article.sort_key
+        i = bisect.bisect_left(self.keys, key)
+        self.articles.insert(i, article)
+        self.keys.insert(i, key)
+        self.by_id[article.id] = article
+        self.urls.add(article.url_path)

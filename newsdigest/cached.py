@@ -9,13 +9,16 @@ related articles). The live engine (engine.py) keeps the same values in memory t
 """
 from __future__ import annotations
 
+import bisect
+import hashlib
 import os
 import pickle
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .articles import (Scan, content_hash, file_signature, list_article_files, parse_all, parse_key, publishable,
-                       under)
+from .articles import (Published, Scan, content_hash, file_signature, list_article_files, parse_all, parse_key,
+                       publishable, under)
 from .cache import Cache, cache_key
 from .config import SiteConfig
 from .core import Article, StoryIndex
@@ -29,8 +32,26 @@ from .files import read_regular
 from .stories import FEATURES_VERSION, story_features
 
 
+@dataclass
+class LoadMemo:
+    """What the live engine keeps of the last load: the scan it read (articles.ArticleFiles's:
+    the same object while no file changed, and one made from it names the paths listed again),
+    each file's signature, cache key and parse result, and the articles kept (Published). A
+    build then reads and places only the files that changed."""
+
+    scan: Scan | None = None            # None: the next load reads the listing whole
+    config_key: str = ""
+    files: dict = field(default_factory=dict)   # rel -> (signature, cache key, parse result)
+    published: Published | None = None
+    result: tuple = ((), ())            # (articles, problems) as last returned
+
+    def forget(self) -> None:
+        self.scan, self.files, self.published = None, {}, None
+
+
 def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cache | None = None,
-                  workers: int = 1, scan: Scan | None = None) -> tuple[list[Article], list[Problem]]:
+                  workers: int = 1, scan: Scan | None = None,
+                  memo: LoadMemo | None = None) -> tuple[list[Article], list[Problem]]:
     """Every publishable article under articles_dir, newest first (articles.publishable); problems
     for the rest.
 
@@ -38,10 +59,19 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     a parse reads and the tool version. A file whose size, mtime, ctime and inode are those
     recorded last time is not even read again; a file or folder that cannot be read keeps the
     articles last read from it (or, with no earlier reading, stops the build). `scan`: the
-    listing with the files' signatures when the caller has them (the live engine's ArticleFiles).
+    listing with the files' signatures when the caller has them (the live engine's ArticleFiles);
+    `memo`, the live engine's (LoadMemo), brought up to date from the files that scan lists again.
     """
     cache = cache or Cache(None)
     config_key = parse_key(config)
+    if memo is not None:
+        try:
+            found = _load_changed(root, config, config_key, cache, workers, scan, memo)
+        except BaseException:
+            memo.forget()
+            raise
+        if found is not None:
+            return found
     known = cache.get_all("stat")
     problems: list[Problem] = []
     entries: list[tuple[str, str]] = []            # (rel, cache key)
@@ -93,8 +123,76 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     current = {rel for rel, _ in entries}
     if not current.issuperset(known):   # entries of files that are gone (or now unreadable)
         cache.prune("stat", current)
-    articles, found = publishable([(rel, cached[key] if key in cached else fresh[key]) for rel, key in entries])
-    return articles, problems + found
+    parsed = [(rel, cached[key] if key in cached else fresh[key]) for rel, key in entries]
+    if memo is None or scan is None:   # without a watcher's scan every load lists and reads the whole
+        articles, found = publishable(parsed)
+        return articles, problems + found
+    try:
+        memo.forget()
+        memo.published = Published(parsed)
+        if not unreadable and not problems[len(listing.problems):]:
+            stats = {**known, **new_stats}
+            keys = dict(entries)
+            memo.files = {rel: (stats[rel][0], keys[rel], result) for rel, result in parsed}
+            memo.scan, memo.config_key = scan, config_key
+    except BaseException:
+        memo.forget()
+        raise
+    memo.result = list(memo.published.articles), problems + memo.published.problems
+    return memo.result
+
+
+def _load_changed(root: Path, config: SiteConfig, config_key: str, cache: Cache, workers: int, scan: Scan | None,
+                  memo: LoadMemo) -> tuple[list[Article], list[Problem]] | None:
+    """load_articles from the memo's last load and the files the scan lists again since; None
+    when the memo cannot say (another listing, other settings, a file that cannot be read)."""
+    last = memo.scan
+    if scan is None or last is None or config_key != memo.config_key or scan.listing.unreadable:
+        return None
+    if scan is last:
+        return memo.result
+    if scan.since is None or scan.since[0] is not last.token:
+        return None
+    prefix = str(root).rstrip("/") + "/"
+    if os.sep != "/" or not all(path.startswith(prefix) for path in scan.since[1]):
+        return None
+    files = dict(memo.files)
+    changes: dict[str, tuple | None] = {}
+    read: dict[str, tuple] = {}   # rel -> (signature, cache key, bytes, content hash)
+    for path in sorted(scan.since[1]):
+        rel = path[len(prefix):]
+        if path not in scan.signatures:
+            if files.pop(rel, None) is not None:
+                changes[rel] = None
+            continue
+        signature = scan.signatures[path]
+        if signature is None:
+            return None    # cannot be stat'ed: load_articles's own pass says so
+        kept = files.get(rel)
+        if kept is not None and kept[0] == signature:
+            continue
+        try:
+            data = read_regular(Path(path))
+        except OSError:
+            return None
+        file_hash = content_hash(rel, data)
+        read[rel] = (signature, cache_key("article", config_key, file_hash), data, file_hash)
+    cached = cache.get_many("article", (entry[1] for entry in read.values()))
+    missing = [rel for rel, entry in read.items() if entry[1] not in cached]
+    fresh = dict(zip(missing, parse_all([(read[rel][2], rel) for rel in missing], config, workers)))
+    cache.put_many("article", {read[rel][1]: fresh[rel] for rel in missing})
+    for rel, (signature, key, _, _) in read.items():
+        files[rel] = (signature, key, fresh[rel] if rel in fresh else cached[key])
+        changes[rel] = files[rel][2]
+    if fresh:
+        cache.trim("article", {key for _, key, _ in files.values()})
+    cache.put_many("stat", {rel: (entry[0], entry[3]) for rel, entry in read.items()})
+    if any(result is None for result in changes.values()):
+        cache.prune("stat", set(files))
+    memo.published.update(changes)
+    memo.files, memo.scan = files, scan
+    memo.result = list(memo.published.articles), list(scan.listing.problems) + memo.published.problems
+    return memo.result
 
 
 def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tuple[str, str]]:
@@ -103,25 +201,118 @@ def _last_read(unreadable: list[str], known: dict, config_key: str) -> list[tupl
             if any(under(rel, u) for u in unreadable)]
 
 
+@dataclass
+class EnrichMemo:
+    """What the live engine keeps of the last enrich, beside the resolution's memo: the articles
+    list it was given (load's, the same list while no file changed) with the result, each
+    article's extraction by the very article it was made for, and the lines of the corpus key
+    in order, so that a build extracts, hashes and sorts only the articles that changed."""
+
+    context: str = ""
+    articles: list | None = None
+    result: tuple | None = None
+    extracted: dict = field(default_factory=dict)   # id -> (article, cache key, extraction)
+    lines: list = field(default_factory=list)       # corpus_key's lines, sorted
+    line_of: dict = field(default_factory=dict)     # id -> its line
+
+    def forget(self) -> None:
+        self.__init__()
+
+
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,
            cache: Cache, workers: int = 1, memo: ResolveMemo | None = None,
-           enriched: dict | None = None) -> tuple[list[Article], Enrichment]:
+           enriched: dict | None = None, kept: EnrichMemo | None = None) -> tuple[list[Article], Enrichment]:
     """enrich.enrich, extracting only articles whose text (or the rules) changed, and resolving
-    identities again only when the set of articles changed (`memo`, and `enriched`, the articles
-    last made: the live engine's)."""
+    identities again only when the set of articles changed (`memo`, `enriched`, the articles
+    last made, and `kept`: the live engine's)."""
     context = extract_context(config, gazetteer, rules)
+    if kept is not None:
+        if kept.context == context and kept.articles is articles and kept.result is not None:
+            return kept.result
+        try:
+            return _enrich_kept(articles, config, gazetteer, rules, cache, workers, memo, enriched, kept, context)
+        except BaseException:
+            kept.forget()
+            raise
     by_id = {a.id: a for a in articles}
 
     def extract_missing(ids: list[str]) -> dict:
         rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
         return extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers)
     extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles}, extract_missing)
-    corpus_key = cache_key(context, "\n".join(sorted(f"{a.id} {a.content_hash}" for a in articles)))
+    corpus_key = _corpus_key(context, sorted(_corpus_line(a) for a in articles))
     # An engine's first build resolves with its memo even when the cache has the result: the first
     # change then resolves what it reaches, not every article while the editor waits.
     resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo),
                              fresh=memo is not None and not memo.gathered)
     return apply_enrichment(articles, extracted, resolution, enriched)
+
+
+def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules, cache: Cache,
+                 workers: int, memo: ResolveMemo | None, enriched: dict | None, kept: EnrichMemo,
+                 context: str) -> tuple[list[Article], Enrichment]:
+    """enrich with the live engine's EnrichMemo: what it holds of an article given as the same
+    object is used again; the rest goes through the cache (and extraction) as enrich's does."""
+    if kept.context != context:
+        kept.forget()
+        kept.context = context
+    last = kept.extracted
+    made: dict[str, tuple] = {}
+    changed: list[Article] = []
+    for a in articles:
+        entry = last.get(a.id)
+        if entry is not None and entry[0] is a:
+            made[a.id] = entry
+        else:
+            made[a.id] = None   # its place, in the articles' order
+            changed.append(a)
+    if changed:
+        keys = {a.id: cache_key(context, a.content_hash) for a in changed}
+        found = cache.get_many("extract", keys.values())
+        missing = [a for a in changed if keys[a.id] not in found]
+        fresh: dict = {}
+        if missing:
+            rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+            fresh = extract_all(missing, config, gazetteer, rules, workers)
+            cache.put_many("extract", {keys[i]: value for i, value in fresh.items()})
+        for a in changed:
+            key = keys[a.id]
+            made[a.id] = (a, key, found[key] if key in found else fresh[a.id])
+        if fresh:
+            cache.trim("extract", {entry[1] for entry in made.values()})
+    lines, line_of = kept.lines, kept.line_of
+    if len(made) != len(last) or changed:
+        line_of = {aid: line for aid, line in line_of.items() if aid in made}
+        gone = len(lines) - len(line_of)
+        for a in changed:
+            gone += line_of.pop(a.id, None) is not None
+        for a in changed:
+            line_of[a.id] = _corpus_line(a)
+        if gone + len(changed) > 100:
+            lines = sorted(line_of.values())
+        else:   # a few lines out and in: the sorted list is kept, not sorted again
+            keep = set(line_of.values())
+            lines = [line for line in lines if line in keep] if gone else list(lines)
+            for a in changed:
+                bisect.insort(lines, line_of[a.id])
+    extracted = {aid: entry[2] for aid, entry in made.items()}
+    corpus_key = _corpus_key(context, lines)
+    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo),
+                             fresh=memo is not None and not memo.gathered)
+    result = apply_enrichment(articles, extracted, resolution, enriched)
+    kept.extracted, kept.lines, kept.line_of = made, lines, line_of
+    kept.articles, kept.result = articles, result
+    return result
+
+
+def _corpus_line(article: Article) -> str:
+    return f"{article.id} {article.content_hash}"
+
+
+def _corpus_key(context: str, lines: list[str]) -> str:
+    """What the identities depend on: every article's text, by id (`lines`, sorted), and the
+    extraction's context. The lines are hashed apart: cache_key keeps its parts (memoised)."""
+    return cache_key(context, hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def _stored_automaton(cache: Cache, rules: TopicRules, make):

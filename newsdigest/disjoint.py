@@ -10,10 +10,8 @@ class DisjointSets:
     chosen by the data, never by the order of the unions."""
 
     def __init__(self, keys: Iterable[Hashable] = (), keep: Callable[[Hashable, Hashable], Hashable] = min):
-        self.parent: dict = {}
+        self.parent: dict = {key: key for key in keys}   # a key given twice keeps its first place
         self._keep = keep
-        for key in keys:
-            self.add(key)
 
     def add(self, key: Hashable) -> None:
         self.parent.setdefault(key, key)

@@ -26,7 +26,8 @@ engine the last one left (snapshot.py). The engine keeps, in memory, from one bu
 - ingest's duplicate index (ingest.dedupe.ScanMemo), open, and brought up to date when the
   engine starts rather than when the first article arrives;
 - in watch, the article files and their signatures (articles.ArticleFiles), listed again only
-  where the watcher reports a change.
+  where the watcher reports a change, and each file's parse result with the articles kept
+  newest first (cached.LoadMemo): only the files listed again are read and placed.
 
 Every value is keyed by what it is computed from, so the site the engine publishes is what a
 clean build of the same content makes (tests/test_engine.py drives one engine through random
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from .articles import ArticleFiles
 from .cache import HeldCache
-from .cached import keep_stories
+from .cached import EnrichMemo, LoadMemo, keep_stories
 from .config import Paths
 from .enrich import LiveStories
 from .extract.resolve import ResolveMemo
@@ -60,11 +61,13 @@ class Engine:
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
     model: ModelMemo = field(default_factory=ModelMemo)   # the last model's terms and related actors
     resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
-    enriched: dict = field(default_factory=dict)   # article id -> (article loaded, with its terms): enrich.apply_enrichment
+    enriched: dict = field(default_factory=dict)   # article id -> (article loaded, with its terms, ...): enrich.apply_enrichment
+    enrich: EnrichMemo = field(default_factory=EnrichMemo)   # each article's extraction, the corpus key's lines
     stories: LiveStories = field(default_factory=LiveStories)   # stories and related, kept live
     # content/articles as the watcher keeps it (articles.ArticleFiles): only watch sets it, since
     # only a watcher can say which files changed; without it every build lists them all.
     files: ArticleFiles | None = None
+    load: LoadMemo = field(default_factory=LoadMemo)   # with `files`: each file as last read
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:

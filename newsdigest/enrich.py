@@ -109,25 +109,32 @@ def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
     """Articles with their actors, topics and places filled in, and the record of how. `last`
     (the live engine's, by id: the article given and the one made of it) is brought up to date:
     an article given as the same object and given the same terms is the same object as last
-    build, which is how later stages know it unchanged without comparing it."""
+    build, which is how later stages know it unchanged without comparing it. Each entry also
+    holds the actors and extraction it was made from: given as the same objects (the memos of
+    resolve and cached.enrich keep them while nothing of the article changed), nothing is compared."""
     mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
     topics = {aid: entry[1] for aid, entry in extracted.items()}
     enriched = []
     made = {}
     for article in articles:
         actors = resolution.articles.get(article.id, ())
-        chosen = topics[article.id].topics
-        places = mentions[article.id].places if article.id in mentions else ()
+        found = extracted[article.id]
         kept = last.get(article.id) if last is not None else None
+        if kept is not None and kept[0] is article and kept[2] is actors and kept[3] is found:
+            made[article.id] = kept
+            enriched.append(kept[1])
+            continue
+        chosen = found[1].topics
+        places = found[0].places if found[0] is not None else ()
         if kept is not None and kept[0] is article and (kept[1].actors, kept[1].topics, kept[1].places) == (
                 actors, chosen, places):
-            made[article.id] = kept
+            made[article.id] = (article, kept[1], actors, found)
             enriched.append(kept[1])
             continue
         given = article
         if actors != article.actors or chosen != article.topics or places != article.places:
             article = replace(article, actors=actors, topics=chosen, places=places)
-        made[article.id] = (given, article)
+        made[article.id] = (given, article, actors, found)
         enriched.append(article)
     if last is not None:
         last.clear()

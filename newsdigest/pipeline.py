@@ -67,7 +67,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     with phase("load articles"):
         files = engine.files if engine is not None else None
         scan = files.scan(paths.articles, paths.root) if files is not None else None
-        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache, workers, scan)
+        articles, problems = cached.load_articles(paths.root, paths.articles, config, cache, workers, scan,
+                                                  engine.load if engine is not None and cache is engine.cache else None)
     report.extend(problems)
     gazetteer, problems = load_gazetteer(paths.content)
     report.extend(problems)
@@ -75,7 +76,8 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
     report.extend(problems)
     with phase("actors and topics"):
         articles, enrichment = cached.enrich(articles, config, gazetteer, rules, cache, workers,
-                                             *((engine.resolution, engine.enriched) if engine is not None else ()))
+                                             *((engine.resolution, engine.enriched, engine.enrich if cache is engine.cache
+                                                else None) if engine is not None else ()))
     # Only the resolution is read from here on: what was found in each article (as large as the
     # articles with extraction on) is not held through the stages that follow.
     resolution = enrichment.resolution

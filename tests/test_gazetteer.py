@@ -133,3 +133,22 @@ def test_load_gazetteer_reports_a_file_that_is_not_utf8(tmp_path):
     assert problem.path == "content/actors.toml"
     assert "UTF-8" in problem.hint
     assert gazetteer.entries == {}
+
+
+def test_the_same_files_give_one_gazetteer_and_rules_and_an_edit_takes_effect(tmp_path):
+    """load_gazetteer and load_topic_rules make each file's text once (a live engine's builds
+    share its fingerprint, matcher and automaton); an edited file is read anew."""
+    from newsdigest.extract.topics import load_topic_rules
+    (tmp_path / "actors.toml").write_text('["Layla Haddad"]\nkind = "person"\n')
+    (tmp_path / "topics.toml").write_text('[Water.phrases]\n"dam" = 1.0\n')
+    first, _ = load_gazetteer(tmp_path)
+    rules, _ = load_topic_rules(tmp_path, defaults=False)
+    assert load_gazetteer(tmp_path)[0] is first and load_topic_rules(tmp_path, defaults=False)[0] is rules
+    (tmp_path / "actors.toml").write_text('["Layla Haddad"]\nkind = "person"\naliases = ["Umm Ali"]\n')
+    (tmp_path / "topics.toml").write_text('[Water.phrases]\n"dam" = 1.0\n"canal" = 2.0\n')
+    edited, _ = load_gazetteer(tmp_path)
+    assert edited.lookup("Umm Ali") == "Layla Haddad" and first.lookup("Umm Ali") is None
+    assert edited.fingerprint != first.fingerprint
+    assert [p for p, _ in load_topic_rules(tmp_path, defaults=False)[0].topic("Water").phrases] == ["dam", "canal"]
+    (tmp_path / "actors.toml").unlink()
+    assert load_gazetteer(tmp_path)[0].lookup("Layla Haddad") is None

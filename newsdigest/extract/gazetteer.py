@@ -222,18 +222,29 @@ def parse_gazetteer(text: str, path: str = GAZETTEER_FILE) -> tuple[Gazetteer, l
 def load_gazetteer(content_dir: Path, defaults: bool = True) -> tuple[Gazetteer, list[Problem]]:
     """The site's content/actors.toml over the default gazetteer (defaults=False: the site
     layer alone). A missing file is an empty site layer; a broken one is reported."""
-    base = default_gazetteer() if defaults else None
     file = content_dir / "actors.toml"
     if not file.exists():
-        return Gazetteer(defaults=base), []
+        return _layered(None, defaults)[0], []
     try:
         text = read_regular_text(file)
     except (OSError, UnicodeDecodeError) as exc:
-        return Gazetteer(defaults=base), [Problem(GAZETTEER_FILE, f"cannot read: {exc}",
-                                                  "save it as UTF-8 text; actors are not canonicalised until then")]
+        return _layered(None, defaults)[0], [Problem(GAZETTEER_FILE, f"cannot read: {exc}",
+                                                     "save it as UTF-8 text; actors are not canonicalised until then")]
+    layered, problems = _layered(text, defaults)
+    return layered, list(problems)
+
+
+@lru_cache(maxsize=1)
+def _layered(text: str | None, defaults: bool) -> tuple[Gazetteer, tuple[Problem, ...]]:
+    """load_gazetteer's result for the file's text (None: no file). Made once per text, so that
+    the builds of a live engine share one gazetteer, with its fingerprint (0.02 s at 10,000
+    articles' defaults) and text matcher (0.05 s) made once, not once per build."""
+    base = default_gazetteer() if defaults else None
+    if text is None:
+        return Gazetteer(defaults=base), ()
     site, problems = parse_gazetteer(text)
     layered = replace(site, defaults=base)
-    return layered, problems + _takeovers_of_another_kind(layered)
+    return layered, tuple(problems + _takeovers_of_another_kind(layered))
 
 
 def _takeovers_of_another_kind(gazetteer: Gazetteer) -> list[Problem]:

@@ -418,4 +418,13 @@ def load_topic_rules(content_dir: Path, defaults: bool = True) -> tuple[TopicRul
     except (OSError, UnicodeDecodeError) as exc:
         return base or TopicRules(), [Problem(TOPICS_FILE, f"cannot read: {exc}",
                                               "save it as UTF-8 text; the default topic rules are used until then")]
-    return parse_topic_rules(text, TOPICS_FILE, base)
+    rules, problems = _site_rules(text, defaults)
+    return rules, list(problems)
+
+
+@lru_cache(maxsize=1)
+def _site_rules(text: str, defaults: bool) -> tuple[TopicRules, tuple[Problem, ...]]:
+    """The rules of one topics.toml text, made once: the builds of a live engine then share
+    one rule set, with its phrase automaton read once, not once per build."""
+    rules, problems = parse_topic_rules(text, TOPICS_FILE, default_rules() if defaults else None)
+    return rules, tuple(problems)

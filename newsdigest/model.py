@@ -188,8 +188,9 @@ def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
         return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
     before = last.pop("table", None)
     same_table = last.get(None) is target.slug_of
-    if not same_table:
+    if not same_table:   # slugs read from another table: none stands (nor is left half made, should this fail)
         before = None
+        last.clear()
     remade = []
     for a in articles:
         entry = last.get(a.id) if same_table else None

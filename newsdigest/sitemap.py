@@ -10,10 +10,6 @@ from .order import KeptOrder
 MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go into several files
 
 
-def _path(path: str) -> str:
-    return path
-
-
 def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str],
                   lines: dict | None = None, order: KeptOrder | None = None) -> dict[str, bytes]:
     """sitemap.xml: every HTML page but the 404, with the date of its newest article where
@@ -21,7 +17,7 @@ def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, st
     of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it. `lines`
     (the live engine's, for one config): each page's line as last written, by path, brought up
     to date; `order` (the live engine's): the pages as last sorted, re-sorted where they changed."""
-    paths = sorted(page_paths) if order is None else order.sort(page_paths, _path, _path)
+    paths = sorted(page_paths) if order is None else order.sort(page_paths, str, str)   # a path is its own name and key
     made = _lines(model, paths, lastmod, lines if lines is not None else {})
     if lines is not None:
         lines.clear()

@@ -342,3 +342,25 @@ def test_an_article_re_dated_within_its_month_or_marked_updated_moves_its_sitema
     doc.write(root)
     engine_build(root, engine)
     assert_clean(root, tmp_path, "marked updated")
+
+
+def test_a_gazetteer_changed_with_no_article_changed_reaches_the_actors_pages(tmp_path):
+    """content/actors.toml edited while every article stays the same object: the profiles, the
+    actors' taxonomy and the plan, which the engine takes whole for the same articles and the
+    same profiles, follow the new descriptions and kinds (and a build of nothing after it keeps them)."""
+    root = tmp_path / "site-root"
+    rng = random.Random(9)
+    write_site(root, [make_doc(rng, n) for n in range(12)])
+    engine = Engine()
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "start")
+    for step, (kind, words) in enumerate((("person", "A mediator in the canal talks"),
+                                          ("organisation", "Another description altogether"))):
+        (root / "content" / "actors.toml").write_text(
+            f'["Omar Jabouri"]\nkind = "{kind}"\ndescription = "{words}"\n\n'
+            f'["Zoë Lefèvre"]\nkind = "person"\ndescription = "{words}, too"\n')
+        engine_build(root, engine)
+        site = assert_clean(root, tmp_path, f"gazetteer {step}")
+        assert any(words in data.decode(errors="replace") for path, data in site.items() if path.startswith("actors/"))
+        engine_build(root, engine)
+        assert_clean(root, tmp_path, f"gazetteer {step}, built again unchanged")

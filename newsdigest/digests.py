@@ -13,6 +13,7 @@ an entry lists only its own period's articles).
 """
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from datetime import date, timedelta, tzinfo
 
@@ -97,13 +98,27 @@ def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo, memo: 
     comes before the day (a Sunday's weekly digest sums up the Sunday's too).
 
     `memo` (the live engine's, kept between builds) holds each digest with what it was made
-    from; a period whose articles and stories are unchanged keeps its digest."""
+    from; a period whose articles and stories are unchanged keeps its digest. Under None it
+    holds each item's local day (by id, with the item it was read from) and the last call's
+    items, index, timezone and result: the same items and index give the very same digests."""
+    held = memo.get(None) if memo is not None else None
+    if held is not None and held["tz"] != tz:
+        held = None
+    if (held is not None and held["index"] is index and len(held["items"]) == len(items)
+            and all(map(operator.is_, held["items"], items))):
+        return held["result"]
+    known = held["local"] if held is not None else {}
+    local_of: dict = {}
     days: dict[date, list[StoryInput]] = {}
-    weeks: dict[date, list[StoryInput]] = {}
     for item in items:
-        local = item.date.astimezone(tz).date()
-        days.setdefault(local, []).append(item)
-        weeks.setdefault(week_start(local), []).append(item)
+        found = known.get(item.id)
+        if found is None or found[0] is not item:
+            found = (item, item.date.astimezone(tz).date())
+        local_of[item.id] = found
+        days.setdefault(found[1], []).append(item)
+    weeks: dict[date, list[StoryInput]] = {}
+    for day in sorted(days):   # by day, each day's items in their order: as item by item
+        weeks.setdefault(week_start(day), []).extend(days[day])
     made: dict = {}
 
     def digest(kind: str, key: str, start: date, end: date, members: list[StoryInput]) -> Digest:
@@ -118,8 +133,10 @@ def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo, memo: 
 
     digests = [digest("day", day_key(d), d, d, members) for d, members in days.items()]
     digests += [digest("week", week_key(d), d, d + timedelta(days=6), members) for d, members in weeks.items()]
+    digests.sort(key=lambda d: (-d.end.toordinal(), KIND_ORDER[d.kind], d.key))
+    result = tuple(digests)
     if memo is not None:
         memo.clear()
         memo.update(made)
-    digests.sort(key=lambda d: (-d.end.toordinal(), KIND_ORDER[d.kind], d.key))
-    return tuple(digests)
+        memo[None] = {"tz": tz, "index": index, "items": tuple(items), "local": local_of, "result": result}
+    return result

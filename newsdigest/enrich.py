@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from dataclasses import dataclass, field, replace
 
 from .core import ActorProfile, Article, StoryIndex
@@ -157,9 +158,16 @@ def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Re
     made from the very ActorInfo of the last build (the resolution keeps an identity's summary
     while nothing of it changed, and starts afresh with another gazetteer) is the same object."""
     known = resolution.actors if resolution is not None else {}
-    profiles: dict[str, ActorProfile] = {}
-    made: dict[str, tuple] = {}
     before = last if last is not None else {}
+    held = before.get(None)   # (the articles, the profiles) last returned
+    if (held is not None and len(held[0]) == len(articles) and all(map(operator.is_, held[0], articles))
+            and all(kept[0] is not None and kept[0] is known.get(name)
+                    for name, kept in before.items() if name is not None)):
+        # The same articles, whose actors the resolution knows as it did (an actor it does not
+        # know reads the gazetteer, which may be another): the very profiles.
+        return held[1]
+    profiles: dict[str, ActorProfile] = {}
+    made: dict = {}
     for article in articles:
         for name in article.actors:
             if name in profiles:
@@ -177,6 +185,7 @@ def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Re
     if last is not None:
         last.clear()
         last.update(made)
+        last[None] = (tuple(articles), profiles)
     return profiles
 
 

@@ -9,9 +9,11 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import attrgetter
 from typing import Mapping
 
 from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, name_key
+from .order import KeptOrder
 from .taxonomy import LiveTaxonomy, taxonomy_of
 
 
@@ -24,7 +26,12 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
     engine's): what the last call counted, so that only the terms a change reaches are counted again."""
     if slugs_of is None:
         slugs_of = target_slugs(target, articles, names_of)
-    names = {term.slug: term.name.casefold() for term in target.terms}
+    if (last is not None and last.result is not None and last.source is source and last.target is target
+            and last.slugs_of is slugs_of and last.limit == limit):
+        return last.result   # the very taxonomies and slug table: nothing to count again
+    # The sort names of the targets: the last call's while the target is the same taxonomy object.
+    names = last.names if last is not None and last.target is target else {
+        term.slug: term.name.casefold() for term in target.terms}
     reuse = last is not None and last.usable(limit, names)
     dirty = last.dirty_terms(source, slugs_of, articles) if reuse else set()
     kept = last.ranked if reuse else {}
@@ -46,6 +53,7 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
     if last is not None:
         last.remember(limit, names, slugs_of, {term.slug: (term.article_ids, result[term.slug]) for term in source.terms},
                       made)
+        last.source, last.target, last.result = source, target, result
     return result
 
 
@@ -80,18 +88,30 @@ class RelatedMemo:
     slugs_of: Mapping = field(default_factory=dict)   # article id -> target slugs
     ranked: dict = field(default_factory=dict)    # source slug -> (article ids, ranked list)
     tallies: dict = field(default_factory=dict)   # source slug -> (article ids, Counter of target slugs)
+    target: Taxonomy | None = None                # the target taxonomy `names` were read from
+    source: Taxonomy | None = None                # ... and the source of the last call, with its result
+    result: dict | None = None
 
     def usable(self, limit: int, names: dict) -> bool:
         if limit != self.limit or not self.ranked:
             return False
+        if names is self.names:
+            return True
         shared = names.keys() & self.names.keys()
         return all(names[slug] == self.names[slug] for slug in shared)
 
     def dirty_terms(self, source: Taxonomy, slugs_of: Mapping, articles: tuple[Article, ...]) -> set[str]:
         """Source terms of the articles added or naming other targets since last time. A term an
-        article joined or left has other article ids, which related_terms compares anyway."""
+        article joined or left has other article ids, which related_terms compares anyway.
+        Slugs that say what changed since the very table this memo counted (target_slugs)
+        spare a pass over every article."""
         last = self.slugs_of
-        return {source.slug(name) for article in articles if last.get(article.id) != slugs_of[article.id]
+        since = getattr(slugs_of, "since", None)
+        if slugs_of is last:
+            return set()
+        # Articles gone need nothing here: the terms that held them have other article ids.
+        changed = since[1] if since is not None and since[0] is last else articles
+        return {source.slug(name) for article in changed if last.get(article.id) != slugs_of[article.id]
                 for name in source.shown.terms_of(article)}
 
     def remember(self, limit: int, names: dict, slugs_of: Mapping, ranked: dict, tallies: dict) -> None:
@@ -111,27 +131,85 @@ class ModelMemo:
     actor_slugs: dict = field(default_factory=dict)   # article id -> (article, its actors' slugs): target_slugs
     evidence: dict = field(default_factory=dict)   # what shared_evidence kept: its evidence and lists
     roles: dict = field(default_factory=dict)      # actor name -> its slug: _roles_by_slug
+    order: KeptOrder = field(default_factory=KeptOrder)   # the articles in site order: site_order
+    months: dict = field(default_factory=dict)     # what _months kept: each article's local month
+    parts: tuple = ()                              # the last model's roles, term actors and related lists
+
+
+def _sort_key(article: Article) -> tuple:
+    return article.sort_key
+
+
+def site_order(articles, last: KeptOrder | None = None) -> tuple[Article, ...]:
+    """The articles newest first (Article.sort_key: ids break ties). `last` (the live engine's)
+    re-sorts only what changed: the same articles give the very tuple of the last call."""
+    if last is None:
+        return tuple(sorted(articles, key=_sort_key))
+    return last.sort(articles, attrgetter("id"), _sort_key)
+
+
+def _months(articles: tuple[Article, ...], tz, last: dict | None = None) -> tuple[Month, ...]:
+    """The months of the articles (newest first) in the site's timezone. `last` (the live
+    engine's) keeps each article's local (year, month) by id, with the article and timezone
+    it was read for, and the last months while the articles are the same tuple."""
+    if last is not None and last.get("articles") is articles and last.get("tz") == tz:
+        return last["months"]
+    known = last.get("local", {}) if last is not None and last.get("tz") == tz else {}
+    local: dict = {}
+    for a in articles:
+        found = known.get(a.id)
+        if found is None or found[0] is not a:
+            when = a.date.astimezone(tz)
+            found = (a, (when.year, when.month))
+        local[a.id] = found
+    months = tuple(Month(year, month, tuple(a.id for a in group))
+                   for (year, month), group in groupby(articles, key=lambda a: local[a.id][1]))
+    if last is not None:
+        last.clear()
+        last.update(articles=articles, tz=tz, local=local, months=months)
+    return months
+
+
+class Slugs(dict):
+    """Article id -> its target slugs (target_slugs), saying what changed since the table the
+    same memo made last: `since` is (that table, the articles whose entry was made again), or
+    None when not known. The next table clears it: a chain of tables is never held."""
+    since: tuple | None = None
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
                  last: dict | None = None) -> dict[str, tuple[str, ...]]:
     """Each article's terms of `target`, as slugs. `last` (the live engine's: article id ->
-    (article, slugs), with the slug table they were read from under None) is brought up to
-    date: the same article object and the same table (a live taxonomy keeps it while its names
-    are the same) give the same tuple."""
+    (article, slugs), with the slug table they were read from under None and the table last
+    returned under "table") is brought up to date: the same article object and the same table
+    (a live taxonomy keeps it while its names are the same) give the same tuple, and the same
+    articles the very table last returned."""
     if last is None:
         return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
+    before = last.pop("table", None)
     same_table = last.get(None) is target.slug_of
-    made: dict = {None: target.slug_of}
-    found = {}
+    if not same_table:   # slugs read from another table: none stands (nor is left half made, should this fail)
+        before = None
+        last.clear()
+    remade = []
     for a in articles:
         entry = last.get(a.id) if same_table else None
         if entry is None or entry[0] is not a:
-            entry = (a, tuple(target.slug(name) for name in names_of(a)))
-        made[a.id] = entry
-        found[a.id] = entry[1]
-    last.clear()
-    last.update(made)
+            last[a.id] = (a, tuple(target.slug(name) for name in names_of(a)))
+            remade.append(a)
+    if not same_table or len(last) != len(articles) + 1:   # articles gone, or another table
+        ids = {a.id for a in articles}
+        for gone in [k for k in last if k is not None and k not in ids]:
+            del last[gone]
+        last[None] = target.slug_of
+    elif before is not None and not remade:
+        last["table"] = before
+        return before
+    found = Slugs((a.id, last[a.id][1]) for a in articles)
+    if before is not None:
+        before.since = None
+        found.since = (before, remade)
+    last["table"] = found
     return found
 
 
@@ -178,9 +256,10 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
                 for article_id, ids in related.items() if article_id in evidence}
     same_someone = last.get("someone") == someone
     last_evidence, last_lists = last.get("evidence", {}), last.get("lists", {})
-    evidence: dict[str, tuple] = {}
-    moved: set[str] = set(last_evidence.keys() - {a.id for a in articles})   # gone: no longer on a list
-    for a in articles:
+    since = getattr(slugs_of, "since", None)
+    moved: set[str] = set()   # the articles whose evidence changed, or gone: no longer on a list
+
+    def renew(evidence: dict, a: Article) -> None:
         slugs = slugs_of[a.id]
         entry = last_evidence.get(a.id) if same_someone else None
         if entry is None or entry[0] is not slugs:
@@ -188,6 +267,24 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
             if last_evidence.get(a.id, (None, None))[1] != entry[1]:
                 moved.add(a.id)
         evidence[a.id] = entry
+    if same_someone and slugs_of is last.get("slugs"):
+        evidence = last_evidence   # the same articles, each with the same slugs
+    elif same_someone and since is not None and since[0] is last.get("slugs"):
+        # The slug table says which articles' slugs were made again since the one last used.
+        evidence = dict(last_evidence)
+        for a in since[1]:
+            renew(evidence, a)
+        if len(evidence) != len(slugs_of):
+            moved.update(gone := [i for i in evidence if i not in slugs_of])
+            for i in gone:
+                del evidence[i]
+    else:
+        evidence = {}
+        moved.update(last_evidence.keys() - {a.id for a in articles})
+        for a in articles:
+            renew(evidence, a)
+    if not moved and related is last.get("related") and evidence is last_evidence:
+        return last["result"]
     lists: dict[str, tuple] = {}
     result = {}
     for article_id, ids in related.items():
@@ -199,7 +296,7 @@ def shared_evidence(related: dict, articles: tuple[Article, ...], actors: Taxono
             entry = (ids, tuple(i for i in ids if i in evidence and not mine.isdisjoint(evidence[i][1])))
         lists[article_id] = entry
         result[article_id] = entry[1]
-    last.update(someone=someone, evidence=evidence, lists=lists)
+    last.update(someone=someone, evidence=evidence, lists=lists, slugs=slugs_of, related=related, result=result)
     return result
 
 
@@ -230,26 +327,36 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     profile (by canonical name) into the site model. `memo` (the live engine's) keeps the last
     model's terms and what it counted of the actors related to each term."""
     profiles = profiles or {}
-    articles = sorted(articles, key=lambda a: a.sort_key)
+    articles = site_order(articles, memo.order if memo is not None else None)
+
+    # Where an article is in site order, by its sort key (kept by site_order): made once, not per taxonomy.
+    rank = None
+    if memo is not None and memo.order.items is articles:
+        key_of = memo.order.key_of
+        rank = lambda aid: key_of[aid][1]  # noqa: E731
 
     def live(spec: TaxonomySpec) -> LiveTaxonomy | None:
         return memo.taxonomies.setdefault(spec.key, LiveTaxonomy()) if memo is not None else None
-    topics = taxonomy_of(TOPICS, articles, live=live(TOPICS))
-    actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS))   # a profile is the actor's TermInfo, with roles
-    sources = taxonomy_of(SOURCES, articles, live=live(SOURCES))
+    topics = taxonomy_of(TOPICS, articles, live=live(TOPICS), rank=rank)
+    # a profile is the actor's TermInfo, with roles
+    actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS), rank=rank)
+    sources = taxonomy_of(SOURCES, articles, live=live(SOURCES), rank=rank)
     roles = _roles_by_slug(profiles, actors, memo.roles if memo is not None else None)
-    local = [(a.date.astimezone(config.timezone), a.id) for a in articles]
-    months = tuple(
-        Month(year, month, tuple(aid for _, aid in group))
-        for (year, month), group in groupby(local, key=lambda pair: (pair[0].year, pair[0].month))
-    )
-    articles_t = tuple(articles)
+    months = _months(articles, config.timezone, memo.months if memo is not None else None)
+    articles_t = articles
     taxonomies = (topics, actors, sources)
     actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of,   # once for the three taxonomies
                                memo.actor_slugs if memo is not None else None)
     term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs,
                                           last=memo.related.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}
-    return SiteModel(config, articles_t, taxonomies, months, roles, term_actors,
-                     stories, shared_evidence(related or {}, articles_t, actors, actor_slugs,
-                                              memo.evidence if memo is not None else None), tuple(digests))
+    shared = shared_evidence(related or {}, articles_t, actors, actor_slugs, memo.evidence if memo is not None else None)
+    if memo is not None:
+        # A value equal to the last model's is that object: a model whose every part is the last
+        # one's is known unchanged by identity (plan.plan_pages), the comparison costing little
+        # since unchanged entries are the very same objects.
+        last = memo.parts
+        roles, term_actors, shared = (now if was is None or was != now else was
+                                      for now, was in zip((roles, term_actors, shared), last[:3] or (None,) * 3))
+        memo.parts = (roles, term_actors, shared)
+    return SiteModel(config, articles_t, taxonomies, months, roles, term_actors, stories, shared, tuple(digests))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -99,10 +100,16 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
         found = keys[id(page)] = (page, fp[1], key, page.file, Output(page.file, key, partial(_render, rendering, page)))
         return found[4]
 
-    outputs = [page_output(page) for page in pages]
+    whole = memo.whole.pop("pages", None) if memo is not None else None
+    if whole is not None and whole[0][0] is pages and whole[0][1] == globals_key and whole[0][2] is env:
+        # The very pages of the last plan (plan_pages), the same globals and templates: their outputs.
+        outputs, keys = list(whole[1]), whole[2]
+    else:
+        outputs = [page_output(page) for page in pages]
     if memo is not None:
         memo.page_keys = keys
-    specs = feed_specs(model)
+        memo.whole["pages"] = ((pages, globals_key, env), list(outputs), keys)
+    specs = from_last(memo, "feed specs", (model.articles, *model.taxonomies), lambda: feed_specs(model))
     outputs += feed_outputs(model, specs, memo)
     outputs += [made(out, data) for out, data in assets.files.values()]
     outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"], memo)
@@ -111,6 +118,21 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
         search_outputs, bundles = search_bundles(model, memo)
         outputs += search_outputs
     return SiteOutputs(outputs, bundles, len(pages))
+
+
+def from_last(memo: PlanMemo | None, name: str, parts: tuple, make: Callable):
+    """make(), or the value the last build made under `name` from the very same `parts` (a
+    corpus-wide value made from the model's articles tuple and taxonomies, which the live model
+    keeps as the same objects while no article changed: model.site_order, LiveTaxonomy)."""
+    if memo is None:
+        return make()
+    found = memo.whole.get(name)
+    if found is not None and len(found[0]) == len(parts) and all(map(operator.is_, found[0], parts)):
+        return found[1]
+    memo.whole.pop(name, None)   # a build that fails in make() keeps no stale value
+    value = make()
+    memo.whole[name] = (parts, value)
+    return value
 
 
 class Rendering:
@@ -151,15 +173,20 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
                          record_of, shard_list, ui_files)
     # Each article's page and entry: the last build's while it is the same object.
     last_rows = memo.search_rows if memo is not None else {}
-    rows = {}
-    for a in model.articles:
-        row = last_rows.get(a.id)
-        if row is None or row[0] is not a:
-            page = urls.file_of(a.url_path)
-            row = (a, page, Entry(a.date, a.id, page))
-        rows[a.id] = row
-    article_of = {page: a for a, page, _ in rows.values()}
-    shards = plan_shards([entry for _, _, entry in rows.values()], model.config.timezone)
+
+    def plan() -> tuple:
+        rows = {}
+        for a in model.articles:
+            row = last_rows.get(a.id)
+            if row is None or row[0] is not a:
+                page = urls.file_of(a.url_path)
+                row = (a, page, Entry(a.date, a.id, page))
+            rows[a.id] = row
+        article_of = {page: a for a, page, _ in rows.values()}
+        return rows, article_of, plan_shards([entry for _, _, entry in rows.values()], model.config.timezone,
+                                             memo=memo.shard_plan if memo is not None else None)
+    # The shards are a function of the articles' dates and pages (and the timezone: the config's)
+    rows, article_of, shards = from_last(memo, "search shards", (model.articles,), plan)
     tool = key_of(pagefind_version(), code_fingerprint(), "search")
 
     def records(pages: tuple[str, ...]) -> list:   # made again when needed, not held: they are as large as the bodies
@@ -202,6 +229,8 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
     bundles.append(Bundle(UI_DIR, key_of(tool, "ui"), lambda: ui_files(records(shards[0].pages[:1])[0])))
     if memo is not None:
         memo.records, memo.search_rows, memo.shard_keys = kept, rows, shard_keys
+        # Taken into these keys: a plan taken whole next time (plan_pages) makes no card again.
+        memo.records_dirty = set()
     return [made(SHARD_LIST, shard_list(shards))], bundles
 
 
@@ -223,6 +252,12 @@ def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None 
     last = memo.feed_keys if memo is not None else {}   # PlanMemo.start empties it for another config
     current = memo.current if memo is not None else Current()
     current.model = model
+    if memo is not None:
+        found = memo.whole.get("feeds")
+        # The very specs (feed_specs kept: the same articles and terms) and the same articles.
+        if found is not None and found[0][0] is specs and found[0][1] is model.articles and memo.feed_keys is found[2]:
+            return list(found[1])
+        memo.whole.pop("feeds", None)
     article = model.article
     kept: dict = {}
     outputs = []
@@ -236,6 +271,7 @@ def feed_outputs(model: SiteModel, specs: list[FeedSpec], memo: PlanMemo | None 
         outputs += found[2]
     if memo is not None:
         memo.feed_keys = kept
+        memo.whole["feeds"] = ((specs, model.articles), list(outputs), kept)
     return outputs
 
 
@@ -261,19 +297,30 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
             items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
                                     digest_items_html(view, config)))
         outputs += [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()]
+    outputs += _sitemap_outputs(model, page_paths, memo)
+    outputs.append(made("robots.txt", robots_bytes(model)))
+    return outputs
+
+
+def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | None) -> list[Output]:
     if memo is None:
         lastmod = {a.url_path: (a.updated or a.date).isoformat() for a in model.articles}
-    else:   # an article that is the same object has the same page and date
-        last, kept = memo.lastmods, {}
-        for a in model.articles:
-            found = last.get(a.id)
-            kept[a.id] = found if found is not None and found[0] is a else (
-                a, a.url_path, (a.updated or a.date).isoformat())
-        memo.lastmods = kept
-        lastmod = {url: when for _, url, when in kept.values()}
-    sitemap = sitemap_files(model, page_paths, lastmod, memo.sitemap_lines if memo is not None else None)
-    outputs += [made(name, data) for name, data in sitemap.items()]
-    outputs.append(made("robots.txt", robots_bytes(model)))
+        return [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod).items()]
+    found = memo.whole.get("sitemap")
+    # The same articles (their pages and dates) and the same pages: the same sitemaps.
+    if found is not None and found[0][0] is model.articles and found[0][1] == page_paths:
+        return found[1]
+    memo.whole.pop("sitemap", None)
+    last, kept = memo.lastmods, {}
+    for a in model.articles:   # an article that is the same object has the same page and date
+        entry = last.get(a.id)
+        kept[a.id] = entry if entry is not None and entry[0] is a else (
+            a, a.url_path, (a.updated or a.date).isoformat())
+    memo.lastmods = kept
+    lastmod = {url: when for _, url, when in kept.values()}
+    outputs = [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod, memo.sitemap_lines,
+                                                                memo.sitemap_order).items()]
+    memo.whole["sitemap"] = ((model.articles, page_paths), outputs)
     return outputs
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +19,7 @@ from .core import Article, SiteModel, Taxonomy, memoized, name_key
 from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
+from .order import KeptOrder
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "Countries",
                "place": "Places", "": "Other"}
@@ -174,6 +176,12 @@ class PlanMemo:
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
+    # outputs.py's corpus-wide values (feed specs, search shards, sitemaps) by name -> (what each
+    # was made from, compared by identity, and the value): outputs.from_last
+    whole: dict = field(default_factory=dict)
+    shard_plan: dict = field(default_factory=dict)   # search.plan_shards' (for this config's timezone)
+    sitemap_order: KeptOrder = field(default_factory=KeptOrder)   # the sitemap's pages, sorted
+    last_plan: tuple | None = None   # (the model's parts, compared by identity, and its pages): plan_pages
 
     def start(self, config) -> None:
         """Every page shows the config: a plan for another one keeps nothing of the last but the
@@ -183,12 +191,14 @@ class PlanMemo:
             self.views, self.terms, self.order, self.article_inputs, self.term_inputs = {}, {}, {}, {}, {}
             self.shown_in, self.stories, self.digest_inputs, self.headlines = {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
-            self.lastmods, self.sitemap_lines, self.opml = {}, {}, None
+            self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
+            self.shard_plan, self.sitemap_order = {}, KeptOrder()
             self.config = repr(config)
 
     def __getstate__(self) -> dict:
         # The Jinja environment does not pickle (compiled templates); the next plan makes it again.
-        return {**self.__dict__, "environment": None}
+        # Nor does what outputs.site_outputs keeps with it.
+        return {**self.__dict__, "environment": None, "whole": {k: v for k, v in self.whole.items() if k != "pages"}}
 
     def loaded(self) -> None:
         """After unpickling (snapshot.py): what is keyed by object ids (which a copy does not
@@ -934,6 +944,18 @@ def _show(shown_in: dict, last: dict, now: dict, ids) -> None:
 def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     """Every page of the site; `memo` (kept by the live engine between builds) lets the plan
     take unchanged groups of pages from the last one."""
+    parts = (model.articles, *model.taxonomies, model.months, model.roles, model.term_actors, model.stories,
+             model.related, model.digests)
+    if memo is not None:
+        last = memo.last_plan
+        memo.last_plan = None   # until this plan is made whole
+        if (last is not None and memo.config == repr(model.config) and len(last[0]) == len(parts)
+                and all(map(operator.is_, last[0], parts))):
+            # A model made of the very parts of the last plan's (the live model keeps each one
+            # while nothing reached it): the same pages, and the memo is the one they left.
+            memo.current.model = model
+            memo.last_plan = last
+            return last[1]
     plan = Planner(model, memo)
     per_page = model.config.items_per_page
     feeds = plan.site_feeds
@@ -1075,4 +1097,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
     if model.config.search:
         plan.add(urls.SEARCH, "search.html", {"title": "Search", "feeds": feeds})
     plan.add(urls.NOT_FOUND, "404.html", {"title": "Page not found", "feeds": []})
-    return plan.finish()
+    pages = plan.finish()
+    if memo is not None:
+        memo.last_plan = (parts, pages)
+    return pages

@@ -229,7 +229,21 @@ class Generation:
 
     def carry(self, relpaths) -> list[str]:
         """reuse() for many files; returns those that could not be carried over."""
-        return [relpath for relpath in relpaths if not self.reuse(relpath)]
+        live, slot, manifest = self.live_manifest, self.slot_manifest, self.manifest
+        left = []
+        carried = 0
+        for relpath in relpaths:
+            entry = live.get(relpath)
+            if (entry is not None and slot.get(relpath) is entry and entry.get("ino") is not None and "key" in entry
+                    and relpath not in manifest and self.previous is not None):
+                # reuse()'s first case, known by identity: the slot's entry is the live one (the
+                # slot has held the live file since the build before: most of a site's files).
+                manifest[relpath] = entry
+                carried += 1
+            elif not self.reuse(relpath):
+                left.append(relpath)
+        self.stats.unchanged += carried
+        return left
 
     def carry_same(self, outputs: list) -> list:
         """Carry over the live file of every output (with .path and .key) made with the same key
@@ -238,8 +252,15 @@ class Generation:
         if self.clean or self.previous is None:
             return list(outputs)
         live = self.live_manifest
-        return [output for output in outputs
-                if (live.get(output.path) or {}).get("key") != output.key or not self.reuse(output.path)]
+        todo, keyed = [], []
+        for output in outputs:
+            entry = live.get(output.path)
+            (keyed if entry is not None and entry.get("key") == output.key else todo).append(output)
+        left = self.carry([output.path for output in keyed])
+        if not left:
+            return todo
+        left = set(left)
+        return [output for output in outputs if output.path in left or (live.get(output.path) or {}).get("key") != output.key]
 
     def forget(self, relpaths) -> None:
         """Take files out of this build's manifest (carried over, then found to be made again)."""

@@ -28,6 +28,7 @@ import hashlib
 import json
 import subprocess
 import threading
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
@@ -35,6 +36,7 @@ from typing import Iterator
 
 from .core import Article, SiteModel, Taxonomy, memoized
 from .errors import NewsdigestError, Problem
+from .order import KeptOrder
 from .render import plain_label
 
 INDEX_DIR = "pagefind"
@@ -65,17 +67,34 @@ class Entry:
     page: str
 
 
+def _entry_key(entry: Entry) -> tuple:
+    return (entry.date, entry.id)
+
+
 def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_cap: int = RECENT_CAP,
-                today_cap: int = TODAY_CAP) -> list[Shard]:
-    """The shards for these article pages, newest first (the order the search page merges them)."""
+                today_cap: int = TODAY_CAP, memo: dict | None = None) -> list[Shard]:
+    """The shards for these article pages, newest first (the order the search page merges them).
+    `memo` (the live engine's, for one timezone) keeps the entries in date order and each one's
+    local day, by id with the entry it was read from: a change sorts and dates only its own."""
     if not entries:
         return []
-    ordered = sorted(entries, key=lambda e: (e.date, e.id))
+    if memo is None:
+        ordered, days = sorted(entries, key=_entry_key), {}
+    else:
+        ordered = memo.setdefault("order", KeptOrder()).sort(entries, attrgetter("id"), _entry_key)
+        last, days = memo.get("days", {}), {}
     newest = ordered[-1].date.astimezone(tz).date()
     groups: dict[tuple, list[tuple[str, Entry]]] = {}
     by_day: dict = {}      # local day -> (its group, its label): made once a day, not once an article
     for entry in ordered:
-        day = entry.date.astimezone(tz).date()
+        if memo is None:
+            day = entry.date.astimezone(tz).date()
+        else:
+            found = last.get(entry.id)
+            if found is None or found[0] is not entry:
+                found = (entry, entry.date.astimezone(tz).date())
+            days[entry.id] = found
+            day = found[1]
         found = by_day.get(day)
         if found is None:
             if day == newest:
@@ -86,6 +105,8 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
                 group, label = ("year", day.year), f"{day:%Y-%m}"
             found = by_day[day] = (groups.setdefault(group, []), label)
         found[0].append((found[1], entry))
+    if memo is not None:
+        memo["days"] = days
     shards = []
     for group, units in groups.items():
         shards += _pack(units, {("recent",): recent_cap, ("today",): today_cap}.get(group, cap))

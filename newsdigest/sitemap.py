@@ -4,19 +4,20 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from .core import SiteModel
+from .order import KeptOrder
 
 
 MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go into several files
 
 
 def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str],
-                  lines: dict | None = None) -> dict[str, bytes]:
+                  lines: dict | None = None, order: KeptOrder | None = None) -> dict[str, bytes]:
     """sitemap.xml: every HTML page but the 404, with the date of its newest article where
     known. Past MAX_URLS pages (a site of some 35,000 articles), sitemap.xml becomes an index
     of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it. `lines`
     (the live engine's, for one config): each page's line as last written, by path, brought up
-    to date."""
-    paths = sorted(page_paths)
+    to date; `order` (the live engine's): the pages as last sorted, re-sorted where they changed."""
+    paths = sorted(page_paths) if order is None else order.sort(page_paths, str, str)   # a path is its own name and key
     made = _lines(model, paths, lastmod, lines if lines is not None else {})
     if lines is not None:
         lines.clear()

@@ -6,18 +6,19 @@ ids (newest first), never at article objects.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .core import TaxonomySpec, Taxonomy, Term, TermInfo, name_key
 from .slug import unique_slugs
 
 
 def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None,
-                live: LiveTaxonomy | None = None) -> Taxonomy:
+                live: LiveTaxonomy | None = None, rank: Callable[[str], object] | None = None) -> Taxonomy:
     """A taxonomy as its spec describes it, from articles given newest first (a list, with
-    `live`: the live engine's, which counts only what changed since its last call)."""
+    `live`: the live engine's, which counts only what changed since its last call; `rank`, if
+    the caller has it: an article id's sort key in that order)."""
     if live is not None:
-        return live.update(spec, articles, info)
+        return live.update(spec, articles, info, rank)
     built = build_taxonomy(spec.key, spec.singular, spec.title, ((a.id, spec.terms_of(a)) for a in articles), info)
     return Taxonomy(built.key, built.singular, built.title, built.terms, built.slug_of, spec)
 
@@ -38,6 +39,8 @@ class LiveTaxonomy:
         self.holders: dict[str, set[str]] = {}          # key -> ids of the articles naming it
         self.terms: dict[str, Term] = {}                # key -> its term as last made
         self.spec: TaxonomySpec | None = None
+        self.articles: tuple | None = None              # the articles of the last call, if a tuple
+        self.last: tuple | None = None                  # (its info, the taxonomy it returned)
         # What depends only on the set of keys (their slugs, their order) and each term's info
         # as last given (the same object while the actor's profile is: enrich.actor_profiles).
         self.slugs: dict[str, str] = {}
@@ -45,24 +48,32 @@ class LiveTaxonomy:
         self.metas: dict[str, TermInfo] = {}
         self.name_keys: dict[str, str] = {}             # name -> name_key(name), as asked
 
-    def update(self, spec: TaxonomySpec, articles: list, info: Mapping[str, TermInfo] | None) -> Taxonomy:
+    def update(self, spec: TaxonomySpec, articles: list, info: Mapping[str, TermInfo] | None,
+               rank: Callable[[str], object] | None = None) -> Taxonomy:
         if spec is not self.spec:
             self.__init__()
             self.spec = spec
-        place = {a.id: n for n, a in enumerate(articles)}
         touched: set[str] = set()
-        for article in articles:
-            if self.given.get(article.id) is not article:
-                self._drop(article.id, touched)
-                pairs = tuple((name, k) for name in spec.terms_of(article) if (k := name_key(name)))
-                self.given[article.id], self.pairs[article.id] = article, pairs
-                for _, k in pairs:
-                    self.holders.setdefault(k, set()).add(article.id)
-                    touched.add(k)
-        if len(self.given) != len(place):
-            for gone in self.given.keys() - place.keys():
-                self._drop(gone, touched)
-                del self.given[gone], self.pairs[gone]
+        if articles is not self.articles:   # the very sequence of the last call holds the same articles
+            self.articles = self.last = None
+            given = self.given
+            for article in articles:
+                if given.get(article.id) is not article:
+                    self._drop(article.id, touched)
+                    pairs = tuple((name, k) for name in spec.terms_of(article) if (k := name_key(name)))
+                    given[article.id], self.pairs[article.id] = article, pairs
+                    for _, k in pairs:
+                        self.holders.setdefault(k, set()).add(article.id)
+                        touched.add(k)
+            if len(given) != len(articles):
+                for gone in given.keys() - {a.id for a in articles}:
+                    self._drop(gone, touched)
+                    del given[gone], self.pairs[gone]
+        if touched and rank is None:   # where each article is, asked only to order a term's articles
+            rank = {a.id: n for n, a in enumerate(articles)}.__getitem__
+        if not touched and self.last is not None and self.last[0] is info:
+            return self.last[1]   # the same articles and the same info: the very taxonomy
+        given_info = info
         info = self._keyed(info or {})
         same_keys = self.holders.keys() == self.slugs.keys()
         slugs = self.slugs if same_keys else unique_slugs(self.holders)
@@ -74,7 +85,7 @@ class LiveTaxonomy:
                 terms[k] = term   # the same articles, slug and info: the same term
                 continue
             if term is None or k in touched:
-                ids = tuple(sorted(self.holders[k], key=place.__getitem__))
+                ids = tuple(sorted(self.holders[k], key=rank))
                 made = Term(slugs[k], self._name(k, ids), ids, meta.kind, meta.description, meta.aliases)
                 term = term if term == made else made   # an article edited, its terms as they were
             elif (term.slug, term.kind, term.description, term.aliases) != (slugs[k], meta.kind, meta.description,
@@ -87,7 +98,10 @@ class LiveTaxonomy:
         if not same_keys:
             self.slugs, self.order = slugs, tuple(sorted(terms))
         ordered = tuple(terms[k] for k in self.order)
-        return Taxonomy(spec.key, spec.singular, spec.title, ordered, slugs, spec)
+        made = Taxonomy(spec.key, spec.singular, spec.title, ordered, slugs, spec)
+        if isinstance(articles, tuple):   # a list may be changed in place
+            self.articles, self.last = articles, (given_info, made)
+        return made
 
     def _keyed(self, info: Mapping[str, TermInfo]) -> dict[str, TermInfo]:
         """`info` by name key, each name's key made once (a site has 20,000 actors' profiles)."""

@@ -155,3 +155,38 @@ def test_every_article_is_in_exactly_one_daily_and_one_weekly_digest(labelled):
     for kind in ("day", "week"):
         ids = [aid for d in built if d.kind == kind for aid in d.article_ids]
         assert sorted(ids) == sorted(a.id for a in items)
+
+
+def test_digests_kept_by_the_engine_between_changes_are_those_made_afresh(labelled):
+    """build_digests with the engine's memo through random adds, deletes, re-dates (the same id,
+    another item: another local day), repeats of the very same items and index (the memo's
+    result is returned), and a change of timezone, against building from nothing."""
+    from dataclasses import replace
+    from datetime import timedelta
+    items, _ = labelled
+    rng = random.Random(1203)
+    held = {a.id: a for a in items[: len(items) // 2]}
+    memo: dict = {}
+    tz = BAGHDAD
+    index = cluster_stories(list(held.values()))
+    for step in range(40):
+        op = rng.choice(["add", "delete", "redate", "same", "tz"])
+        if op == "add":
+            extra = [a for a in items if a.id not in held]
+            if extra:
+                added = rng.choice(extra)
+                held[added.id] = added
+        elif op == "delete" and len(held) > 3:
+            del held[rng.choice(sorted(held))]
+        elif op == "redate":
+            aid = rng.choice(sorted(held))
+            held[aid] = replace(held[aid], date=held[aid].date + timedelta(hours=rng.choice([-30, 5, 30])))
+        elif op == "tz":
+            tz = ZoneInfo("America/New_York") if tz is BAGHDAD else BAGHDAD
+        now = list(held.values())
+        if op != "same":
+            index = cluster_stories(now)
+        kept = build_digests(now, index, tz, memo)
+        assert kept == build_digests(now, index, tz), (step, op)
+        if op == "same":
+            assert kept is memo[None]["result"]

@@ -97,7 +97,13 @@ def test_random_adds_edits_and_deletes_through_one_engine_match_clean_builds(tmp
                     engine.files.note(path)
         engine_build(root, engine, workers=1 + step % 2)
         assert_clean(root, tmp_path, f"step {step} ({op})")
+        if step % 3 == 1:
+            # A build that changes nothing: the model's parts are the last ones (the plan, feed
+            # specs, shards and sitemap are taken whole); the next change starts from them.
+            engine_build(root, engine)
+            assert_clean(root, tmp_path, f"step {step}, built again unchanged")
     assert engine.plan.groups, "the engine kept the plan's page groups"
+    assert engine.plan.last_plan is not None and engine.plan.whole, "the engine kept the plan and sitemaps whole"
 
 
 COMMISSION = "Upper Tigris Basin Authority"
@@ -336,3 +342,25 @@ def test_an_article_re_dated_within_its_month_or_marked_updated_moves_its_sitema
     doc.write(root)
     engine_build(root, engine)
     assert_clean(root, tmp_path, "marked updated")
+
+
+def test_a_gazetteer_changed_with_no_article_changed_reaches_the_actors_pages(tmp_path):
+    """content/actors.toml edited while every article stays the same object: the profiles, the
+    actors' taxonomy and the plan, which the engine takes whole for the same articles and the
+    same profiles, follow the new descriptions and kinds (and a build of nothing after it keeps them)."""
+    root = tmp_path / "site-root"
+    rng = random.Random(9)
+    write_site(root, [make_doc(rng, n) for n in range(12)])
+    engine = Engine()
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "start")
+    for step, (kind, words) in enumerate((("person", "A mediator in the canal talks"),
+                                          ("organisation", "Another description altogether"))):
+        (root / "content" / "actors.toml").write_text(
+            f'["Omar Jabouri"]\nkind = "{kind}"\ndescription = "{words}"\n\n'
+            f'["Zoë Lefèvre"]\nkind = "person"\ndescription = "{words}, too"\n')
+        engine_build(root, engine)
+        site = assert_clean(root, tmp_path, f"gazetteer {step}")
+        assert any(words in data.decode(errors="replace") for path, data in site.items() if path.startswith("actors/"))
+        engine_build(root, engine)
+        assert_clean(root, tmp_path, f"gazetteer {step}, built again unchanged")

@@ -12,7 +12,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Mapping
 
-from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, name_key
+from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, memoized, name_key
 from .order import KeptOrder
 from .taxonomy import LiveTaxonomy, taxonomy_of
 
@@ -359,4 +359,18 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
         roles, term_actors, shared = (now if was is None or was != now else was
                                       for now, was in zip((roles, term_actors, shared), last[:3] or (None,) * 3))
         memo.parts = (roles, term_actors, shared)
-    return SiteModel(config, articles_t, taxonomies, months, roles, term_actors, stories, shared, tuple(digests))
+    model = SiteModel(config, articles_t, taxonomies, months, roles, term_actors, stories, shared, tuple(digests))
+    if memo is not None:
+        memoized(model, "order", lambda: memo.order)   # what changed_since reads
+    return model
+
+
+def changed_since(model: SiteModel, articles: tuple) -> tuple[set[str], set[str]] | None:
+    """(the ids of the articles new or another object, the ids gone) from `articles`, an earlier
+    live model's articles tuple, to this model's: what the engine's site order found while
+    sorting, so that a stage keeping values per article visits only those. None when not known
+    (another tuple than the last build's, a model made without the engine): compare whole."""
+    if articles is model.articles:
+        return set(), set()
+    order = model.__dict__.get("_memo", {}).get("order")
+    return order.since(articles) if order is not None and order.items is model.articles else None

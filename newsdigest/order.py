@@ -20,6 +20,21 @@ class KeptOrder:
         self.items: tuple = ()
         self.keys: list = []                 # the keys of `items`, in their order
         self.key_of: dict = {}               # name -> (item, its key)
+        # (the tuple the last call but one returned, the names new or of another item since, the
+        # names gone since) when the last call found them without sorting whole: since()
+        self.delta: tuple | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "delta": None}   # a copy's tuples are other objects: since() finds none
+
+    def since(self, items: tuple) -> tuple[set, set] | None:
+        """(the names new or of another item, the names gone) from `items` (a tuple an earlier
+        call returned) to the last call's tuple; None when not known (then compare whole)."""
+        if items is self.items:
+            return set(), set()
+        if self.delta is not None and self.delta[0] is items:
+            return set(self.delta[1]), set(self.delta[2])
+        return None
 
     def sort(self, items: Sequence, name: Callable[[object], Hashable], key: Callable[[object], object]) -> tuple:
         """tuple(sorted(items, key=key)); the very tuple of the last call for the same items.
@@ -28,18 +43,22 @@ class KeptOrder:
         changed = [item for item in items if (entry := key_of.get(name(item))) is None or entry[0] is not item]
         if not changed and len(key_of) == len(items):
             return self.items
+        previous, self.delta = self.items, None   # until this call is done
         if len(changed) * 8 > len(items) or len(key_of) > 2 * len(items):   # sorted whole: cheaper
             made = sorted(((key(item), item) for item in items), key=lambda pair: pair[0])
             order, keys = [item for _, item in made], [k for k, _ in made]
             key_of = {name(item): (item, k) for k, item in made}
             if len(set(keys)) != len(keys):   # ties: kept in the order given, which bisection cannot know
                 return self._afresh(items, key)
+            delta = None
         else:
             order, keys, key_of = list(self.items), list(self.keys), dict(key_of)
             out = [key_of.pop(name(item))[1] for item in changed if name(item) in key_of]
+            gone = []
             if len(key_of) + len(changed) != len(items):   # items gone
                 names = {name(item) for item in items}
-                out += [key_of.pop(n)[1] for n in [n for n in key_of if n not in names]]
+                gone = [n for n in key_of if n not in names]
+                out += [key_of.pop(n)[1] for n in gone]
             for k in out:
                 at = bisect_left(keys, k)
                 del keys[at], order[at]
@@ -51,9 +70,10 @@ class KeptOrder:
                 keys.insert(at, k)
                 order.insert(at, item)
                 key_of[name(item)] = (item, k)
+            delta = (previous, frozenset(map(name, changed)), frozenset(gone))
         if len(key_of) != len(order):   # two items with one name
             return self._afresh(items, key)
-        self.items, self.keys, self.key_of = tuple(order), keys, key_of
+        self.items, self.keys, self.key_of, self.delta = tuple(order), keys, key_of, delta
         return self.items
 
     def _afresh(self, items: Sequence, key: Callable) -> tuple:

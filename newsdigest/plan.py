@@ -19,6 +19,7 @@ from .core import Article, SiteModel, Taxonomy, memoized, name_key
 from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
+from .model import changed_since
 from .order import KeptOrder
 
 KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "Countries",
@@ -157,6 +158,7 @@ class PlanMemo:
     # each term group's inputs and each term's trend on the taxonomy page.
     terms: dict = field(default_factory=dict)     # taxonomy key -> {slug: Term}
     order: dict = field(default_factory=dict)     # article id -> its place, newest first
+    articles: tuple | None = None                 # the articles in that order (model.changed_since)
     # article id -> (article, related, story id, story, ids shown, group key, group): plan_pages
     article_inputs: dict = field(default_factory=dict)
     term_inputs: dict = field(default_factory=dict)     # (taxonomy key, slug) -> (term, related, roles)
@@ -192,7 +194,7 @@ class PlanMemo:
             self.shown_in, self.stories, self.digest_inputs, self.headlines = {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
-            self.shard_plan, self.sitemap_order = {}, KeptOrder()
+            self.shard_plan, self.sitemap_order, self.articles = {}, KeptOrder(), None
             self.config = repr(config)
 
     def __getstate__(self) -> dict:
@@ -352,6 +354,7 @@ class Planner:
                 self.memo.shown_in = {}
             _show(self.memo.shown_in, self.memo.article_inputs, inputs, visited)
             self.memo.article_inputs, self.memo.order = inputs, self.model.place_of
+            self.memo.articles = self.model.articles
             self.memo.stories = self.model.stories.by_id if self.model.stories is not None else {}
             self.memo.digest_inputs, self.memo.headlines = self.digest_inputs, self._headlines
             # Links of cards kept whole were not looked up: the last ones stand, less the names
@@ -865,23 +868,26 @@ def _plan_article(plan: Planner, model: SiteModel, article: Article, related, ol
                "details": [article.content_hash, list(article.actors), list(article.topics)]})
 
 
-def _reordered(model: SiteModel, memo: PlanMemo, changed: set[str]) -> set[str]:
+def _reordered(model: SiteModel, memo: PlanMemo, changed: set[str], gone: set[str]) -> set[str]:
     """The articles whose previous and next may differ from the last plan's, apart from those
     whose own story or related list changed (compared by plan_pages): those near a place in
     the order where an article was added, removed or moved (`changed`: new, or another object,
-    which may have another date). An article's neighbours are the nearest articles it does not
-    list, so a change further away than the longest list a page can skip over cannot reach them."""
+    which may have another date; `gone`: no longer there). An article's neighbours are the
+    nearest articles it does not list, so a change further away than the longest list a page
+    can skip over cannot reach them."""
     last_order, now = memo.order, model.place_of
     if not last_order:
         return set(now)
-    gone = last_order.keys() - now.keys()
     if not changed and not gone:
         return set()
-    by_place = {place: aid for aid, place in last_order.items()}
+    # The last plan's articles in its order (memo.articles, when kept: a place is its index).
+    kept = memo.articles if memo.articles is not None and len(memo.articles) == len(last_order) else None
+    by_place = {} if kept is not None else {place: aid for aid, place in last_order.items()}
     places = [now[aid] for aid in changed]
     for aid in gone | (changed & last_order.keys()):
         for side in (-1, 1):   # where it was: its old neighbours' places now
-            other = by_place.get(last_order[aid] + side)
+            at = last_order[aid] + side
+            other = (kept[at].id if 0 <= at < len(kept) else None) if kept is not None else by_place.get(at)
             if other in now:
                 places.append(now[other])
     stories = model.stories.stories if model.stories is not None else ()
@@ -899,9 +905,15 @@ def _reached(model: SiteModel, memo: PlanMemo, fresh: set[str]) -> tuple[set[str
     neighbours may have moved (_reordered), or whose page shows a card made again (`fresh`,
     through PlanMemo.shown_in). Every other article page passes plan_pages' checks unchanged."""
     last = memo.article_inputs
-    changed = {a.id for a in model.articles if (entry := last.get(a.id)) is None or entry[0] is not a}
-    gone = last.keys() - model.place_of.keys()
-    reached = changed | _reordered(model, memo, changed)
+    # Known from the site order when the last plan's articles are the tuple it last sorted from
+    # (each input's article is that tuple's: kept inputs are of articles not reached).
+    delta = changed_since(model, memo.articles) if memo.articles is not None else None
+    if delta is not None:
+        changed, gone = delta
+    else:
+        changed = {a.id for a in model.articles if (entry := last.get(a.id)) is None or entry[0] is not a}
+        gone = last.keys() - model.place_of.keys()
+    reached = changed | _reordered(model, memo, changed, gone)
     related = model.related
     reached.update(aid for aid, ids in related.items() if (entry := last.get(aid)) is not None and entry[1] != ids)
     reached.update(aid for aid in last.keys() - related.keys() if last[aid][1])   # a list now empty

@@ -323,15 +323,21 @@ def test_an_outlet_spelt_another_way_more_often_is_renamed_in_the_search_shards_
     assert_clean(root, tmp_path, "the outlet spelt another way twice")
 
 
-def test_an_article_re_dated_within_its_month_or_marked_updated_moves_its_sitemap_date(tmp_path):
-    """An article's page keeps its address when its date moves within the month, or when it gets
-    an `updated` date; the sitemap's last-modified date of that page must follow."""
-    rng = random.Random(4)
+def engine_site(tmp_path: Path, seed: int, articles: int) -> tuple[Path, list[Doc], Engine, random.Random]:
+    """A site of random articles built once by a new engine."""
+    rng = random.Random(seed)
     root = tmp_path / "site-root"
-    docs = [make_doc(rng, n) for n in range(6)]
+    docs = [make_doc(rng, n) for n in range(articles)]
     write_site(root, docs)
     engine = Engine()
     engine_build(root, engine)
+    return root, docs, engine, rng
+
+
+def test_an_article_re_dated_within_its_month_or_marked_updated_moves_its_sitemap_date(tmp_path):
+    """An article's page keeps its address when its date moves within the month, or when it gets
+    an `updated` date; the sitemap's last-modified date of that page must follow."""
+    root, docs, engine, _ = engine_site(tmp_path, 4, 6)
     doc = docs[2]
     (root / doc.rel).unlink()
     doc.date = doc.date.replace(day=min(doc.date.day + 1, 28) if doc.date.day < 28 else 1)
@@ -364,3 +370,34 @@ def test_a_gazetteer_changed_with_no_article_changed_reaches_the_actors_pages(tm
         assert any(words in data.decode(errors="replace") for path, data in site.items() if path.startswith("actors/"))
         engine_build(root, engine)
         assert_clean(root, tmp_path, f"gazetteer {step}, built again unchanged")
+
+
+def test_single_changes_known_from_the_site_order_match_clean_builds(tmp_path):
+    """On a site large enough that one change is put in place rather than sorted whole, the
+    plan, feeds, search shards and sitemap take what changed from the site order
+    (model.changed_since) and visit nothing else: an article re-dated within its month (its
+    page's sitemap date), marked updated, moved far in the order (its old and new neighbours),
+    deleted, and a newest one added, each as a clean build makes it."""
+    root, docs, engine, rng = engine_site(tmp_path, 5, 30)
+
+    def rewrite(doc: Doc, change) -> None:
+        (root / doc.rel).unlink()
+        change(doc)
+        doc.write(root)
+
+    steps = [
+        ("re-dated within its month", lambda: rewrite(docs[2], lambda d: setattr(
+            d, "date", d.date.replace(day=d.date.day + 1 if d.date.day < 28 else 1)))),
+        ("marked updated", lambda: rewrite(docs[2], lambda d: d.extra.__setitem__(
+            "updated", (d.date + timedelta(days=2)).isoformat()))),
+        ("moved far in the order", lambda: rewrite(docs[5], lambda d: setattr(d, "date", d.date.replace(year=2023)))),
+        ("deleted", lambda: (root / docs.pop(7).rel).unlink()),
+        ("newest added", lambda: (docs.append(doc := make_doc(rng, 99)), setattr(
+            doc, "date", max(d.date for d in docs) + timedelta(hours=1)), doc.write(root))),
+    ]
+    for step, change in steps:
+        since = engine.plan.articles
+        change()
+        engine_build(root, engine)
+        assert engine.model.order.since(since) is not None, f"{step}: the change was put in place"
+        assert_clean(root, tmp_path, step)

@@ -38,6 +38,15 @@ def test_a_kept_order_brought_up_to_date_by_bisection_is_what_sorting_afresh_giv
         assert list(kept) == sorted(now), (step, op)
         if op == "same":
             assert kept is last
+        # What changed from the last tuple, as consumers of the order read it (KeptOrder.since).
+        was, new = {item[1]: item for item in last}, {item[1]: item for item in kept}
+        delta = order.since(last)
+        if op in ("add", "remove", "rekey", "same") and last:   # a few items: found without sorting whole
+            assert delta is not None, (step, op)
+        if delta is not None:
+            assert delta == ({n for n, item in new.items() if was.get(n) is not item}, was.keys() - new.keys()), (step, op)
+        assert order.since(kept) == (set(), set())
+        assert order.since(tuple(list(kept))) is None or not kept   # another tuple: not known
     twins = [(1, "x"), (0, "x")]   # one name twice: what sorted() gives, nothing kept
     assert order.sort(twins, lambda item: item[1], lambda item: item) == tuple(sorted(twins))
     assert order.items == ()

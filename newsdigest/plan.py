@@ -700,13 +700,29 @@ def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
     """/stories/: every story of two or more reports, latest activity first, paginated as other lists."""
     stories = tuple(s for s in model.stories.stories if s.has_page) if model.stories is not None else ()
     by_id = {s.id: s for s in stories}
+    sources = plan.source_slugs()
+    article = model.article
     for url, ids, pager in paginate(urls.STORIES, tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
-        views = [{"title": s.title, "url": urls.story(s.id), "count": len(s.sources),
-                  "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
-                  "last": _local(s.last_date, model), **_lang_dir(model.article(s.article_ids[0]))}
-                 for s in (by_id[i] for i in ids)]
-        plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
-                                      "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
+        shown = tuple(by_id[i] for i in ids)
+        # A page shows its stories, their first articles' language and direction, where their
+        # sources link and its pager (the rest is the config's, for which the memo is kept):
+        # the same objects (compared by identity first), the last plan's page.
+        plan.group(("stories", url), partial(_story_index_signature, shown, tuple(article(s.article_ids[0]) for s in shown),
+                                            sources, pager),
+                   partial(_plan_story_index_page, plan, model, feeds, url, shown, pager))
+
+
+def _story_index_signature(*parts) -> tuple:
+    return parts
+
+
+def _plan_story_index_page(plan: "Planner", model: SiteModel, feeds, url: str, shown: tuple, pager: dict) -> None:
+    views = [{"title": s.title, "url": urls.story(s.id), "count": len(s.sources),
+              "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
+              "last": _local(s.last_date, model), **_lang_dir(model.article(s.article_ids[0]))}
+             for s in shown]
+    plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
+                                  "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
 
 
 def digest_title(digest) -> str:

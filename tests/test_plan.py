@@ -249,3 +249,38 @@ def test_a_plan_from_the_last_one_for_another_date_format_shows_every_date_in_it
     plan_pages(build_model(SiteConfig(items_per_page=3), articles, stories=stories), memo)
     now = build_model(SiteConfig(items_per_page=3, date_format="%Y/%m/%d"), articles, stories=stories)
     assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))
+
+
+def test_a_plan_from_the_last_one_shows_each_stories_page_as_made_afresh():
+    """The pages of /stories/ are taken from the last plan while their stories, their first
+    reports and the sources' slugs are the same: a story joined by a report, a first report in
+    another language, a report from another outlet, and a source renamed to another slug each
+    change the lines that show them."""
+    from newsdigest.core import Story, StoryIndex
+    from newsdigest.plan import PlanMemo
+
+    def index(articles, groups):
+        stories = tuple(Story(f"s-{g[0]}", articles[g[0]].title, tuple(articles[n].id for n in g),
+                              tuple(articles[n].source for n in g), articles[g[0]].source, articles[g[0]].date,
+                              articles[g[-1]].date) for g in groups)
+        return StoryIndex(tuple(sorted(stories, key=lambda s: (s.last_date, s.id), reverse=True)),
+                          {articles[n].id: s.id for s, g in zip(stories, groups) for n in g})
+    articles = [article(n, source=f"Outlet {n % 5}") for n in range(40)]
+    pairs = [[n, n + 1] for n in range(0, 40, 2)]
+    config = SiteConfig(items_per_page=3)   # six stories a page
+    memo = PlanMemo()
+    plan_pages(build_model(config, articles, stories=index(articles, pairs)), memo)
+    joined = [list(p) for p in pairs]
+    joined[3].append(39)
+    joined[-1].remove(39)
+    relang = list(articles)
+    relang[10] = article(10, source="Outlet 0", lang="ar", content_hash="hash-10-ar")
+    renamed = [a if a.source != "Outlet 3" else article(int(a.id[3:]), source="Outlet 33") for a in relang]
+    other = [a if a.id != "id-011" else article(11, source="Outlet 4") for a in articles]
+    for step, (now, groups) in {"a report from another outlet": (other, pairs), "joined": (articles, joined),
+                                "another language": (relang, joined),
+                                "a source renamed": (renamed, joined)}.items():
+        model = build_model(config, now, stories=index(now, groups))
+        pages = _pages_by_url(plan_pages(model, memo))
+        fresh = _pages_by_url(plan_pages(model))
+        assert pages == fresh, step

@@ -355,6 +355,7 @@ def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | N
     # an article that is the same object has the same page and date.
     delta = changed_since(model, found[0][0]) if found is not None else None
     last = memo.lastmods
+    dirty = None   # the pages whose lastmod may have changed (sitemap_files): the changed articles'
     if delta is None:
         kept = {}
         for a in model.articles:
@@ -366,7 +367,7 @@ def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | N
         # (changed in place: a build failing on the way leaves no "sitemap" entry, and the
         # next one checks every entry of memo.lastmods by identity, above)
         changed, gone = delta
-        kept, lastmod = last, found[2]
+        kept, lastmod, dirty = last, found[2], set()
         for aid in changed | gone:
             entry = kept.pop(aid, None)
             if entry is not None:
@@ -375,9 +376,10 @@ def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | N
             a = model.article(aid)
             kept[aid] = entry = (a, a.url_path, (a.updated or a.date).isoformat())
             lastmod[entry[1]] = entry[2]
+            dirty.add(entry[1])
     memo.lastmods = kept
     outputs = [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod, memo.sitemap_lines,
-                                                                memo.sitemap_order).items()]
+                                                                memo.sitemap_order, dirty).items()]
     memo.whole["sitemap"] = ((model.articles, page_paths), outputs, lastmod)
     return outputs
 

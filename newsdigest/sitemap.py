@@ -11,14 +11,23 @@ MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go i
 
 
 def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str],
-                  lines: dict | None = None, order: KeptOrder | None = None) -> dict[str, bytes]:
+                  lines: dict | None = None, order: KeptOrder | None = None,
+                  dirty: set[str] | None = None) -> dict[str, bytes]:
     """sitemap.xml: every HTML page but the 404, with the date of its newest article where
     known. Past MAX_URLS pages (a site of some 35,000 articles), sitemap.xml becomes an index
     of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it. `lines`
     (the live engine's, for one config): each page's line as last written, by path, brought up
-    to date; `order` (the live engine's): the pages as last sorted, re-sorted where they changed."""
+    to date; `order` (the live engine's): the pages as last sorted, re-sorted where they changed;
+    `dirty` (with `lines`): the only pages whose lastmod may differ from the one their line has."""
     paths = sorted(page_paths) if order is None else order.sort(page_paths, str, str)   # a path is its own name and key
-    made = _lines(model, paths, lastmod, lines if lines is not None else {})
+    if lines is not None and dirty is not None:
+        # Only the pages new or dirty are looked at; the others' lines are taken as they are.
+        present = set(paths)
+        for path in (dirty & present) | (present - lines.keys()):
+            lines[path] = _line(model, path, lastmod.get(path), lines.get(path))
+        made = list(map(lines.__getitem__, paths))
+    else:
+        made = _lines(model, paths, lastmod, lines if lines is not None else {})
     if lines is not None:
         lines.clear()
         lines.update(zip(paths, made))
@@ -36,15 +45,14 @@ def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, st
 
 def _lines(model: SiteModel, paths: list[str], lastmod: dict[str, str], last: dict) -> list[tuple[str | None, str]]:
     """(lastmod, line) for each page: the last one while its lastmod is the same."""
-    made = []
-    for path in paths:
-        when = lastmod.get(path)
-        found = last.get(path)
-        if found is None or found[0] != when:
-            found = (when, f"  <url><loc>{escape(model.config.absolute(path))}</loc>"
-                           + (f"<lastmod>{when}</lastmod>" if when is not None else "") + "</url>")
-        made.append(found)
-    return made
+    return [_line(model, path, lastmod.get(path), last.get(path)) for path in paths]
+
+
+def _line(model: SiteModel, path: str, when: str | None, found: tuple | None) -> tuple[str | None, str]:
+    if found is None or found[0] != when:
+        found = (when, f"  <url><loc>{escape(model.config.absolute(path))}</loc>"
+                       + (f"<lastmod>{when}</lastmod>" if when is not None else "") + "</url>")
+    return found
 
 
 def _urlset(lines: list[tuple[str | None, str]]) -> bytes:

@@ -36,11 +36,15 @@ class KeptOrder:
             return set(self.delta[1]), set(self.delta[2])
         return None
 
-    def sort(self, items: Sequence, name: Callable[[object], Hashable], key: Callable[[object], object]) -> tuple:
+    def sort(self, items: Sequence, name: Callable[[object], Hashable], key: Callable[[object], object],
+             changed: list | None = None) -> tuple:
         """tuple(sorted(items, key=key)); the very tuple of the last call for the same items.
-        `key` must give distinct values to distinct names (else the whole is sorted afresh)."""
+        `key` must give distinct values to distinct names (else the whole is sorted afresh).
+        `changed`, when the caller knows it: the items new or another object since the last call
+        (then they are not looked for among all the items)."""
         key_of = self.key_of
-        changed = [item for item in items if (entry := key_of.get(name(item))) is None or entry[0] is not item]
+        if changed is None:
+            changed = [item for item in items if (entry := key_of.get(name(item))) is None or entry[0] is not item]
         if not changed and len(key_of) == len(items):
             return self.items
         previous, self.delta = self.items, None   # until this call is done

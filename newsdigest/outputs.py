@@ -187,6 +187,7 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
     # The articles the memo's rows, shard keys and records were last made for (set together at
     # the end), and what changed since (model.changed_since), when known.
     since = memo.whole.pop("search keys", None) if memo is not None else None
+    prior = memo.whole.get("search shards") if memo is not None else None   # the last shard plan's
     delta = changed_since(model, since) if since is not None else None
 
     def row(a: Article) -> tuple:
@@ -206,8 +207,11 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
                 del rows[aid]
             rows.update((aid, row(model.article(aid))) for aid in changed)
         article_of = {page: a for a, page, _ in rows.values()}
+        # The entries new or another object since the shard plan's last call: those of the
+        # changed articles, when it was made from `since` (the from_last entry of the same build).
+        fresh = [rows[aid][2] for aid in delta[0]] if delta is not None and prior is not None and prior[0][0] is since else None
         return rows, article_of, plan_shards([entry for _, _, entry in rows.values()], model.config.timezone,
-                                             memo=memo.shard_plan if memo is not None else None)
+                                             memo=memo.shard_plan if memo is not None else None, changed=fresh)
     # The shards are a function of the articles' dates and pages (and the timezone: the config's)
     rows, article_of, shards = from_last(memo, "search shards", (model.articles,), plan)
     tool = key_of(pagefind_version(), code_fingerprint(), "search")

@@ -72,16 +72,19 @@ def _entry_key(entry: Entry) -> tuple:
 
 
 def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_cap: int = RECENT_CAP,
-                today_cap: int = TODAY_CAP, memo: dict | None = None) -> list[Shard]:
+                today_cap: int = TODAY_CAP, memo: dict | None = None, changed: list | None = None) -> list[Shard]:
     """The shards for these article pages, newest first (the order the search page merges them).
     `memo` (the live engine's, for one timezone) keeps the entries in date order and each one's
-    local day, by id with the entry it was read from: a change sorts and dates only its own."""
+    local day, by id with the entry it was read from: a change sorts and dates only its own.
+    `changed` (with `memo`): the entries new or another object since the memo's call, when known."""
     if not entries:
         return []
     if memo is None:
         ordered, days = sorted(entries, key=_entry_key), {}
     else:
-        ordered = memo.setdefault("order", KeptOrder()).sort(entries, attrgetter("id"), _entry_key)
+        if "order" not in memo:
+            memo["order"], changed = KeptOrder(), None
+        ordered = memo["order"].sort(entries, attrgetter("id"), _entry_key, changed)
         last, days = memo.get("days", {}), {}
     newest = ordered[-1].date.astimezone(tz).date()
     groups: dict[tuple, list[tuple[str, Entry]]] = {}

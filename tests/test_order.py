@@ -15,7 +15,7 @@ def test_a_kept_order_brought_up_to_date_by_bisection_is_what_sorting_afresh_giv
     """Random adds, removals, items replaced by another object with another key, and repeats of
     the same items (the very tuple of the last call); names that collide fall back to a sort."""
     rng = random.Random(16)
-    order = KeptOrder()
+    order, told = KeptOrder(), KeptOrder()   # told: given the items that changed, as a caller that knows them
     items: dict[str, tuple] = {f"n{i}": (rng.randint(0, 50), f"n{i}") for i in range(200)}
     for step in range(300):
         op = rng.choice(["add", "remove", "rekey", "same", "many"])
@@ -36,6 +36,9 @@ def test_a_kept_order_brought_up_to_date_by_bisection_is_what_sorting_afresh_giv
         last = order.items
         kept = order.sort(now, lambda item: item[1], lambda item: item)
         assert list(kept) == sorted(now), (step, op)
+        was_told = {item[1]: item for item in told.items}
+        assert told.sort(now, lambda item: item[1], lambda item: item,
+                         [item for item in now if was_told.get(item[1]) is not item]) == kept, (step, op)
         if op == "same":
             assert kept is last
         # What changed from the last tuple, as consumers of the order read it (KeptOrder.since).

@@ -192,6 +192,7 @@ def template_errors(env: jinja2.Environment, name: str, url_path: str | None = N
 
 
 SHARED = "shared"   # the name templates call SharedFragments by: `{{ shared("site-header.html") }}`
+EACH = "each"       # and EachFragments by: `{{ each("term-entry.html", terms, root=root) }}`
 
 
 @dataclass(frozen=True)
@@ -203,9 +204,10 @@ class TemplateFacts:
 
 
 def _shared_references(tree: nodes.Template):
-    """The templates a template shows through `shared(name)`: they are part of its pages too."""
+    """The templates a template shows through `shared(name)` or `each(name, ...)`: they are part
+    of its pages too."""
     for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name == SHARED and call.args:
+        if isinstance(call.node, nodes.Name) and call.node.name in (SHARED, EACH) and call.args:
             name = call.args[0]
             yield name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else None
 
@@ -376,11 +378,123 @@ class SharedFragments:
         return Markup(self._env.get_template(name).render(context.get_all()))
 
 
-def render_globals(env: jinja2.Environment, site_globals: dict) -> dict:
-    """What every page is rendered with: the site globals, the shared card fragments and the
-    shared fragments of page chrome."""
+_PLAIN = frozenset({str, int, type(None)})   # values that stand for themselves in a key
+
+
+class _Untold(Exception):
+    """A value that cannot be told by its content (an object of another class)."""
+
+
+def _frozen(value):
+    """A hashable value, equal for values of equal content and types: what a fragment is kept under."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return value
+    if cls is dict:
+        return cls, tuple((k, _frozen(v)) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return cls, tuple(map(_frozen, value))
+    if cls is float or cls is bool or cls is Markup:   # tagged: 1, 1.0 and True are shown differently
+        return cls, value
+    raise _Untold
+
+
+class EachFragments:
+    """The entries of long lists, each rendered once and kept between builds by what it shows.
+    Available to templates as `each(name, items, **values)`, which writes, for each item, what
+    the template `name` writes with the page's values, `values`, and the item as `item`.
+
+    The actors index lists every actor (18,700 at 10,000 articles) and a new article changes
+    the counts of a few: the whole list was rendered again with each one. When `name` (with all
+    it includes, imports or extends) reads only `item`, `values` and site-wide values that the
+    page has as the site does (as SharedFragments), an entry's HTML is a function of its item and
+    the values it reads. It is kept under their content (_frozen), for the page that shows it,
+    while the environment (the same template files) and the site-wide values are the same.
+    Otherwise, and for an item not told by its content, each entry is rendered with the page.
+    The live engine keeps one (outputs.Rendering); start() begins each build.
+    """
+
+    def __init__(self):
+        self._env = self._site_wide = None
+        self._plans: dict[str, tuple | None] = {}
+        # (name, page, the values read) -> [build number, {key: html} made in it, the last's]
+        self._kept: dict[tuple, list] = {}
+        self._build = 0
+
+    def start(self, env: jinja2.Environment, site_globals: dict) -> None:
+        """A build with this environment and these site globals: what was made with others goes."""
+        site_wide = {**env.globals, **site_globals}
+        if env is not self._env or site_wide != self._site_wide:
+            self._env, self._plans, self._kept = env, {}, {}
+        self._site_wide = site_wide   # this build's very objects, as its pages have them
+        self._build += 1
+
+    def _plan(self, name: str) -> tuple | None:
+        """(the site-wide names it reads, the others but `item`), or None: rendered with each page."""
+        reads = template_reads(self._env, name)
+        if reads is None:
+            return None
+        site_wide = tuple(n for n in sorted(reads) if n in self._site_wide)
+        return site_wide, reads - set(site_wide) - {"item"}
+
+    def _memo(self, context, name: str, values: dict) -> list | None:
+        """The kept entries of `name` on this page with these values, or None: none kept."""
+        if name not in self._plans:
+            self._plans[name] = self._plan(name)
+        plan = self._plans[name]
+        if plan is None or not plan[1] <= values.keys():
+            return None
+        value_of = context.resolve_or_missing
+        if any(n not in values and value_of(n) is not self._site_wide[n] for n in plan[0]):
+            return None   # the page has its own value for a site-wide name
+        try:
+            shown = _frozen({n: values[n] for n in sorted(values.keys() & {*plan[0], *plan[1]})})
+        except _Untold:
+            return None
+        where = (name, value_of("page_url"), shown)
+        kept = self._kept.get(where)
+        if kept is None:
+            kept = self._kept[where] = [self._build, {}, {}]
+        elif kept[0] != self._build:   # its first use in this build: what the last one made is kept
+            kept[:] = [self._build, {}, kept[1] or kept[2]]
+        return kept
+
+    @jinja2.pass_context
+    def render(self, context, name: str, items, **values) -> Markup:
+        with template_errors(self._env, name):
+            template = self._env.get_template(name)
+        base = {**context.get_all(), **values}
+        kept = self._memo(context, name, values)
+        if kept is None:
+            return Markup("".join([template.render({**base, "item": item}) for item in items]))
+        made, last = kept[1], kept[2]
+        found = []
+        for item in items:
+            try:   # most items are a dict of plain values: their items are their key as they are
+                key = tuple(item.items()) if item.__class__ is dict and set(map(type, item.values())) <= _PLAIN \
+                    else _frozen(item)
+            except _Untold:
+                found.append(template.render({**base, "item": item}))
+                continue
+            html = made.get(key)
+            if html is None:
+                html = last.get(key)
+                if html is None:
+                    html = template.render({**base, "item": item})
+                made[key] = html
+            found.append(html)
+        return Markup("".join(found))
+
+
+def render_globals(env: jinja2.Environment, site_globals: dict, each: EachFragments | None = None) -> dict:
+    """What every page is rendered with: the site globals, the shared card fragments, the
+    shared fragments of page chrome and the kept entries of long lists (`each`: the engine's,
+    kept between builds)."""
     found = {**site_globals, "card_html": CardFragments(env, site_globals)}
     found[SHARED] = SharedFragments(env, found).render
+    each = each if each is not None else EachFragments()
+    each.start(env, site_globals)
+    found[EACH] = each.render
     return found
 
 

@@ -109,3 +109,92 @@ def test_a_page_with_its_own_value_for_a_site_wide_name_is_not_given_the_shared_
     env = fragments_env({"part.html": "{{ site.title }} {{ made() }}"})
     pages = [PAGES[0], {**PAGES[1], "site": {"title": "Other"}}, PAGES[0]]
     assert render_pages(env, pages, site_wide) == ["[T 1]", "[Other 2]", "[T 1]"]
+
+
+# --- kept entries of long lists --------------------------------------------------------------------
+
+def each_env(templates: dict) -> Environment:
+    page = "<ul>\n{{ each('entry.html', items, root=root) }}</ul>{{ made() }}\n"
+    return Environment(loader=jinja2.DictLoader({"page.html": page, **templates}), **SETTINGS)
+
+
+ENTRY = "<li><a href=\"{{ root }}{{ item.url }}\">{{ item.name }}</a> ({{ item.count }}){{ made() }}</li>\n"
+
+
+def each_build(env: Environment, each, pages: list[dict], site_wide: dict) -> list[str]:
+    """One build's pages, rendered with `each` (kept from the last build, or a new one: clean)."""
+    from newsdigest.render import EachFragments
+    each = each if each is not None else EachFragments()
+    each.start(env, site_wide)
+    return [env.get_template("page.html").render({**site_wide, "each": each.render, **page}) for page in pages]
+
+
+def terms(*counts, **named) -> list[dict]:
+    return [{"name": named.get(f"n{i}", f"Term {i}"), "url": f"t/{i}/", "count": c} for i, c in enumerate(counts)]
+
+
+def test_an_entry_is_rendered_again_only_when_what_it_shows_changes():
+    from newsdigest.render import EachFragments
+    made: list = []
+    site_wide = {"site": {"title": "T"}, "made": lambda: made.append(1) or ""}   # counts, writes nothing
+    env = each_env({"entry.html": ENTRY})
+    each = EachFragments()
+    builds = [[{"page_url": "a/", "root": "../", "items": terms(1, 2, 3)}],
+              [{"page_url": "a/", "root": "../", "items": terms(1, 5, 3)}],    # one count changed
+              [{"page_url": "b/", "root": "../../", "items": terms(1)}],       # a build not showing a/
+              [{"page_url": "a/", "root": "../", "items": terms(1, 5, 3, 4, n0="<Renamed>")}],
+              [{"page_url": "a/", "root": "../../", "items": terms(1, 5, 3, 4, n0="<Renamed>")}]]   # another root
+    renders = []
+    for pages in builds:
+        before = len(made)
+        kept = each_build(env, each, pages, site_wide)
+        renders.append(len(made) - before)
+        assert kept == each_build(env, None, pages, site_wide)
+    # the entries rendered, and the page itself: 3, 1 changed, 1 (b/), a/ kept over b/'s build: 2, 4
+    assert renders == [4, 2, 2, 3, 5]
+
+
+def test_kept_entries_match_a_clean_render_byte_for_byte():
+    from newsdigest.render import EachFragments
+    site_wide = {"site": {"title": "T"}, "made": lambda: ""}
+    env = each_env({"entry.html": ENTRY.replace("{{ made() }}", "{{ site.title }}")})
+    each = EachFragments()
+    sequence = [terms(1, 2), terms(1, 2, 3), terms(2, 2, 3, n1="A & B"), terms(2, 2, 3, n1=Markup("A &amp; B")),
+                terms(2, 2, 3, n1="A &amp; B"), [{"name": "x", "url": "u/", "count": 1.0}],
+                [{"name": "x", "url": "u/", "count": 1}], [{"name": "x", "url": "u/", "count": True}],
+                [{"name": ["a"], "url": "u/", "count": 1}], [{"name": ("a",), "url": "u/", "count": 1}]]
+    for items in sequence:
+        page = [{"page_url": "a/", "root": "../", "items": items}]
+        assert each_build(env, each, page, site_wide) == each_build(env, None, page, site_wide), items
+
+
+def test_another_template_or_site_wide_value_drops_the_kept_entries():
+    from newsdigest.render import EachFragments
+    site_wide = {"site": {"title": "T"}, "made": lambda: ""}
+    each = EachFragments()
+    page = [{"page_url": "a/", "root": "../", "items": terms(1, 2)}]
+    first = each_build(each_env({"entry.html": ENTRY.replace("{{ made() }}", "{{ site.title }}")}), each, page, site_wide)
+    # A site's own entry.html (the engine makes a new environment when its templates change)
+    other = each_build(each_env({"entry.html": "<p>{{ item.name }}</p>\n"}), each, page, site_wide)
+    assert first != other and other == each_build(each_env({"entry.html": "<p>{{ item.name }}</p>\n"}), None, page,
+                                                   site_wide)
+    env = each_env({"entry.html": ENTRY.replace("{{ made() }}", "{{ site.title }}")})
+    each_build(env, each, page, site_wide)
+    renamed = {**site_wide, "site": {"title": "Renamed"}}
+    assert each_build(env, each, page, renamed) == each_build(env, None, page, renamed)
+
+
+def test_an_entry_that_reads_a_page_value_is_rendered_with_each_page():
+    from newsdigest.render import EachFragments
+    made, site_wide = counting()
+    each = EachFragments()
+    for entry in ("{{ item.name }} {{ title }} {{ made() }}\n", "{% include 'inner.html' %} {{ made() }}\n",
+                  "{% include name_of_inner %} {{ made() }}\n", "{{ item.name }} {{ site.title }} {{ made() }}\n"):
+        env = each_env({"entry.html": entry, "inner.html": "{{ title }}"})
+        for title in ("One", "Two"):
+            # the last entry reads `site`, which this page has its own value for
+            page = {"page_url": "a/", "root": "../", "items": terms(1), "title": title, "name_of_inner": "inner.html",
+                    "site": {"title": title}}
+            before = len(made)
+            html = each_build(env, each, [page], site_wide)
+            assert title in html[0] and len(made) - before == 2, entry

@@ -296,28 +296,40 @@ ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in a
 
 
 class CardFragments:
-    """Each article's card, rendered once per build and shared by every list that shows it.
+    """Each article's card, rendered once and shared by every list that shows it.
 
     An article is on its home page, month, topics, actors and stories: about ten lists at once.
     The `card` macro of macros.html sees only the card, the heading level and the site globals,
     never the page, so its HTML is the same everywhere but for the way back to the site root,
     which is put in last. Available to templates as `card_html(card, root, heading)`, and a whole
     list of cards in one call as `card_html.all(cards, root, heading)`.
+
+    The live engine keeps one from build to build (outputs.Rendering; start() begins each): the
+    plan keeps an unchanged article's card as the very same object (never changed once made), so
+    a card's HTML is kept with the card while the environment and the site globals are the same
+    (a drop at 10,000 articles rendered 371 cards again, each list page's, for the few it changed).
     """
 
-    def __init__(self, env: jinja2.Environment, site_globals: dict):
-        self._env, self._globals = env, site_globals
+    def __init__(self):
+        self._env = self._globals = None
         self._card = None
-        self._memo: dict[tuple[str, str], str] = {}
+        # (card id, heading) -> (the card, its HTML); holding the card keeps its id unique
+        self._memo: dict[tuple[str, str], tuple[dict, str]] = {}
+
+    def start(self, env: jinja2.Environment, site_globals: dict) -> None:
+        """A build with this environment and these site globals: what was made with others goes."""
+        if env is not self._env or site_globals != self._globals:
+            self._env, self._card, self._memo = env, None, {}
+        self._globals = site_globals
 
     def _html(self, card: dict, heading: str) -> str:
         key = (card["id"], heading)
-        html = self._memo.get(key)
-        if html is None:
+        found = self._memo.get(key)
+        if found is None or found[0] is not card:
             if self._card is None:
                 self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
-            html = self._memo[key] = str(self._card(card, ROOT_MARK, heading))
-        return html
+            found = self._memo[key] = (card, str(self._card(card, ROOT_MARK, heading)))
+        return found[1]
 
     def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
         return Markup(self._html(card, heading).replace(ROOT_MARK, root))
@@ -399,18 +411,24 @@ def _frozen(value):
     raise _Untold
 
 
+# Builds a page's kept entries outlive its last render: each article page of a story keeps the
+# story's other reports, so what every page ever rendered kept would grow with the site's stories.
+KEPT_BUILDS = 100
+
+
 class EachFragments:
     """The entries of long lists, each rendered once and kept between builds by what it shows.
     Available to templates as `each(name, items, **values)`, which writes, for each item, what
     the template `name` writes with the page's values, `values`, and the item as `item`.
 
     The actors index lists every actor (18,700 at 10,000 articles) and a new article changes
-    the counts of a few: the whole list was rendered again with each one. When `name` (with all
+    the counts of a few: the whole list was rendered again with each one (and each page of a
+    story that a report joins lists all the story's other reports). When `name` (with all
     it includes, imports or extends) reads only `item`, `values` and site-wide values that the
     page has as the site does (as SharedFragments), an entry's HTML is a function of its item and
     the values it reads. It is kept under their content (_frozen), for the page that shows it,
-    while the environment (the same template files) and the site-wide values are the same.
-    Otherwise, and for an item not told by its content, each entry is rendered with the page.
+    while the environment (the same template files) and the site-wide values are the same, and
+    the page was rendered in one of the last KEPT_BUILDS builds. Otherwise, and for an item not told by its content, each entry is rendered with the page.
     The live engine keeps one (outputs.Rendering); start() begins each build.
     """
 
@@ -428,6 +446,8 @@ class EachFragments:
             self._env, self._plans, self._kept = env, {}, {}
         self._site_wide = site_wide   # this build's very objects, as its pages have them
         self._build += 1
+        if self._build % KEPT_BUILDS == 0:   # what pages rendered in none of the last builds kept goes
+            self._kept = {where: kept for where, kept in self._kept.items() if kept[0] > self._build - KEPT_BUILDS}
 
     def _plan(self, name: str) -> tuple | None:
         """(the site-wide names it reads, the others but `item`), or None: rendered with each page."""
@@ -486,11 +506,14 @@ class EachFragments:
         return Markup("".join(found))
 
 
-def render_globals(env: jinja2.Environment, site_globals: dict, each: EachFragments | None = None) -> dict:
+def render_globals(env: jinja2.Environment, site_globals: dict, cards: CardFragments | None = None,
+                   each: EachFragments | None = None) -> dict:
     """What every page is rendered with: the site globals, the shared card fragments, the
-    shared fragments of page chrome and the kept entries of long lists (`each`: the engine's,
-    kept between builds)."""
-    found = {**site_globals, "card_html": CardFragments(env, site_globals)}
+    shared fragments of page chrome and the kept entries of long lists (`cards`, `each`: the
+    engine's, kept between builds)."""
+    cards = cards if cards is not None else CardFragments()
+    cards.start(env, site_globals)
+    found = {**site_globals, "card_html": cards}
     found[SHARED] = SharedFragments(env, found).render
     each = each if each is not None else EachFragments()
     each.start(env, site_globals)

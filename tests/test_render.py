@@ -198,3 +198,45 @@ def test_an_entry_that_reads_a_page_value_is_rendered_with_each_page():
             before = len(made)
             html = each_build(env, each, [page], site_wide)
             assert title in html[0] and len(made) - before == 2, entry
+
+
+def test_a_card_is_rendered_again_when_it_is_another_object_or_the_site_globals_change():
+    from newsdigest.render import CardFragments
+    made: list = []
+    env = Environment(loader=jinja2.DictLoader({"macros.html": (
+        "{% macro card(a, root, heading) %}<{{ heading }}><a href=\"{{ root }}{{ a.url }}\">{{ a.title }}</a>"
+        "</{{ heading }}>{{ site.title }}{{ made() }}{% endmacro %}")}), **SETTINGS)
+    count = lambda: made.append(1) or ""   # noqa: E731 - counts the renders, writes nothing
+    site = {"site": {"title": "T"}, "made": count}
+    one, two = {"id": "1", "url": "a/", "title": "One"}, {"id": "2", "url": "b/", "title": "Two"}
+    cards = CardFragments()
+    builds = [([one, two], site, 2), ([one, two], {**site}, 0),            # the same cards, equal globals
+              ([{**one, "title": "<New>"}, two], site, 1),                 # a card made again
+              ([one, two], {**site, "site": {"title": "U"}}, 2)]           # other site globals
+    for shown, globals_, renders in builds:
+        before = len(made)
+        cards.start(env, globals_)
+        html = cards.all(shown, "../", "h3")
+        assert len(made) - before == renders
+        clean = CardFragments()
+        clean.start(env, globals_)
+        assert html == clean.all(shown, "../", "h3") and cards(shown[0], "", "h2") == clean(shown[0], "", "h2")
+        del made[before + renders:]
+
+
+def test_a_page_rendered_in_none_of_the_last_builds_renders_its_entries_again(monkeypatch):
+    from newsdigest import render
+    monkeypatch.setattr(render, "KEPT_BUILDS", 3)
+    made: list = []
+    site_wide = {"site": {"title": "T"}, "made": lambda: made.append(1) or ""}
+    env = each_env({"entry.html": ENTRY})
+    each = render.EachFragments()
+    a, b = {"page_url": "a/", "root": "../", "items": terms(1, 2)}, {"page_url": "b/", "root": "../", "items": terms(7)}
+    renders = []
+    for pages in ([a], [b], [a], [b], [b], [b], [a]):
+        before = len(made)
+        kept = each_build(env, each, pages, site_wide)
+        renders.append(len(made) - before)
+        assert kept == each_build(env, None, pages, site_wide)
+    # a/ kept over one build, then dropped at build 6 (not rendered in builds 4 to 6)
+    assert renders[:3] == [3, 2, 1] and renders[-1] == 3

@@ -240,3 +240,36 @@ def test_a_page_rendered_in_none_of_the_last_builds_renders_its_entries_again(mo
         assert kept == each_build(env, None, pages, site_wide)
     # a/ kept over one build, then dropped at build 6 (not rendered in builds 4 to 6)
     assert renders[:3] == [3, 2, 1] and renders[-1] == 3
+
+
+def test_each_fragment_is_part_of_its_pages_key():
+    from newsdigest.render import template_fingerprint
+    fingerprints = []
+    for entry in ("<li>{{ item }}</li>\n", "<li class=\"x\">{{ item }}</li>\n"):
+        env = Environment(loader=jinja2.DictLoader({"page.html": "{{ each('entry.html', items) }}", "entry.html": entry}),
+                          **SETTINGS)
+        fingerprints.append(template_fingerprint(env, "page.html"))
+    assert fingerprints[0] != fingerprints[1]
+
+
+def test_a_site_entry_template_added_to_an_engine_reaches_the_indexes_it_lists(tmp_path):
+    """The engine keeps the taxonomy entries between builds: a site's own term-entry.html (a new
+    environment) and a new article with it (kept entries of the site's template) match clean builds."""
+    import random
+    from newsdigest.engine import Engine
+    from newsdigest.render import THEME
+    from support.corpus import make_doc, write_site
+    from test_engine import assert_clean, engine_build
+    rng, root, engine = random.Random(16), tmp_path / "site-root", Engine()
+    write_site(root, [make_doc(rng, n) for n in range(12)])
+    engine_build(root, engine)
+    (root / "templates").mkdir()
+    for name in ("term-entry.html", "also-reported-entry.html"):
+        (root / "templates" / name).write_text((THEME / name).read_text().replace("<li>", '<li class="mine">'))
+    engine_build(root, engine)
+    assert '<li class="mine">' in (root / "site/actors/index.html").read_text()
+    assert_clean(root, tmp_path, "a site's entry templates")
+    more = make_doc(rng, 12)
+    more.write(root)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, "an article added")

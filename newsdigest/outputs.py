@@ -30,7 +30,7 @@ from .model import changed_since
 from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
-from .render import (collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
+from .render import (CardFragments, EachFragments, collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
                      template_fingerprint, templates_signature)
 from .sitemap import robots_bytes, sitemap_files
 from .workers import fork_imap
@@ -79,7 +79,7 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     rendering = Rendering() if memo is None or memo.rendering is None else memo.rendering
     if memo is not None:
         memo.rendering = rendering   # the one the outputs it keeps render with
-    rendering.env, rendering.globals = env, render_globals(env, globals_)
+    rendering.env, rendering.globals = env, render_globals(env, globals_, rendering.cards, rendering.each)
     pages = plan_pages(model, memo)
     fingerprints: dict[str, tuple[str, str]] = {}   # template -> (its fingerprint, that and globals_key)
     # A page the plan took from the engine's memo is the same object as last build: its key,
@@ -149,15 +149,17 @@ def from_last(memo: PlanMemo | None, name: str, parts: tuple, make: Callable):
 class Rendering:
     """What the pages of a build are rendered with: its Jinja environment and globals. The
     outputs an engine keeps from one build to the next (PlanMemo.page_keys) read them when
-    made, so a kept output renders with the current build's. A snapshot of the engine keeps
-    neither (the environment does not pickle): the next build sets both."""
+    made, so a kept output renders with the current build's. Article cards and the entries of
+    long lists are kept from one build to the next (render.CardFragments, EachFragments). A snapshot of the engine keeps
+    none of these (the environment does not pickle): the next build sets them."""
 
     def __init__(self):
         self.env = None
         self.globals: dict | None = None
+        self.cards, self.each = CardFragments(), EachFragments()
 
     def __getstate__(self) -> dict:
-        return {"env": None, "globals": None}
+        return {"env": None, "globals": None, "cards": CardFragments(), "each": EachFragments()}
 
 
 def _render(rendering: Rendering, page: Page) -> bytes:

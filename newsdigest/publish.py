@@ -91,19 +91,22 @@ def _manifest_text(files: dict[str, dict]) -> str:
     """json.dumps({"files": files}, separators=(",", ":")), with each entry's text kept from the
     last manifest written while the entry is the same object: entries are never changed once
     made, and most of a rebuilt site's are the live site's very objects (reuse), so a build
-    serialises only the entries it made (30,000 entries took 0.03 s each build)."""
-    last, kept = _ENTRY_TEXTS, {}
-    for relpath, entry in files.items():
-        found = last.get(relpath)
-        if found is None or found[0] is not entry:   # holding the entry keeps its id unique
-            found = (entry, f"{json.dumps(relpath)}:{json.dumps(entry, separators=(',', ':'))}")
-        kept[relpath] = found
-    _ENTRY_TEXTS.clear()
-    _ENTRY_TEXTS.update(kept)
-    return '{"files":{' + ",".join(text for _, text in kept.values()) + "}}"
+    serialises only the entries it made (30,000 entries took 0.03 s each build). The kept texts
+    are looked up and joined in one pass of C (map), where a Python loop over every entry took
+    0.024 s of each drop at 10,000 articles."""
+    global _ENTRY_TEXTS, _ENTRIES
+    texts, last = _ENTRY_TEXTS, _ENTRIES
+    for relpath in [relpath for relpath, entry in files.items() if last.get(relpath) is not entry]:
+        texts[relpath] = f"{json.dumps(relpath)}:{json.dumps(files[relpath], separators=(',', ':'))}"
+    if len(texts) != len(files):   # paths written last time and not now (texts holds all of files')
+        texts = {relpath: texts[relpath] for relpath in files}
+    # Holding the entries keeps their ids unique while their texts are kept.
+    _ENTRY_TEXTS, _ENTRIES = texts, dict(files)
+    return '{"files":{' + ",".join(map(texts.__getitem__, files)) + "}}"
 
 
-_ENTRY_TEXTS: dict[str, tuple[dict, str]] = {}   # path -> (its entry, its text), as last written
+_ENTRY_TEXTS: dict[str, str] = {}    # path -> its entry's text, as last written
+_ENTRIES: dict[str, dict] = {}       # path -> the entry that text was made from
 
 
 @dataclass

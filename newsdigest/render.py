@@ -192,6 +192,7 @@ def template_errors(env: jinja2.Environment, name: str, url_path: str | None = N
 
 
 SHARED = "shared"   # the name templates call SharedFragments by: `{{ shared("site-header.html") }}`
+EACH = "each"       # and EachFragments by: `{{ each("term-entry.html", terms, root=root) }}`
 
 
 @dataclass(frozen=True)
@@ -203,9 +204,10 @@ class TemplateFacts:
 
 
 def _shared_references(tree: nodes.Template):
-    """The templates a template shows through `shared(name)`: they are part of its pages too."""
+    """The templates a template shows through `shared(name)` or `each(name, ...)`: they are part
+    of its pages too."""
     for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name == SHARED and call.args:
+        if isinstance(call.node, nodes.Name) and call.node.name in (SHARED, EACH) and call.args:
             name = call.args[0]
             yield name.value if isinstance(name, nodes.Const) and isinstance(name.value, str) else None
 
@@ -294,28 +296,40 @@ ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in a
 
 
 class CardFragments:
-    """Each article's card, rendered once per build and shared by every list that shows it.
+    """Each article's card, rendered once and shared by every list that shows it.
 
     An article is on its home page, month, topics, actors and stories: about ten lists at once.
     The `card` macro of macros.html sees only the card, the heading level and the site globals,
     never the page, so its HTML is the same everywhere but for the way back to the site root,
     which is put in last. Available to templates as `card_html(card, root, heading)`, and a whole
     list of cards in one call as `card_html.all(cards, root, heading)`.
+
+    The live engine keeps one from build to build (outputs.Rendering; start() begins each): the
+    plan keeps an unchanged article's card as the very same object (never changed once made), so
+    a card's HTML is kept with the card while the environment and the site globals are the same
+    (a drop at 10,000 articles rendered 371 cards again, each list page's, for the few it changed).
     """
 
-    def __init__(self, env: jinja2.Environment, site_globals: dict):
-        self._env, self._globals = env, site_globals
+    def __init__(self):
+        self._env = self._globals = None
         self._card = None
-        self._memo: dict[tuple[str, str], str] = {}
+        # (card id, heading) -> (the card, its HTML); holding the card keeps its id unique
+        self._memo: dict[tuple[str, str], tuple[dict, str]] = {}
+
+    def start(self, env: jinja2.Environment, site_globals: dict) -> None:
+        """A build with this environment and these site globals: what was made with others goes."""
+        if env is not self._env or site_globals != self._globals:
+            self._env, self._card, self._memo = env, None, {}
+        self._globals = site_globals
 
     def _html(self, card: dict, heading: str) -> str:
         key = (card["id"], heading)
-        html = self._memo.get(key)
-        if html is None:
+        found = self._memo.get(key)
+        if found is None or found[0] is not card:
             if self._card is None:
                 self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
-            html = self._memo[key] = str(self._card(card, ROOT_MARK, heading))
-        return html
+            found = self._memo[key] = (card, str(self._card(card, ROOT_MARK, heading)))
+        return found[1]
 
     def __call__(self, card: dict, root: str, heading: str = "h2") -> Markup:
         return Markup(self._html(card, heading).replace(ROOT_MARK, root))
@@ -376,11 +390,134 @@ class SharedFragments:
         return Markup(self._env.get_template(name).render(context.get_all()))
 
 
-def render_globals(env: jinja2.Environment, site_globals: dict) -> dict:
-    """What every page is rendered with: the site globals, the shared card fragments and the
-    shared fragments of page chrome."""
-    found = {**site_globals, "card_html": CardFragments(env, site_globals)}
+_PLAIN = frozenset({str, int, type(None)})   # values that stand for themselves in a key
+
+
+class _Untold(Exception):
+    """A value that cannot be told by its content (an object of another class)."""
+
+
+def _frozen(value):
+    """A hashable value, equal for values of equal content and types: what a fragment is kept under."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return value
+    if cls is dict:
+        return cls, tuple((k, _frozen(v)) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return cls, tuple(map(_frozen, value))
+    if cls is float or cls is bool or cls is Markup:   # tagged: 1, 1.0 and True are shown differently
+        return cls, value
+    raise _Untold
+
+
+# Builds a page's kept entries outlive its last render: each article page of a story keeps the
+# story's other reports, so what every page ever rendered kept would grow with the site's stories.
+KEPT_BUILDS = 100
+
+
+class EachFragments:
+    """The entries of long lists, each rendered once and kept between builds by what it shows.
+    Available to templates as `each(name, items, **values)`, which writes, for each item, what
+    the template `name` writes with the page's values, `values`, and the item as `item`.
+
+    The actors index lists every actor (18,700 at 10,000 articles) and a new article changes
+    the counts of a few: the whole list was rendered again with each one (and each page of a
+    story that a report joins lists all the story's other reports). When `name` (with all
+    it includes, imports or extends) reads only `item`, `values` and site-wide values that the
+    page has as the site does (as SharedFragments), an entry's HTML is a function of its item and
+    the values it reads. It is kept under their content (_frozen), for the page that shows it,
+    while the environment (the same template files) and the site-wide values are the same, and
+    the page was rendered in one of the last KEPT_BUILDS builds. Otherwise, and for an item not told by its content, each entry is rendered with the page.
+    The live engine keeps one (outputs.Rendering); start() begins each build.
+    """
+
+    def __init__(self):
+        self._env = self._site_wide = None
+        self._plans: dict[str, tuple | None] = {}
+        # (name, page, the values read) -> [build number, {key: html} made in it, the last's]
+        self._kept: dict[tuple, list] = {}
+        self._build = 0
+
+    def start(self, env: jinja2.Environment, site_globals: dict) -> None:
+        """A build with this environment and these site globals: what was made with others goes."""
+        site_wide = {**env.globals, **site_globals}
+        if env is not self._env or site_wide != self._site_wide:
+            self._env, self._plans, self._kept = env, {}, {}
+        self._site_wide = site_wide   # this build's very objects, as its pages have them
+        self._build += 1
+        if self._build % KEPT_BUILDS == 0:   # what pages rendered in none of the last builds kept goes
+            self._kept = {where: kept for where, kept in self._kept.items() if kept[0] > self._build - KEPT_BUILDS}
+
+    def _plan(self, name: str) -> tuple | None:
+        """(the site-wide names it reads, the others but `item`), or None: rendered with each page."""
+        reads = template_reads(self._env, name)
+        if reads is None:
+            return None
+        site_wide = tuple(n for n in sorted(reads) if n in self._site_wide)
+        return site_wide, reads - set(site_wide) - {"item"}
+
+    def _memo(self, context, name: str, values: dict) -> list | None:
+        """The kept entries of `name` on this page with these values, or None: none kept."""
+        if name not in self._plans:
+            self._plans[name] = self._plan(name)
+        plan = self._plans[name]
+        if plan is None or not plan[1] <= values.keys():
+            return None
+        value_of = context.resolve_or_missing
+        if any(n not in values and value_of(n) is not self._site_wide[n] for n in plan[0]):
+            return None   # the page has its own value for a site-wide name
+        try:
+            shown = _frozen({n: values[n] for n in sorted(values.keys() & {*plan[0], *plan[1]})})
+        except _Untold:
+            return None
+        where = (name, value_of("page_url"), shown)
+        kept = self._kept.get(where)
+        if kept is None:
+            kept = self._kept[where] = [self._build, {}, {}]
+        elif kept[0] != self._build:   # its first use in this build: what the last one made is kept
+            kept[:] = [self._build, {}, kept[1] or kept[2]]
+        return kept
+
+    @jinja2.pass_context
+    def render(self, context, name: str, items, **values) -> Markup:
+        with template_errors(self._env, name):
+            template = self._env.get_template(name)
+        base = {**context.get_all(), **values}
+        kept = self._memo(context, name, values)
+        if kept is None:
+            return Markup("".join([template.render({**base, "item": item}) for item in items]))
+        made, last = kept[1], kept[2]
+        found = []
+        for item in items:
+            try:   # most items are a dict of plain values: their items are their key as they are
+                key = tuple(item.items()) if item.__class__ is dict and set(map(type, item.values())) <= _PLAIN \
+                    else _frozen(item)
+            except _Untold:
+                found.append(template.render({**base, "item": item}))
+                continue
+            html = made.get(key)
+            if html is None:
+                html = last.get(key)
+                if html is None:
+                    html = template.render({**base, "item": item})
+                made[key] = html
+            found.append(html)
+        return Markup("".join(found))
+
+
+def render_globals(env: jinja2.Environment, site_globals: dict, cards: CardFragments | None = None,
+                   each: EachFragments | None = None) -> dict:
+    """What every page is rendered with: the site globals, the shared card fragments, the
+    shared fragments of page chrome and the kept entries of long lists (`cards`, `each`: the
+    engine's, kept between builds)."""
+    cards = cards if cards is not None else CardFragments()
+    cards.start(env, site_globals)
+    found = {**site_globals, "card_html": cards}
     found[SHARED] = SharedFragments(env, found).render
+    each = each if each is not None else EachFragments()
+    each.start(env, site_globals)
+    found[EACH] = each.render
     return found
 
 

@@ -345,5 +345,6 @@ def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now():
     first = {"index.html": kept, "topics/é/index.html": {"sha": "2", "key": "", "ino": None}}
     second = {"index.html": {"sha": "3", "key": "k1", "ino": 8}, "new\"/x.html": {"sha": "4", "key": "k4"}}
     third = {"new\"/x.html": second["new\"/x.html"], "index.html": kept}
-    for files in (first, second, third, {}):
+    fourth = {"index.html": kept, "topics/é/index.html": first["topics/é/index.html"], "a.html": {"sha": "5"}}
+    for files in (first, second, third, {}, first, first, {"index.html": kept}, fourth, fourth, first):
         assert _manifest_text(files) == json.dumps({"files": files}, separators=(",", ":"))

@@ -491,6 +491,9 @@ def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> 
     """An Arabic and a Latin name of one person (قاسم الأعرجي, Qasim al-Araji): joined when
     their skeletons agree and one Latin identity fits; a near match is listed, not merged. A
     gazetteer person with an Arabic alias is matched by that alias only."""
+    arabic = [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)]
+    if not arabic:   # nothing to match: the Latin names (a label per key) are not looked up
+        return []
     latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin spellings
     for key in clusters.parent:
         if key.startswith("p:") and not has_arabic(key):
@@ -499,8 +502,7 @@ def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> 
             forms = (key[2:], *gazetteer.info(key[2:]).aliases)
             if not any(has_arabic(f) for f in forms):
                 latin[key] += [f for f in forms if len(name_parts(f)) >= 2]
-    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)],
-                                same_person, "person",
+    return _link_across_scripts(found, clusters, latin, arabic, same_person, "person",
                                 "the same name in Arabic and Latin script (transliteration agrees)",
                                 "the names may be one person in Arabic and Latin script (transliteration nearly agrees)")
 
@@ -532,6 +534,9 @@ def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazettee
     one Latin identity fits; one word left over, or more than one identity fitting, is listed
     with the alias to paste, not merged. A gazetteer organisation with Arabic names is matched
     by them only (the editor has decided)."""
+    arabic = [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)]
+    if not arabic:
+        return []
     latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin names
     for key in clusters.parent:
         if key.startswith("o:") and not has_arabic(key):
@@ -540,7 +545,7 @@ def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazettee
             forms = (key[2:], *gazetteer.info(key[2:]).aliases)
             if not any(has_arabic(f) for f in forms):
                 latin[key] += list(forms)
-    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)],
+    return _link_across_scripts(found, clusters, latin, arabic,
                                 partial(same_organisation, countries=countries_in_latin()), "organisation",
                                 "the same organisation in Arabic and Latin script (its words translate)",
                                 "the names may be one organisation in Arabic and Latin script (all but one word translate)")

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from .articles import ArticleFiles
 from .cache import HeldCache
-from .cached import EnrichMemo, LoadMemo, keep_stories
+from .cached import EnrichMemo, LoadMemo, keep_stories, prime_extraction
 from .config import Paths
 from .enrich import LiveStories
 from .extract.resolve import ResolveMemo
@@ -77,14 +77,17 @@ class Engine:
     def index_articles(self, paths: Paths) -> tuple[int, float]:
         """Bring ingest's duplicate index up to date now (it reads the articles new or changed
         since it was last kept), so that the first file dropped into the inbox waits only for
-        its own build. Returns (articles indexed, seconds)."""
+        its own build; likewise the text matchers of extraction. Returns (articles indexed,
+        seconds spent indexing)."""
         from .ingest.dedupe import ScanMemo, scan_articles
         from .ingest.pipeline import dedupe_store
         started = time.perf_counter()
         self.scan = self.scan or ScanMemo()
         scan = self.files.scan(paths.articles, paths.root) if self.files is not None else None
         index = scan_articles(paths.articles, self.scan, dedupe_store(paths), scan)
-        return len(index.signatures()), time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        prime_extraction(paths, self.cache)   # ... and the matchers its extraction needs
+        return len(index.signatures()), seconds
 
     def persist(self) -> None:
         """Write to the build cache's file what the builds held only in memory so far (watch calls

@@ -401,3 +401,30 @@ def test_single_changes_known_from_the_site_order_match_clean_builds(tmp_path):
         engine_build(root, engine)
         assert engine.model.order.since(since) is not None, f"{step}: the change was put in place"
         assert_clean(root, tmp_path, step)
+
+
+def test_an_engine_that_indexed_the_articles_has_the_text_matchers_before_the_first_change(tmp_path, monkeypatch):
+    """Watch starts on a site whose articles were all extracted before (the build cache): its
+    first build makes no text matcher, so index_articles makes them (cached.prime_extraction)
+    and the first article dropped waits for neither the gazetteer's nor the topic rules'."""
+    from newsdigest import cached
+    from newsdigest.extract import gazetteer as gazetteer_module, topics as topics_module
+    rng = random.Random(14)
+    root = tmp_path / "site-root"
+    write_site(root, [make_doc(rng, n) for n in range(8)])
+    build(Paths(root), BuildOptions(workers=1), Report(quiet=True))     # the cache has every extraction
+    for made in (gazetteer_module._layered, topics_module.default_rules, topics_module._site_rules):
+        made.cache_clear()   # as in a new process: no gazetteer or rules made yet
+    engine = Engine()
+    engine_build(root, engine)
+    engine.index_articles(Paths(root))
+
+    def never(*args, **kwargs):
+        raise AssertionError("a text matcher made while a change waits")
+
+    monkeypatch.setattr(gazetteer_module, "Matcher", never)
+    monkeypatch.setattr(cached, "_stored_automaton", never)
+    make_doc(rng, 8).write(root)
+    engine_build(root, engine)
+    monkeypatch.undo()
+    assert_clean(root, tmp_path, "first change")

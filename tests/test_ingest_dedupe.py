@@ -317,3 +317,62 @@ def test_a_large_scan_leaves_no_large_log(tmp_path, monkeypatch):
     store = tmp_path / "dedupe.sqlite"
     index = scan_articles(_site_of(tmp_path, 30), store=store)
     assert len(index.paths) == 30 and (tmp_path / "dedupe.sqlite-wal").stat().st_size == 0
+
+
+def _same_text_as_counted(docs: list, fp):
+    """find()'s answer by text, from every article's shingles counted: the five sharing most
+    (then the first indexed), and of those the first sharing SIMILAR of the smaller's."""
+    from newsdigest.ingest.dedupe import MIN_SHINGLES, SIMILAR
+    if len(fp.shingles) < MIN_SHINGLES:
+        return None
+    counted = sorted(((len(fp.shingles & other.shingles), n) for n, (_, other) in enumerate(docs)),
+                     key=lambda c: (-c[0], c[1]))
+    for count, n in [c for c in counted if c[0]][:5]:
+        smaller = min(len(fp.shingles), len(docs[n][1].shingles))
+        if smaller >= MIN_SHINGLES and count / smaller >= SIMILAR:
+            return docs[n][0]
+    return None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_common_shingles_are_bounded_not_counted_and_find_gives_what_counting_all_gives(seed, monkeypatch):
+    """Phrases in many articles (stock sentences) are only bounded (_may_share_enough): find()
+    still answers as counting every article's shared shingles does, near copies, short
+    articles made mostly of stock phrases, and articles that share nothing but those."""
+    import random
+    from newsdigest.ingest import dedupe
+    monkeypatch.setattr(dedupe, "COMMON", 3)
+    rng = random.Random(seed)
+    stock = [" ".join(rng.choice(["the", "ministry", "said", "on", "monday", "in", "a", "statement", "officials",
+                                  "water", "talks", "would", "continue"]) for _ in range(9)) for _ in range(6)]
+
+    def body() -> str:
+        own = " ".join(f"w{rng.randrange(400)}" for _ in range(rng.choice([4, 12, 40])))
+        return ". ".join(rng.sample(stock, rng.randint(0, 4)) + [own])
+
+    def near(text: str) -> str:
+        words = text.split()
+        for _ in range(rng.choice([0, 1, 3, 12])):
+            words[rng.randrange(len(words))] = f"x{rng.randrange(50)}"
+        return " ".join(words)
+
+    index, docs = DedupeIndex(), []
+    bounded = {True: 0, False: 0}
+    real = DedupeIndex._may_share_enough
+
+    def counting(self, grams):
+        found = real(self, grams)
+        bounded[found] += 1
+        return found
+
+    monkeypatch.setattr(DedupeIndex, "_may_share_enough", counting)
+    for n in range(60):
+        text = near(rng.choice(docs)[2]) if docs and rng.random() < 0.4 else body()
+        fp = fingerprint("", "", text)
+        if fp.text_hash not in {d[1].text_hash for d in docs}:
+            found = index.find(fp)
+            assert (found.path if found else None) == _same_text_as_counted([d[:2] for d in docs], fp), n
+        path = Path(f"a{n}.md").absolute()   # as the index names it
+        index.add(path, fp)
+        docs = [d for d in docs if d[0] != path] + [(path, fp, text)]
+    assert bounded[True] and bounded[False], bounded

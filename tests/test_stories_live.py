@@ -312,3 +312,22 @@ def test_story_ids_that_clash_are_named_as_from_scratch_after_every_change(seed,
         assert live.clashes == clashing, (seed, step, kind)     # counted as the stories change
         seen.add(clashing > 0)
     assert seen == {True, False}
+
+
+def test_the_stories_key_follows_every_article_and_hands_cache_key_no_corpus_long_text(monkeypatch):
+    """cache_key memoises what it is given: the corpus's lines are hashed first, or a long watch
+    would keep a corpus-long string per build that changed an article. The key still follows
+    each article's text, actors, topics and places."""
+    from newsdigest import enrich
+    given = []
+    real = enrich.cache_key
+    monkeypatch.setattr(enrich, "cache_key", lambda *parts: given.append(parts) or real(*parts))
+    rnd = random.Random(7)
+    articles = [as_article(random_related_item(rnd, f"a{n}")) for n in range(60)]
+    key = enrich.stories_key(articles)
+    assert given and max(len(part) for parts in given for part in parts) <= 64
+    assert enrich.stories_key(list(reversed(articles))) == key
+    for field_name, value in (("content_hash", "other"), ("actors", ("Someone Else",)), ("topics", ("Rain",)),
+                              ("places", ("Basra",))):
+        changed = articles[:30] + [replace(articles[30], **{field_name: value})] + articles[31:]
+        assert enrich.stories_key(changed) != key, field_name

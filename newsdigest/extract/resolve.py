@@ -147,25 +147,75 @@ class _Clusters(DisjointSets):
 
 @dataclass
 class _Corpus:
-    """What the articles say, gathered for resolution."""
+    """What the articles say, gathered for resolution.
 
-    members: list[_Member] = field(default_factory=list)
+    The members are kept by key and by article, not in one list of 40,000 (at 10,000 articles)
+    made again at each build: "the members", in order, are those gathered, article after
+    article in the corpus's order (`runs`), then those added once identities are linked
+    (`added`). `members_of` and `gathered` are the gathering's alone (what _Context reads);
+    keyed() and by_article() have the added ones too."""
+
     singles: list[tuple[str, SingleName]] = field(default_factory=list)            # (article, name)
     acronyms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # abbreviation -> keys
     abbreviations: list[tuple[str, str, int]] = field(default_factory=list)        # (article, abbr, first)
     merges: list[tuple[str, str, str, str]] = field(default_factory=list)          # (article, name or key, form, reason)
     unresolved: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     loose: list[tuple[str, str, int]] = field(default_factory=list)                # (article, surface, first)
-    gathered: dict[str, list] = field(default_factory=dict)   # article -> its members as gathered (_Context's)
+    runs: list[tuple] = field(default_factory=list)            # each article's members as gathered, in order
+    gathered: dict[str, tuple] = field(default_factory=dict)   # article -> its members as gathered (_Context's)
+    members_of: dict[str, list] = field(default_factory=lambda: defaultdict(list))  # key -> ... (_Context's)
+    rank: dict[str, int] = field(default_factory=dict)         # article -> its run
+    repeated: bool = False                                     # an id given twice (outside a build)
+    added: list[_Member] = field(default_factory=list)
+    added_of: dict[str, list] = field(default_factory=lambda: defaultdict(list))   # key -> its added members
+    spelt_of: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, member: _Member) -> None:
-        self.members.append(member)
-        self.spellings[member.key][member.local.name] += 1
+        self.added.append(member)
+        self.added_of[member.key].append(member)
+        self.spelt_of.pop(member.key, None)
+
+    @property
+    def members(self) -> list[_Member]:
+        """Every member in order (made when asked: the passes of a build go by key or by article)."""
+        return [m for run in self.runs for m in run] + self.added
+
+    def keyed(self) -> dict[str, list[_Member]]:
+        """Key -> its members in order; keys in the order of their first member."""
+        keyed = dict(self.members_of)
+        for key, ms in self.added_of.items():
+            keyed[key] = [*keyed.get(key, ()), *ms]
+        return keyed
+
+    def by_article(self) -> dict[str, list[_Member]]:
+        """Article id -> its members in order."""
+        by_article = dict(self.gathered)
+        for m in self.added:
+            by_article[m.article] = [*by_article.get(m.article, ()), m]
+        return by_article
+
+    def in_order(self, members: list[_Member]) -> list[_Member]:
+        """Members of several keys put in the members' order."""
+        if self.repeated:
+            place = {id(m): n for n, m in enumerate(self.members)}
+            return sorted(members, key=lambda m: place[id(m)])
+        added = {id(m): n for n, m in enumerate(self.added)}
+        after = len(self.runs)
+        return sorted(members, key=lambda m: (after, added[id(m)]) if id(m) in added
+                      else (self.rank[m.article], m.order))
+
+    def spelt(self, key: str) -> Counter:
+        """How often each spelling of a key is written, in the order first written."""
+        found = self.spelt_of.get(key)
+        if found is None:
+            found = self.spelt_of[key] = Counter(m.local.name for m in self.members_of.get(key, ()))
+            if key in self.added_of:
+                found.update(m.local.name for m in self.added_of[key])
+        return found
 
     def label(self, key: str) -> str:
         """The spelling a key is written with most often (for reasons and reports)."""
-        spellings = self.spellings.get(key)
+        spellings = self.spelt(key)
         return spellings.most_common(1)[0][0] if spellings else _display_key(key)
 
 
@@ -179,7 +229,7 @@ class ResolveMemo:
 
     context: str = ""
     gathered: dict = field(default_factory=dict)   # article id -> (its inputs, _Gathered)
-    resolved: dict = field(default_factory=dict)   # article id -> (actors, details)
+    resolved: dict = field(default_factory=dict)   # article id -> (actors, details, members, their names)
     actors: dict = field(default_factory=dict)     # cluster root -> (members, ActorInfo)
     corpus: dict = field(default_factory=dict)     # article id -> the ArticleInput last resolved
     reports: dict = field(default_factory=dict)    # cluster root -> (ActorInfo, discovered, same-name merge)
@@ -206,7 +256,7 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     # fails half-way must not leave a memo that says articles were resolved when they were not.
     updates: dict = {}
     found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo, updates)
-    clusters = _Clusters(m.key for m in found.members)
+    clusters = _Clusters(found.members_of)   # the keys in the order of their first member
     context = _Context(found)
     duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
                   + _link_organisations(found, clusters, gazetteer))
@@ -236,7 +286,7 @@ class _Gathered:
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
             mentions: dict[str, Mentions], memo: ResolveMemo | None = None, updates: dict | None = None) -> _Corpus:
     found = _Corpus()
-    members, spellings = found.members, found.spellings
+    runs, members_of, rank, by_article = found.runs, found.members_of, found.rank, found.gathered
     last = memo.gathered if memo is not None else {}
     kept: dict = {}
     for article in corpus:
@@ -253,19 +303,28 @@ def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[
             entry = (inputs, _gather_article(article, article_mentions, gazetteer))
         kept[article.id] = entry
         gathered = entry[1]
-        for member in gathered.members:   # found.add, inlined: 40,000 members at 10,000 articles
-            members.append(member)
-            spellings[member.key][member.local.name] += 1
-        if gathered.members:   # (an id given twice, outside a build, has both articles' members)
-            found.gathered.setdefault(article.id, []).extend(gathered.members)
-        found.singles += [(article.id, s) for s in gathered.singles]
+        if gathered.members:
+            for member in gathered.members:   # 40,000 members at 10,000 articles
+                members_of[member.key].append(member)
+            if article.id in by_article:   # an id given twice, outside a build: both articles' members
+                found.repeated = True
+                by_article[article.id] += gathered.members
+            else:
+                by_article[article.id] = gathered.members
+                rank[article.id] = len(runs)
+            runs.append(gathered.members)
+        if gathered.singles:
+            found.singles += [(article.id, s) for s in gathered.singles]
         for abbr, key in gathered.acronyms:
             found.acronyms[abbr].add(key)
-        found.abbreviations += [(article.id, abbr, first) for abbr, first in gathered.abbreviations]
-        found.merges += [(article.id, name, form, reason) for name, form, reason in gathered.merges]
+        if gathered.abbreviations:
+            found.abbreviations += [(article.id, abbr, first) for abbr, first in gathered.abbreviations]
+        if gathered.merges:
+            found.merges += [(article.id, name, form, reason) for name, form, reason in gathered.merges]
         for surface, reason in gathered.unresolved:
             found.unresolved[(surface, reason)].append(article.id)
-        found.loose += [(article.id, surface, first) for surface, first in gathered.loose]
+        if gathered.loose:
+            found.loose += [(article.id, surface, first) for surface, first in gathered.loose]
     if updates is not None:
         updates["gathered"] = kept
     return found
@@ -306,12 +365,9 @@ class _Context:
     as they were when the context was made."""
 
     def __init__(self, found: _Corpus) -> None:
-        # Made right after gathering: the members by article are those _gather listed.
-        self.by_article: dict[str, list[_Member]] = defaultdict(list, found.gathered)
-        self.members_of: dict[str, list[_Member]] = defaultdict(list)     # key -> its members
-        members_of = self.members_of
-        for m in found.members:
-            members_of[m.key].append(m)
+        # The members as gathered (found.add leaves these as they are).
+        self.by_article: Mapping[str, tuple[_Member, ...]] = found.gathered
+        self.members_of: Mapping[str, list[_Member]] = found.members_of     # key -> its members
         self._co_actors: dict[str, set[str]] = {}
         self._role_words: dict[str, set[str]] = {}
         self.label = found.label
@@ -322,7 +378,7 @@ class _Context:
         if found is None:
             found = set()
             for article_id in {m.article for m in self.members_of.get(key, ())}:
-                found.update(m.key for m in self.by_article[article_id]
+                found.update(m.key for m in self.by_article.get(article_id, ())
                              if m.local.kind in ("person", "organisation") or m.key.startswith(("p:", "o:")))
             found.discard(key)
             self._co_actors[key] = found
@@ -435,6 +491,9 @@ def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> 
     """An Arabic and a Latin name of one person (قاسم الأعرجي, Qasim al-Araji): joined when
     their skeletons agree and one Latin identity fits; a near match is listed, not merged. A
     gazetteer person with an Arabic alias is matched by that alias only."""
+    arabic = [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)]
+    if not arabic:   # nothing to match: the Latin names (a label per key) are not looked up
+        return []
     latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin spellings
     for key in clusters.parent:
         if key.startswith("p:") and not has_arabic(key):
@@ -443,8 +502,7 @@ def _link_scripts(found: _Corpus, clusters: _Clusters, gazetteer: Gazetteer) -> 
             forms = (key[2:], *gazetteer.info(key[2:]).aliases)
             if not any(has_arabic(f) for f in forms):
                 latin[key] += [f for f in forms if len(name_parts(f)) >= 2]
-    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("p:") and has_arabic(k)],
-                                same_person, "person",
+    return _link_across_scripts(found, clusters, latin, arabic, same_person, "person",
                                 "the same name in Arabic and Latin script (transliteration agrees)",
                                 "the names may be one person in Arabic and Latin script (transliteration nearly agrees)")
 
@@ -476,15 +534,18 @@ def _link_organisations(found: _Corpus, clusters: _Clusters, gazetteer: Gazettee
     one Latin identity fits; one word left over, or more than one identity fitting, is listed
     with the alias to paste, not merged. A gazetteer organisation with Arabic names is matched
     by them only (the editor has decided)."""
+    arabic = [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)]
+    if not arabic:
+        return []
     latin: dict[str, list[str]] = defaultdict(list)      # key -> Latin names
     for key in clusters.parent:
         if key.startswith("o:") and not has_arabic(key):
-            latin[key] += list(found.spellings.get(key, {})) or [found.label(key)]
+            latin[key] += list(found.spelt(key)) or [found.label(key)]
         elif key.startswith("g:") and gazetteer.kind(key[2:]) == "organisation":
             forms = (key[2:], *gazetteer.info(key[2:]).aliases)
             if not any(has_arabic(f) for f in forms):
                 latin[key] += list(forms)
-    return _link_across_scripts(found, clusters, latin, [k for k in clusters.parent if k.startswith("o:") and has_arabic(k)],
+    return _link_across_scripts(found, clusters, latin, arabic,
                                 partial(same_organisation, countries=countries_in_latin()), "organisation",
                                 "the same organisation in Arabic and Latin script (its words translate)",
                                 "the names may be one organisation in Arabic and Latin script (all but one word translate)")
@@ -502,7 +563,8 @@ def _companies_named_in_arabic(found: _Corpus, clusters: _Clusters) -> None:
                 brands[letters].add(clusters.find(key))
     if not brands:
         return
-    taken = {(m.article, m.local.name) for m in found.members}
+    taken = {(m.article, m.local.name) for ms in found.gathered.values() for m in ms}
+    taken.update((m.article, m.local.name) for m in found.added)
     named: set[tuple[str, str]] = set()
     for article_id, surface, first in found.loose:
         roots = brands.get(latin_brand(surface), set())
@@ -546,7 +608,7 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
                            single.count, ("title",) if single.titled else ("surname",))
         if len(roots) == 1:
             (root,) = roots
-            mine = {clusters.find(m.key) for m in context.by_article.get(article_id, [])}
+            mine = {clusters.find(m.key) for m in context.by_article.get(article_id, ())}
             shared = (mine & root_co_actors(root)) - {root}
             if not (single.titled or shared):
                 found.unresolved[(single.surface, "the only person of that surname elsewhere, but nothing links them")
@@ -583,15 +645,21 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     With the memo, only what the change set reaches is made again; `updates` gets what the
     memo is to hold next."""
     updates = {} if updates is None else updates
-    groups: dict[str, list[_Member]] = defaultdict(list)
-    by_article: dict[str, list[_Member]] = defaultdict(list)
-    root_of: dict[str, str] = {}   # found once per key, not per member
-    for m in found.members:
-        root = root_of.get(m.key)
-        if root is None:
-            root = root_of[m.key] = clusters.find(m.key)
-        groups[root].append(m)
-        by_article[m.article].append(m)
+    # Each identity's members in order, put together key by key (the members of a key are in
+    # order; an identity of several keys puts theirs in order), in the order of its first member.
+    groups: dict[str, list[_Member]] = {}
+    several: set[str] = set()
+    for key, ms in found.keyed().items():
+        root = clusters.find(key)
+        group = groups.get(root)
+        if group is None:
+            groups[root] = ms
+        else:
+            several.add(root)
+            groups[root] = [*group, *ms]
+    for root in several:
+        groups[root] = found.in_order(groups[root])
+    by_article = found.by_article()
     last = memo.actors if memo is not None else {}
     # The change set: articles given as other objects than last time (added, edited, re-dated)
     # or gone. An identity whose members are the ones it had (equal: lone surnames and acronyms
@@ -665,7 +733,9 @@ def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]
                  memo: ResolveMemo | None = None, redo: set[str] | None = None
                  ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]], dict]:
     """Each article's actors by name, in the order it mentions them, and their details (and
-    both by id, for the memo). With the memo, an article outside `redo` is the last one's."""
+    both by id with what they were made of, for the memo). With the memo, an article outside
+    `redo` is the last one's, and so is one in it whose members and their names are as they were
+    (an identity of 1,000 articles that gained a member reads the same in most of them)."""
     articles: dict[str, tuple[str, ...]] = {}
     details: dict[str, tuple[ArticleActor, ...]] = {}
     last = memo.resolved if memo is not None else {}
@@ -674,9 +744,15 @@ def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]
         entry = last.get(article.id)
         if entry is not None and redo is not None and article.id not in redo:
             kept[article.id] = entry
-            articles[article.id], details[article.id] = entry
+            articles[article.id], details[article.id] = entry[0], entry[1]
             continue
-        group = sorted(by_article.get(article.id, []), key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+        members = tuple(by_article.get(article.id, ()))
+        names = tuple(name_of(m.key) for m in members)
+        if entry is not None and redo is not None and entry[3] == names and entry[2] == members:
+            kept[article.id] = entry
+            articles[article.id], details[article.id] = entry[0], entry[1]
+            continue
+        group = sorted(members, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
         entries: dict[str, dict] = {}
         for m in group:
             entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
@@ -687,7 +763,7 @@ def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]
         articles[article.id] = tuple(entries)
         details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
                                     for n, e in entries.items())
-        kept[article.id] = (articles[article.id], details[article.id])
+        kept[article.id] = (articles[article.id], details[article.id], members, names)
     return articles, details, kept
 
 

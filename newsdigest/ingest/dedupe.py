@@ -39,6 +39,7 @@ from ..frontmatter import parse as parse_front_matter
 SHINGLE = 5            # words per shingle
 SIMILAR = 0.8          # share of the smaller body's shingles found in the other
 MIN_SHINGLES = 8       # shorter bodies must match exactly
+COMMON = 50           # a shingle in more articles than this is common: find() bounds what it adds
 CHUNK_ROWS = 8_000_000       # shingles moved into the index at once, at least (16,000 news articles)
 LOG_ROWS = 250_000           # shingles in about the 1,000 pages after which SQLite empties its log
 
@@ -81,13 +82,14 @@ class Match:
 
 
 # Bump when fingerprints are computed differently: a store of another version is made again.
-STORE_VERSION = "dedupe 5"
+STORE_VERSION = "dedupe 6"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS docs (doc INTEGER PRIMARY KEY, path TEXT UNIQUE, sig TEXT, id TEXT, url TEXT,"
     " text_hash TEXT, size INTEGER, grams BLOB)",
     "CREATE INDEX IF NOT EXISTS docs_id ON docs (id)",
     "CREATE INDEX IF NOT EXISTS docs_url ON docs (url)",
     "CREATE INDEX IF NOT EXISTS docs_text ON docs (text_hash)",
+    "CREATE INDEX IF NOT EXISTS docs_size ON docs (size)",
     "CREATE TABLE IF NOT EXISTS shingles (hash INTEGER, doc INTEGER, PRIMARY KEY (hash, doc)) WITHOUT ROWID",
 )
 
@@ -196,8 +198,10 @@ class DedupeIndex:
                 return Match(found, why)
         if len(fp.shingles) < MIN_SHINGLES:
             return None
-        shared: Counter[int] = Counter()
         grams = list(fp.shingles)
+        if not self._may_share_enough(grams):
+            return None
+        shared: Counter[int] = Counter()
         for i in range(0, len(grams), 500):
             chunk = grams[i:i + 500]
             shared.update(dict(self.db.execute(
@@ -208,6 +212,40 @@ class DedupeIndex:
             if smaller >= MIN_SHINGLES and count / smaller >= SIMILAR:
                 return Match(Path(path), f"same text ({round(100 * count / smaller)}% shared)")
         return None
+
+    def _may_share_enough(self, grams: list[int]) -> bool:
+        """Whether some indexed article may share enough of these shingles to be the same text.
+
+        A phrase found in most articles (a wire's sign-off, a stock sentence) makes counting
+        every article's shared shingles cost a pass over the index. So shingles in more than
+        COMMON articles are not counted here: an article shares at most all of them. Only when
+        that bound lets some article reach SIMILAR does find() count exactly; otherwise no
+        article could, and find() would find none."""
+        common, rare = 0, []
+        for i in range(0, len(grams), 500):
+            for gram, seen in self.db.execute(
+                    "SELECT j.value, (SELECT COUNT(*) FROM (SELECT 1 FROM shingles WHERE hash = j.value LIMIT ?)) "
+                    "FROM json_each(?) AS j", [COMMON + 1, json.dumps(grams[i:i + 500])]):
+                if seen > COMMON:
+                    common += 1
+                elif seen:
+                    rare.append(gram)
+        shared: Counter[int] = Counter()
+        for i in range(0, len(rare), 500):
+            chunk = rare[i:i + 500]
+            shared.update(dict(self.db.execute(
+                f"SELECT doc, COUNT(*) FROM shingles WHERE hash IN ({','.join('?' * len(chunk))}) GROUP BY doc", chunk)))
+        most = max(shared.values(), default=0) + common     # the most any article can share
+        if most / len(grams) >= SIMILAR:
+            return True
+        # An article smaller than this one is the same text with SIMILAR of its own shingles:
+        # only one of at most most / SIMILAR shingles can be (its size is indexed).
+        for doc, size in self.db.execute("SELECT doc, size FROM docs WHERE size BETWEEN ? AND ?",
+                                         [MIN_SHINGLES, int(most / SIMILAR) + 1]):
+            smaller = min(len(grams), size)
+            if (shared.get(doc, 0) + common) / smaller >= SIMILAR:
+                return True
+        return False
 
     def close(self) -> None:
         self.db.close()

@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Mapping
 
 from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, memoized, name_key
-from .order import KeptOrder
+from .order import KeptOrder, changed as changes_since
 from .taxonomy import LiveTaxonomy, taxonomy_of
 
 
@@ -132,6 +132,7 @@ class ModelMemo:
     evidence: dict = field(default_factory=dict)   # what shared_evidence kept: its evidence and lists
     roles: dict = field(default_factory=dict)      # actor name -> its slug: _roles_by_slug
     order: KeptOrder = field(default_factory=KeptOrder)   # the articles in site order: site_order
+    given: list | None = None                      # ... as given to it (enrich's list: what changed since)
     months: dict = field(default_factory=dict)     # what _months kept: each article's local month
     parts: tuple = ()                              # the last model's roles, term actors and related lists
 
@@ -140,12 +141,13 @@ def _sort_key(article: Article) -> tuple:
     return article.sort_key
 
 
-def site_order(articles, last: KeptOrder | None = None) -> tuple[Article, ...]:
+def site_order(articles, last: KeptOrder | None = None, changed: list | None = None) -> tuple[Article, ...]:
     """The articles newest first (Article.sort_key: ids break ties). `last` (the live engine's)
-    re-sorts only what changed: the same articles give the very tuple of the last call."""
+    re-sorts only what changed: the same articles give the very tuple of the last call.
+    `changed`: the articles new or another object since that call, when the caller knows them."""
     if last is None:
         return tuple(sorted(articles, key=_sort_key))
-    return last.sort(articles, attrgetter("id"), _sort_key)
+    return last.sort(articles, attrgetter("id"), _sort_key, changed)
 
 
 def _months(articles: tuple[Article, ...], tz, last: dict | None = None) -> tuple[Month, ...]:
@@ -178,38 +180,55 @@ class Slugs(dict):
 
 
 def target_slugs(target: Taxonomy, articles: tuple[Article, ...], names_of,
-                 last: dict | None = None) -> dict[str, tuple[str, ...]]:
+                 last: dict | None = None, order: KeptOrder | None = None) -> dict[str, tuple[str, ...]]:
     """Each article's terms of `target`, as slugs. `last` (the live engine's: article id ->
-    (article, slugs), with the slug table they were read from under None and the table last
-    returned under "table") is brought up to date: the same article object and the same table
-    (a live taxonomy keeps it while its names are the same) give the same tuple, and the same
-    articles the very table last returned."""
+    (article, slugs), with the slug table they were read from under None, the table last
+    returned under "table" and the articles it was made for under "items") is brought up to
+    date: the same article object and the same table (a live taxonomy keeps it while its names
+    are the same) give the same tuple, and the same articles the very table last returned.
+    `order`, the KeptOrder that sorted the articles: what changed since those last made for."""
     if last is None:
         return {a.id: tuple(target.slug(name) for name in names_of(a)) for a in articles}
-    before = last.pop("table", None)
+    before, items = last.pop("table", None), last.pop("items", None)
     same_table = last.get(None) is target.slug_of
     if not same_table:   # slugs read from another table: none stands (nor is left half made, should this fail)
         before = None
         last.clear()
-    remade = []
-    for a in articles:
-        entry = last.get(a.id) if same_table else None
-        if entry is None or entry[0] is not a:
+    delta = order.since(items) if (order is not None and order.items is articles and before is not None
+                                   and items is not None) else None
+    if delta is not None:   # the order says which articles are new or other objects, and which are gone
+        remade = [order.key_of[aid][0] for aid in delta[0]]
+        for a in remade:
             last[a.id] = (a, tuple(target.slug(name) for name in names_of(a)))
-            remade.append(a)
-    if not same_table or len(last) != len(articles) + 1:   # articles gone, or another table
-        ids = {a.id for a in articles}
-        for gone in [k for k in last if k is not None and k not in ids]:
-            del last[gone]
-        last[None] = target.slug_of
-    elif before is not None and not remade:
-        last["table"] = before
-        return before
-    found = Slugs((a.id, last[a.id][1]) for a in articles)
+        for aid in delta[1]:
+            last.pop(aid, None)
+        if not remade and not delta[1]:
+            last["table"], last["items"] = before, articles
+            return before
+        found = Slugs(before)
+        for aid in delta[1]:
+            del found[aid]
+        found.update((a.id, last[a.id][1]) for a in remade)
+    else:
+        remade = []
+        for a in articles:
+            entry = last.get(a.id) if same_table else None
+            if entry is None or entry[0] is not a:
+                last[a.id] = (a, tuple(target.slug(name) for name in names_of(a)))
+                remade.append(a)
+        if not same_table or len(last) != len(articles) + 1:   # articles gone, or another table
+            ids = {a.id for a in articles}
+            for gone in [k for k in last if k is not None and k not in ids]:
+                del last[gone]
+            last[None] = target.slug_of
+        elif before is not None and not remade:
+            last["table"], last["items"] = before, articles
+            return before
+        found = Slugs((a.id, last[a.id][1]) for a in articles)
     if before is not None:
         before.since = None
         found.since = (before, remade)
-    last["table"] = found
+    last["table"], last["items"] = found, articles
     return found
 
 
@@ -327,7 +346,14 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     profile (by canonical name) into the site model. `memo` (the live engine's) keeps the last
     model's terms and what it counted of the actors related to each term."""
     profiles = profiles or {}
-    articles = site_order(articles, memo.order if memo is not None else None)
+    if memo is not None:
+        # The articles say what changed since those of the last call (enrich's order.Changed).
+        delta = changes_since(articles, memo.given)
+        given, memo.given = articles, None   # until sorted
+        articles = site_order(articles, memo.order, delta[0] if delta is not None else None)
+        memo.given = given
+    else:
+        articles = site_order(articles)
 
     # Where an article is in site order, by its sort key (kept by site_order): made once, not per taxonomy.
     rank = None
@@ -337,16 +363,17 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
 
     def live(spec: TaxonomySpec) -> LiveTaxonomy | None:
         return memo.taxonomies.setdefault(spec.key, LiveTaxonomy()) if memo is not None else None
-    topics = taxonomy_of(TOPICS, articles, live=live(TOPICS), rank=rank)
+    order = memo.order if memo is not None else None
+    topics = taxonomy_of(TOPICS, articles, live=live(TOPICS), rank=rank, order=order)
     # a profile is the actor's TermInfo, with roles
-    actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS), rank=rank)
-    sources = taxonomy_of(SOURCES, articles, live=live(SOURCES), rank=rank)
+    actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS), rank=rank, order=order)
+    sources = taxonomy_of(SOURCES, articles, live=live(SOURCES), rank=rank, order=order)
     roles = _roles_by_slug(profiles, actors, memo.roles if memo is not None else None)
     months = _months(articles, config.timezone, memo.months if memo is not None else None)
     articles_t = articles
     taxonomies = (topics, actors, sources)
     actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of,   # once for the three taxonomies
-                               memo.actor_slugs if memo is not None else None)
+                               memo.actor_slugs if memo is not None else None, order)
     term_actors = {tax.key: related_terms(tax, actors, articles_t, ACTORS.terms_of, slugs_of=actor_slugs,
                                           last=memo.related.setdefault(tax.key, RelatedMemo()) if memo is not None else None)
                    for tax in taxonomies}

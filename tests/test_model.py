@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from newsdigest.core import TaxonomySpec
 from newsdigest.model import ACTORS, RelatedMemo, related_terms
 from newsdigest.taxonomy import taxonomy_of
@@ -43,11 +45,16 @@ def test_related_actors_kept_between_changes_are_those_counted_afresh():
             assert kept == fresh, (step, op, key)
 
 
-def test_actor_slugs_kept_between_changes_follow_slugs_that_move():
+@pytest.mark.parametrize("ordered", [False, True], ids=["articles-compared", "changes-from-the-order"])
+def test_actor_slugs_kept_between_changes_follow_slugs_that_move(ordered):
     """target_slugs with the engine's memo, on live taxonomies (whose slug table is the same
     object while the names are): an unchanged article whose actor's slug moves, because a new
-    name slugs alike and sorts first (it takes the plain slug), gets the new slug."""
+    name slugs alike and sorts first (it takes the plain slug), gets the new slug. With
+    `ordered`, the articles are sorted by a KeptOrder, which tells both what changed (as
+    build_model's); a table that says what it changed since the last (Slugs.since) says it right."""
+    from operator import attrgetter
     from newsdigest.model import target_slugs
+    from newsdigest.order import KeptOrder
     from newsdigest.taxonomy import LiveTaxonomy
     rng = random.Random(17)
     # "Al Noor" and "Al-Noor" are two names (two keys) with one slug: the first in sort order
@@ -56,21 +63,34 @@ def test_actor_slugs_kept_between_changes_follow_slugs_that_move():
     items = {n: article(n, actors=tuple(rng.sample(people[:4], 2))) for n in range(20)}
     live, memo = LiveTaxonomy(), {}
     seen = set()
+    order = KeptOrder() if ordered else None
+    told = 0
+    last = None
     for step in range(60):
-        op = rng.choice(["add", "edit", "delete"])
+        op = rng.choice(["add", "edit", "delete", "none"])
         n = rng.choice(sorted(items))
         if op == "add":
             items[100 + step] = article(100 + step, actors=tuple(rng.sample(people, 2)))
         elif op == "edit":
             items[n] = article(n, actors=tuple(rng.sample(people[:4], rng.randint(0, 3))))
-        elif len(items) > 3:
+        elif op == "delete" and len(items) > 3:
             del items[n]
-        articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
-        actors = taxonomy_of(ACTORS, articles, live=live)
-        kept = target_slugs(actors, articles, ACTORS.terms_of, memo)
-        assert kept == target_slugs(taxonomy_of(ACTORS, articles), articles, ACTORS.terms_of), (step, op)
+        if order is not None:
+            before = order.items
+            articles = order.sort(list(items.values()), attrgetter("id"), lambda a: a.sort_key)
+            told += order.since(before) is not None
+        else:
+            articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
+        actors = taxonomy_of(ACTORS, articles, live=live, order=order)
+        kept = target_slugs(actors, articles, ACTORS.terms_of, memo, order)
+        fresh = target_slugs(taxonomy_of(ACTORS, articles), articles, ACTORS.terms_of)
+        assert kept == fresh, (step, op)
+        if getattr(kept, "since", None) is not None and kept.since[0] is last:
+            assert {a.id for a in kept.since[1]} >= {aid for aid in kept if last.get(aid) != kept[aid]}, (step, op)
+        last = kept
         seen.add(actors.slug_of.get("al-noor"))
     assert {"al-noor", "al-noor-06a524"} <= seen, "Al-Noor's slug moved during the sequence"
+    assert told > 30 or not ordered, "most changes were told by the order"
 
 
 def test_related_lists_kept_to_shared_evidence_between_changes_are_those_made_afresh():

@@ -6,6 +6,7 @@ topics chosen, actor profiles, stories, related articles, digests): it looks not
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -150,26 +151,77 @@ def site_order(articles, last: KeptOrder | None = None, changed: list | None = N
     return last.sort(articles, attrgetter("id"), _sort_key, changed)
 
 
-def _months(articles: tuple[Article, ...], tz, last: dict | None = None) -> tuple[Month, ...]:
+def _months(articles: tuple[Article, ...], tz, last: dict | None = None, order: KeptOrder | None = None
+            ) -> tuple[Month, ...]:
     """The months of the articles (newest first) in the site's timezone. `last` (the live
     engine's) keeps each article's local (year, month) by id, with the article and timezone
-    it was read for, and the last months while the articles are the same tuple."""
+    it was read for, and the last months while the articles are the same tuple. `order`, the
+    KeptOrder that sorted the articles: what changed since the last call's (then only the
+    months of those are made again)."""
     if last is not None and last.get("articles") is articles and last.get("tz") == tz:
         return last["months"]
-    known = last.get("local", {}) if last is not None and last.get("tz") == tz else {}
-    local: dict = {}
-    for a in articles:
-        found = known.get(a.id)
-        if found is None or found[0] is not a:
-            when = a.date.astimezone(tz)
-            found = (a, (when.year, when.month))
-        local[a.id] = found
-    months = tuple(Month(year, month, tuple(a.id for a in group))
-                   for (year, month), group in groupby(articles, key=lambda a: local[a.id][1]))
+    delta = order.since(last["articles"]) if (order is not None and order.items is articles and last
+                                              and last["tz"] == tz) else None
+    months = _months_changed(articles, tz, last, order, delta) if delta is not None else None
+    if months is None:
+        known = last.get("local", {}) if last is not None and last.get("tz") == tz else {}
+        local: dict = {}
+        for a in articles:
+            found = known.get(a.id)
+            if found is None or found[0] is not a:
+                when = a.date.astimezone(tz)
+                found = (a, (when.year, when.month))
+            local[a.id] = found
+        months = tuple(Month(year, month, tuple(a.id for a in group))
+                       for (year, month), group in groupby(articles, key=lambda a: local[a.id][1]))
+    else:
+        months, local = months
     if last is not None:
         last.clear()
         last.update(articles=articles, tz=tz, local=local, months=months)
     return months
+
+
+def _months_changed(articles: tuple[Article, ...], tz, last: dict, order: KeptOrder, delta: tuple[set, set]):
+    """_months's (months, local) from the last call's, when `delta` (the ids new or another
+    object, the ids gone since its articles) is known: a month is a run of the articles in site
+    order, so the run of each month a change reached is found around one of its articles.
+    None when the runs do not hold every article (a month in two runs): made afresh then."""
+    local = dict(last["local"])
+    touched: dict = {}   # (year, month) -> an id of an article in it now, or None
+    for aid in delta[1]:
+        touched.setdefault(local.pop(aid)[1], None)
+    for aid in delta[0]:
+        a = order.key_of[aid][0]
+        was = local.get(aid)
+        if was is not None:
+            touched.setdefault(was[1], None)
+        when = a.date.astimezone(tz)
+        local[aid] = (a, (when.year, when.month))
+        touched[local[aid][1]] = aid
+    by_month = {(m.year, m.month): m for m in last["months"]}
+    for ym in touched:
+        anchor = touched[ym]
+        if anchor is None and ym in by_month:
+            anchor = next((aid for aid in by_month[ym].article_ids if aid in local and local[aid][1] == ym), None)
+        if anchor is None:
+            by_month.pop(ym, None)
+            continue
+        lo = hi = bisect_left(order.keys, order.key_of[anchor][1])
+        while lo > 0 and local[articles[lo - 1].id][1] == ym:
+            lo -= 1
+        while hi < len(articles) and local[articles[hi].id][1] == ym:
+            hi += 1
+        ids = tuple(a.id for a in articles[lo:hi])
+        found = by_month.get(ym)
+        by_month[ym] = found if found is not None and found.article_ids == ids else Month(*ym, ids)
+    months = tuple(by_month[ym] for ym in sorted(by_month, reverse=True))
+    at = 0   # each month must be the run that starts where the one before ends
+    for m in months:
+        if not m.article_ids or bisect_left(order.keys, order.key_of[m.article_ids[0]][1]) != at:
+            return None
+        at += len(m.article_ids)
+    return (months, local) if at == len(articles) else None
 
 
 class Slugs(dict):
@@ -369,7 +421,7 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     actors = taxonomy_of(ACTORS, articles, profiles, live=live(ACTORS), rank=rank, order=order)
     sources = taxonomy_of(SOURCES, articles, live=live(SOURCES), rank=rank, order=order)
     roles = _roles_by_slug(profiles, actors, memo.roles if memo is not None else None)
-    months = _months(articles, config.timezone, memo.months if memo is not None else None)
+    months = _months(articles, config.timezone, memo.months if memo is not None else None, order)
     articles_t = articles
     taxonomies = (topics, actors, sources)
     actor_slugs = target_slugs(actors, articles_t, ACTORS.terms_of,   # once for the three taxonomies

@@ -165,3 +165,43 @@ def test_roles_by_slug_kept_between_changes_follow_profiles_and_slugs():
                                                                      None), (step, op)
         seen.add(actors.slug_of.get("al-noor"))
     assert {"al-noor", "al-noor-06a524"} <= seen
+
+
+def test_months_kept_between_changes_told_by_the_site_order_are_those_made_afresh():
+    """_months with the engine's memo and the KeptOrder that sorted the articles (which says what
+    changed since the last call): adds, deletes, re-dates across a month's end (in the site's
+    timezone, where the UTC month differs), the last article of a month deleted, and repeats,
+    each as the months made from nothing; most steps are told by the order."""
+    from datetime import timedelta
+    from operator import attrgetter
+    from zoneinfo import ZoneInfo
+    from newsdigest.model import _months
+    from newsdigest.order import KeptOrder
+    tz = ZoneInfo("Asia/Baghdad")
+    rng = random.Random(1604)
+    items = {n: article(n, date=article(n).date + timedelta(days=n * 3, hours=rng.randrange(24))) for n in range(40)}
+    order, memo = KeptOrder(), {}
+    told = reused = 0
+    last: tuple = ()
+    for step in range(120):
+        op = rng.choice(["add", "delete", "redate", "month-end", "same"])
+        n = rng.choice(sorted(items))
+        if op == "add":
+            items[200 + step] = article(200 + step, date=article(0).date + timedelta(days=rng.randrange(150),
+                                                                                      hours=rng.randrange(24)))
+        elif op == "delete" and len(items) > 3:
+            del items[n]
+        elif op == "redate":
+            items[n] = article(n, date=items[n].date + timedelta(days=rng.choice([-40, -3, 2, 31])))
+        elif op == "month-end":   # 22:30 UTC on a month's last day: the next month in Baghdad
+            when = items[n].date.replace(day=28, hour=22, minute=30) + timedelta(days=rng.choice([0, 1, 2, 3]))
+            items[n] = article(n, date=when)
+        before = order.items
+        articles = order.sort(list(items.values()), attrgetter("id"), lambda a: a.sort_key)
+        told += articles is not before and order.since(before) is not None
+        kept = _months(articles, tz, memo, order)
+        assert kept == _months(articles, tz), (step, op)
+        reused += kept is not last and any(m is was for m in kept for was in last)
+        last = kept
+    assert told > 50, "most changes were told by the order"
+    assert reused > 50, "the months no change reached were kept (made again only where a change was)"

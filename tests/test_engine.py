@@ -262,9 +262,9 @@ def test_an_engine_started_on_a_cached_site_resolves_its_first_change_as_a_chang
     resolved: list[int] = []
     per_article = resolve_module._per_article
 
-    def counting(corpus, by_article, name_of, gazetteer, memo=None, redo=None):
+    def counting(corpus, by_article, name_of, gazetteer, memo=None, redo=None, since=None):
         resolved.append(len(corpus) if redo is None else len(redo))
-        return per_article(corpus, by_article, name_of, gazetteer, memo, redo)
+        return per_article(corpus, by_article, name_of, gazetteer, memo, redo, since)
 
     monkeypatch.setattr(resolve_module, "_per_article", counting)
     make_doc(rng, 12).write(root)

@@ -239,12 +239,13 @@ class ResolveMemo:
     # made again since): what a caller that applied that one needs to visit (remade_since).
     made: dict | None = None
     delta: tuple | None = None
+    details: dict | None = None     # ... and their details
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
         if context != self.context:
             self.context, self.gathered, self.resolved, self.actors, self.corpus, self.reports = context, {}, {}, {}, {}, {}
-            self.listed = self.made = self.delta = None
+            self.listed = self.made = self.delta = self.details = None
 
     def remade_since(self, before: dict, resolution: Resolution) -> set[str] | None:
         """The ids of the articles whose actors are not the very tuples they had in `before` (an
@@ -284,7 +285,7 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     resolution = _summarise(corpus, found, clusters, duplicates, gazetteer, memo, updates, since)
     if memo is not None:
         updates["delta"] = memo.made, updates.pop("remade")
-        updates["made"] = resolution.articles
+        updates["made"], updates["details"] = resolution.articles, resolution.details
         for name, value in updates.items():
             setattr(memo, name, value)
     return resolution
@@ -718,7 +719,8 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
         return name
 
     articles, details, updates["resolved"], updates["remade"] = _per_article(
-        corpus, by_article, name_of, gazetteer, memo, redo if memo is not None else None)
+        corpus, by_article, name_of, gazetteer, memo, redo if memo is not None else None,
+        (updates["corpus"], since[1]) if since is not None else None)
     actors, updates["actors"] = _per_actor(updates["corpus"], groups, display, gazetteer, kept)
     # What the review reports of each identity, kept with its summary (the same object).
     last_reports = memo.reports if memo is not None else {}
@@ -759,44 +761,50 @@ def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None,
 
 
 def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]], name_of, gazetteer: Gazetteer,
-                 memo: ResolveMemo | None = None, redo: set[str] | None = None
+                 memo: ResolveMemo | None = None, redo: set[str] | None = None, since: tuple[dict, set] | None = None
                  ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]], dict, set[str]]:
     """Each article's actors by name, in the order it mentions them, and their details (and
     both by id with what they were made of, for the memo; and the ids of those made again).
     With the memo, an article outside `redo` is the last one's, and so is one in it whose
     members and their names are as they were (an identity of 1,000 articles that gained a
-    member reads the same in most of them)."""
-    articles: dict[str, tuple[str, ...]] = {}
-    details: dict[str, tuple[ArticleActor, ...]] = {}
+    member reads the same in most of them). `since` (resolve's: the articles by id now and the
+    ids gone) with the memo's last result: the articles outside `redo` are not visited at all."""
     last = memo.resolved if memo is not None else {}
-    kept: dict = {}
     remade: set[str] = set()
-    for article in corpus:
-        entry = last.get(article.id)
-        if entry is not None and redo is not None and article.id not in redo:
-            kept[article.id] = entry
-            articles[article.id], details[article.id] = entry[0], entry[1]
-            continue
-        members = tuple(by_article.get(article.id, ()))
-        names = tuple(name_of(m.key) for m in members)
-        if entry is not None and redo is not None and entry[3] == names and entry[2] == members:
-            kept[article.id] = entry
-            articles[article.id], details[article.id] = entry[0], entry[1]
-            continue
-        group = sorted(members, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
-        entries: dict[str, dict] = {}
-        for m in group:
-            entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
-            entry["kind"] = entry["kind"] or _kind_of(m, gazetteer)
-            for field_name, values in (("forms", m.local.forms), ("evidence", m.local.evidence),
-                                       ("roles", m.local.roles)):
-                entry[field_name] += [v for v in values if v not in entry[field_name]]
-        articles[article.id] = tuple(entries)
-        details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
-                                    for n, e in entries.items())
-        kept[article.id] = (articles[article.id], details[article.id], members, names)
-        remade.add(article.id)
+    if since is not None and redo is not None and memo.made is not None and memo.details is not None:
+        articles, details, kept = dict(memo.made), dict(memo.details), dict(last)
+        for aid in since[1]:
+            articles.pop(aid, None), details.pop(aid, None), kept.pop(aid, None)
+        visit = [aid for aid in redo if aid in since[0]]
+    else:
+        articles, details, kept = {}, {}, {}
+        visit = [article.id for article in corpus]
+    for aid in visit:
+        entry = last.get(aid)
+        if entry is None or redo is None or aid in redo:
+            members = tuple(by_article.get(aid, ()))
+            names = tuple(name_of(m.key) for m in members)
+            if entry is None or redo is None or entry[3] != names or entry[2] != members:
+                entry = _actors_of(members, names, name_of, gazetteer)
+                remade.add(aid)
+        kept[aid] = entry
+        articles[aid], details[aid] = entry[0], entry[1]
     return articles, details, kept, remade
+
+
+def _actors_of(members: tuple[_Member, ...], names: tuple[str, ...], name_of, gazetteer: Gazetteer) -> tuple:
+    """One article's (actors, details, members, their names), from its members."""
+    group = sorted(members, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+    entries: dict[str, dict] = {}
+    for m in group:
+        entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
+        entry["kind"] = entry["kind"] or _kind_of(m, gazetteer)
+        for field_name, values in (("forms", m.local.forms), ("evidence", m.local.evidence),
+                                   ("roles", m.local.roles)):
+            entry[field_name] += [v for v in values if v not in entry[field_name]]
+    details = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
+                    for n, e in entries.items())
+    return tuple(entries), details, members, names
 
 
 def _per_actor(inputs: Mapping[str, ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],

@@ -6,6 +6,7 @@ topics chosen, actor profiles, stories, related articles, digests): it looks not
 from __future__ import annotations
 
 import heapq
+import operator
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,8 +32,9 @@ def related_terms(source: Taxonomy, target: Taxonomy, articles: tuple[Article, .
             and last.slugs_of is slugs_of and last.limit == limit):
         return last.result   # the very taxonomies and slug table: nothing to count again
     # The sort names of the targets: the last call's while the target is the same taxonomy object.
-    names = last.names if last is not None and last.target is target else {
-        term.slug: term.name.casefold() for term in target.terms}
+    # (C loops: the actors taxonomy has 20,000 terms at 10,000 articles)
+    names = last.names if last is not None and last.target is target else dict(zip(
+        map(attrgetter("slug"), target.terms), map(str.casefold, map(attrgetter("name"), target.terms))))
     reuse = last is not None and last.usable(limit, names)
     dirty = last.dirty_terms(source, slugs_of, articles) if reuse else set()
     kept = last.ranked if reuse else {}
@@ -99,7 +101,7 @@ class RelatedMemo:
         if names is self.names:
             return True
         shared = names.keys() & self.names.keys()
-        return all(names[slug] == self.names[slug] for slug in shared)
+        return all(map(operator.eq, map(names.__getitem__, shared), map(self.names.__getitem__, shared)))
 
     def dirty_terms(self, source: Taxonomy, slugs_of: Mapping, articles: tuple[Article, ...]) -> set[str]:
         """Source terms of the articles added or naming other targets since last time. A term an

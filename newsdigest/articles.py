@@ -432,8 +432,10 @@ class Published:
     def problems(self) -> list[Problem]:
         return [p for rel in sorted(self.problems_of) for p in self.problems_of[rel]]
 
-    def update(self, changes: dict[str, tuple[Article | None, list[Problem]] | None]) -> None:
-        """`changes`: path -> its parse result now (None: the file is gone)."""
+    def update(self, changes: dict[str, tuple[Article | None, list[Problem]] | None]
+               ) -> tuple[list[Article], set[str]] | None:
+        """`changes`: path -> its parse result now (None: the file is gone). Returns the articles
+        put in and the ids no longer published, or None when every article was chosen again."""
         before = [self.parsed.get(rel) for rel in changes]
         for rel, result in changes.items():
             if result is None:
@@ -444,9 +446,11 @@ class Published:
         articles = [r[0] for r in before + after if r is not None and r[0] is not None]
         if any(a.url_path in self.clashed or a.id in self.clashed for a in articles):
             return self._choose()
+        taken, put = set(), []
         for old in before:
             if old is not None and old[0] is not None and self.by_id.get(old[0].id) is old[0]:
                 self._take(old[0])
+                taken.add(old[0].id)
         for rel in changes:
             self.problems_of.pop(rel, None)
         for rel, result in sorted((rel, r) for rel, r in changes.items() if r is not None):
@@ -458,6 +462,8 @@ class Published:
             if article.url_path in self.urls or article.id in self.by_id:
                 return self._choose()   # a clash: which one is kept and what is said depends on path order
             self._put(article)
+            put.append(article)
+        return put, taken - {a.id for a in put}
 
     def _take(self, article: Article) -> None:
         i = bisect.bisect_left(self.keys, article.sort_key)

@@ -23,12 +23,13 @@ from .cache import Cache, cache_key
 from .config import Paths, SiteConfig, load_config
 from .core import Article, StoryIndex
 from .errors import NewsdigestError, Problem
-from .enrich import (Enrichment, LiveStories, apply_enrichment, extract_all, extract_context, features_key,
-                     find_stories, resolve_all, stories_key, story_input)
+from .enrich import (Enrichment, LiveStories, apply_changes, apply_enrichment, extract_all, extract_context,
+                     features_key, find_stories, resolve_all, stories_key, story_input)
 from .extract.gazetteer import Gazetteer, load_gazetteer
 from .extract.resolve import ResolveMemo
 from .extract.topics import TopicRules, load_topic_rules
 from .files import read_regular
+from .order import Changed, changed as changes_since, follow
 from .stories import FEATURES_VERSION, story_features
 
 
@@ -138,7 +139,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     except BaseException:
         memo.forget()
         raise
-    memo.result = list(memo.published.articles), problems + memo.published.problems
+    memo.result = follow(memo.published.articles, None, [], ()), problems + memo.published.problems
     return memo.result
 
 
@@ -189,9 +190,12 @@ def _load_changed(root: Path, config: SiteConfig, config_key: str, cache: Cache,
     cache.put_many("stat", {rel: (entry[0], entry[3]) for rel, entry in read.items()})
     if any(result is None for result in changes.values()):
         cache.prune("stat", set(files))
-    memo.published.update(changes)
+    delta = memo.published.update(changes)
     memo.files, memo.scan = files, scan
-    memo.result = list(memo.published.articles), list(scan.listing.problems) + memo.published.problems
+    # The articles say what changed since the last list (enrich then visits only those).
+    articles = follow(memo.published.articles, memo.result[0], *delta) if delta is not None else Changed(
+        memo.published.articles)
+    memo.result = articles, list(scan.listing.problems) + memo.published.problems
     return memo.result
 
 
@@ -206,7 +210,9 @@ class EnrichMemo:
     """What the live engine keeps of the last enrich, beside the resolution's memo: the articles
     list it was given (load's, the same list while no file changed) with the result, each
     article's extraction by the very article it was made for, and the lines of the corpus key
-    in order, so that a build extracts, hashes and sorts only the articles that changed."""
+    in order, so that a build extracts, hashes and sorts only the articles that changed. With
+    the extractions by id and their parts (topics, mentions), kept as made: a list that says
+    what changed since the last one (order.Changed) is not walked whole."""
 
     context: str = ""
     articles: list | None = None
@@ -214,6 +220,7 @@ class EnrichMemo:
     extracted: dict = field(default_factory=dict)   # id -> (article, cache key, extraction)
     lines: list = field(default_factory=list)       # corpus_key's lines, sorted
     line_of: dict = field(default_factory=dict)     # id -> its line
+    found: tuple = field(default_factory=lambda: ({}, {}, {}))   # id -> extraction; -> its topics; -> its mentions
 
     def forget(self) -> None:
         self.__init__()
@@ -233,6 +240,8 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
             return _enrich_kept(articles, config, gazetteer, rules, cache, workers, memo, enriched, kept, context)
         except BaseException:
             kept.forget()
+            if memo is not None:
+                memo.listed = None
             raise
     by_id = {a.id: a for a in articles}
 
@@ -257,15 +266,23 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
         kept.forget()
         kept.context = context
     last = kept.extracted
-    made: dict[str, tuple] = {}
+    delta = changes_since(articles, kept.articles)   # None: every article looked at
+    made: dict[str, tuple]
     changed: list[Article] = []
-    for a in articles:
-        entry = last.get(a.id)
-        if entry is not None and entry[0] is a:
-            made[a.id] = entry
-        else:
-            made[a.id] = None   # its place, in the articles' order
-            changed.append(a)
+    if delta is not None:
+        made = dict(last)
+        for aid in delta[1]:
+            made.pop(aid, None)
+        changed = [a for a in delta[0] if (entry := made.get(a.id)) is None or entry[0] is not a]
+    else:
+        made = {}
+        for a in articles:
+            entry = last.get(a.id)
+            if entry is not None and entry[0] is a:
+                made[a.id] = entry
+            else:
+                made[a.id] = None   # its place, in the articles' order
+                changed.append(a)
     if changed:
         keys = {a.id: cache_key(context, a.content_hash) for a in changed}
         found = cache.get_many("extract", keys.values())
@@ -282,7 +299,12 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
             cache.trim("extract", {entry[1] for entry in made.values()})
     lines, line_of = kept.lines, kept.line_of
     if len(made) != len(last) or changed:
-        line_of = {aid: line for aid, line in line_of.items() if aid in made}
+        if delta is not None:
+            line_of = dict(line_of)
+            for aid in delta[1]:
+                line_of.pop(aid, None)
+        else:
+            line_of = {aid: line for aid, line in line_of.items() if aid in made}
         gone = len(lines) - len(line_of)
         for a in changed:
             gone += line_of.pop(a.id, None) is not None
@@ -295,12 +317,38 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
             lines = [line for line in lines if line in keep] if gone else list(lines)
             for a in changed:
                 bisect.insort(lines, line_of[a.id])
-    extracted = {aid: entry[2] for aid, entry in made.items()}
+    if delta is not None:   # the last extractions by id, with those of the articles changed and gone
+        extracted, topics, mentions = (dict(part) for part in kept.found)
+        for aid in delta[1]:
+            extracted.pop(aid, None), topics.pop(aid, None), mentions.pop(aid, None)
+        for a in changed:
+            extraction = extracted[a.id] = made[a.id][2]
+            topics[a.id] = extraction[1]
+            if extraction[0] is not None:
+                mentions[a.id] = extraction[0]
+            else:
+                mentions.pop(a.id, None)
+    else:
+        extracted = {aid: entry[2] for aid, entry in made.items()}
+        topics = {aid: entry[1] for aid, entry in extracted.items()}
+        mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
     corpus_key = _corpus_key(context, lines)
-    resolution = cache.whole("resolution", corpus_key, lambda: resolve_all(articles, config, gazetteer, extracted, memo),
+    resolution = cache.whole("resolution", corpus_key,
+                             lambda: resolve_all(articles, config, gazetteer, extracted, memo, mentions),
                              fresh=memo is not None and not memo.gathered)
-    result = apply_enrichment(articles, extracted, resolution, enriched)
+    last_result = kept.result
+    # The articles whose actors the resolution made again since the one applied last (the rest
+    # have the very tuples they had), when known: apply_enrichment visits only those and the
+    # articles changed.
+    remade = memo.remade_since(last_result[1].resolution.articles, resolution) if (
+        memo is not None and last_result is not None and delta is not None) else None
+    if remade is not None and enriched is not None:
+        result = apply_changes(articles, last_result[0], extracted, resolution, enriched, (topics, mentions),
+                               changed, remade, delta[1])
+    else:
+        result = apply_enrichment(articles, extracted, resolution, enriched)
     kept.extracted, kept.lines, kept.line_of = made, lines, line_of
+    kept.found = extracted, topics, mentions
     kept.articles, kept.result = articles, result
     return result
 

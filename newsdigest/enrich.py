@@ -24,6 +24,7 @@ from .extract.topics import TopicAssignment, TopicRules, assign_topics
 from .related import LiveRelated, RelatedState, related_incremental
 from .stories import FEATURES_VERSION, ClusterState, StoryInput, cluster_incremental
 from .stories_live import LiveClusters
+from .order import changed as changes_since, follow
 from .workers import fork_map
 
 
@@ -89,20 +90,61 @@ def _kept(found: tuple[Mentions | None, TopicAssignment]) -> tuple[Mentions | No
 
 
 def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer,
-                extracted: dict[str, tuple], memo: ResolveMemo | None = None) -> Resolution:
+                extracted: dict[str, tuple], memo: ResolveMemo | None = None,
+                mentions: dict[str, Mentions] | None = None) -> Resolution:
     """Identities across articles (Tom and Thomas Goffus): needs the whole corpus. `memo`: the
-    live engine's (resolve.ResolveMemo)."""
-    mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+    live engine's (resolve.ResolveMemo); `mentions`: those of `extracted` (not None), when the
+    caller has them."""
+    if mentions is None:
+        mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
     if memo is None:
-        inputs = [article_input(a) for a in articles]
-    else:   # an unchanged article is the same object (apply_enrichment): its input is the last one
-        last, made = memo.inputs, {}
+        return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions)
+    # An unchanged article is the same object (apply_enrichment): its input is the last one.
+    memo.start(gazetteer, dict(config.sources))
+    last = memo.inputs
+    delta = changes_since(articles, memo.listed)   # what changed since the last whole resolution
+    if delta is None:
+        made = {}
         for a in articles:
             found = last.get(a.id)
             made[a.id] = found if found is not None and found[0] is a else (a, article_input(a))
-        memo.inputs = made
-        inputs = [entry[1] for entry in made.values()]
-    return resolve(inputs, gazetteer, dict(config.sources), mentions, memo)
+        since = None
+    else:
+        made = dict(last)
+        for aid in delta[1]:
+            made.pop(aid, None)
+        renewed = {}
+        for a in delta[0]:
+            found = made.get(a.id)
+            if found is None or found[0] is not a:
+                made[a.id] = (a, article_input(a))
+                renewed[a.id] = made[a.id][1]
+        since = renewed, delta[1]
+    memo.inputs = made
+    inputs = list(map(_input_of, map(made.__getitem__, map(_id_of, articles))))
+    resolution = resolve(inputs, gazetteer, dict(config.sources), mentions, memo, since)
+    memo.listed = articles
+    return resolution
+
+
+_id_of = operator.attrgetter("id")
+_input_of = operator.itemgetter(1)
+
+
+def _enriched(article: Article, actors: tuple[str, ...], found: tuple, kept: tuple | None) -> tuple:
+    """apply_enrichment's entry for one article: (the article given, the article with its
+    terms, its actors, its extraction); `kept`, the last entry of its id."""
+    if kept is not None and kept[0] is article and kept[2] is actors and kept[3] is found:
+        return kept
+    chosen = found[1].topics
+    places = found[0].places if found[0] is not None else ()
+    if kept is not None and kept[0] is article and (kept[1].actors, kept[1].topics, kept[1].places) == (
+            actors, chosen, places):
+        return article, kept[1], actors, found
+    given = article
+    if actors != article.actors or chosen != article.topics or places != article.places:
+        article = replace(article, actors=actors, topics=chosen, places=places)
+    return given, article, actors, found
 
 
 def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
@@ -118,29 +160,48 @@ def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
     enriched = []
     made = {}
     for article in articles:
-        actors = resolution.articles.get(article.id, ())
-        found = extracted[article.id]
-        kept = last.get(article.id) if last is not None else None
-        if kept is not None and kept[0] is article and kept[2] is actors and kept[3] is found:
-            made[article.id] = kept
-            enriched.append(kept[1])
-            continue
-        chosen = found[1].topics
-        places = found[0].places if found[0] is not None else ()
-        if kept is not None and kept[0] is article and (kept[1].actors, kept[1].topics, kept[1].places) == (
-                actors, chosen, places):
-            made[article.id] = (article, kept[1], actors, found)
-            enriched.append(kept[1])
-            continue
-        given = article
-        if actors != article.actors or chosen != article.topics or places != article.places:
-            article = replace(article, actors=actors, topics=chosen, places=places)
-        made[article.id] = (given, article, actors, found)
-        enriched.append(article)
+        entry = made[article.id] = _enriched(article, resolution.articles.get(article.id, ()), extracted[article.id],
+                                             last.get(article.id) if last is not None else None)
+        enriched.append(entry[1])
+    result = follow(enriched, None, [], ())
     if last is not None:
         last.clear()
         last.update(made)
-    return enriched, Enrichment(resolution, topics, mentions)
+        last[None] = result   # the list made from these entries (apply_changes)
+    return result, Enrichment(resolution, topics, mentions)
+
+
+def apply_changes(articles: list[Article], before: list[Article], extracted: dict[str, tuple], resolution: Resolution,
+                  last: dict, parts: tuple[dict, dict], changed: list[Article], remade: set[str],
+                  gone: set[str]) -> tuple[list[Article], Enrichment]:
+    """apply_enrichment when what changed since its last call is known: `before`, the articles it
+    returned then, made from `last` (its memo); `changed`, the articles given now that were not
+    given then; `remade`, the ids whose actors the resolution made again; `gone`, the ids given
+    then and not now. The others are the entries of `last`, visited not at all. `parts`: the
+    extractions' topics and mentions by id. Returns a list that says what changed since `before`."""
+    if last.get(None) is not before:   # another call brought the memo up to date since
+        return apply_enrichment(articles, extracted, resolution, last)
+    made = dict(last)
+    for aid in gone:
+        made.pop(aid, None)
+    given = {a.id: a for a in changed}
+    new = []
+    for aid in given.keys() | (remade - gone):
+        kept = made.get(aid)
+        if aid not in given and kept is None:
+            return apply_enrichment(articles, extracted, resolution, last)   # not given then: cannot say
+        article = given[aid] if aid in given else kept[0]
+        entry = made[aid] = _enriched(article, resolution.articles.get(aid, ()), extracted[aid], kept)
+        if kept is None or entry[1] is not kept[1]:
+            new.append(entry[1])
+    result = follow(list(map(_made_of, map(made.__getitem__, map(_id_of, articles)))), before, new, gone)
+    last.clear()
+    last.update(made)
+    last[None] = result
+    return result, Enrichment(resolution, *parts)
+
+
+_made_of = operator.itemgetter(1)
 
 
 def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, rules: TopicRules,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -89,8 +90,10 @@ def load_site(paths: Paths, report: Report, cache: Cache | None = None, workers:
         # The live stories hold each article's input, the same object while it is unchanged:
         # the digests' memo then compares them by identity.
         held = live.inputs if live is not None and live.ready else {}
-        digests = build_digests([held.get(a.id) or story_input(a) for a in articles], stories, config.timezone,
-                                engine.digests if engine is not None else None)
+        items = list(map(held.get, map(attrgetter("id"), articles)))   # C loops: 10,000 articles
+        if None in items:
+            items = [item or story_input(a) for item, a in zip(items, articles)]
+        digests = build_digests(items, stories, config.timezone, engine.digests if engine is not None else None)
         profiles = actor_profiles(articles, gazetteer, resolution, engine.model.profiles if engine is not None else None)
         model = build_model(config, articles, profiles, stories, related, digests,
                             engine.model if engine is not None else None)

@@ -9,16 +9,19 @@ from collections import Counter
 from typing import Callable, Iterable, Mapping
 
 from .core import TaxonomySpec, Taxonomy, Term, TermInfo, name_key
+from .order import KeptOrder
 from .slug import unique_slugs
 
 
 def taxonomy_of(spec: TaxonomySpec, articles: Iterable, info: Mapping[str, TermInfo] | None = None,
-                live: LiveTaxonomy | None = None, rank: Callable[[str], object] | None = None) -> Taxonomy:
+                live: LiveTaxonomy | None = None, rank: Callable[[str], object] | None = None,
+                order: KeptOrder | None = None) -> Taxonomy:
     """A taxonomy as its spec describes it, from articles given newest first (a list, with
     `live`: the live engine's, which counts only what changed since its last call; `rank`, if
-    the caller has it: an article id's sort key in that order)."""
+    the caller has it: an article id's sort key in that order; `order`, the KeptOrder that
+    sorted them, which says what changed since the tuple it returned before)."""
     if live is not None:
-        return live.update(spec, articles, info, rank)
+        return live.update(spec, articles, info, rank, order)
     built = build_taxonomy(spec.key, spec.singular, spec.title, ((a.id, spec.terms_of(a)) for a in articles), info)
     return Taxonomy(built.key, built.singular, built.title, built.terms, built.slug_of, spec)
 
@@ -49,15 +52,19 @@ class LiveTaxonomy:
         self.name_keys: dict[str, str] = {}             # name -> name_key(name), as asked
 
     def update(self, spec: TaxonomySpec, articles: list, info: Mapping[str, TermInfo] | None,
-               rank: Callable[[str], object] | None = None) -> Taxonomy:
+               rank: Callable[[str], object] | None = None, order: KeptOrder | None = None) -> Taxonomy:
         if spec is not self.spec:
             self.__init__()
             self.spec = spec
         touched: set[str] = set()
         if articles is not self.articles:   # the very sequence of the last call holds the same articles
+            # What changed since the tuple of the last call, when the order that made both says.
+            delta = order.since(self.articles) if (order is not None and order.items is articles
+                                                   and self.articles is not None) else None
             self.articles = self.last = None
             given = self.given
-            for article in articles:
+            changed = articles if delta is None else [order.key_of[aid][0] for aid in delta[0]]
+            for article in changed:
                 if given.get(article.id) is not article:
                     self._drop(article.id, touched)
                     pairs = tuple((name, k) for name in spec.terms_of(article) if (k := name_key(name)))
@@ -66,7 +73,7 @@ class LiveTaxonomy:
                         self.holders.setdefault(k, set()).add(article.id)
                         touched.add(k)
             if len(given) != len(articles):
-                for gone in given.keys() - {a.id for a in articles}:
+                for gone in (given.keys() - {a.id for a in articles}) if delta is None else delta[1]:
                     self._drop(gone, touched)
                     del given[gone], self.pairs[gone]
         if touched and rank is None:   # where each article is, asked only to order a term's articles

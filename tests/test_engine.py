@@ -136,26 +136,53 @@ def acronym_and_dam_site(root: Path) -> tuple[list[Doc], Doc, Doc]:
     return background, defining, second
 
 
-def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path):
+class WatchedBuilds:
+    """Builds of one engine as watch runs them (`watched`): it lists the article files once, then
+    is told of exactly the files changed since its last build (articles.ArticleFiles); load then
+    says which articles changed (order.Changed), and enrich, the resolution and the model visit
+    only those. Without `watched`, every build lists every file."""
+
+    def __init__(self, root: Path, watched: bool) -> None:
+        self.root, self.engine = root, Engine(files=ArticleFiles() if watched else None)
+        self.seen: dict[str, tuple] | None = None
+        self.told = 0   # builds whose enriched articles said what changed since the last ones
+
+    def __call__(self, workers: int = 1):
+        folder = Paths(self.root).articles
+        now = _files_now(folder)
+        if self.engine.files is not None and self.seen is not None:
+            for path in self.seen.keys() | now.keys():
+                if self.seen.get(path) != now.get(path):
+                    self.engine.files.note(path)
+        self.seen = now
+        result = engine_build(self.root, self.engine, workers)
+        self.told += getattr(self.engine.enrich.result[0], "since", None) is not None
+        return result
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["every-file-listed", "files-the-watcher-names"])
+def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path, watched):
     """An acronym used alone becomes the organisation once an article defines it; a second report
-    of an event joins the first into a story, and leaves it again when edited or deleted."""
+    of an event joins the first into a story, and leaves it again when edited or deleted. With
+    `watched`, what changed is passed down from load: the lone article, not changed itself,
+    gets its new actor from the resolution's change set (enrich.apply_changes)."""
     root = tmp_path / "site-root"
     background, defining, second = acronym_and_dam_site(root)
-    engine = Engine()
-    engine_build(root, engine)
+    engine_build = WatchedBuilds(root, watched)
+    engine_build()
     site = assert_clean(root, tmp_path, "start")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)
 
     # 1. A new article defines the acronym: the lone article's "UTBA" is now the commission.
     defining.write(root)
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "merge")
     commission = site["actors/upper-tigris-basin-authority/index.html"].decode()
     assert "prose-1/" in commission and "prose-3/" in commission
 
     # 2. A second report of the dam story: one story of two sources.
     second.write(root)
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "join")
     story_pages = [p for p in site if p.startswith("stories/floodgates-opened") and p.endswith("index.html")]
     assert story_pages, "the two reports are one story"
@@ -166,7 +193,7 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
     second.body = ("Farmers in the south began the wheat harvest two weeks early this year, "
                    "citing a warm spring and good yields from new seed varieties.")
     second.write(root)
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "split")
     assert not any(p.startswith("stories/floodgates-opened") for p in site)
 
@@ -176,16 +203,17 @@ def test_an_article_that_merges_two_actors_joins_a_story_and_is_deleted(tmp_path
                       .replace('title = "Test digest"', 'title = "Renamed digest"'))
     (root / "templates").mkdir()
     (root / "templates" / "footer.html").write_text('<p class="colophon">Edited by the desk.</p>\n')
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "config and template")
     assert "Renamed digest" in site["index.html"].decode() and "Edited by the desk." in site["index.html"].decode()
 
     # 5. Deletions: the defining article goes, and with it the merge.
     (root / defining.rel).unlink()
     (root / second.rel).unlink()
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "delete")
     assert not any(p.startswith("actors/upper-tigris-basin-authority/") for p in site)
+    assert engine_build.told >= (4 if watched else 0), "the changes were passed down from load"
 
 
 def test_the_engine_writes_the_cache_file_after_publishing_and_a_one_shot_build_finds_it(tmp_path):
@@ -234,9 +262,9 @@ def test_an_engine_started_on_a_cached_site_resolves_its_first_change_as_a_chang
     resolved: list[int] = []
     per_article = resolve_module._per_article
 
-    def counting(corpus, by_article, name_of, gazetteer, memo=None, redo=None):
+    def counting(corpus, by_article, name_of, gazetteer, memo=None, redo=None, since=None):
         resolved.append(len(corpus) if redo is None else len(redo))
-        return per_article(corpus, by_article, name_of, gazetteer, memo, redo)
+        return per_article(corpus, by_article, name_of, gazetteer, memo, redo, since)
 
     monkeypatch.setattr(resolve_module, "_per_article", counting)
     make_doc(rng, 12).write(root)
@@ -245,11 +273,13 @@ def test_an_engine_started_on_a_cached_site_resolves_its_first_change_as_a_chang
     assert_clean(root, tmp_path, "first change")
 
 
-def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tmp_path):
+@pytest.mark.parametrize("watched", [False, True], ids=["every-file-listed", "files-the-watcher-names"])
+def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tmp_path, watched):
     """The identities are the corpus's: a new report that writes "Thomas Goffus" makes the
     "Tom Goffus" of an article the engine has not read again that same person, under the
     formal name, on its page, its cards and the actor's page (what the engine keeps of each
-    article's actors must follow the names, not only the article)."""
+    article's actors must follow the names, not only the article; with `watched`, the
+    resolution's change set names it)."""
     root = tmp_path / "site-root"
     start = datetime(2024, 5, 1, 9, tzinfo=BAGHDAD)
     rng = random.Random(8)
@@ -257,17 +287,18 @@ def test_a_fuller_name_in_a_new_article_renames_the_actor_of_an_unchanged_one(tm
                       "Deputy Assistant Secretary Tom Goffus met Defence Minister Thabit al-Abbasi in Baghdad on "
                       "Monday. Goffus said the training mission would continue.", start, "Tigris Wire")
     write_site(root, [make_doc(rng, n) for n in range(8)] + [first])
-    engine = Engine()
-    engine_build(root, engine)
+    engine_build = WatchedBuilds(root, watched)
+    engine_build()
     site = assert_clean(root, tmp_path, "start")
     assert "actors/tom-goffus/" in site["articles/2024/05/prose-1/index.html"].decode()
     prose_doc(2, "Mission talks continue",
               "Deputy Assistant Secretary Thomas Goffus held talks with Defence Minister Thabit al-Abbasi on "
               "Tuesday about the training mission.", start + timedelta(days=1), "Gulf Monitor").write(root)
-    engine_build(root, engine)
+    engine_build()
     site = assert_clean(root, tmp_path, "renamed")
     page = site["articles/2024/05/prose-1/index.html"].decode()
     assert "actors/thomas-goffus/" in page and "actors/tom-goffus/" not in page
+    assert engine_build.told == (1 if watched else 0), "the change was passed down from load"
 
 
 def test_a_source_whose_page_moves_is_linked_anew_on_pages_the_engine_keeps(tmp_path):

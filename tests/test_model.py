@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from newsdigest.core import TaxonomySpec
 from newsdigest.model import ACTORS, RelatedMemo, related_terms
 from newsdigest.taxonomy import taxonomy_of
@@ -43,11 +45,16 @@ def test_related_actors_kept_between_changes_are_those_counted_afresh():
             assert kept == fresh, (step, op, key)
 
 
-def test_actor_slugs_kept_between_changes_follow_slugs_that_move():
+@pytest.mark.parametrize("ordered", [False, True], ids=["articles-compared", "changes-from-the-order"])
+def test_actor_slugs_kept_between_changes_follow_slugs_that_move(ordered):
     """target_slugs with the engine's memo, on live taxonomies (whose slug table is the same
     object while the names are): an unchanged article whose actor's slug moves, because a new
-    name slugs alike and sorts first (it takes the plain slug), gets the new slug."""
+    name slugs alike and sorts first (it takes the plain slug), gets the new slug. With
+    `ordered`, the articles are sorted by a KeptOrder, which tells both what changed (as
+    build_model's); a table that says what it changed since the last (Slugs.since) says it right."""
+    from operator import attrgetter
     from newsdigest.model import target_slugs
+    from newsdigest.order import KeptOrder
     from newsdigest.taxonomy import LiveTaxonomy
     rng = random.Random(17)
     # "Al Noor" and "Al-Noor" are two names (two keys) with one slug: the first in sort order
@@ -56,21 +63,34 @@ def test_actor_slugs_kept_between_changes_follow_slugs_that_move():
     items = {n: article(n, actors=tuple(rng.sample(people[:4], 2))) for n in range(20)}
     live, memo = LiveTaxonomy(), {}
     seen = set()
+    order = KeptOrder() if ordered else None
+    told = 0
+    last = None
     for step in range(60):
-        op = rng.choice(["add", "edit", "delete"])
+        op = rng.choice(["add", "edit", "delete", "none"])
         n = rng.choice(sorted(items))
         if op == "add":
             items[100 + step] = article(100 + step, actors=tuple(rng.sample(people, 2)))
         elif op == "edit":
             items[n] = article(n, actors=tuple(rng.sample(people[:4], rng.randint(0, 3))))
-        elif len(items) > 3:
+        elif op == "delete" and len(items) > 3:
             del items[n]
-        articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
-        actors = taxonomy_of(ACTORS, articles, live=live)
-        kept = target_slugs(actors, articles, ACTORS.terms_of, memo)
-        assert kept == target_slugs(taxonomy_of(ACTORS, articles), articles, ACTORS.terms_of), (step, op)
+        if order is not None:
+            before = order.items
+            articles = order.sort(list(items.values()), attrgetter("id"), lambda a: a.sort_key)
+            told += order.since(before) is not None
+        else:
+            articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
+        actors = taxonomy_of(ACTORS, articles, live=live, order=order)
+        kept = target_slugs(actors, articles, ACTORS.terms_of, memo, order)
+        fresh = target_slugs(taxonomy_of(ACTORS, articles), articles, ACTORS.terms_of)
+        assert kept == fresh, (step, op)
+        if getattr(kept, "since", None) is not None and kept.since[0] is last:
+            assert {a.id for a in kept.since[1]} >= {aid for aid in kept if last.get(aid) != kept[aid]}, (step, op)
+        last = kept
         seen.add(actors.slug_of.get("al-noor"))
     assert {"al-noor", "al-noor-06a524"} <= seen, "Al-Noor's slug moved during the sequence"
+    assert told > 30 or not ordered, "most changes were told by the order"
 
 
 def test_related_lists_kept_to_shared_evidence_between_changes_are_those_made_afresh():
@@ -145,3 +165,43 @@ def test_roles_by_slug_kept_between_changes_follow_profiles_and_slugs():
                                                                      None), (step, op)
         seen.add(actors.slug_of.get("al-noor"))
     assert {"al-noor", "al-noor-06a524"} <= seen
+
+
+def test_months_kept_between_changes_told_by_the_site_order_are_those_made_afresh():
+    """_months with the engine's memo and the KeptOrder that sorted the articles (which says what
+    changed since the last call): adds, deletes, re-dates across a month's end (in the site's
+    timezone, where the UTC month differs), the last article of a month deleted, and repeats,
+    each as the months made from nothing; most steps are told by the order."""
+    from datetime import timedelta
+    from operator import attrgetter
+    from zoneinfo import ZoneInfo
+    from newsdigest.model import _months
+    from newsdigest.order import KeptOrder
+    tz = ZoneInfo("Asia/Baghdad")
+    rng = random.Random(1604)
+    items = {n: article(n, date=article(n).date + timedelta(days=n * 3, hours=rng.randrange(24))) for n in range(40)}
+    order, memo = KeptOrder(), {}
+    told = reused = 0
+    last: tuple = ()
+    for step in range(120):
+        op = rng.choice(["add", "delete", "redate", "month-end", "same"])
+        n = rng.choice(sorted(items))
+        if op == "add":
+            items[200 + step] = article(200 + step, date=article(0).date + timedelta(days=rng.randrange(150),
+                                                                                      hours=rng.randrange(24)))
+        elif op == "delete" and len(items) > 3:
+            del items[n]
+        elif op == "redate":
+            items[n] = article(n, date=items[n].date + timedelta(days=rng.choice([-40, -3, 2, 31])))
+        elif op == "month-end":   # 22:30 UTC on a month's last day: the next month in Baghdad
+            when = items[n].date.replace(day=28, hour=22, minute=30) + timedelta(days=rng.choice([0, 1, 2, 3]))
+            items[n] = article(n, date=when)
+        before = order.items
+        articles = order.sort(list(items.values()), attrgetter("id"), lambda a: a.sort_key)
+        told += articles is not before and order.since(before) is not None
+        kept = _months(articles, tz, memo, order)
+        assert kept == _months(articles, tz), (step, op)
+        reused += kept is not last and any(m is was for m in kept for was in last)
+        last = kept
+    assert told > 50, "most changes were told by the order"
+    assert reused > 50, "the months no change reached were kept (made again only where a change was)"

@@ -160,13 +160,17 @@ def test_same_input_gives_an_equal_taxonomy():
     assert topics(*assignments).terms == topics(*assignments).terms
 
 
-def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_what_nothing_reached():
+@pytest.mark.parametrize("ordered", [False, True], ids=["articles-compared", "changes-from-the-order"])
+def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_what_nothing_reached(ordered):
     """LiveTaxonomy (the live engine's) through random adds, edits (other names, spellings, dates),
     deletes and info changes: every step equals taxonomy_of from scratch, and a term no change
-    reached is the same object as at the step before."""
+    reached is the same object as at the step before. With `ordered`, the articles are sorted by
+    a KeptOrder, which tells the taxonomy what changed since its last call (as build_model's)."""
     import random
     from dataclasses import dataclass, replace
+    from operator import attrgetter
     from newsdigest.core import TaxonomySpec
+    from newsdigest.order import KeptOrder
     from newsdigest.taxonomy import LiveTaxonomy, taxonomy_of
 
     @dataclass(frozen=True)
@@ -183,6 +187,8 @@ def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_
     info = {"Iraq": TermInfo(kind="country")}
     live = LiveTaxonomy()
     last = articles = None
+    order = KeptOrder() if ordered else None
+    told = 0   # steps where the order said what changed
     for step in range(120):
         op = rng.choice(["add", "edit", "date", "delete", "info", "none"])
         aid = rng.choice(sorted(items)) if items else None
@@ -199,10 +205,14 @@ def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_
             info = {**info, rng.choice(pool[:8]): TermInfo(kind=rng.choice(["person", "organisation", ""]))}
         # As the live model gives them: the very tuple while no article changed (model.site_order),
         # and every other step, where each article is by its sort key.
-        if op not in ("info", "none") or articles is None:
+        if order is not None:
+            before = articles
+            articles = order.sort(list(items.values()), attrgetter("id"), lambda a: (-a.date, a.id))
+            told += articles is not before and order.since(before) is not None
+        elif op not in ("info", "none") or articles is None:
             articles = tuple(sorted(items.values(), key=lambda a: (-a.date, a.id)))
         rank = {a.id: (-a.date, a.id) for a in articles}.__getitem__ if step % 2 else None
-        got = taxonomy_of(spec, articles, info, live=live, rank=rank)
+        got = taxonomy_of(spec, articles, info, live=live, rank=rank, order=order)
         want = taxonomy_of(spec, list(articles), info)
         assert (got.terms, got.slug_of) == (want.terms, want.slug_of), (step, op)
         if op == "none":
@@ -212,3 +222,4 @@ def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_
             reached = {t.slug for t in got.terms if before.get(t.slug) != t}
             assert all(t is before[t.slug] for t in got.terms if t.slug not in reached), (step, op)
         last = got
+    assert told > 50 or not ordered, "most changes were told by the order"

@@ -234,21 +234,40 @@ class ResolveMemo:
     corpus: dict = field(default_factory=dict)     # article id -> the ArticleInput last resolved
     reports: dict = field(default_factory=dict)    # cluster root -> (ActorInfo, discovered, same-name merge)
     inputs: dict = field(default_factory=dict)     # article id -> (the article, its ArticleInput): enrich.resolve_all
+    listed: list | None = None      # the articles of the last whole resolution (enrich.resolve_all)
+    # The last resolution's actors by article id, and (the one before, the ids whose actors were
+    # made again since): what a caller that applied that one needs to visit (remade_since).
+    made: dict | None = None
+    delta: tuple | None = None
+    details: dict | None = None     # ... and their details
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
         if context != self.context:
             self.context, self.gathered, self.resolved, self.actors, self.corpus, self.reports = context, {}, {}, {}, {}, {}
+            self.listed = self.made = self.delta = self.details = None
+
+    def remade_since(self, before: dict, resolution: Resolution) -> set[str] | None:
+        """The ids of the articles whose actors are not the very tuples they had in `before` (an
+        earlier resolution's articles) but may be in `resolution`'s; None when not known."""
+        if resolution.articles is before:
+            return set()
+        if self.delta is not None and self.made is resolution.articles and self.delta[0] is before:
+            return set(self.delta[1])
+        return None
 
 
 def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
             agencies: Mapping[str, str] | None = None,
-            mentions: Mapping[str, Mentions] | None = None, memo: ResolveMemo | None = None) -> Resolution:
+            mentions: Mapping[str, Mentions] | None = None, memo: ResolveMemo | None = None,
+            since: tuple[dict, set] | None = None) -> Resolution:
     """The actors of every article, one identity per actor across the corpus.
 
     `mentions` (article id -> Mentions) are reused when given (the build caches them);
     missing ones are extracted here. Articles with explicit actors keep exactly those
-    (canonicalised through the gazetteer). `memo`: the live engine's (ResolveMemo)."""
+    (canonicalised through the gazetteer). `memo`: the live engine's (ResolveMemo); `since`,
+    when the caller knows it: the inputs given as other objects than in the memo's last
+    resolution, by id, and the ids gone since (then the others are not compared)."""
     gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
     if memo is not None:
         memo.start(gazetteer, agencies)
@@ -263,8 +282,10 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     _companies_named_in_arabic(found, clusters)
     _attribute_single_names(found, clusters, context)
     _attribute_abbreviations(found)
-    resolution = _summarise(corpus, found, clusters, duplicates, gazetteer, memo, updates)
+    resolution = _summarise(corpus, found, clusters, duplicates, gazetteer, memo, updates, since)
     if memo is not None:
+        updates["delta"] = memo.made, updates.pop("remade")
+        updates["made"], updates["details"] = resolution.articles, resolution.details
         for name, value in updates.items():
             setattr(memo, name, value)
     return resolution
@@ -640,10 +661,11 @@ def _attribute_abbreviations(found: _Corpus) -> None:
 
 
 def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, duplicates: list[Duplicate],
-               gazetteer: Gazetteer, memo: ResolveMemo | None = None, updates: dict | None = None) -> Resolution:
+               gazetteer: Gazetteer, memo: ResolveMemo | None = None, updates: dict | None = None,
+               since: tuple[dict, set] | None = None) -> Resolution:
     """The actors of each article and the summary of each identity, and what the review lists.
-    With the memo, only what the change set reaches is made again; `updates` gets what the
-    memo is to hold next."""
+    With the memo, only what the change set reaches is made again (`since`: resolve's); `updates`
+    gets what the memo is to hold next."""
     updates = {} if updates is None else updates
     # Each identity's members in order, put together key by key (the members of a key are in
     # order; an identity of several keys puts theirs in order), in the order of its first member.
@@ -665,7 +687,7 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     # or gone. An identity whose members are the ones it had (equal: lone surnames and acronyms
     # are attributed again each time) keeps its name; its summary too, unless one of its
     # articles changed (a date it lists).
-    changed, updates["corpus"] = _changed_articles(corpus, memo)
+    changed, updates["corpus"] = _changed_articles(corpus, memo, since)
     touched = {clusters.find(m.key) for aid in changed for m in by_article.get(aid, ())}
     display: dict[str, str] = {}
     kept: dict[str, tuple] = {}
@@ -696,8 +718,9 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
             name = names[key] = _display_key(key) if name is None else name
         return name
 
-    articles, details, updates["resolved"] = _per_article(corpus, by_article, name_of, gazetteer, memo,
-                                                          redo if memo is not None else None)
+    articles, details, updates["resolved"], updates["remade"] = _per_article(
+        corpus, by_article, name_of, gazetteer, memo, redo if memo is not None else None,
+        (updates["corpus"], since[1]) if since is not None else None)
     actors, updates["actors"] = _per_actor(updates["corpus"], groups, display, gazetteer, kept)
     # What the review reports of each identity, kept with its summary (the same object).
     last_reports = memo.reports if memo is not None else {}
@@ -719,52 +742,69 @@ def _summarise(corpus: list[ArticleInput], found: _Corpus, clusters: _Clusters, 
     return Resolution(articles, actors, merges, tuple(discovered), tuple(unique.values()), unresolved, details)
 
 
-def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None) -> tuple[set[str], dict]:
+def _changed_articles(corpus: list[ArticleInput], memo: ResolveMemo | None,
+                      since: tuple[dict, set] | None = None) -> tuple[set[str], dict]:
     """Ids of the articles not given as the very objects of the last resolution, and of those
-    gone since (every article without a memo); and the articles by id."""
+    gone since (every article without a memo); and the articles by id. `since` (resolve's) says
+    which without a look at the others."""
+    last = memo.corpus if memo is not None else {}
+    if since is not None:
+        now = dict(last)
+        for aid in since[1]:
+            now.pop(aid, None)
+        now.update(since[0])
+        return {aid for aid, a in since[0].items() if last.get(aid) is not a} | (since[1] & last.keys()), now
     now = {a.id: a for a in corpus}
     if memo is None:
         return set(now), now
-    last = memo.corpus
     return {a.id for a in corpus if last.get(a.id) is not a} | (last.keys() - now.keys()), now
 
 
 def _per_article(corpus: list[ArticleInput], by_article: dict[str, list[_Member]], name_of, gazetteer: Gazetteer,
-                 memo: ResolveMemo | None = None, redo: set[str] | None = None
-                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]], dict]:
+                 memo: ResolveMemo | None = None, redo: set[str] | None = None, since: tuple[dict, set] | None = None
+                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[ArticleActor, ...]], dict, set[str]]:
     """Each article's actors by name, in the order it mentions them, and their details (and
-    both by id with what they were made of, for the memo). With the memo, an article outside
-    `redo` is the last one's, and so is one in it whose members and their names are as they were
-    (an identity of 1,000 articles that gained a member reads the same in most of them)."""
-    articles: dict[str, tuple[str, ...]] = {}
-    details: dict[str, tuple[ArticleActor, ...]] = {}
+    both by id with what they were made of, for the memo; and the ids of those made again).
+    With the memo, an article outside `redo` is the last one's, and so is one in it whose
+    members and their names are as they were (an identity of 1,000 articles that gained a
+    member reads the same in most of them). `since` (resolve's: the articles by id now and the
+    ids gone) with the memo's last result: the articles outside `redo` are not visited at all."""
     last = memo.resolved if memo is not None else {}
-    kept: dict = {}
-    for article in corpus:
-        entry = last.get(article.id)
-        if entry is not None and redo is not None and article.id not in redo:
-            kept[article.id] = entry
-            articles[article.id], details[article.id] = entry[0], entry[1]
-            continue
-        members = tuple(by_article.get(article.id, ()))
-        names = tuple(name_of(m.key) for m in members)
-        if entry is not None and redo is not None and entry[3] == names and entry[2] == members:
-            kept[article.id] = entry
-            articles[article.id], details[article.id] = entry[0], entry[1]
-            continue
-        group = sorted(members, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
-        entries: dict[str, dict] = {}
-        for m in group:
-            entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
-            entry["kind"] = entry["kind"] or _kind_of(m, gazetteer)
-            for field_name, values in (("forms", m.local.forms), ("evidence", m.local.evidence),
-                                       ("roles", m.local.roles)):
-                entry[field_name] += [v for v in values if v not in entry[field_name]]
-        articles[article.id] = tuple(entries)
-        details[article.id] = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
-                                    for n, e in entries.items())
-        kept[article.id] = (articles[article.id], details[article.id], members, names)
-    return articles, details, kept
+    remade: set[str] = set()
+    if since is not None and redo is not None and memo.made is not None and memo.details is not None:
+        articles, details, kept = dict(memo.made), dict(memo.details), dict(last)
+        for aid in since[1]:
+            articles.pop(aid, None), details.pop(aid, None), kept.pop(aid, None)
+        visit = [aid for aid in redo if aid in since[0]]
+    else:
+        articles, details, kept = {}, {}, {}
+        visit = [article.id for article in corpus]
+    for aid in visit:
+        entry = last.get(aid)
+        if entry is None or redo is None or aid in redo:
+            members = tuple(by_article.get(aid, ()))
+            names = tuple(name_of(m.key) for m in members)
+            if entry is None or redo is None or entry[3] != names or entry[2] != members:
+                entry = _actors_of(members, names, name_of, gazetteer)
+                remade.add(aid)
+        kept[aid] = entry
+        articles[aid], details[aid] = entry[0], entry[1]
+    return articles, details, kept, remade
+
+
+def _actors_of(members: tuple[_Member, ...], names: tuple[str, ...], name_of, gazetteer: Gazetteer) -> tuple:
+    """One article's (actors, details, members, their names), from its members."""
+    group = sorted(members, key=lambda m: (m.order if m.explicit else m.local.first, m.order))
+    entries: dict[str, dict] = {}
+    for m in group:
+        entry = entries.setdefault(name_of(m.key), {"kind": "", "forms": [], "evidence": [], "roles": []})
+        entry["kind"] = entry["kind"] or _kind_of(m, gazetteer)
+        for field_name, values in (("forms", m.local.forms), ("evidence", m.local.evidence),
+                                   ("roles", m.local.roles)):
+            entry[field_name] += [v for v in values if v not in entry[field_name]]
+    details = tuple(ArticleActor(n, e["kind"], tuple(e["forms"]), tuple(e["evidence"]), tuple(e["roles"]))
+                    for n, e in entries.items())
+    return tuple(entries), details, members, names
 
 
 def _per_actor(inputs: Mapping[str, ArticleInput], groups: dict[str, list[_Member]], display: dict[str, str],

@@ -284,3 +284,48 @@ def test_a_plan_from_the_last_one_shows_each_stories_page_as_made_afresh():
         pages = _pages_by_url(plan_pages(model, memo))
         fresh = _pages_by_url(plan_pages(model))
         assert pages == fresh, step
+
+
+def test_term_charts_and_trends_from_the_kept_days_match_those_counted_afresh():
+    """A term's charts and trends count its articles by their local day, which the engine's plan
+    keeps per article from one model to the next (Current.day_of, brought up to date from the
+    articles changed since): after articles are added, re-dated, given other actors and removed,
+    each term's charts are those counted article by article on the model as it is."""
+    import random
+    from newsdigest import charts
+    from newsdigest.model import ModelMemo
+    from newsdigest.plan import Current, _related, _term_chart_values
+    from newsdigest.core import name_key
+    rng = random.Random(3)
+    people = ("Layla Fenselman", "Omar Haddad", "Iraq", "NATO", "Sara Kin")
+    from zoneinfo import ZoneInfo
+    config = SiteConfig(items_per_page=3, timezone=ZoneInfo("Asia/Baghdad"))
+
+    def made(n: int) -> Article:
+        when = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=rng.randrange(24 * 200))
+        return article(n, date=when, actors=tuple(rng.sample(people, rng.randint(1, 3))),
+                       content_hash=f"hash-{n}-{rng.random()}")
+    articles = {n: made(n) for n in range(40)}
+    model_memo, kept = ModelMemo(), Current()
+    for step in range(12):
+        for _ in range(3):
+            n = rng.randrange(60)
+            if n in articles and rng.random() < 0.3:
+                del articles[n]
+            else:
+                articles[n] = made(n)   # new, or re-dated with other actors
+        model = build_model(config, list(articles.values()), memo=model_memo)
+        kept.model = model
+        tz = model.config.timezone
+        for tax in model.taxonomies:
+            for term in tax.terms:
+                related = _related(model, tax, term.slug)
+                found = _term_chart_values(kept, term.article_ids, related)
+                days = [model.article(i).date.astimezone(tz).date() for i in term.article_ids]
+                axis = charts.axis_between(min(days), max(days))
+                slugs = model.taxonomy("actors").slug_of
+                assert found["coverage"]["counts"] == charts.counts_on(axis, days), (step, term.slug)
+                for row, other in zip(found["together"]["rows"], related["actors"]):
+                    assert row["counts"] == charts.counts_on(axis, [
+                        model.article(i).date.astimezone(tz).date() for i in term.article_ids
+                        if other["slug"] in {slugs[name_key(a)] for a in model.article(i).actors}]), (step, term.slug)

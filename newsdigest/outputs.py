@@ -29,7 +29,7 @@ from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_
                     json_feed_bytes, opml_bytes, rss_bytes)
 from .core import Article, SiteModel
 from .model import changed_since
-from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, digest_view, feed_specs, plan_pages
+from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, _paged_stories, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (CardFragments, EachFragments, collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
@@ -354,12 +354,30 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
             memo.opml = opml
     outputs = [opml[1]]
     if model.digests:
+        # A digest's item is the last build's while it shows the same: the same digest object, its
+        # entries' first articles (their page, language and direction), which of their stories
+        # have a page, and the sources' slugs (where its sources link); the feed is the last
+        # one while its items are the same objects (the engine's memo, for one config).
+        kept, now = (memo.digest_items, {}) if memo is not None else ({}, None)
+        slugs, paged, article = model.taxonomy("sources").slug_of, _paged_stories(model), model.article
         items = []
         for digest in model.digests[: config.feed_size]:
-            view = digest_view(model, digest)
-            items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
-                                    digest_items_html(view, config)))
-        outputs += [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()]
+            stamp = (digest, slugs, tuple(article(e.article_ids[0]) for e in digest.entries),
+                     tuple(e.story_id in paged for e in digest.entries))
+            found = kept.get(digest.key)
+            if found is None or found[0] != stamp:
+                view = digest_view(model, digest)
+                found = (stamp, DigestItem(digest.key, view["title"], view["url"], digest.updated,
+                                           digest_items_html(view, config)))
+            if now is not None:
+                now[digest.key] = found
+            items.append(found[1])
+        last = memo.digest_feed if memo is not None else None
+        if last is None or len(last[0]) != len(items) or not all(map(operator.is_, last[0], items)):
+            last = (items, [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()])
+        if memo is not None:
+            memo.digest_items, memo.digest_feed = now, last
+        outputs += last[1]
     outputs += _sitemap_outputs(model, page_paths, memo)
     outputs.append(made("robots.txt", robots_bytes(model)))
     return outputs

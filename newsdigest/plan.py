@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from .core import Article, SiteModel, Taxonomy, memoized, name_key
 from . import charts, urls
@@ -209,6 +209,9 @@ class PlanMemo:
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
     term_specs: dict = field(default_factory=dict)   # taxonomy key -> {slug: (term, its FeedSpec)}: feed_specs
+    # outputs.other_outputs: digest key -> (what its feed item shows, the item); (the items, the digest feeds)
+    digest_items: dict = field(default_factory=dict)
+    digest_feed: tuple | None = None
     # outputs.py's corpus-wide values (feed specs, search shards, sitemaps) by name -> (what each
     # was made from, compared by identity, and the value): outputs.from_last
     whole: dict = field(default_factory=dict)
@@ -225,7 +228,7 @@ class PlanMemo:
             self.shown_in, self.stories, self.digest_inputs, self.headlines, self.related = {}, {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
-            self.term_specs = {}
+            self.term_specs, self.digest_items, self.digest_feed = {}, {}, None
             self.shard_plan, self.sitemap_order, self.articles = {}, KeptOrder(), None
             self.config = repr(config)
 
@@ -572,8 +575,9 @@ class Planner:
         entries = [self._card(self.model.article(i)) for i in ids]
         known = known or {}
         plain = {k: v for k, v in context.items() if k not in known}
-        key_data = self._key_of(plain) + "|" + ",".join(h for _, h in entries) + ("|" + _dumps(known) if known else "")
-        self.pages.append(Page(url_path, template, {**context, "articles": [c for c, _ in entries]}, _digest(key_data)))
+        key_data = self._key_of(plain) + "|" + ",".join(map(itemgetter(1), entries)) + ("|" + _dumps(known) if known else "")
+        self.pages.append(Page(url_path, template, {**context, "articles": list(map(itemgetter(0), entries))},
+                               _digest(key_data)))
 
 
 def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[str, tuple[str, ...], dict]]:
@@ -957,7 +961,7 @@ def _reordered(model: SiteModel, memo: PlanMemo, changed: set[str], gone: set[st
                 places.append(now[other])
     stories = model.stories.stories if model.stories is not None else ()
     reach = (max(map(len, model.related.values()), default=0)
-             + max((len(s.article_ids) for s in stories), default=0) + 2)
+             + max(map(len, map(attrgetter("article_ids"), stories)), default=0) + 2)
     articles = model.articles
     return {a.id for place in places for a in articles[max(0, place - reach):place + reach + 1]}
 
@@ -1082,7 +1086,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
 
     # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
     front = front_page(model.articles, model.stories, model.taxonomy("topics"), model.article)
-    for url, ids, pager in paginate("", tuple(a.id for a in model.articles), per_page):
+    for url, ids, pager in paginate("", tuple(map(attrgetter("id"), model.articles)), per_page):
         if pager["first"]:
             plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
                           front=_front_view(plan, model, front), title="")
@@ -1116,7 +1120,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
             related, roles = term_actors.get(term.slug, ()), model.roles.get(term.slug, ())
             last = plan.memo.term_inputs.get(group_key) if plan.memo is not None else None
             if (last is not None and last[0] is term and last[1] == related and last[2] == roles
-                    and renamed_actors.isdisjoint(slug for slug, _ in related) and plan.unchanged_cards(term.article_ids)
+                    and renamed_actors.isdisjoint(map(itemgetter(0), related)) and plan.unchanged_cards(term.article_ids)
                     and plan.unchanged_cards(aid for _, _, aid in roles)):
                 # The same term, related actors (none renamed) and roles, and the cards of its
                 # articles and of its roles' articles the same: its pages are the last plan's.

@@ -28,12 +28,14 @@ def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, st
         present = set(paths)
         for path in (dirty & present) | (present - lines.keys()):
             lines[path] = _line(model, path, lastmod.get(path), lines.get(path))
+        for path in lines.keys() - present:   # pages gone: the others' entries stay as they are
+            del lines[path]
         made = list(map(lines.__getitem__, paths))
     else:
         made = _lines(model, paths, lastmod, lines if lines is not None else {})
-    if lines is not None:
-        lines.clear()
-        lines.update(zip(paths, made))
+        if lines is not None:
+            lines.clear()
+            lines.update(zip(paths, made))
     parts = [made[i:i + MAX_URLS] for i in range(0, len(made), MAX_URLS)] or [[]]
     if len(parts) == 1:
         return {"sitemap.xml": _urlset(parts[0])}

@@ -326,6 +326,9 @@ class Planner:
             for aid in delta[0] | self._relinked:
                 if aid in place_of:
                     self._card(model.article(aid))
+            # Each plan brings the days of the articles up to date (from the changed ones: a
+            # plan that skipped it would leave the next one to make them all again).
+            self.current.day_of()
         self._every_card = True
 
     def unchanged_cards(self, ids) -> bool:

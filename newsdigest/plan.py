@@ -717,9 +717,7 @@ def _plan_stories(plan: "Planner", model: SiteModel, feeds) -> None:
     if model.stories is None:
         return
     sources = plan.source_slugs()
-    for story in model.stories.stories:
-        if not story.has_page:
-            continue
+    for story in _paged_list(model):
         plan.group(("story", story.id), partial(lambda story: (story, sources, plan.card_hashes(story.article_ids)), story),
                    partial(_plan_story, plan, model, feeds, story), (story, sources), story.article_ids)
 
@@ -754,7 +752,7 @@ STORIES_PER_PAGE_FACTOR = 2  # a story is a line, not a card: twice a list page'
 
 def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
     """/stories/: every story of two or more reports, latest activity first, paginated as other lists."""
-    stories = tuple(s for s in model.stories.stories if s.has_page) if model.stories is not None else ()
+    stories = _paged_list(model)
     by_id = {s.id: s for s in stories}
     sources = plan.source_slugs()
     article = model.article
@@ -815,7 +813,15 @@ def _paged_stories(model: SiteModel) -> frozenset:
     stories = model.stories
     if stories is None:
         return frozenset()
-    return memoized(stories, "paged", lambda: frozenset(s.id for s in stories.stories if s.has_page))
+    return memoized(stories, "paged", lambda: frozenset(s.id for s in _paged_list(model)))
+
+
+def _paged_list(model: SiteModel) -> tuple:
+    """The stories that have a page, in the index's order (once per model: three stages ask)."""
+    stories = model.stories
+    if stories is None:
+        return ()
+    return memoized(stories, "paged list", lambda: tuple(s for s in stories.stories if s.has_page))
 
 
 def _digest_signature(model: SiteModel, digest, newer, older, sources) -> tuple:

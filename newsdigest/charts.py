@@ -157,7 +157,9 @@ def local_days(dates: Iterable[datetime], tz: tzinfo) -> list[date]:
 
 def counts_on(axis: Axis, days: Iterable[date]) -> list[int]:
     """How many of the days fall in each period of the axis (days outside it are not counted)."""
-    counts = Counter(period_start(d, axis.unit) for d in days)
+    counts: Counter = Counter()
+    for day, n in Counter(days).items():   # counted by day first (C): a period a day, not an article
+        counts[period_start(day, axis.unit)] += n
     return [counts.get(start, 0) for start in axis.starts]
 
 

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import count
+from operator import attrgetter
 from typing import Any, Callable, Mapping, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -238,6 +240,9 @@ class Month:
     article_ids: tuple[str, ...]
 
 
+_ID = attrgetter("id")
+
+
 @dataclass(frozen=True)
 class SiteModel:
     config: Any                              # config.SiteConfig: the model never reads files
@@ -261,7 +266,7 @@ class SiteModel:
         # Called a few hundred thousand times per build: the table is looked up directly.
         table = self.__dict__.get("_articles_by_id")
         if table is None:
-            table = {a.id: a for a in self.articles}
+            table = dict(zip(map(_ID, self.articles), self.articles))   # map and zip: C
             object.__setattr__(self, "_articles_by_id", table)  # derived once; the fields never change
         return table[article_id]
 
@@ -277,4 +282,4 @@ class SiteModel:
     @property
     def place_of(self) -> dict[str, int]:
         """Each article's place in publication order (newest first, from 0)."""
-        return memoized(self, "index", lambda: {a.id: i for i, a in enumerate(self.articles)})
+        return memoized(self, "index", lambda: dict(zip(map(_ID, self.articles), count())))

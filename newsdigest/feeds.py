@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 from xml.sax.saxutils import XMLGenerator
 
+from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 
 from . import __version__, urls
@@ -94,24 +96,44 @@ def _generator(spec: FeedSpec, articles: list[Article], config: SiteConfig, self
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for article in articles:
-        fe = fg.add_entry(order="append")
-        url = config.absolute(article.url_path)
-        fe.id(entry_id(article.id))
-        fe.guid(entry_id(article.id), permalink=False)
-        fe.title(_clean(article.title))
-        fe.link(href=url, rel="alternate")
-        fe.published(article.date)
-        fe.updated(article.updated or article.date)
-        if article.author:
-            fe.author(name=_clean(article.author))
-            # RSS's <author> must be an email address: the name goes in Dublin Core's dc:creator.
-            fe.dc.dc_creator(_clean(article.author))
-        for topic in article.topics:
-            fe.category(term=_clean(topic))
-        fe.content(_clean(feed_html(article.root_html, config.base_url)), type="html")
-        # RSS readers treat <description> as HTML: the plain-text summary is escaped to stay text.
-        fe.summary(html.escape(_clean(article.summary), quote=False), type="html")
+        fg.add_entry(_entry(article, config), order="append")   # its dc extension loaded already
     return fg
+
+
+# An article is in several feeds, each in up to three formats, and in the same feeds build after
+# build (the newest ones): its entry is made once while it is the same article object and base
+# URL (feedgen only reads an entry to write it). Bounded: a clean build goes through every feed.
+_ENTRIES: dict[str, tuple] = {}   # article id -> (the article, base URL, its FeedEntry)
+ENTRIES_KEPT = 1024
+
+
+def _entry(article: Article, config: SiteConfig) -> FeedEntry:
+    base_url = config.base_url   # all an entry reads of the config
+    found = _ENTRIES.get(article.id)
+    if found is not None and found[0] is article and found[1] == base_url:
+        return found[2]
+    fe = FeedEntry()
+    fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)   # as _generator's feed loads it
+    url = config.absolute(article.url_path)
+    fe.id(entry_id(article.id))
+    fe.guid(entry_id(article.id), permalink=False)
+    fe.title(_clean(article.title))
+    fe.link(href=url, rel="alternate")
+    fe.published(article.date)
+    fe.updated(article.updated or article.date)
+    if article.author:
+        fe.author(name=_clean(article.author))
+        # RSS's <author> must be an email address: the name goes in Dublin Core's dc:creator.
+        fe.dc.dc_creator(_clean(article.author))
+    for topic in article.topics:
+        fe.category(term=_clean(topic))
+    fe.content(_clean(feed_html(article.root_html, base_url)), type="html")
+    # RSS readers treat <description> as HTML: the plain-text summary is escaped to stay text.
+    fe.summary(html.escape(_clean(article.summary), quote=False), type="html")
+    if len(_ENTRIES) >= ENTRIES_KEPT:
+        _ENTRIES.clear()
+    _ENTRIES[article.id] = (article, base_url, fe)
+    return fe
 
 
 def rss_bytes(spec: FeedSpec, articles: list[Article], config: SiteConfig) -> bytes:

@@ -14,10 +14,12 @@ import hashlib
 import json
 import operator
 import os
-from bisect import bisect_right
+from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from itertools import compress, count, filterfalse, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -27,7 +29,7 @@ from .feeds import (DigestItem, FeedSpec, atom_bytes, digest_feed_bytes, digest_
                     json_feed_bytes, opml_bytes, rss_bytes)
 from .core import Article, SiteModel
 from .model import changed_since
-from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, digest_view, feed_specs, plan_pages
+from .plan import DIGEST_FEED_FORMATS, Current, Page, PlanMemo, _paged_stories, digest_view, feed_specs, plan_pages
 from .progress import progress
 from .publish import BuildStats, Generation
 from .render import (CardFragments, EachFragments, collect_assets, make_environment, page_key, render_globals, render_page, site_globals,
@@ -105,6 +107,19 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
     if whole is not None and whole[0][0] is pages and whole[0][1] == globals_key and whole[0][2] is env:
         # The very pages of the last plan (plan_pages), the same globals and templates: their outputs.
         outputs, keys = list(whole[1]), whole[2]
+        fingerprints = whole[3]
+    elif whole is not None and whole[0][1] == globals_key and whole[0][2] is env and all(
+            template_fingerprint(env, name) == fp[0] for name, fp in whole[3].items()):
+        # The globals and templates of the last build: every page it kept output for is the
+        # same object, its output stands (PlanMemo.page_keys holds the pages, so an id found
+        # there is that page's). Looked up by map, in C: a drop keeps some 17,000 of them.
+        fingerprints = dict(whole[3])
+        entries = list(map(last_keys.get, map(id, pages)))
+        for at in list(compress(count(), map(operator.not_, entries))):   # the pages planned again
+            page_output(pages[at])
+            entries[at] = keys[id(pages[at])]
+        keys = dict(zip(map(id, pages), entries))
+        outputs = list(map(itemgetter(4), entries))
     else:
         # page_output's first case inline (no call for each of the unchanged pages, 17,000 at
         # 10,000 articles): the page kept, made with the same template and globals.
@@ -119,11 +134,12 @@ def site_outputs(model: SiteModel, templates: Path, memo: PlanMemo | None = None
                 outputs.append(page_output(page))
     if memo is not None:
         memo.page_keys = keys
-        memo.whole["pages"] = ((pages, globals_key, env), list(outputs), keys)
-    specs = from_last(memo, "feed specs", (model.articles, *model.taxonomies), lambda: feed_specs(model))
+        memo.whole["pages"] = ((pages, globals_key, env), list(outputs), keys, fingerprints)
+    specs = from_last(memo, "feed specs", (model.articles, *model.taxonomies), lambda: feed_specs(model, memo))
     outputs += feed_outputs(model, specs, memo)
     outputs += [made(out, data) for out, data in assets.files.values()]
-    outputs += other_outputs(model, specs, [p.url_path for p in pages if p.url_path != "404.html"], memo)
+    # Every page but the 404 (map and filter: C, over 17,000 pages)
+    outputs += other_outputs(model, specs, [*filter(urls.NOT_FOUND.__ne__, map(attrgetter("url_path"), pages))], memo)
     bundles = []
     if model.config.search and model.articles:  # Pagefind cannot index a site without articles
         search_outputs, bundles = search_bundles(model, memo)
@@ -208,11 +224,12 @@ def search_bundles(model: SiteModel, memo: PlanMemo | None = None) -> tuple[list
             for aid in gone:
                 del rows[aid]
             rows.update((aid, row(model.article(aid))) for aid in changed)
-        article_of = {page: a for a, page, _ in rows.values()}
+        found = rows.values()   # (by map and zip: C, over every article)
+        article_of = dict(zip(map(itemgetter(1), found), map(itemgetter(0), found)))
         # The entries new or another object since the shard plan's last call: those of the
         # changed articles, when it was made from `since` (the from_last entry of the same build).
         fresh = [rows[aid][2] for aid in delta[0]] if delta is not None and prior is not None and prior[0][0] is since else None
-        return rows, article_of, plan_shards([entry for _, _, entry in rows.values()], model.config.timezone,
+        return rows, article_of, plan_shards(list(map(itemgetter(2), found)), model.config.timezone,
                                              memo=memo.shard_plan if memo is not None else None, changed=fresh)
     # The shards are a function of the articles' dates and pages (and the timezone: the config's)
     rows, article_of, shards = from_last(memo, "search shards", (model.articles,), plan)
@@ -337,12 +354,30 @@ def other_outputs(model: SiteModel, specs: list[FeedSpec], page_paths: list[str]
             memo.opml = opml
     outputs = [opml[1]]
     if model.digests:
+        # A digest's item is the last build's while it shows the same: the same digest object, its
+        # entries' first articles (their page, language and direction), which of their stories
+        # have a page, and the sources' slugs (where its sources link); the feed is the last
+        # one while its items are the same objects (the engine's memo, for one config).
+        kept, now = (memo.digest_items, {}) if memo is not None else ({}, None)
+        slugs, paged, article = model.taxonomy("sources").slug_of, _paged_stories(model), model.article
         items = []
         for digest in model.digests[: config.feed_size]:
-            view = digest_view(model, digest)
-            items.append(DigestItem(digest.key, view["title"], view["url"], digest.updated,
-                                    digest_items_html(view, config)))
-        outputs += [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()]
+            stamp = (digest, slugs, tuple(article(e.article_ids[0]) for e in digest.entries),
+                     tuple(e.story_id in paged for e in digest.entries))
+            found = kept.get(digest.key)
+            if found is None or found[0] != stamp:
+                view = digest_view(model, digest)
+                found = (stamp, DigestItem(digest.key, view["title"], view["url"], digest.updated,
+                                           digest_items_html(view, config)))
+            if now is not None:
+                now[digest.key] = found
+            items.append(found[1])
+        last = memo.digest_feed if memo is not None else None
+        if last is None or len(last[0]) != len(items) or not all(map(operator.is_, last[0], items)):
+            last = (items, [made(path, digest_feed_bytes(items, config, fmt)) for fmt, path in digest_spec[0].paths()])
+        if memo is not None:
+            memo.digest_items, memo.digest_feed = now, last
+        outputs += last[1]
     outputs += _sitemap_outputs(model, page_paths, memo)
     outputs.append(made("robots.txt", robots_bytes(model)))
     return outputs
@@ -384,8 +419,10 @@ def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | N
             lastmod[entry[1]] = entry[2]
             dirty.add(entry[1])
     memo.lastmods = kept
+    # The pages not among the last sitemaps' (the sitemap order's last call: both are kept together)
+    new = list(filterfalse(set(found[0][1]).__contains__, page_paths)) if found is not None else None
     outputs = [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod, memo.sitemap_lines,
-                                                                memo.sitemap_order, dirty).items()]
+                                                                memo.sitemap_order, dirty, new).items()]
     memo.whole["sitemap"] = ((model.articles, page_paths), outputs, lastmod)
     return outputs
 
@@ -412,7 +449,9 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
     # Unchanged bundles first, so that no file of theirs is cleared from the slot as stale.
     for bundle in site.bundles:
         previous = live[bundle.prefix]
-        if previous and all(gen.previous_key(rel) == bundle.key for rel in previous):
+        # every live file of it made with its key (gen.previous_key, by map)
+        if previous and not gen.clean and all(map(operator.eq, repeat(bundle.key), map(
+                dict.get, map(gen.live_manifest.__getitem__, previous), repeat("key")))):
             if not gen.carry(previous):
                 continue
             gen.forget(previous)   # a live file is gone: the bundle is made again, whole
@@ -435,19 +474,17 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
 
 
 def _live_files_of(bundles: list[Bundle], gen: Generation) -> dict[str, list[str]]:
-    """The live site's files of each bundle, by prefix, in one pass over its manifest."""
+    """The live site's files of each bundle, by prefix, sorted."""
     found: dict[str, list[str]] = {bundle.prefix: [] for bundle in bundles}
     if not found:
         return found
-    # What every prefix starts with (pagefind/) is looked for first: one comparison for each of
-    # the site's other files (260,000 at 100,000 articles), not one per bundle. A bundle's
-    # folder holds no other's (each prefix ends its name with "/"), so the prefix a path is
-    # under, if any, is the greatest one not after it: found by bisection, not by trying each.
-    ordered = sorted(found)
-    common = os.path.commonprefix(ordered)
-    for rel in gen.live_manifest:
-        if rel.startswith(common):
-            at = bisect_right(ordered, rel)
-            if at and rel.startswith(ordered[at - 1]):
-                found[ordered[at - 1]].append(rel)
+    # What every prefix starts with (pagefind/) is looked for first, by map (C): one comparison
+    # for each of the site's other files (30,000 at 10,000 articles). Sorted, the files under a
+    # prefix are those from it up to the first string after every one it starts (its last
+    # character the next one), found by bisection.
+    live = gen.live_manifest
+    common = os.path.commonprefix(list(found))
+    under = sorted(compress(live, map(str.startswith, live, repeat(common))))
+    for prefix in found:
+        found[prefix] = under[bisect_left(under, prefix):bisect_left(under, prefix[:-1] + chr(ord(prefix[-1]) + 1))]
     return found

@@ -17,15 +17,19 @@ import copy
 import fcntl
 import hashlib
 import json
+import operator
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path, PurePosixPath
 
 from .errors import NewsdigestError, Problem
 
 SLOTS = ("a", "b")
+_NO_ENTRY: dict = {}   # what map(manifest.get, ...) gives for a path not there (never changed)
+_PATH, _KEY = operator.attrgetter("path"), operator.attrgetter("key")
 
 
 def safe_relpath(relpath: str) -> str:
@@ -96,10 +100,11 @@ def _manifest_text(files: dict[str, dict]) -> str:
     0.024 s of each drop at 10,000 articles."""
     global _ENTRY_TEXTS, _ENTRIES
     texts, last = _ENTRY_TEXTS, _ENTRIES
-    for relpath in [relpath for relpath, entry in files.items() if last.get(relpath) is not entry]:
+    for relpath in list(compress(files, map(operator.is_not, map(last.get, files), files.values()))):
         texts[relpath] = f"{json.dumps(relpath)}:{json.dumps(files[relpath], separators=(',', ':'))}"
     if len(texts) != len(files):   # paths written last time and not now (texts holds all of files')
-        texts = {relpath: texts[relpath] for relpath in files}
+        for relpath in texts.keys() - files.keys():   # a few (a search shard's files): not a new dict of all
+            del texts[relpath]
     # Holding the entries keeps their ids unique while their texts are kept.
     _ENTRY_TEXTS, _ENTRIES = texts, dict(files)
     return '{"files":{' + ",".join(map(texts.__getitem__, files)) + "}}"
@@ -230,36 +235,44 @@ class Generation:
         self.manifest[relpath] = entry
         return True
 
-    def carry(self, relpaths) -> list[str]:
-        """reuse() for many files; returns those that could not be carried over."""
+    def carry(self, relpaths, entries: list | None = None) -> list[str]:
+        """reuse() for many files; returns those that could not be carried over. `entries`: the
+        live manifest's entry of each path, when the caller has them."""
+        relpaths = list(relpaths)
         live, slot, manifest = self.live_manifest, self.slot_manifest, self.manifest
+        if entries is None:
+            entries = list(map(live.get, relpaths, repeat(_NO_ENTRY)))
         left = []
-        carried = 0
+        if self.previous is not None:
+            # reuse()'s first case, known by identity: the slot's entry is the live one (the
+            # slot has held the live file since the build before: most of a site's files), with
+            # its inode and key. Found by map and compress (C) over the 30,000 files of a drop.
+            fast = list(map(all, zip(map(operator.is_, map(slot.get, relpaths), entries),
+                                     map(operator.is_not, map(dict.get, entries, repeat("ino")), repeat(None)),
+                                     map(dict.__contains__, entries, repeat("key")))))
+            carried = dict(zip(compress(relpaths, fast), compress(entries, fast)))
+            # A path given twice, or in the manifest already, is left to reuse() (which refuses it).
+            if len(carried) == fast.count(True) and manifest.keys().isdisjoint(carried):
+                manifest.update(carried)
+                self.stats.unchanged += len(carried)
+                relpaths = compress(relpaths, map(operator.not_, fast))
         for relpath in relpaths:
-            entry = live.get(relpath)
-            if (entry is not None and slot.get(relpath) is entry and entry.get("ino") is not None and "key" in entry
-                    and relpath not in manifest and self.previous is not None):
-                # reuse()'s first case, known by identity: the slot's entry is the live one (the
-                # slot has held the live file since the build before: most of a site's files).
-                manifest[relpath] = entry
-                carried += 1
-            elif not self.reuse(relpath):
+            if not self.reuse(relpath):
                 left.append(relpath)
-        self.stats.unchanged += carried
         return left
 
     def carry_same(self, outputs: list) -> list:
         """Carry over the live file of every output (with .path and .key) made with the same key
-        (reuse); returns the outputs left to make. One pass over a site's outputs, where a set
-        of the unchanged paths and a second pass over them took two."""
+        (reuse); returns the outputs left to make. The keys are compared by map (C): a drop at
+        10,000 articles carries some 30,000 outputs."""
         if self.clean or self.previous is None:
             return list(outputs)
         live = self.live_manifest
-        todo, keyed = [], []
-        for output in outputs:
-            entry = live.get(output.path)
-            (keyed if entry is not None and entry.get("key") == output.key else todo).append(output)
-        left = self.carry([output.path for output in keyed])
+        paths = list(map(_PATH, outputs))
+        entries = list(map(live.get, paths, repeat(_NO_ENTRY)))
+        same = list(map(operator.eq, map(dict.get, entries, repeat("key")), map(_KEY, outputs)))
+        todo = list(compress(outputs, map(operator.not_, same)))
+        left = self.carry(compress(paths, same), list(compress(entries, same)))
         if not left:
             return todo
         left = set(left)

@@ -226,3 +226,28 @@ def test_an_empty_feed_is_valid_and_stable(home_spec, config):
 def test_entry_ids_of_distinct_texts_are_distinct():
     # Percent-encoding UTF-8 bytes, not code points: "＜x" and "ÿ1Cx" once collided.
     assert entry_id("＜x") != entry_id("ÿ1Cx")
+
+
+def test_kept_entries_give_the_bytes_of_entries_made_afresh(home_spec, topic_spec, config, monkeypatch):
+    """An article's feed entry is kept (feeds._entry) while it is the same article object and
+    base URL, and shared by every feed and format: the feeds are those made with every entry
+    made afresh, another article object under the same id shows its own fields, and another
+    base URL its own links."""
+    from newsdigest import feeds
+    from dataclasses import replace as changed
+    other_base, _ = parse_config('title = "Tigris Ledger"\nbase_url = "https://other.example/x/"\nlanguage = "en"\n')
+
+    def afresh(maker, spec, articles, config):
+        monkeypatch.setattr(feeds, "_ENTRIES", {})
+        return maker(spec, articles, config)
+    articles = list(THREE_ARTICLES)
+    for maker in (rss_bytes, atom_bytes):
+        for spec in (home_spec, topic_spec):
+            assert maker(spec, articles, config) == afresh(maker, spec, articles, config)
+    rss_bytes(home_spec, articles, config)   # every entry kept
+    edited = [changed(articles[0], title="Water talks end", author="Ali Hassan", topics=("Water",)), *articles[1:]]
+    for maker in (rss_bytes, atom_bytes):
+        assert maker(home_spec, edited, config) == afresh(maker, home_spec, edited, config)
+        assert b"Water talks end" in maker(home_spec, edited, config)
+        assert maker(home_spec, edited, other_base) == afresh(maker, home_spec, edited, other_base)
+        assert b"https://other.example/x/" in maker(home_spec, edited, other_base)

@@ -284,3 +284,81 @@ def test_a_plan_from_the_last_one_shows_each_stories_page_as_made_afresh():
         pages = _pages_by_url(plan_pages(model, memo))
         fresh = _pages_by_url(plan_pages(model))
         assert pages == fresh, step
+
+
+def test_term_charts_and_trends_from_the_kept_days_match_those_counted_afresh():
+    """A term's charts and trends count its articles by their local day, which the engine's plan
+    keeps per article from one model to the next (Current.day_of, brought up to date from the
+    articles changed since): after articles are added, re-dated, given other actors and removed,
+    each term's charts are those counted article by article on the model as it is."""
+    import random
+    from newsdigest import charts
+    from newsdigest.model import ModelMemo
+    from newsdigest.plan import Current, _related, _term_chart_values
+    from newsdigest.core import name_key
+    rng = random.Random(3)
+    people = ("Layla Fenselman", "Omar Haddad", "Iraq", "NATO", "Sara Kin")
+    from zoneinfo import ZoneInfo
+    config = SiteConfig(items_per_page=3, timezone=ZoneInfo("Asia/Baghdad"))
+
+    def made(n: int) -> Article:
+        when = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=rng.randrange(24 * 200))
+        return article(n, date=when, actors=tuple(rng.sample(people, rng.randint(1, 3))),
+                       content_hash=f"hash-{n}-{rng.random()}")
+    articles = {n: made(n) for n in range(40)}
+    model_memo, kept = ModelMemo(), Current()
+    for step in range(12):
+        for _ in range(3):
+            n = rng.randrange(60)
+            if n in articles and rng.random() < 0.3:
+                del articles[n]
+            else:
+                articles[n] = made(n)   # new, or re-dated with other actors
+        model = build_model(config, list(articles.values()), memo=model_memo)
+        kept.model = model
+        tz = model.config.timezone
+        for tax in model.taxonomies:
+            for term in tax.terms:
+                related = _related(model, tax, term.slug)
+                found = _term_chart_values(kept, term.article_ids, related)
+                days = [model.article(i).date.astimezone(tz).date() for i in term.article_ids]
+                axis = charts.axis_between(min(days), max(days))
+                slugs = model.taxonomy("actors").slug_of
+                assert found["coverage"]["counts"] == charts.counts_on(axis, days), (step, term.slug)
+                for row, other in zip(found["together"]["rows"], related["actors"]):
+                    assert row["counts"] == charts.counts_on(axis, [
+                        model.article(i).date.astimezone(tz).date() for i in term.article_ids
+                        if other["slug"] in {slugs[name_key(a)] for a in model.article(i).actors}]), (step, term.slug)
+
+
+def test_the_digest_feeds_the_engine_keeps_are_those_made_afresh_once_a_later_report_joins_a_story():
+    """The engine keeps each digest's feed item while the digest, its entries' first articles,
+    which of their stories have a page and the sources' slugs are the same: a report a week
+    later joining the story of an older one moves the older day's entry link in the feed."""
+    from newsdigest.core import Story, StoryIndex
+    from newsdigest.digests import build_digests
+    from newsdigest.enrich import story_input
+    from newsdigest.outputs import other_outputs
+    from newsdigest.plan import PlanMemo, feed_specs
+
+    def index(*groups):
+        stories = tuple(Story(f"s-{g[0].id}", g[0].title, tuple(a.id for a in g), tuple(a.source for a in g),
+                              g[0].source, g[0].date, g[-1].date) for g in groups)
+        return StoryIndex(stories, {a.id: s.id for s, g in zip(stories, groups) for a in g})
+
+    def model(articles, stories):
+        digests = build_digests([story_input(a) for a in articles], stories, TZ, digests_memo)
+        return build_model(config, articles, stories=stories, digests=digests)
+
+    def feeds(model, memo=None):
+        return {o.path: o.make() for o in other_outputs(model, feed_specs(model), [], memo) if "digest" in o.path}
+    articles = [article(n, source=f"Outlet {n}") for n in range(0, 40, 2)]
+    added = article(41, source="Outlet 2")
+    config = SiteConfig(items_per_page=3, feed_size=40)
+    digests_memo, memo = {}, PlanMemo()
+    before = model(articles, index(*([a] for a in articles)))
+    memo.start(config)
+    assert feeds(before, memo) == feeds(before)
+    now = model([*articles, added], index([articles[0], added], *([a] for a in articles[1:])))
+    assert feeds(now, memo) == feeds(now)
+    assert feeds(now, memo) == feeds(now)   # taken whole

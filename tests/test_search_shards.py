@@ -72,6 +72,39 @@ def test_shards_keep_under_their_caps_and_cut_only_an_oversized_unit():
     assert names(late) == ["2021-06-01"]
 
 
+def test_the_engine_s_shard_plan_is_the_plan_made_afresh_after_any_change():
+    """With the engine's memo, plan_shards keeps each entry's day and packs a day's entries at a
+    time; given the entries changed (as the engine does) or not, its shards are those made afresh,
+    through adds, removals, re-dated entries, a turn of the day or the month and caps crossed."""
+    rng = random.Random(7)
+    start = datetime(2023, 11, 20, tzinfo=UTC)
+    now = {n: entry(n, start + timedelta(hours=rng.randrange(24 * 75))) for n in range(300)}
+    memo: dict = {}
+    caps = dict(cap=25, recent_cap=7, today_cap=3)
+    assert plan_shards(list(now.values()), UTC, memo=memo, **caps) == plan_shards(list(now.values()), UTC, **caps)
+    serial = 1000
+    for step in range(60):
+        changed = []
+        for _ in range(rng.choice((1, 1, 2, 5))):
+            kind = rng.random()
+            if kind < 0.5:   # a new article, often the newest (a day or a month may turn)
+                serial += 1
+                late = max(e.date for e in now.values()) + timedelta(hours=rng.choice((0, 1, 5, 30, 24 * 20)))
+                now[serial] = entry(serial, late if rng.random() < 0.6 else start + timedelta(hours=rng.randrange(24 * 90)))
+                changed.append(now[serial])
+            elif kind < 0.8 and now:   # re-dated
+                n = rng.choice(list(now))
+                now[n] = entry(n, start + timedelta(hours=rng.randrange(24 * 90)))
+                changed.append(now[n])
+            elif now:   # removed
+                del now[rng.choice(list(now))]
+        changed = [e for e in changed if now.get(int(e.id[3:])) is e]
+        entries = list(now.values())
+        rng.shuffle(entries)
+        fresh = plan_shards(entries, UTC, **caps)
+        assert plan_shards(entries, UTC, memo=memo, changed=changed if step % 3 else None, **caps) == fresh, step
+
+
 def fragments(files: dict[str, bytes]) -> dict[str, dict]:
     """What a Pagefind bundle holds of each page (url, text, title, date, filters, word count):
     what results, excerpts and filters show."""

@@ -77,8 +77,9 @@ class Engine:
     def index_articles(self, paths: Paths) -> tuple[int, float]:
         """Bring ingest's duplicate index up to date now (it reads the articles new or changed
         since it was last kept), so that the first file dropped into the inbox waits only for
-        its own build; likewise the text matchers of extraction. Returns (articles indexed,
-        seconds spent indexing)."""
+        its own build; likewise what the first change would otherwise make while it waits: the
+        text matchers of extraction and what the stories and related lists of the first build
+        lacked (LiveStories.settle). Returns (articles indexed, seconds spent indexing)."""
         from .ingest.dedupe import ScanMemo, scan_articles
         from .ingest.pipeline import dedupe_store
         started = time.perf_counter()
@@ -87,6 +88,8 @@ class Engine:
         index = scan_articles(paths.articles, self.scan, dedupe_store(paths), scan)
         seconds = time.perf_counter() - started
         prime_extraction(paths, self.cache)   # ... and the matchers its extraction needs
+        if self.stories.ready:   # ... the pair fires and list slacks its first build could not take
+            self.stories.settle()
         return len(index.signatures()), seconds
 
     def persist(self) -> None:

@@ -78,18 +78,23 @@ class Engine:
         """Bring ingest's duplicate index up to date now (it reads the articles new or changed
         since it was last kept), so that the first file dropped into the inbox waits only for
         its own build; likewise what the first change would otherwise make while it waits: the
-        text matchers of extraction and what the stories and related lists of the first build
-        lacked (LiveStories.settle). Returns (articles indexed, seconds spent indexing)."""
+        text matchers of extraction, the ingest's patterns, what the stories and related lists
+        of the first build lacked (LiveStories.settle) and the entries of the taxonomy indexes
+        (outputs.prime_rendering). Returns (articles indexed, seconds spent indexing)."""
+        from .ingest.boilerplate import prime_furniture
         from .ingest.dedupe import ScanMemo, scan_articles
         from .ingest.pipeline import dedupe_store
+        from .outputs import prime_rendering
         started = time.perf_counter()
         self.scan = self.scan or ScanMemo()
         scan = self.files.scan(paths.articles, paths.root) if self.files is not None else None
         index = scan_articles(paths.articles, self.scan, dedupe_store(paths), scan)
         seconds = time.perf_counter() - started
         prime_extraction(paths, self.cache)   # ... and the matchers its extraction needs
+        prime_furniture(paths.content)        # ... and the patterns the ingest cleans with
         if self.stories.ready:   # ... the pair fires and list slacks its first build could not take
             self.stories.settle()
+        prime_rendering(self.plan)   # ... and the templates and taxonomy index entries its first change renders
         return len(index.signatures()), seconds
 
     def persist(self) -> None:

@@ -77,8 +77,7 @@ class Engine:
     def index_articles(self, paths: Paths) -> tuple[int, float]:
         """Bring ingest's duplicate index up to date now (it reads the articles new or changed
         since it was last kept), so that the first file dropped into the inbox waits only for
-        its own build; likewise the text matchers of extraction. Returns (articles indexed,
-        seconds spent indexing)."""
+        its own build; then warm_up(). Returns (articles indexed, seconds spent indexing)."""
         from .ingest.dedupe import ScanMemo, scan_articles
         from .ingest.pipeline import dedupe_store
         started = time.perf_counter()
@@ -86,8 +85,23 @@ class Engine:
         scan = self.files.scan(paths.articles, paths.root) if self.files is not None else None
         index = scan_articles(paths.articles, self.scan, dedupe_store(paths), scan)
         seconds = time.perf_counter() - started
-        prime_extraction(paths, self.cache)   # ... and the matchers its extraction needs
+        self.warm_up(paths)
         return len(index.signatures()), seconds
+
+    def warm_up(self, paths: Paths) -> None:
+        """Make now what the first change after the engine's first build would make while it
+        waits, when that build had nothing to extract, ingest or render (the site was up to
+        date): the text matchers of extraction, the ingest's patterns, the pair fires and list
+        slacks the stories of the first build could not take (LiveStories.settle), and the
+        templates and entries of the taxonomy indexes (outputs.prime_rendering). Watch calls it
+        as it starts (through index_articles when there is an inbox)."""
+        from .ingest.boilerplate import prime_furniture
+        from .outputs import prime_rendering
+        prime_extraction(paths, self.cache)
+        prime_furniture(paths.content)
+        if self.stories.ready:
+            self.stories.settle()
+        prime_rendering(self.plan)
 
     def persist(self) -> None:
         """Write to the build cache's file what the builds held only in memory so far (watch calls

@@ -326,8 +326,8 @@ class LiveStories:
         versions = {a.id: features_key(a) for a in articles}
         self.clusters.apply(items, (), features, versions, cluster_state, workers)
         self.index = self.clusters.index()
-        related, _ = related_incremental(items, self.index, related_state, skip_story=True, workers=workers)
-        self.related.apply(items, (), self.index.story_of, workers, known=related)
+        related, state = related_incremental(items, self.index, related_state, skip_story=True, workers=workers)
+        self.related.apply(items, (), self.index.story_of, workers, known=related, known_slack=state.slack)
         self._seen(articles, items)
         return self.index, self.related.related()
 
@@ -366,6 +366,17 @@ class LiveStories:
                            workers)
         self._seen(articles, items)
         return self.index, self.related.related()
+
+    def settle(self) -> tuple[int, int]:
+        """What the first build took from states that did not hold it made now: each pair's
+        fires and each related list's slack, without which a change decides the pairs and ranks
+        the lists of every article whose weights it moves (LiveClusters.settle,
+        LiveRelated.settle). Returns (pairs decided, lists ranked)."""
+        try:
+            return self.clusters.settle(), self.related.settle()
+        except BaseException:
+            self.forget()
+            raise
 
     def forget(self) -> None:
         """Start again from nothing (after an update that failed half-way)."""

@@ -11,7 +11,7 @@ import heapq
 import math
 from bisect import bisect_left, insort
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from sys import intern
 from typing import Iterable, Mapping
 
@@ -47,6 +47,9 @@ class RelatedState:
     weight: Mapping[str, int]                       # key -> weight
     postings: Mapping[str, tuple[str, ...]]         # key -> article ids holding it, in canonical order
     results: Mapping[str, tuple[str, ...]]
+    # article id -> how much more the weights of its keys may move in all before its list can
+    # change (LiveRelated.slack); 0 where unknown.
+    slack: Mapping[str, float] = field(default_factory=dict, compare=False)
 
 
 def related_articles(items: list[StoryInput], index: StoryIndex, k: int = 5,
@@ -99,7 +102,7 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
 
     weight_of = weight.__getitem__
 
-    def best(indices) -> list[tuple[str, ...]]:
+    def best(indices) -> list[tuple[tuple[str, ...], float]]:
         out = []
         for i in indices:
             candidates: set[int] = set()
@@ -108,7 +111,8 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
                 p = position[key][i]
                 candidates.update(post[max(0, p - reach):p + reach + 1])
             candidates.discard(i)
-            out.append(_ranked(i, candidates, keys_of, times, story, ids.__getitem__, weight_of, k, skip_story))
+            scored = _best_scored(i, candidates, keys_of, times, story, ids.__getitem__, weight_of, k + 1, skip_story)
+            out.append((tuple(aid for _, _, aid in scored[:k]), _margin(scored)))
         return out
 
     params = (k, skip_story)
@@ -119,19 +123,15 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
     parts = workers if len(todo) >= PARALLEL_RELATED else 1
     chunks = [todo[len(todo) * p // parts:len(todo) * (p + 1) // parts] for p in range(parts)]
     fresh = dict(zip((ids[i] for i in todo), (r for chunk in fork_map(best, chunks, parts) for r in chunk)))
-    results = {aid: fresh[aid] if aid in fresh else previous.results[aid] for aid in ids}
-    return results, RelatedState(params, inputs, weight, id_postings, results)
-
-
-def _ranked(i, candidates, keys_of, times, story, name, weight_of, k: int, skip_story: bool) -> tuple[str, ...]:
-    """The k best of an article's candidates (articles given by index or id, whatever the
-    tables are keyed by; `name` gives an article's id), best first."""
-    return tuple(aid for _, _, aid in _best_scored(i, candidates, keys_of, times, story, name, weight_of, k,
-                                                   skip_story))
+    # A list kept had the same candidates with the same weights: what was left of its slack is.
+    results = {aid: fresh[aid][0] if aid in fresh else previous.results[aid] for aid in ids}
+    slack = {aid: fresh[aid][1] if aid in fresh else previous.slack.get(aid, 0.0) for aid in ids}
+    return results, RelatedState(params, inputs, weight, id_postings, results, slack)
 
 
 def _best_scored(i, candidates, keys_of, times, story, name, weight_of, n: int, skip_story: bool) -> list[tuple]:
-    """The n best of an article's candidates as (-score, days, id), best first."""
+    """The n best of an article's candidates as (-score, days, id), best first (articles given
+    by index or id, whatever the tables are keyed by; `name` gives an article's id)."""
     keys_i = keys_of[i]
     left_out = story[i] if skip_story else ""   # the article's own story, when skipped
     time_i = times[i]
@@ -217,12 +217,15 @@ class LiveRelated:
         self.slack: dict[str, float] = {}
 
     def apply(self, items: Iterable[StoryInput], removed: Iterable[str], story_of: Mapping[str, str],
-              workers: int = 1, known: Mapping[str, tuple[str, ...]] | None = None) -> None:
+              workers: int = 1, known: Mapping[str, tuple[str, ...]] | None = None,
+              known_slack: Mapping[str, float] | None = None) -> None:
         """Articles `removed` (ids) taken out; `items` (added, or that may have changed, their
         stories in `story_of`) put in or moved. An article's list is ranked again when a change
         is within reach of it in one of its postings or one of its keys changed weight
         (related_incremental says why nothing else can differ). `known`: lists already right
-        for the result (a first build from related_incremental), kept instead of ranked again."""
+        for the result (a first build from related_incremental), kept instead of ranked again,
+        with their slack in `known_slack` (unknown where missing: ranked again at the first
+        step of a weight they read, or by settle())."""
         dirty: set[str] = set()
         resized: set[str] = set()
         entered: dict[str, set[str]] = {}      # id -> articles put within its reach (and nothing else)
@@ -260,7 +263,8 @@ class LiveRelated:
                 self.results[aid], slack[aid] = result, margin
         if known is not None:
             self.results.update(known)
-            slack.update(dict.fromkeys(known, 0.0))
+            given = known_slack or {}
+            slack.update((aid, given.get(aid, 0.0)) for aid in known)
 
     def _unpost(self, aid: str, dirty: set[str], resized: set[str]) -> None:
         """Take an article out of its postings: whoever had it within reach ranks again."""
@@ -347,6 +351,16 @@ class LiveRelated:
         result, margin = self._scored(aid, candidates.intersection(new).union(kept))
         return result, min(margin, self.slack[aid])
 
+    def settle(self) -> int:
+        """Each list whose slack is unknown (ranked elsewhere, from a state that did not hold it)
+        or used up ranked again for its slack (its list is what it is: no weight moved since it
+        was ranked, or it would have been ranked again then). The engine calls it as watch
+        starts, so that the first changes do not rank them. Returns how many were ranked."""
+        todo = [aid for aid in self.keys if self.slack.get(aid, 0.0) <= SLACK_TOLERANCE]
+        for aid in todo:
+            self.results[aid], self.slack[aid] = self._best(aid)
+        return len(todo)
+
     def related(self) -> dict[str, tuple[str, ...]]:
         """Each article's related ids, in canonical order of the articles (as related_articles)."""
         return {aid: self.results[aid] for _, aid in self.order}
@@ -355,4 +369,5 @@ class LiveRelated:
         """What related_incremental would have left: for a build without this object."""
         return RelatedState((self.k, self.skip_story), {aid: (self.keys[aid], t) for t, aid in self.order},
                             dict(self.weight), {key: tuple(aid for _, aid in posting)
-                                                for key, posting in self.postings.items()}, self.related())
+                                                for key, posting in self.postings.items()}, self.related(),
+                            {aid: self.slack.get(aid, 0.0) for _, aid in self.order})

@@ -27,6 +27,7 @@ import heapq
 import math
 import re
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -623,6 +624,13 @@ class ClusterState:
     checked: frozenset                    # candidate pairs, as i * len(ids) + j (i < j)
     linked: frozenset                     # those of them that were linked
     fact_weight: Mapping[str, int] = field(default_factory=dict)
+    # What a live clustering (stories_live.LiveClusters) knew of its decisions: for the pairs
+    # numbered in `fired` (as in `checked`), how far the first and the second article may drift
+    # from these weights before the decision can change. A pair not there (or at -inf) has
+    # none known: cluster_incremental computes none.
+    fired: array = field(default_factory=lambda: array("q"), compare=False)
+    fire_first: array = field(default_factory=lambda: array("d"), compare=False)
+    fire_second: array = field(default_factory=lambda: array("d"), compare=False)
 
 
 def cluster_stories(items: list[StoryInput], window: timedelta = WINDOW, workers: int = 1,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
@@ -114,9 +115,15 @@ class _Pair:
     duplicate: float | None = None   # 4-gram Jaccard, once needed
     # The drift (LiveClusters.drift) each article may reach before the decision can change:
     # half the decision's distance from its threshold each, in log units (LiveClusters.linked).
-    # Unknown (decided elsewhere): decided again at the first weight that moves.
+    # Unknown (from a state that did not hold them): decided again at the first weight that
+    # moves, or by LiveClusters.settle().
     fire_first: float = -math.inf
     fire_second: float = -math.inf
+
+
+def _found(pair: _Pair) -> tuple[float, float, float | None]:
+    """What deciding a pair found besides the decision: its fires and 4-gram overlap."""
+    return pair.fire_first, pair.fire_second, pair.duplicate
 
 
 def _recency(story: Story, root: str) -> tuple[float, str, str]:
@@ -560,6 +567,7 @@ class LiveClusters(_Scorer):
                 workers: int) -> None:
         todo = sorted(pairs, key=lambda pair: (self.place[pair[0]], self.place[pair[1]]))
         known: dict[tuple[str, str], bool] = {}
+        carried: dict[tuple[str, str], int] = {}     # a pair decided in `previous` -> its number there
         if previous is not None and previous.window == self.window and todo:
             ids = [aid for _, aid in self.order]
             old = dict(zip(ids, unchanged_since(previous, ids, (self.versions[a] for a in ids),
@@ -569,25 +577,28 @@ class LiveClusters(_Scorer):
                 pa, pb = old[a], old[b]
                 if pa >= 0 and pb >= 0 and (then := pa * size + pb) in previous.checked:
                     known[(a, b)] = then in previous.linked
+                    carried[(a, b)] = then
             todo = [pair for pair in todo if pair not in known]
         parts = workers if len(todo) >= PARALLEL_PAIRS_LIVE else 1
         chunks = [todo[p::parts] for p in range(parts)]
 
-        def linked(chunk: list[tuple[str, str]]) -> list[bool]:
-            return [self.linked(a, b) for a, b in chunk]
+        def linked(chunk: list[tuple[str, str]]) -> list:
+            if parts == 1:
+                return [self.linked(a, b) for a, b in chunk]
+            # On a worker: what it found of each pair goes back with the decision, or the first
+            # change that moves a weight the pair reads decides it again.
+            return [(self.linked(a, b), *_found(self.evidence[(a, b)])) for a, b in chunk]
 
         for chunk, found in zip(chunks, fork_map(linked, chunks, parts)):
-            known.update(zip(chunk, found))
-        if parts > 1 or previous is not None:
-            # Decided in worker processes, or taken from `previous`: their _Pair is made here
-            # (the first build), not by the first change that moves a weight they read. What a
-            # worker found of their fires stayed there: unknown (decided again at the first
-            # weight that moves).
-            for pair in known:
-                if pair not in self.evidence:
-                    self.evidence[pair] = self._pair(*pair)
-                elif parts > 1:
-                    self.evidence[pair].fire_first = self.evidence[pair].fire_second = -math.inf
+            if parts == 1:
+                known.update(zip(chunk, found))
+                continue
+            for pair, (link, *what) in zip(chunk, found):
+                known[pair] = link
+                made = self.evidence.get(pair) or self.evidence.setdefault(pair, self._pair(*pair))
+                made.fire_first, made.fire_second, made.duplicate = what
+        if carried:
+            self._carry(carried, previous)
         for (a, b), link in known.items():
             if link != (b in self.links[a]):
                 if link:
@@ -597,6 +608,36 @@ class LiveClusters(_Scorer):
                     self.links[a].discard(b)
                     self.links[b].discard(a)
                 regroup.update((a, b))
+
+    def _carry(self, carried: dict[tuple[str, str], int], previous: ClusterState) -> None:
+        """The pairs whose decision `previous` gave (the first build): their _Pair made here, not
+        by the first change that moves a weight they read, with the fires `previous` knew. Both
+        articles hold the keys, with the weights, they had there (unchanged_since): what was left
+        of their drift there is left now. A pair it knew no fires of is decided again at the
+        first weight that moves (or by settle())."""
+        at = dict(zip(previous.fired, range(len(previous.fired))))
+        first, second, drift, evidence = previous.fire_first, previous.fire_second, self.drift, self.evidence
+        for pair, code in carried.items():
+            if pair in evidence:
+                continue
+            made = evidence[pair] = self._pair(*pair)
+            p = at.get(code)
+            if p is not None:
+                made.fire_first, made.fire_second = drift[pair[0]] + first[p], drift[pair[1]] + second[p]
+
+    def settle(self) -> int:
+        """Each pair whose fires are unknown (decided elsewhere: from a state that did not hold
+        them) decided again, for its fires alone: none of its articles drifted since its
+        decision (a trigger of -inf makes any step decide it again), so the weights are those it
+        was decided at. The engine calls it as watch starts, so that the first changes do not
+        decide them (a few thousand pairs each). Returns how many were decided."""
+        unknown = [pair for pair, made in self.evidence.items()
+                   if made.fire_first == -math.inf or made.fire_second == -math.inf]
+        for a, b in unknown:
+            self.linked(a, b)
+        self._shingles.clear()
+        self._retrigger({aid for pair in unknown for aid in pair}, set())
+        return len(unknown)
 
     def _regroup(self, seeds: set[str], gone: set[str]) -> set[str]:
         """The stories of `seeds` (and of the articles of their stories) found again as connected
@@ -654,5 +695,10 @@ class LiveClusters(_Scorer):
         at = {aid: p for p, aid in enumerate(ids)}
         checked = frozenset(at[a] * n + at[b] for a in ids for b in self.found[a] | self.cross[a])
         linked = frozenset(at[a] * n + at[b] for a in ids for b in self.links[a] if at[a] < at[b])
+        # Each decided pair's fires less its articles' drift now (a pass each: no call per pair).
+        evidence, drift = self.evidence, self.drift
+        fired = array("q", [at[a] * n + at[b] for a, b in evidence])
+        first = array("d", [pair.fire_first - drift[a] for (a, _), pair in evidence.items()])
+        second = array("d", [pair.fire_second - drift[b] for (_, b), pair in evidence.items()])
         return ClusterState(self.window, ids, tuple(self.versions[a] for a in ids), dict(self.word_weight),
-                            dict(self.actor_weight), checked, linked, dict(self.fact_weight))
+                            dict(self.actor_weight), checked, linked, dict(self.fact_weight), fired, first, second)

@@ -324,6 +324,8 @@ def watch(paths: Paths, stop: threading.Event, events: BuildEvents | None = None
         if paths.inbox.is_dir():
             count, seconds = engine.index_articles(paths)
             print(f"indexed {count} articles for duplicate checks in {seconds:.1f} s", flush=True)
+        else:
+            engine.warm_up(paths)
         held: dict[Path, str] = {}   # inbox files still being written: no build until one is ready
         while not stop.is_set():
             timeout = 0.5 if recheck_at is None else max(0.05, min(0.5, recheck_at - time.monotonic()))

@@ -459,3 +459,48 @@ def test_an_engine_that_indexed_the_articles_has_the_text_matchers_before_the_fi
     engine_build(root, engine)
     monkeypatch.undo()
     assert_clean(root, tmp_path, "first change")
+
+
+def test_an_engine_that_indexed_the_articles_has_the_index_entries_and_ingest_patterns_before_the_first_change(
+        tmp_path, monkeypatch):
+    """Watch starts on a site that is up to date: its first build renders no page, so the
+    entries of the taxonomy indexes are kept by none, and it ingests nothing, so no pattern of
+    the ingest is compiled. index_articles renders the indexes (outputs.prime_rendering) and
+    compiles the patterns (boilerplate.prime_furniture): the first change renders only the
+    entries it changes, and the first file ingested compiles nothing."""
+    from newsdigest.ingest import boilerplate
+    rng = random.Random(15)
+    root = tmp_path / "site-root"
+    docs = [make_doc(rng, n) for n in range(12)]
+    write_site(root, docs)
+    build(Paths(root), BuildOptions(workers=1), Report(quiet=True))
+    boilerplate.builtin_furniture.cache_clear()   # as in a new process: no pattern compiled yet
+    boilerplate._glued_pattern.cache_clear()
+    engine = Engine()
+    engine_build(root, engine)
+    engine.index_articles(Paths(root))
+
+    entry = engine.plan.rendering.env.get_template("term-entry.html")
+    rendered, render = [], entry.render
+    monkeypatch.setattr(entry, "render", lambda *args, **kwargs: rendered.append(1) or render(*args, **kwargs))
+    listed = sum(len(terms) for terms in engine.plan.terms.values())
+    added = make_doc(rng, 12)
+    added.date = sorted(d.date for d in docs)[6]     # within the charts' span: no other entry changes
+    added.write(root)
+    engine_build(root, engine)
+    assert 0 < len(rendered) <= len(added.topics) + len(added.actors) + 1 < listed, (len(rendered), listed)
+    assert_clean(root, tmp_path, "first change")
+
+    def never(*args, **kwargs):
+        raise AssertionError("a line rule compiled while a file waits")
+
+    monkeypatch.setattr(boilerplate, "_compile", never)
+    made = boilerplate.builtin_furniture.cache_info().misses, boilerplate._glued_pattern.cache_info().misses
+    inbox = root / "content" / "inbox"
+    inbox.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "fixtures" / "ingest" / "article_label_glued_to_sentence.txt", inbox)
+    result = engine_build(root, engine)
+    monkeypatch.undo()
+    assert result.ingested, "the inbox file was written"
+    assert (boilerplate.builtin_furniture.cache_info().misses, boilerplate._glued_pattern.cache_info().misses) == made
+    assert_clean(root, tmp_path, "first file ingested")

@@ -367,13 +367,18 @@ def prime_extraction(paths: Paths, cache: Cache | None) -> None:
     """Make the text matchers extraction uses now: the gazetteer's (0.05-0.1 s) and the topic
     rules' automaton (read from the build cache). A build whose articles were all extracted
     before never made them, and the first article dropped after it would wait for both.
-    load_gazetteer and load_topic_rules give the builds the very objects primed here."""
-    config, _ = load_config(paths)
-    gazetteer, _ = load_gazetteer(paths.content)
-    gazetteer.matcher(dict(config.sources))   # as extract_article asks for it
-    if cache is not None:
-        rules, _ = load_topic_rules(paths.content)
-        rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+    load_gazetteer and load_topic_rules give the builds the very objects primed here. A wrong
+    site.toml, gazetteer or rules file is left to the build to report: watch must keep waiting
+    for the fix, not stop here."""
+    try:
+        config, _ = load_config(paths)
+        gazetteer, _ = load_gazetteer(paths.content)
+        gazetteer.matcher(dict(config.sources))   # as extract_article asks for it
+        if cache is not None:
+            rules, _ = load_topic_rules(paths.content)
+            rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+    except NewsdigestError:
+        return
 
 
 def _stored_automaton(cache: Cache, rules: TopicRules, make):

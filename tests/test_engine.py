@@ -17,7 +17,7 @@ import pytest
 
 from newsdigest.articles import ArticleFiles
 from newsdigest.config import Paths
-from newsdigest.errors import Report
+from newsdigest.errors import NewsdigestError, Report
 from newsdigest.engine import Engine
 from newsdigest.pipeline import BuildOptions, build
 
@@ -504,3 +504,28 @@ def test_an_engine_that_indexed_the_articles_has_the_index_entries_and_ingest_pa
     assert result.ingested, "the inbox file was written"
     assert (boilerplate.builtin_furniture.cache_info().misses, boilerplate._glued_pattern.cache_info().misses) == made
     assert_clean(root, tmp_path, "first file ingested")
+
+
+@pytest.mark.parametrize("broken", ["site.toml", "content/actors.toml", "content/topics.toml"])
+def test_warming_up_leaves_a_wrong_configuration_to_the_build_that_reports_it(tmp_path, broken):
+    """Watch warms its engine as it starts, after a first build that may have failed on a wrong
+    site.toml, gazetteer or topic rules: the warm-up must not raise (watch would stop instead of
+    waiting for the fix), and once the file is fixed the next build is a clean build's site."""
+    rng = random.Random(21)
+    root = tmp_path / "site-root"
+    write_site(root, [make_doc(rng, n) for n in range(4)])
+    target = root / broken
+    good = target.read_text() if target.exists() else None
+    target.write_text("this is = [not toml\n")
+    engine = Engine(files=ArticleFiles())
+    try:
+        engine_build(root, engine)   # a wrong site.toml stops the build; the others are reported
+    except NewsdigestError:
+        pass
+    engine.warm_up(Paths(root))
+    if good is None:
+        target.unlink()
+    else:
+        target.write_text(good)
+    engine_build(root, engine)
+    assert_clean(root, tmp_path, f"{broken} fixed")

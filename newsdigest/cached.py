@@ -301,20 +301,20 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
     if len(made) != len(last) or changed:
         if delta is not None:
             line_of = dict(line_of)
-            for aid in delta[1]:
-                line_of.pop(aid, None)
+            removed = [line_of.pop(aid) for aid in delta[1] if aid in line_of]
         else:
+            removed = [line for aid, line in line_of.items() if aid not in made]
             line_of = {aid: line for aid, line in line_of.items() if aid in made}
-        gone = len(lines) - len(line_of)
-        for a in changed:
-            gone += line_of.pop(a.id, None) is not None
+        # A changed article's old line goes even when its new one is the same text (an unchanged
+        # file read again), or the list would hold that line twice.
+        removed += [line for line in (line_of.pop(a.id, None) for a in changed) if line is not None]
         for a in changed:
             line_of[a.id] = _corpus_line(a)
-        if gone + len(changed) > 100:
+        if len(removed) + len(changed) > 100:
             lines = sorted(line_of.values())
         else:   # a few lines out and in: the sorted list is kept, not sorted again
-            keep = set(line_of.values())
-            lines = [line for line in lines if line in keep] if gone else list(lines)
+            drop = set(removed)
+            lines = [line for line in lines if line not in drop] if drop else list(lines)
             for a in changed:
                 bisect.insort(lines, line_of[a.id])
     if delta is not None:   # the last extractions by id, with those of the articles changed and gone

@@ -529,3 +529,28 @@ def test_warming_up_leaves_a_wrong_configuration_to_the_build_that_reports_it(tm
         target.write_text(good)
     engine_build(root, engine)
     assert_clean(root, tmp_path, f"{broken} fixed")
+
+
+def test_the_corpus_key_lines_after_an_article_read_again_unchanged_are_those_of_a_clean_build(tmp_path):
+    """An article read again from an unchanged file (another object, the same id and text) has
+    the same line in the resolution's corpus key: the kept lines must hold it once, as a clean
+    build's do (twice, the resolution was cached under a key no clean build makes, and each
+    such build added another copy)."""
+    from dataclasses import replace
+    from newsdigest.cache import Cache
+    from newsdigest.cached import _corpus_line, enrich
+    from newsdigest.config import load_config
+    from newsdigest.extract.gazetteer import load_gazetteer
+    from newsdigest.extract.topics import load_topic_rules
+    rng = random.Random(22)
+    root = tmp_path / "site-root"
+    write_site(root, [make_doc(rng, n) for n in range(6)])
+    engine = Engine()
+    engine_build(root, engine)
+    paths = Paths(root)
+    config, gazetteer, rules = load_config(paths)[0], load_gazetteer(paths.content)[0], load_topic_rules(paths.content)[0]
+    articles = list(engine.enrich.articles)
+    for step in range(2):
+        articles[step] = replace(articles[step])   # as parsed again: another object, the same text
+        enrich(list(articles), config, gazetteer, rules, Cache(None), kept=engine.enrich)
+        assert engine.enrich.lines == sorted(_corpus_line(a) for a in articles), f"article {step} read again"

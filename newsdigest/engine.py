@@ -61,7 +61,8 @@ class Engine:
     digests: dict = field(default_factory=dict)        # each digest with what it was made from
     model: ModelMemo = field(default_factory=ModelMemo)   # the last model's terms and related actors
     resolution: ResolveMemo = field(default_factory=ResolveMemo)   # what each article gave identities
-    enriched: dict = field(default_factory=dict)   # article id -> (article loaded, with its terms, ...): enrich.apply_enrichment
+    # article id -> (article loaded, with its terms, ...), and None -> the last list made: enrich.apply_enrichment
+    enriched: dict = field(default_factory=dict)
     enrich: EnrichMemo = field(default_factory=EnrichMemo)   # each article's extraction, the corpus key's lines
     stories: LiveStories = field(default_factory=LiveStories)   # stories and related, kept live
     # content/articles as the watcher keeps it (articles.ArticleFiles): only watch sets it, since

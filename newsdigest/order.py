@@ -14,7 +14,8 @@ from typing import Callable, Hashable, Sequence
 class KeptOrder:
     """Items sorted by `key`, as the last call sorted them, with each one's key by its name
     (`name`: an article's id, a page's path) and the item it was read from. `name` is called
-    for every item each time: a C function (operator.attrgetter) where there are 10,000."""
+    for every item unless sort() is told which items changed: a C function
+    (operator.attrgetter) where there are 10,000."""
 
     def __init__(self) -> None:
         self.items: tuple = ()

@@ -308,6 +308,8 @@ class CardFragments:
     plan keeps an unchanged article's card as the very same object (never changed once made), so
     a card's HTML is kept with the card while the environment and the site globals are the same
     (a drop at 10,000 articles rendered 371 cards again, each list page's, for the few it changed).
+    Cards are kept in generations of KEPT_BUILDS builds: a card no page rendered during a whole
+    generation goes (a long watch would otherwise keep every deleted or edited article's).
     """
 
     def __init__(self):
@@ -315,16 +317,25 @@ class CardFragments:
         self._card = None
         # (card id, heading) -> (the card, its HTML); holding the card keeps its id unique
         self._memo: dict[tuple[str, str], tuple[dict, str]] = {}
+        self._older: dict[tuple[str, str], tuple[dict, str]] = {}   # the last generation's
+        self._build = 0
 
     def start(self, env: jinja2.Environment, site_globals: dict) -> None:
         """A build with this environment and these site globals: what was made with others goes."""
         if env is not self._env or site_globals != self._globals:
-            self._env, self._card, self._memo = env, None, {}
+            self._env, self._card, self._memo, self._older = env, None, {}, {}
         self._globals = site_globals
+        self._build += 1
+        if self._build % KEPT_BUILDS == 0:
+            self._older, self._memo = self._memo, {}
 
     def _html(self, card: dict, heading: str) -> str:
         key = (card["id"], heading)
         found = self._memo.get(key)
+        if found is None:
+            found = self._older.get(key)
+            if found is not None:
+                self._memo[key] = found   # used in this generation: kept into the next
         if found is None or found[0] is not card:
             if self._card is None:
                 self._card = self._env.get_template("macros.html").make_module(vars=self._globals).card
@@ -428,7 +439,9 @@ class EachFragments:
     page has as the site does (as SharedFragments), an entry's HTML is a function of its item and
     the values it reads. It is kept under their content (_frozen), for the page that shows it,
     while the environment (the same template files) and the site-wide values are the same, and
-    the page was rendered in one of the last KEPT_BUILDS builds. Otherwise, and for an item not told by its content, each entry is rendered with the page.
+    the page was rendered within the last KEPT_BUILDS builds (swept every KEPT_BUILDS builds, so
+    an entry can outlive its page's last render by up to twice that). Otherwise, and for an
+    item not told by its content, each entry is rendered with the page.
     The live engine keeps one (outputs.Rendering); start() begins each build.
     """
 

@@ -224,6 +224,31 @@ def test_a_card_is_rendered_again_when_it_is_another_object_or_the_site_globals_
         del made[before + renders:]
 
 
+def test_a_card_no_page_rendered_for_a_generation_of_builds_is_let_go(monkeypatch):
+    """A long watch must not keep the card of every article ever shown: a card unrendered for a
+    whole generation of KEPT_BUILDS builds goes, and is rendered again (the same HTML) if shown."""
+    from newsdigest import render
+    monkeypatch.setattr(render, "KEPT_BUILDS", 3)
+    made: list = []
+    env = Environment(loader=jinja2.DictLoader({"macros.html": (
+        "{% macro card(a, root, heading) %}<{{ heading }}>{{ a.title }}</{{ heading }}>{{ made() }}{% endmacro %}")}),
+        **SETTINGS)
+    site = {"made": lambda: made.append(1) or ""}
+    one, two = {"id": "1", "title": "One"}, {"id": "2", "title": "Two"}
+    cards = render.CardFragments()
+    renders, first = [], None
+    for build, shown in enumerate(([one, two], [one], [one], [one], [one], [one], [one, two]), 1):
+        before = len(made)
+        cards.start(env, site)
+        html = cards.all(shown, "", "h2")
+        first = first or html
+        renders.append(len(made) - before)
+        held = {key[0] for key in (*cards._memo, *cards._older)}
+        assert "1" in held and ("2" in held) == (build != 6), build
+    # two: made at build 1, kept through the generation that ends at build 3, let go at build 6, made again at 7
+    assert renders == [2, 0, 0, 0, 0, 0, 1] and html == first
+
+
 def test_a_page_rendered_in_none_of_the_last_builds_renders_its_entries_again(monkeypatch):
     from newsdigest import render
     monkeypatch.setattr(render, "KEPT_BUILDS", 3)

@@ -33,6 +33,12 @@ def cache_key(*parts: str | bytes) -> str:
     return _cache_key(code_fingerprint(), parts)
 
 
+def long_part(text: str) -> str:
+    """A corpus-long part of a cache key, given as its hash: cache_key memoises its parts, and a
+    long watch would keep every such string it was given (about 1 MB per changed build)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 # A build asks for about two keys per article, the same ones as the last build for every
 # unchanged article: in a long-lived process (watch) hashing them again is a tenth of a second
 # per build at 10,000 articles. The cache holds 131,072 keys: a site that asks for more each

@@ -10,7 +10,6 @@ related articles). The live engine (engine.py) keeps the same values in memory t
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import pickle
 import zlib
@@ -19,12 +18,12 @@ from pathlib import Path
 
 from .articles import (Published, Scan, content_hash, file_signature, list_article_files, parse_all, parse_key,
                        publishable, under)
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, long_part
 from .config import Paths, SiteConfig, load_config
 from .core import Article, StoryIndex
 from .errors import NewsdigestError, Problem
 from .enrich import (Enrichment, LiveStories, apply_changes, apply_enrichment, extract_all, extract_context,
-                     features_key, find_stories, resolve_all, stories_key, story_input)
+                     features_key, find_stories, mentions_of, resolve_all, stories_key, story_input)
 from .extract.gazetteer import Gazetteer, load_gazetteer
 from .extract.resolve import ResolveMemo
 from .extract.topics import TopicRules, load_topic_rules
@@ -139,7 +138,7 @@ def load_articles(root: Path, articles_dir: Path, config: SiteConfig, cache: Cac
     except BaseException:
         memo.forget()
         raise
-    memo.result = follow(memo.published.articles, None, [], ()), problems + memo.published.problems
+    memo.result = Changed(memo.published.articles), problems + memo.published.problems
     return memo.result
 
 
@@ -246,7 +245,7 @@ def enrich(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer, ru
     by_id = {a.id: a for a in articles}
 
     def extract_missing(ids: list[str]) -> dict:
-        rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+        _prime_rules(rules, cache)
         return extract_all([by_id[i] for i in ids], config, gazetteer, rules, workers)
     extracted = cache.per_item("extract", {a.id: cache_key(context, a.content_hash) for a in articles}, extract_missing)
     corpus_key = _corpus_key(context, sorted(_corpus_line(a) for a in articles))
@@ -289,7 +288,7 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
         missing = [a for a in changed if keys[a.id] not in found]
         fresh: dict = {}
         if missing:
-            rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+            _prime_rules(rules, cache)
             fresh = extract_all(missing, config, gazetteer, rules, workers)
             cache.put_many("extract", {keys[i]: value for i, value in fresh.items()})
         for a in changed:
@@ -331,7 +330,7 @@ def _enrich_kept(articles: list[Article], config: SiteConfig, gazetteer: Gazette
     else:
         extracted = {aid: entry[2] for aid, entry in made.items()}
         topics = {aid: entry[1] for aid, entry in extracted.items()}
-        mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+        mentions = mentions_of(extracted)
     corpus_key = _corpus_key(context, lines)
     resolution = cache.whole("resolution", corpus_key,
                              lambda: resolve_all(articles, config, gazetteer, extracted, memo, mentions),
@@ -359,8 +358,8 @@ def _corpus_line(article: Article) -> str:
 
 def _corpus_key(context: str, lines: list[str]) -> str:
     """What the identities depend on: every article's text, by id (`lines`, sorted), and the
-    extraction's context. The lines are hashed apart: cache_key keeps its parts (memoised)."""
-    return cache_key(context, hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest())
+    extraction's context."""
+    return cache_key(context, long_part("\n".join(lines)))
 
 
 def prime_extraction(paths: Paths, cache: Cache | None) -> None:
@@ -376,9 +375,14 @@ def prime_extraction(paths: Paths, cache: Cache | None) -> None:
         gazetteer.matcher(dict(config.sources))   # as extract_article asks for it
         if cache is not None:
             rules, _ = load_topic_rules(paths.content)
-            rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
+            _prime_rules(rules, cache)
     except NewsdigestError:
         return
+
+
+def _prime_rules(rules: TopicRules, cache: Cache) -> None:
+    """The rules' phrase automaton made, or read from the build cache (_stored_automaton)."""
+    rules.prime_automaton(lambda make: _stored_automaton(cache, rules, make))
 
 
 def _stored_automaton(cache: Cache, rules: TopicRules, make):

@@ -240,7 +240,7 @@ class Month:
     article_ids: tuple[str, ...]
 
 
-_ID = attrgetter("id")
+id_of = attrgetter("id")   # an article's (or any record's) id, as a C function for map()
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ class SiteModel:
         # Called a few hundred thousand times per build: the table is looked up directly.
         table = self.__dict__.get("_articles_by_id")
         if table is None:
-            table = dict(zip(map(_ID, self.articles), self.articles))   # map and zip: C
+            table = dict(zip(map(id_of, self.articles), self.articles))   # map and zip: C
             object.__setattr__(self, "_articles_by_id", table)  # derived once; the fields never change
         return table[article_id]
 
@@ -282,4 +282,4 @@ class SiteModel:
     @property
     def place_of(self) -> dict[str, int]:
         """Each article's place in publication order (newest first, from 0)."""
-        return memoized(self, "index", lambda: dict(zip(map(_ID, self.articles), count())))
+        return memoized(self, "index", lambda: dict(zip(map(id_of, self.articles), count())))

@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import compress
 from datetime import date, timedelta, tzinfo
 
-from .core import Digest, DigestEntry, DigestGroup, StoryIndex, name_key
+from .core import Digest, DigestEntry, DigestGroup, StoryIndex, id_of, name_key
 from .stories import StoryInput
 
 OTHER = "Other"
@@ -74,7 +74,7 @@ def _rank(entry: DigestEntry) -> tuple:
 def build_digest(kind: str, key: str, start: date, end: date, items: list[StoryInput],
                  index: StoryIndex) -> Digest:
     """One digest from the articles of its period (any order)."""
-    ordered = sorted(items, key=lambda a: (a.date.timestamp(), a.id))
+    ordered = sorted(items, key=_when)
     by_story: dict[str, list[StoryInput]] = {}
     for item in ordered:
         by_story.setdefault(index.story_of.get(item.id, item.id), []).append(item)
@@ -124,7 +124,7 @@ def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo, memo: 
     if (held is not None and held["index"] is index and len(held["items"]) == len(items)
             and all(map(operator.is_, held["items"], items))):
         return held["result"]
-    ids = list(map(_id_of, items))
+    ids = list(map(id_of, items))
     by_id = dict(zip(ids, items))
     if len(by_id) != len(ids):   # an id given twice (outside a build): nothing kept by id holds
         memo.clear()
@@ -160,14 +160,15 @@ def build_digests(items: list[StoryInput], index: StoryIndex, tz: tzinfo, memo: 
             days[day] = members
         else:
             days.pop(day, None)
-    for start in {week_start(day) for day in dirty}:
+    dirty_weeks = {week_start(day) for day in dirty}
+    for start in dirty_weeks:
         members = [m for n in range(7) for m in days.get(start + timedelta(days=n), ())]
         if members:
             weeks[start] = members
         else:
             weeks.pop(start, None)
-    for kind, periods, length in (("day", days, 0), ("week", weeks, 6)):
-        for start in {day if kind == "day" else week_start(day) for day in dirty}:
+    for kind, periods, length, starts in (("day", days, 0, dirty), ("week", weeks, 6, dirty_weeks)):
+        for start in starts:
             found = made.pop((kind, start), None)
             members = periods.get(start)
             if members is None:
@@ -189,4 +190,3 @@ def _newest_first(digests: list[Digest]) -> tuple[Digest, ...]:
     return tuple(digests)
 
 
-_id_of = operator.attrgetter("id")

@@ -14,8 +14,8 @@ import json
 import operator
 from dataclasses import dataclass, field, replace
 
-from .core import ActorProfile, Article, StoryIndex
-from .cache import cache_key
+from .core import ActorProfile, Article, StoryIndex, id_of
+from .cache import cache_key, long_part
 from .config import SiteConfig
 from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
 from .extract.resolve import ArticleInput, Resolution, ResolveMemo, resolve
@@ -24,7 +24,7 @@ from .extract.topics import TopicAssignment, TopicRules, assign_topics
 from .related import LiveRelated, RelatedState, related_incremental
 from .stories import FEATURES_VERSION, ClusterState, StoryInput, cluster_incremental
 from .stories_live import LiveClusters
-from .order import changed as changes_since, follow
+from .order import Changed, changed as changes_since, follow
 from .workers import fork_map
 
 
@@ -89,6 +89,11 @@ def _kept(found: tuple[Mentions | None, TopicAssignment]) -> tuple[Mentions | No
     return mentions, TopicAssignment(topics.topics, ())
 
 
+def mentions_of(extracted: dict[str, tuple]) -> dict[str, Mentions]:
+    """The mentions of extractions by id (extract_all's), for the articles that have any."""
+    return {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+
+
 def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazetteer,
                 extracted: dict[str, tuple], memo: ResolveMemo | None = None,
                 mentions: dict[str, Mentions] | None = None) -> Resolution:
@@ -96,7 +101,7 @@ def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazettee
     live engine's (resolve.ResolveMemo); `mentions`: those of `extracted` (not None), when the
     caller has them."""
     if mentions is None:
-        mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+        mentions = mentions_of(extracted)
     if memo is None:
         return resolve([article_input(a) for a in articles], gazetteer, dict(config.sources), mentions)
     # An unchanged article is the same object (apply_enrichment): its input is the last one.
@@ -121,13 +126,12 @@ def resolve_all(articles: list[Article], config: SiteConfig, gazetteer: Gazettee
                 renewed[a.id] = made[a.id][1]
         since = renewed, delta[1]
     memo.inputs = made
-    inputs = list(map(_input_of, map(made.__getitem__, map(_id_of, articles))))
+    inputs = list(map(_input_of, map(made.__getitem__, map(id_of, articles))))
     resolution = resolve(inputs, gazetteer, dict(config.sources), mentions, memo, since)
     memo.listed = articles
     return resolution
 
 
-_id_of = operator.attrgetter("id")
 _input_of = operator.itemgetter(1)
 
 
@@ -155,7 +159,7 @@ def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
     build, which is how later stages know it unchanged without comparing it. Each entry also
     holds the actors and extraction it was made from: given as the same objects (the memos of
     resolve and cached.enrich keep them while nothing of the article changed), nothing is compared."""
-    mentions = {aid: entry[0] for aid, entry in extracted.items() if entry[0] is not None}
+    mentions = mentions_of(extracted)
     topics = {aid: entry[1] for aid, entry in extracted.items()}
     enriched = []
     made = {}
@@ -163,7 +167,7 @@ def apply_enrichment(articles: list[Article], extracted: dict[str, tuple],
         entry = made[article.id] = _enriched(article, resolution.articles.get(article.id, ()), extracted[article.id],
                                              last.get(article.id) if last is not None else None)
         enriched.append(entry[1])
-    result = follow(enriched, None, [], ())
+    result = Changed(enriched)
     if last is not None:
         last.clear()
         last.update(made)
@@ -194,7 +198,7 @@ def apply_changes(articles: list[Article], before: list[Article], extracted: dic
         entry = made[aid] = _enriched(article, resolution.articles.get(aid, ()), extracted[aid], kept)
         if kept is None or entry[1] is not kept[1]:
             new.append(entry[1])
-    result = follow(list(map(_made_of, map(made.__getitem__, map(_id_of, articles)))), before, new, gone)
+    result = follow(list(map(_made_of, map(made.__getitem__, map(id_of, articles)))), before, new, gone)
     last.clear()
     last.update(made)
     last[None] = result
@@ -256,13 +260,11 @@ def story_input(article: Article) -> StoryInput:
 
 
 def stories_key(articles: list[Article]) -> str:
-    """What stories and related articles depend on: each article's text, actors, topics and places.
-    The lines are hashed apart: cache_key memoises its parts, and a long watch would keep every
-    corpus-long string it was given (about 1 MB per build that changed an article)."""
+    """What stories and related articles depend on: each article's text, actors, topics and places."""
     lines = "\n".join(sorted(
         f"{a.id} {a.content_hash} {chr(31).join(a.actors)} {chr(31).join(a.topics)} {chr(31).join(a.places)}"
         for a in articles))
-    return cache_key("stories", FEATURES_VERSION, hashlib.sha256(lines.encode("utf-8", "surrogatepass")).hexdigest())
+    return cache_key("stories", FEATURES_VERSION, long_part(lines))
 
 
 def features_key(article: Article) -> str:

@@ -14,8 +14,9 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Mapping
 
-from .core import ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, memoized, name_key
-from .order import KeptOrder, changed as changes_since
+from .core import (ActorProfile, Article, Month, SiteModel, StoryIndex, Taxonomy, TaxonomySpec, id_of, memoized,
+                   name_key)
+from .order import KeptOrder, changed as list_changes
 from .taxonomy import LiveTaxonomy, taxonomy_of
 
 
@@ -150,7 +151,7 @@ def site_order(articles, last: KeptOrder | None = None, changed: list | None = N
     `changed`: the articles new or another object since that call, when the caller knows them."""
     if last is None:
         return tuple(sorted(articles, key=_sort_key))
-    return last.sort(articles, attrgetter("id"), _sort_key, changed)
+    return last.sort(articles, id_of, _sort_key, changed)
 
 
 def _months(articles: tuple[Article, ...], tz, last: dict | None = None, order: KeptOrder | None = None
@@ -402,7 +403,7 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     profiles = profiles or {}
     if memo is not None:
         # The articles say what changed since those of the last call (enrich's order.Changed).
-        delta = changes_since(articles, memo.given)
+        delta = list_changes(articles, memo.given)
         given, memo.given = articles, None   # until sorted
         articles = site_order(articles, memo.order, delta[0] if delta is not None else None)
         memo.given = given

@@ -182,17 +182,16 @@ def _render(rendering: Rendering, page: Page) -> bytes:
     return render_page(rendering.env, page, rendering.globals)
 
 
-def prime_rendering(memo: PlanMemo) -> int:
+def prime_rendering(memo: PlanMemo) -> None:
     """What the first change after an engine's first build would make while it waits, when that
     build rendered nothing (the site was up to date): the templates of the last plan's pages
     loaded, and the index page of each taxonomy rendered, its bytes dropped, so that its entries
     are kept (render.EachFragments). A change to any term's count renders that page again, and
     made every entry with the first change (the actors index lists 18,700 at 10,000 articles).
-    A page that fails here fails, and says so, in the build that needs it. Returns how many
-    pages were rendered."""
+    A page that fails here fails, and says so, in the build that needs it."""
     rendering = memo.rendering
     if rendering is None or rendering.env is None:
-        return 0
+        return
     wanted = {urls.taxonomy(key) for key in memo.terms}
     indexes = [entry[4] for entry in memo.page_keys.values() if entry[0].url_path in wanted]
     try:
@@ -201,8 +200,7 @@ def prime_rendering(memo: PlanMemo) -> int:
         for output in indexes:
             output.make()
     except Exception:   # noqa: BLE001 - a warm-up: the build that renders it reports the error
-        return 0
-    return len(indexes)
+        return
 
 
 def _environment(templates: Path, memo: PlanMemo | None, compiled: Path | None = None):

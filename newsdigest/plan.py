@@ -17,7 +17,7 @@ from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, itemgetter
 
-from .core import Article, SiteModel, Taxonomy, memoized, name_key
+from .core import Article, SiteModel, Taxonomy, id_of, memoized, name_key
 from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
@@ -1095,7 +1095,7 @@ def plan_pages(model: SiteModel, memo: PlanMemo | None = None) -> list[Page]:
 
     # Lists come after the articles' own pages, which make every card (see Planner.cards_key).
     front = front_page(model.articles, model.stories, model.taxonomy("topics"), model.article)
-    for url, ids, pager in paginate("", tuple(map(attrgetter("id"), model.articles)), per_page):
+    for url, ids, pager in paginate("", tuple(map(id_of, model.articles)), per_page):
         if pager["first"]:
             plan.add_list(url, "index.html", [i for i in ids if i not in front.shown], pager=pager, feeds=feeds,
                           front=_front_view(plan, model, front), title="")

@@ -111,8 +111,8 @@ def related_incremental(items: list[StoryInput], index: StoryIndex, previous: Re
                 p = position[key][i]
                 candidates.update(post[max(0, p - reach):p + reach + 1])
             candidates.discard(i)
-            scored = _best_scored(i, candidates, keys_of, times, story, ids.__getitem__, weight_of, k + 1, skip_story)
-            out.append((tuple(aid for _, _, aid in scored[:k]), _margin(scored)))
+            out.append(_kept(_best_scored(i, candidates, keys_of, times, story, ids.__getitem__, weight_of, k + 1,
+                                          skip_story), k))
         return out
 
     params = (k, skip_story)
@@ -147,6 +147,11 @@ def _best_scored(i, candidates, keys_of, times, story, name, weight_of, n: int, 
     # About a hundred candidates per article: the k best are taken with a heap instead of
     # sorting them all (the same order: no two tuples are equal, their ids differ).
     return heapq.nsmallest(n, scored)
+
+
+def _kept(scored: list[tuple], k: int) -> tuple[tuple[str, ...], float]:
+    """A list from a ranking of k + 1 (_best_scored): the first k articles, and its margin."""
+    return tuple(aid for _, _, aid in scored[:k]), _margin(scored)
 
 
 def _margin(scored: list[tuple]) -> float:
@@ -329,9 +334,8 @@ class LiveRelated:
         return candidates
 
     def _scored(self, aid: str, candidates: Iterable[str]) -> tuple[tuple[str, ...], float]:
-        scored = _best_scored(aid, candidates, self.keys, self.times, self.story, str, self.weight.__getitem__,
-                              self.k + 1, self.skip_story)
-        return tuple(x for _, _, x in scored[:self.k]), _margin(scored)
+        return _kept(_best_scored(aid, candidates, self.keys, self.times, self.story, str, self.weight.__getitem__,
+                                  self.k + 1, self.skip_story), self.k)
 
     def _best(self, aid: str) -> tuple[tuple[str, ...], float]:
         """An article's list and its margin (_margin)."""

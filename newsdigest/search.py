@@ -35,7 +35,7 @@ from datetime import datetime, tzinfo
 from html import escape
 from typing import Iterator
 
-from .core import Article, SiteModel, Taxonomy, memoized
+from .core import Article, SiteModel, Taxonomy, id_of, memoized
 from .errors import NewsdigestError, Problem
 from .order import KeptOrder
 from .render import plain_label
@@ -83,7 +83,7 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
     if memo is not None:
         if "order" not in memo:
             memo["order"], changed = KeptOrder(), None
-        return _kept_plan(memo["order"].sort(entries, _ID, _entry_key, changed), tz, cap, recent_cap, today_cap,
+        return _kept_plan(memo["order"].sort(entries, id_of, _entry_key, changed), tz, cap, recent_cap, today_cap,
                           memo, changed)
     ordered = sorted(entries, key=_entry_key)
     newest = ordered[-1].date.astimezone(tz).date()
@@ -102,7 +102,7 @@ def plan_shards(entries: list[Entry], tz: tzinfo, cap: int = SHARD_CAP, recent_c
     return sorted(shards, key=lambda s: s.name, reverse=True)
 
 
-_ID, _PAGE = attrgetter("id"), attrgetter("page")
+_PAGE = attrgetter("page")
 
 
 def _group_of(day, newest) -> tuple[tuple, str]:
@@ -131,10 +131,10 @@ def _kept_plan(ordered: tuple, tz: tzinfo, cap: int, recent_cap: int, today_cap:
         for entry in changed:
             days[entry.id] = (entry, entry.date.astimezone(tz).date())
         if len(days) != len(ordered):
-            for gone in days.keys() - set(map(_ID, ordered)):
+            for gone in days.keys() - set(map(id_of, ordered)):
                 del days[gone]
     memo["days"] = days
-    day_list = list(map(itemgetter(1), map(days.__getitem__, map(_ID, ordered))))
+    day_list = list(map(itemgetter(1), map(days.__getitem__, map(id_of, ordered))))
     pages = list(map(_PAGE, ordered))
     newest = day_list[-1]
     runs: dict[tuple, list[list]] = {}   # group -> [label, its pages] in date order, a label once

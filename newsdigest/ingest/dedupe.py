@@ -82,7 +82,8 @@ class Match:
 
 
 # Bump when fingerprints are computed differently: a store of another version is made again.
-STORE_VERSION = "dedupe 6"
+# (A new index needs no bump: _SCHEMA's statements run on every open, so an older store gains it.)
+STORE_VERSION = "dedupe 5"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS docs (doc INTEGER PRIMARY KEY, path TEXT UNIQUE, sig TEXT, id TEXT, url TEXT,"
     " text_hash TEXT, size INTEGER, grams BLOB)",

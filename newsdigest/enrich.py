@@ -14,7 +14,7 @@ import json
 import operator
 from dataclasses import dataclass, field, replace
 
-from .core import ActorProfile, Article, StoryIndex, id_of
+from .core import ActorProfile, Article, StoryIndex, carried, id_of, replaced
 from .cache import cache_key, long_part
 from .config import SiteConfig
 from .extract.mentions import EXTRACTOR_VERSION, Mentions, extract_mentions
@@ -37,7 +37,7 @@ class Enrichment:
 
 
 def article_input(article: Article) -> ArticleInput:
-    return ArticleInput(article.id, article.date, article.title, article.text, article.source,
+    return ArticleInput(article.id, article.date, article.title, carried(article, "text"), article.source,
                         article.actors if article.actors_given else None)
 
 
@@ -147,7 +147,7 @@ def _enriched(article: Article, actors: tuple[str, ...], found: tuple, kept: tup
         return article, kept[1], actors, found
     given = article
     if actors != article.actors or chosen != article.topics or places != article.places:
-        article = replace(article, actors=actors, topics=chosen, places=places)
+        article = replaced(article, actors=actors, topics=chosen, places=places)
     return given, article, actors, found
 
 
@@ -255,7 +255,7 @@ def actor_profiles(articles: list[Article], gazetteer: Gazetteer, resolution: Re
 
 
 def story_input(article: Article) -> StoryInput:
-    return StoryInput(article.id, article.date, article.title, article.summary, article.text, article.source,
+    return StoryInput(article.id, article.date, article.title, article.summary, carried(article, "text"), article.source,
                       article.actors, article.topics, article.places)
 
 

@@ -72,6 +72,24 @@ class Lazy(Mapping):
         return {"_make": self._make, "_value": None}
 
 
+class Body:
+    """An article's body HTML in a page's context, read (core.Packed unpacks it) only if the page
+    is rendered: the live engine holds every page's context, and would otherwise hold each body
+    again beside its packed copy. Templates write it as `body_html | safe`, or as any value with
+    `__html__`."""
+
+    __slots__ = ("article",)
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+
+    def __html__(self) -> str:
+        return self.article.body_html
+
+    def __str__(self) -> str:
+        return self.article.body_html
+
+
 def _digest(key_data: str) -> str:
     # Pages are held (by the live engine) from one build to the next: the text they are keyed by
     # would take 3 KB a page, its digest 64 bytes.
@@ -935,7 +953,7 @@ def _plan_article(plan: Planner, model: SiteModel, article: Article, related, ol
     config = model.config
     details = Lazy(partial(_article_details, article, config))
     plan.add(article.url_path, "article.html", {
-        "article": plan.card(article), "details": details, "body_html": article.body_html,
+        "article": plan.card(article), "details": details, "body_html": Body(article),
         "title": article.title, "description": article.summary,
         "story": _story_links(plan, model, article),
         "related": [plan.card(model.article(i)) for i in related],

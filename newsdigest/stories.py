@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Iterable, Mapping
 
 from .arabic import WESTERN_DIGITS, normalise
-from .core import Story, StoryIndex, name_key
+from .core import Packed, Story, StoryIndex, name_key
 from .disjoint import DisjointSets
 from .slug import short_hash, slugify
 from .workers import fork_map
@@ -53,7 +53,7 @@ class StoryInput:
     date: datetime                    # timezone-aware
     title: str
     lede: str
-    text: str                         # plain body text (it may start with the lede)
+    text: str = Packed()              # plain body text (it may start with the lede); held packed
     source: str
     actors: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
@@ -115,8 +115,9 @@ def _prefix(text: str, limit: int) -> str:
 
 def _opening(item: StoryInput) -> str:
     """Title, lede (unless the text starts with it) and the start of the text."""
-    parts = [item.title, _prefix(item.text, LEAD_CHARS)]
-    if item.lede and not item.text.lstrip().startswith(item.lede.strip()[:40]):
+    text = item.text    # read once: it is unpacked on each read (core.Packed)
+    parts = [item.title, _prefix(text, LEAD_CHARS)]
+    if item.lede and not text.lstrip().startswith(item.lede.strip()[:40]):
         parts.insert(1, _prefix(item.lede, LEAD_CHARS))
     return "\n".join(parts)
 
@@ -125,34 +126,68 @@ def _opening(item: StoryInput) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Features:
+    """Every article's features are held at once (the live engine keeps them between builds), so
+    each key set is a sorted tuple of interned strings: a tuple of the 63 opening words an article
+    has on average takes 544 bytes where a frozenset took 2,287. Pair checks make the one set
+    they intersect (both())."""
     time: float
-    title: frozenset          # title words: blocking keys
-    lead: frozenset           # words of the title, the lede and the start of the text
-    actors: frozenset         # name keys
-    names: Mapping            # name key -> the words of that name
+    title: tuple              # title words: blocking keys
+    lead: tuple               # words of the title, the lede and the start of the text
+    actors: tuple             # name keys
+    names: Mapping            # name key -> the words of that name (a tuple, one per distinct name)
     script: str = ""          # "ar" or "latin": the script of the opening
-    facts: frozenset = frozenset()   # what any language writes alike: actors, places, numbers, days
+    facts: tuple = ()         # what any language writes alike: actors, places, numbers, days
+
+    def __setstate__(self, state: list) -> None:
+        # Unpickled (from a worker, the build cache or a snapshot): the keys made one copy for the
+        # corpus again. Pickle shares no string between values: at 20,000 articles the features'
+        # strings took 96 MB when not interned, and the pair evidence made from them
+        # (stories_live._Pair) as much again.
+        time, title, lead, actors, names, script, facts = state
+        for name, value in (("time", time), ("title", _shared(title)), ("lead", _shared(lead)),
+                            ("actors", _shared(actors)), ("script", sys.intern(script)), ("facts", _shared(facts)),
+                            ("names", {sys.intern(k): _one_copy(_shared(words)) for k, words in names.items()})):
+            object.__setattr__(self, name, value)
+
+
+def both(a: Iterable[str], b: Iterable[str]) -> frozenset:
+    """The keys two key tuples share."""
+    return frozenset(a).intersection(b)
+
+
+def shared_names(fi: _Features, fj: _Features, common: Iterable[str]) -> frozenset:
+    """The words of the names of the actors `common` to both articles, in either's spelling."""
+    return frozenset().union(*(fi.names[k] for k in common), *(fj.names[k] for k in common))
 
 
 @lru_cache(maxsize=65536)
-def _name_words(name: str) -> frozenset:
-    return frozenset(word_set(name))
+def _name_words(name: str) -> tuple:
+    return _one_copy(_shared(word_set(name)))
+
+
+# The words of each name once per process, however many articles' features hold the name (a
+# dict only grows by distinct names, as sys.intern's table grows by distinct strings).
+_NAME_WORDS: dict[tuple, tuple] = {}
+
+
+def _one_copy(words: tuple) -> tuple:
+    return _NAME_WORDS.setdefault(words, words)
 
 
 def story_features(item: StoryInput) -> _Features:
     """What clustering compares of one article: a function of the article alone, so a build
     can keep it with the article (cluster_stories takes it back through `features`)."""
-    names = {k: _name_words(a) for a in item.actors if (k := name_key(a))}
+    names = {sys.intern(k): _name_words(a) for a in item.actors if (k := name_key(a))}
     opening = _opening(item)
     facts = {"a\0" + k for k in names} | {"p\0" + k for p in item.places if (k := name_key(p))} | language_free(opening)
     return _Features(item.date.timestamp(), _shared(word_set(item.title)), _shared(word_set(opening)),
-                     frozenset(names), names, script_of(opening), _shared(facts))
+                     _shared(names), names, script_of(opening), _shared(facts))
 
 
-def _shared(keys: set[str]) -> frozenset:
-    """The keys as one copy of each string for the whole corpus: every article's features are
-    held at once, and the same few thousand words would otherwise be stored once per article."""
-    return frozenset(map(sys.intern, keys))
+def _shared(keys: Iterable[str]) -> tuple:
+    """The keys, sorted, as one copy of each string for the whole corpus: every article's features
+    are held at once, and the same few thousand words would otherwise be stored once per article."""
+    return tuple(sorted(map(sys.intern, keys)))
 
 
 # --- what any language writes alike ----------------------------------------------------------------
@@ -412,14 +447,14 @@ class _Scorer:
         """Cosine of the opening words; `common` are the actors both have."""
         fi, fj = self.features[i], self.features[j]
         if not common:
-            return _cosine(fi.lead & fj.lead, self.lead_norm[i], self.lead_norm[j], self.word_square)
+            return _cosine(both(fi.lead, fj.lead), self.lead_norm[i], self.lead_norm[j], self.word_square)
         # The names of the actors both have count once, as actors, not again as words:
         # otherwise two articles about the same people look alike whatever happened to them.
-        names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common))
+        names = shared_names(fi, fj, common)
         w = self.word_square
-        return _cosine((fi.lead & fj.lead) - names,
-                       self.lead_norm[i] - sum(map(w.__getitem__, fi.lead & names)),
-                       self.lead_norm[j] - sum(map(w.__getitem__, fj.lead & names)), w)
+        return _cosine(both(fi.lead, fj.lead) - names,
+                       self.lead_norm[i] - sum(map(w.__getitem__, names.intersection(fi.lead))),
+                       self.lead_norm[j] - sum(map(w.__getitem__, names.intersection(fj.lead))), w)
 
     def _actors(self, i: int, j: int, common: frozenset) -> float:
         return _cosine(common, self.actor_norm[i], self.actor_norm[j], self.actor_square)
@@ -433,12 +468,12 @@ class _Scorer:
         fi, fj = self.features[i], self.features[j]
         if fi.script == fj.script:
             return 0.0, 0
-        shared = fi.facts & fj.facts
+        shared = both(fi.facts, fj.facts)
         return _cosine(shared, self.fact_norm[i], self.fact_norm[j], self.fact_square), len(shared)
 
     def score(self, i: int, j: int, duplicate: bool = True) -> PairScore:
         fi, fj = self.features[i], self.features[j]
-        common = fi.actors & fj.actors
+        common = both(fi.actors, fj.actors)
         words = self._words(i, j, common)
         actors = self._actors(i, j, common)
         dup = self._duplicate(i, j) if duplicate and words >= DUPLICATE_WORDS else 0.0
@@ -452,7 +487,7 @@ class _Scorer:
         window = self.window_days
         if days > window:
             return False
-        common = fi.actors & fj.actors
+        common = both(fi.actors, fj.actors)
         words = self._words(i, j, common)
         if _similarity(words, self._actors(i, j, common)) >= _threshold(days, window):
             return True
@@ -500,7 +535,7 @@ def _candidate_pairs(scorer: _Scorer) -> set[int]:
     for i, f in enumerate(scorer.features):
         keys = ["a\0" + key for key in f.actors]
         keys += ["w\0" + key for key in
-                 f.title | set(heapq.nsmallest(RAREST, (w for w in f.lead if w in rank), key=rank.__getitem__))]
+                 {*f.title, *heapq.nsmallest(RAREST, (w for w in f.lead if w in rank), key=rank.__getitem__)}]
         mine = []
         for key in keys:
             posting = postings.setdefault(key, [])
@@ -704,8 +739,8 @@ def unchanged_since(previous: ClusterState, ids: Iterable[str], versions: Iterab
     old = []
     for aid, version, f in zip(ids, versions, features):
         p = before.get(aid, -1)
-        keep = (p >= 0 and previous.versions[p] == version and f.lead.isdisjoint(words_moved)
-                and f.actors.isdisjoint(actors_moved) and f.facts.isdisjoint(facts_moved))
+        keep = (p >= 0 and previous.versions[p] == version and words_moved.isdisjoint(f.lead)
+                and actors_moved.isdisjoint(f.actors) and facts_moved.isdisjoint(f.facts))
         old.append(p if keep else -1)
     return old
 

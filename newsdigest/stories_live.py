@@ -27,8 +27,8 @@ from typing import Iterable, Mapping
 from .core import Story, StoryIndex
 from .stories import (BUDGET, CROSS_MIN_SHARED, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PRIOR, RAREST, WINDOW,
                       ClusterState, StoryInput, _cosine, _cross_linked, _cross_threshold, _Features, _Scorer,
-                      _similarity, _story, _threshold, _version, blocking_cap, corpus_size, key_weight, name_stories, next_in_postings,
-                      story_features, story_id, story_index, unchanged_since)
+                      _similarity, _story, _threshold, _version, blocking_cap, both, corpus_size, key_weight, name_stories,
+                      next_in_postings, shared_names, story_features, story_id, story_index, unchanged_since)
 from .workers import fork_map
 
 
@@ -327,7 +327,7 @@ class LiveClusters(_Scorer):
             self.rarest[aid] = rarest
             # Interned: each key's string once, not once per article that holds it.
             keys = frozenset([intern("a\0" + key) for key in f.actors] +
-                             [intern("w\0" + key) for key in f.title | rarest])
+                             [intern("w\0" + key) for key in rarest.union(f.title)])
             self._repost(self.place[aid], self.blocking[aid], keys, redo, resized)
             self.blocking[aid] = keys
             redo.add(aid)
@@ -555,13 +555,13 @@ class LiveClusters(_Scorer):
 
     def _pair(self, i: str, j: str) -> _Pair:
         fi, fj = self.features[i], self.features[j]
-        common = fi.actors & fj.actors
-        both = fi.lead & fj.lead
+        common = both(fi.actors, fj.actors)
+        words = both(fi.lead, fj.lead)
         # As _Scorer._words: the names of the actors both have count as actors, not as words.
-        names = frozenset().union(*(fi.names[k] | fj.names[k] for k in common)) if common else frozenset()
-        return _Pair(abs(fi.time - fj.time) / 86400, tuple(both - names), tuple(fi.lead & names),
-                     tuple(fj.lead & names), tuple(common),
-                     tuple(fi.facts & fj.facts) if fi.script != fj.script else None)
+        names = shared_names(fi, fj, common) if common else frozenset()
+        return _Pair(abs(fi.time - fj.time) / 86400, tuple(words - names), tuple(names.intersection(fi.lead)),
+                     tuple(names.intersection(fj.lead)), tuple(common),
+                     tuple(both(fi.facts, fj.facts)) if fi.script != fj.script else None)
 
     def _decide(self, pairs: set[tuple[str, str]], regroup: set[str], previous: ClusterState | None,
                 workers: int) -> None:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Iterable, Mapping
 
 from ..arabic import has_arabic, skeleton
-from ..core import name_key
+from ..core import Packed, name_key
 from ..disjoint import DisjointSets
 from .arabic_names import company_brand, latin_brand, same_organisation, same_person
 from .gazetteer import Gazetteer, countries_in_latin, default_gazetteer
@@ -34,7 +34,7 @@ class ArticleInput:
     id: str
     date: datetime | date | str
     title: str
-    text: str
+    text: str = Packed()    # held packed (core.Packed): the resolution keeps every article's input
     source: str = ""
     explicit_actors: tuple[str, ...] | None = None   # front matter `actors:`; None = extract
 

@@ -42,8 +42,8 @@ class Packed:
     """A str field of a dataclass kept zlib-compressed in the object (under "_" + its name) and
     given back whole when read. The live engine holds every article at once, and an article's
     body (as HTML and as plain text) was most of it: 7 kB on average in the bench corpus, 2.5 kB
-    packed. Packing a body takes about 77 us (when the article is parsed: about 1.5 s of CPU in a
-    cold build of 10,000), reading one about 16 us; a build reads a body only where it renders,
+    packed. Packing a body takes about 42 us (when the article is parsed: about 0.8 s of CPU in a
+    cold build of 10,000), reading one about 17 us; a build reads a body only where it renders,
     indexes or extracts that article. What a read gives back knows its packing, so a record
     made from it (replaced(), a StoryInput from an Article through carried()) shares the bytes
     rather than packing them again. Pickles keep the packed bytes; one from before packing, with

@@ -63,19 +63,27 @@ def drop_text(series: int, size: int, start: datetime) -> str:
     return corpus.scraped_text(article, start + timedelta(minutes=series))
 
 
+def start_engine(paths: Paths, workers: int = 2) -> tuple[Engine, str]:
+    """An engine as `build.py watch` starts one: the first build, then the ingest's index and the
+    warm-up. Returns it and a line on the first build."""
+    engine = Engine(files=ArticleFiles())   # as watch keeps it
+    started = time.perf_counter()
+    result = build(paths, BuildOptions(workers=workers), Report(), engine)
+    engine.persist()
+    line = f"first build {time.perf_counter() - started:.2f} s: {result.summary()}"
+    engine.index_articles(paths)
+    return engine, line
+
+
 def main() -> None:
     root, series0 = Path(sys.argv[1]).resolve(), int(sys.argv[2])
     spent: dict = collections.defaultdict(float)
     for spec in sys.argv[3:]:
         wrap_cpu(spec, spent)
     paths = Paths(root)
-    engine = Engine(files=ArticleFiles())   # as watch keeps it
     workers = int(os.environ.get("WORKERS", "2"))
-    started = time.perf_counter()
-    result = build(paths, BuildOptions(workers=workers), Report(), engine)
-    engine.persist()
-    print(f"first build {time.perf_counter() - started:.2f} s: {result.summary()}", flush=True)
-    engine.index_articles(paths)
+    engine, line = start_engine(paths, workers)
+    print(line, flush=True)
     inbox = paths.inbox
     inbox.mkdir(parents=True, exist_ok=True)
     start = datetime.fromisoformat(os.environ.get("START", "2026-06-01T08:00"))

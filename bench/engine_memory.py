@@ -10,7 +10,7 @@ object the engine reaches (gc.get_referents; classes, modules and functions left
   the inclusive size of a part counts everything it reaches;
 - with --types, the sizes by Python type over the whole engine.
 
-    python bench/engine_memory.py ROOT [--types] [--top N] [--no-index]
+    python bench/engine_memory.py ROOT [--types] [--top N]
 
 ROOT: a site folder (e.g. a corpus made by bench/corpus.py --format newsdigest); a ROOT without
 site/ gets a cold build, one with site/ and .newsdigest/ the start of watch on a built site. The
@@ -22,17 +22,15 @@ import argparse
 import collections
 import gc
 import sys
-import time
 import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from newsdigest.articles import ArticleFiles  # noqa: E402
+from engine_drops import start_engine  # noqa: E402 - bench/engine_drops.py, beside this file
 from newsdigest.config import Paths  # noqa: E402
 from newsdigest.engine import Engine  # noqa: E402
-from newsdigest.errors import Report  # noqa: E402
-from newsdigest.pipeline import BuildOptions, build  # noqa: E402
 
 _NOT_DATA = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.CodeType,
              types.MethodType)
@@ -85,18 +83,10 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--types", action="store_true", help="sizes by Python type over the whole engine")
     parser.add_argument("--top", type=int, default=30, help="parts to print (largest first)")
-    parser.add_argument("--no-index", action="store_true", help="skip Engine.index_articles (ingest's index)")
     args = parser.parse_args()
-    paths = Paths(args.root.resolve())
-    engine = Engine(files=ArticleFiles())   # as watch keeps it
-    started = time.perf_counter()
-    result = build(paths, BuildOptions(workers=2), Report(), engine)
-    engine.persist()
-    print(f"first build {time.perf_counter() - started:.1f} s: {result.summary()}; {memory()}")
-    if not args.no_index:
-        engine.index_articles(paths)
+    engine, line = start_engine(Paths(args.root.resolve()))
     gc.collect()
-    print(f"engine started: {memory()}")
+    print(f"{line}; engine started: {memory()}")
     owner: dict[int, str] = {}
     sizes: dict[int, tuple[int, str]] = {}
     inclusive: dict[str, int] = {}

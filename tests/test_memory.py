@@ -88,12 +88,8 @@ def test_a_packed_field_without_a_default_is_required():
         value = Packed()
         other = Packed("x")
 
-    try:
+    with pytest.raises(AttributeError):
         Holder.value
-    except AttributeError:
-        pass
-    else:
-        raise AssertionError("a Packed field without a default must read as missing on the class")
     assert Holder.other == "x"
 
 

@@ -258,7 +258,7 @@ class Story:
 @dataclass(frozen=True)
 class StoryIndex:
     stories: tuple[Story, ...]        # latest activity first (last_date, then id)
-    story_of: Mapping[str, str]       # article id -> story id
+    story_of: Mapping[str, str]       # article id -> story id (a lookup: its order means nothing)
 
     def story(self, story_id: str) -> Story:
         return self.by_id[story_id]

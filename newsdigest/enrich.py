@@ -336,8 +336,15 @@ class LiveStories:
     def update(self, articles: list[Article], features_of, workers: int = 1) -> tuple[StoryIndex, dict]:
         """The change since the last build applied; `features_of(articles)`: story_features by id."""
         changed, items = [], []
+        delta = changes_since(articles, self.articles)
+        if delta is not None:   # the list says what is new since the last one: only those are looked at
+            new, gone_ids = delta
+            new_ids = set(map(id_of, new))
+            gone = [aid for aid in gone_ids if aid in self.inputs and aid not in new_ids]
+        else:
+            new = articles
         present = set()
-        for a in articles:
+        for a in new:
             present.add(a.id)
             if self.seen.get(a.id) is a:
                 continue
@@ -345,7 +352,8 @@ class LiveStories:
             if self.inputs.get(a.id) != item:
                 changed.append(a)
                 items.append(item)
-        gone = [aid for aid in self.inputs if aid not in present]
+        if delta is None:
+            gone = [aid for aid in self.inputs if aid not in present]
         if not changed and not gone:
             self.articles = articles
             return self.index, self.related.related()
@@ -366,7 +374,7 @@ class LiveStories:
             del self.inputs[aid]
         self.related.apply([self.inputs[aid] for aid in moved if aid in self.inputs], gone, self.index.story_of,
                            workers)
-        self._seen(articles, items)
+        self._seen(articles, items, (new, gone) if delta is not None else None)
         return self.index, self.related.related()
 
     def settle(self) -> tuple[int, int]:
@@ -384,8 +392,13 @@ class LiveStories:
         """Start again from nothing (after an update that failed half-way)."""
         self.__init__()
 
-    def _seen(self, articles: list[Article], items: list[StoryInput]) -> None:
-        self.seen = {a.id: a for a in articles}
+    def _seen(self, articles: list[Article], items: list[StoryInput], delta: tuple | None = None) -> None:
+        if delta is None:
+            self.seen = {a.id: a for a in articles}
+        else:   # (the articles new or another object, the ids gone) since the last list
+            self.seen.update(zip(map(id_of, delta[0]), delta[0]))
+            for aid in delta[1]:
+                self.seen.pop(aid, None)
         self.inputs.update((item.id, item) for item in items)
         self.articles = articles
         self.unsaved = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Callable
 
 from . import cached, snapshot
@@ -129,8 +130,11 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
             raise NewsdigestError(Problem(str(paths.config.name), f"--strict: {len(report.problems)} problem(s) above",
                                           "fix them, or build without --strict; the previous site stays published"))
         result = BuildResult(articles=len(model.articles), content_read_at=content_read_at)
-        url_of = {a.path: a.url_path for a in model.articles} if written else {}
-        result.ingested = [(shown, "/" + url_of[rel]) for shown, rel in written if rel in url_of]
+        if written:   # each written article looked for among the paths (C), not a dict of 100,000 made
+            article_paths = list(map(attrgetter("path"), model.articles))
+            for shown, rel in written:
+                if rel in article_paths:
+                    result.ingested.append((shown, "/" + model.articles[article_paths.index(rel)].url_path))
         with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
             with phase("plan"):
                 # --clean uses nothing earlier builds left, compiled templates included

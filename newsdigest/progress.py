@@ -29,7 +29,7 @@ def progress(total: int, what: str):
 
 
 class Timings:
-    """Wall seconds per stage of one build, for `build --timings` and bench/profile.py."""
+    """Wall seconds per stage of one build, for `build --timings` and bench/build_profile.py."""
 
     def __init__(self):
         self.seconds: dict[str, float] = {}

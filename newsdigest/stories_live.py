@@ -170,6 +170,7 @@ class LiveClusters(_Scorer):
         self.evidence: dict[tuple[str, str], _Pair] = {}  # candidate pair -> what its decision reads
         self.root_of: dict[str, str] = {}                 # id -> the first article of its story
         self.stories: dict[str, Story] = {}               # first article id -> its story
+        self.story_of: dict[str, str] = {}                # id -> its story's id (before any clash is resolved)
         self.base_ids: Counter = Counter()                # story ids before any clash is resolved
         # The stories in the index's two orders, kept sorted as they change: by their first
         # article's canonical key, and latest activity first (-last date, id, first article id).
@@ -651,6 +652,8 @@ class LiveClusters(_Scorer):
                 del self.roots[bisect_left(self.roots, (story.first_date.timestamp(), root))]
                 del self.recent[bisect_left(self.recent, _recency(story, root))]
                 touched.update(story.article_ids)
+        for aid in gone:
+            self.story_of.pop(aid, None)
         touched &= self.items.keys()
         left = set(touched)
         while left:
@@ -670,6 +673,7 @@ class LiveClusters(_Scorer):
             self.base_ids[base] += 1
             self.clashes += self.base_ids[base] == 2
             self.stories[root] = story = _story(members, base)
+            self.story_of.update(dict.fromkeys(group, story.id))
             insort(self.roots, (story.first_date.timestamp(), root))
             insort(self.recent, _recency(story, root))
         return touched | gone
@@ -682,11 +686,11 @@ class LiveClusters(_Scorer):
 
     def index(self) -> StoryIndex:
         """The stories as cluster_stories gives them (story_index's orders, from those kept)."""
-        groups = [self.stories[aid] for _, aid in self.roots]
         if self.clashes:     # two first reports with one title and a hash clash: named in order
+            groups = [self.stories[aid] for _, aid in self.roots]
             return story_index(name_stories([[self.items[a] for a in s.article_ids] for s in groups]))
-        return StoryIndex(tuple(self.stories[root] for _, _, root in self.recent),
-                          {aid: s.id for s in groups for aid in s.article_ids})
+        # story_of kept as the stories change: a copy (C) rather than made again from 100,000 ids
+        return StoryIndex(tuple(self.stories[root] for _, _, root in self.recent), dict(self.story_of))
 
     def state(self) -> ClusterState:
         """What cluster_incremental would have left: for a build without this object."""

@@ -1,6 +1,7 @@
 """Dedupe: one article however many times, files, formats and encodings it arrives in."""
 import json
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -320,28 +321,30 @@ def test_a_large_scan_leaves_no_large_log(tmp_path, monkeypatch):
 
 
 def _same_text_as_counted(docs: list, fp):
-    """find()'s answer by text, from every article's shingles counted: the five sharing most
-    (then the first indexed), and of those the first sharing SIMILAR of the smaller's."""
+    """find()'s answer by text, from every article's shingles counted: of the articles sharing
+    SIMILAR of the smaller's shingles, the one sharing most (then the first indexed)."""
     from newsdigest.ingest.dedupe import MIN_SHINGLES, SIMILAR
     if len(fp.shingles) < MIN_SHINGLES:
         return None
     counted = sorted(((len(fp.shingles & other.shingles), n) for n, (_, other) in enumerate(docs)),
                      key=lambda c: (-c[0], c[1]))
-    for count, n in [c for c in counted if c[0]][:5]:
+    for count, n in counted:
         smaller = min(len(fp.shingles), len(docs[n][1].shingles))
-        if smaller >= MIN_SHINGLES and count / smaller >= SIMILAR:
+        if count and smaller >= MIN_SHINGLES and count / smaller >= SIMILAR:
             return docs[n][0]
     return None
 
 
+@pytest.mark.parametrize("exact_max", [20_000, 3])   # articles counted from their own shingles, at most
 @pytest.mark.parametrize("seed", range(3))
-def test_common_shingles_are_bounded_not_counted_and_find_gives_what_counting_all_gives(seed, monkeypatch):
-    """Phrases in many articles (stock sentences) are only bounded (_may_share_enough): find()
+def test_common_shingles_are_bounded_not_counted_and_find_gives_what_counting_all_gives(seed, exact_max, monkeypatch):
+    """Phrases in many articles (stock sentences) are only bounded (DedupeIndex._shared): find()
     still answers as counting every article's shared shingles does, near copies, short
     articles made mostly of stock phrases, and articles that share nothing but those."""
     import random
     from newsdigest.ingest import dedupe
     monkeypatch.setattr(dedupe, "COMMON", 3)
+    monkeypatch.setattr(dedupe, "EXACT_MAX", exact_max)
     rng = random.Random(seed)
     stock = [" ".join(rng.choice(["the", "ministry", "said", "on", "monday", "in", "a", "statement", "officials",
                                   "water", "talks", "would", "continue"]) for _ in range(9)) for _ in range(6)]
@@ -357,22 +360,28 @@ def test_common_shingles_are_bounded_not_counted_and_find_gives_what_counting_al
         return " ".join(words)
 
     index, docs = DedupeIndex(), []
-    bounded = {True: 0, False: 0}
-    real = DedupeIndex._may_share_enough
+    # Which way each find went: common shingles alone could reach SIMILAR (every article counted),
+    # or not (only the articles the bound lets through), and whether it found one.
+    ways = Counter()
 
-    def counting(self, grams):
-        found = real(self, grams)
-        bounded[found] += 1
-        return found
-
-    monkeypatch.setattr(DedupeIndex, "_may_share_enough", counting)
-    for n in range(60):
-        text = near(rng.choice(docs)[2]) if docs and rng.random() < 0.4 else body()
+    def add(text: str, name: str) -> None:
+        nonlocal docs
         fp = fingerprint("", "", text)
         if fp.text_hash not in {d[1].text_hash for d in docs}:
             found = index.find(fp)
-            assert (found.path if found else None) == _same_text_as_counted([d[:2] for d in docs], fp), n
-        path = Path(f"a{n}.md").absolute()   # as the index names it
+            expected = _same_text_as_counted([d[:2] for d in docs], fp)
+            assert (found.path if found else None) == expected, name
+            holders = Counter(g for _, other, _ in docs for g in other.shingles)
+            common = sum(holders[g] > dedupe.COMMON for g in fp.shingles)
+            if len(fp.shingles) >= dedupe.MIN_SHINGLES:
+                ways[common >= dedupe.SIMILAR * len(fp.shingles), expected is not None] += 1
+        path = Path(name).absolute()   # as the index names it
         index.add(path, fp)
         docs = [d for d in docs if d[0] != path] + [(path, fp, text)]
-    assert bounded[True] and bounded[False], bounded
+
+    for n in range(60):
+        add(near(rng.choice(docs)[2]) if docs and rng.random() < 0.4 else body(), f"a{n}.md")
+    # Bodies of stock phrases but their last word: after a few, their shingles are all common.
+    for n in range(dedupe.COMMON + 3):
+        add(". ".join(stock) + f" end{n}", f"s{n}.md")
+    assert ways[False, True] and ways[False, False] and ways[True, True], ways

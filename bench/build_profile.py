@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Where a newsdigest build spends its time: cProfile of a cold build and of an add-one rebuild.
 
-    .venv/bin/python bench/profile.py                      # 10,000 articles, one process
-    .venv/bin/python bench/profile.py --count 1000 --workers 2 --write-docs
+    .venv/bin/python bench/build_profile.py                      # 10,000 articles, one process
+    .venv/bin/python bench/build_profile.py --count 1000 --workers 2 --write-docs
 
 Generates the corpus of bench/corpus.py (actors in front matter, search off; --extract and
 --search for the other variants) in bench/.work/profile-<count>, then, in this process:
@@ -20,22 +20,16 @@ the corpus for `python -m pstats` or snakeviz.
 """
 from __future__ import annotations
 
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
-
-# This file is named profile.py, as the stdlib's `profile` that cProfile imports: take the script's
-# folder off the path while the stdlib modules load, so that they get their own.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-import cProfile  # noqa: E402
-import pstats  # noqa: E402
-
-import argparse  # noqa: E402
-import io  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -46,7 +40,8 @@ import corpus  # noqa: E402
 import run  # noqa: E402  (its snapshot of a newsdigest commit; newsdigest is imported after it)
 
 DOCS = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- bench/profile.py: begin (generated; edit bench/profile.py instead) -->", "<!-- bench/profile.py: end -->"
+BEGIN = "<!-- bench/build_profile.py: begin (generated; edit bench/build_profile.py instead) -->"
+END = "<!-- bench/build_profile.py: end -->"
 
 
 def settle(paths, workers: int) -> None:
@@ -141,7 +136,7 @@ def main() -> None:
     if args.write_docs:
         variant = ("actors extracted" if args.extract else "actors in front matter") + (", search on" if args.search else ", search off")
         out = [BEGIN, "", "## Profile of a newsdigest build", "", "Command (from the repository root):", "", "```sh",
-               " ".join([".venv/bin/python", "bench/profile.py", *sys.argv[1:]]), "```", "",
+               " ".join([".venv/bin/python", "bench/build_profile.py", *sys.argv[1:]]), "```", "",
                f"newsdigest {run.NEWSDIGEST['rev']}. Corpus: bench/corpus.py, {args.count:,} articles, {variant}. cProfile in one process; with "
                f"workers=1 the rendering that a normal build spreads over forked worker processes runs in "
                f"this process, so it shows here. cProfile's own overhead inflates the times (most for many "

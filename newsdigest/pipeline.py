@@ -110,7 +110,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
         if options.keep_engine and engine is None:
             if options.clean:
                 snapshot.discard(paths)
-            elif snapshot.wanted(paths):
+            elif snapshot.wanted(paths, count_articles=True):
                 with phase("restore engine"):
                     engine = kept = snapshot.restore(paths)
         if options.ingest and paths.inbox.is_dir():

@@ -16,9 +16,12 @@ from a fresh engine, as does a file that is damaged or cut short.
 Size: the snapshot is about 16 KB an article (160 MB at 10,000). A writer that passes
 NEWSDIGEST_SNAPSHOT_MB (default 512, about 32,000 articles; 0: never) stops, leaves a note of
 the limit, and the builds after it go without an engine, as before snapshots, until the limit is
-raised. At 10,000 articles a build holding the engine peaked at 3.9 times the file's size (617
-MB, against 388 MB without an engine) and its writer took 2.3 times more of its own (its pickle
-memo and the pages it copies): the default keeps the two under about 3.2 GB together.
+raised. A build with no snapshot to start from does not make an engine when its articles would
+make one past the limit (wanted): it would hold in memory what no writer could keep (a cold
+build of 100,000 articles peaked at 5.0 GB with one, 2.0 GB without). At 10,000 articles a build
+holding the engine peaked at 3.9 times the file's size (617 MB, against 388 MB without an engine)
+and its writer took 2.3 times more of its own (its pickle memo and the pages it copies): the
+default keeps the two under about 3.2 GB together.
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ LOCK = "engine.lock"
 TOO_LARGE = "engine.too-large"     # the limit a writer stopped at (JSON)
 FAILED = "engine.failed"           # why the last writer failed (one line), shown by the next build
 DEFAULT_LIMIT_MB = 512
+BYTES_AN_ARTICLE = 16 * 1024   # a snapshot's size an article, about (the bench corpus at 10,000)
 WAIT = 120.0   # seconds the next build waits for a writer before it goes on without its snapshot
 
 
@@ -67,17 +71,38 @@ class Unusable(Exception):
     """A snapshot that cannot be used; the message says why."""
 
 
-def wanted(paths: Paths) -> bool:
+def wanted(paths: Paths, count_articles: bool = False) -> bool:
     """Whether builds of this site keep an engine: not when snapshots are off, nor while the
-    limit is the one a writer last found too small."""
+    limit is the one a writer last found too small; with `count_articles`, nor when there is no
+    snapshot yet and the article files are too many for one under the limit."""
     limit = limit_bytes()
     if limit == 0:
         return False
     try:
         stopped_at = json.loads((paths.state / TOO_LARGE).read_text())["limit"]
     except (OSError, ValueError, KeyError, TypeError):
-        return True
-    return limit > stopped_at
+        stopped_at = None
+    if stopped_at is not None and limit <= stopped_at:
+        return False
+    if count_articles and not (paths.state / FILE).exists():
+        return _article_files(paths.articles) * BYTES_AN_ARTICLE <= limit
+    return True
+
+
+def _article_files(folder: Path) -> int:
+    """How many *.md files are under the folder (names only: no file is opened or stat'ed)."""
+    found, todo = 0, [folder]
+    while todo:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+            elif entry.name.endswith(".md"):
+                found += 1
+    return found
 
 
 def restore(paths: Paths, say=print) -> Engine:

@@ -218,6 +218,7 @@ def test_a_snapshot_past_the_limit_is_not_kept_and_builds_go_without_one(tmp_pat
     write_site(root, [make_doc(rng, n) for n in range(10)])
     state = Paths(root).state
     monkeypatch.setenv("NEWSDIGEST_SNAPSHOT_MB", "0.01")
+    monkeypatch.setattr(snapshot, "BYTES_AN_ARTICLE", 1)   # so that the first build makes an engine
     one_shot(root)
     snapshot._wait_for_writer(state, print)
     assert not (state / snapshot.FILE).exists() and (state / snapshot.TOO_LARGE).exists()
@@ -227,6 +228,31 @@ def test_a_snapshot_past_the_limit_is_not_kept_and_builds_go_without_one(tmp_pat
     monkeypatch.setenv("NEWSDIGEST_SNAPSHOT_MB", "100")
     assert "restore engine" in one_shot(root).phases, "a raised limit tries again"
     assert len(kept_engine(root).stories.articles) == 11
+
+
+def test_a_build_makes_no_engine_when_its_articles_would_pass_the_limit(tmp_path, monkeypatch):
+    """With no snapshot to start from, a build whose article files would make one past the limit
+    holds no engine (it would be memory no writer could keep); once they are few enough, or when
+    a snapshot is there, it does."""
+    rng = random.Random(8)
+    root = tmp_path / "site-root"
+    write_site(root, [make_doc(rng, n) for n in range(10)])
+    state = Paths(root).state
+    monkeypatch.setattr(snapshot, "BYTES_AN_ARTICLE", 10 * 1024 * 1024)   # a limit between 9 and 10 articles...
+    monkeypatch.setenv("NEWSDIGEST_SNAPSHOT_MB", "95")                      # ...that a real snapshot is far below
+    assert "restore engine" not in one_shot(root).phases, "10 articles for a limit of 9.5"
+    assert not (state / snapshot.FILE).exists() and not (state / snapshot.TOO_LARGE).exists()
+    assert_clean(root, tmp_path, "a build without an engine")
+    for path in sorted(Paths(root).articles.rglob("*.md"))[:1]:
+        path.unlink()
+    assert "restore engine" in one_shot(root).phases, "9 articles: an engine, kept for the next build"
+    snapshot._wait_for_writer(state, print)
+    assert (state / snapshot.FILE).exists()
+    make_doc(rng, 30).write(root)
+    make_doc(rng, 31).write(root)
+    assert "restore engine" in one_shot(root).phases, "a snapshot there is read, however many articles now"
+    assert len(kept_engine(root).stories.articles) == 11
+    assert_clean(root, tmp_path, "from the snapshot")
 
 
 def test_clean_builds_drop_the_snapshot(tmp_path):

@@ -342,18 +342,15 @@ class LiveStories:
             new_ids = set(map(id_of, new))
             gone = [aid for aid in gone_ids if aid in self.inputs and aid not in new_ids]
         else:
-            new = articles
-        present = set()
+            new, present = articles, set(map(id_of, articles))
+            gone = [aid for aid in self.inputs if aid not in present]
         for a in new:
-            present.add(a.id)
             if self.seen.get(a.id) is a:
                 continue
             item = story_input(a)
             if self.inputs.get(a.id) != item:
                 changed.append(a)
                 items.append(item)
-        if delta is None:
-            gone = [aid for aid in self.inputs if aid not in present]
         if not changed and not gone:
             self.articles = articles
             return self.index, self.related.related()

@@ -205,7 +205,7 @@ class DedupeIndex:
         counts = self._shared(fp.shingles)
         if not counts:
             return None
-        sizes = self._sizes(list(counts))
+        sizes = self._column("size", list(counts))
         n = len(fp.shingles)
         # Of the articles that are the same text, the one sharing the most (then the first indexed).
         for doc, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -251,11 +251,7 @@ class DedupeIndex:
         if len(may) > EXACT_MAX:
             everything = self._count(grams)
             return {doc: everything[doc] for doc in may if doc in everything}
-        counted = {}
-        for doc in may:
-            (blob,) = self.db.execute("SELECT grams FROM docs WHERE doc = ?", [doc]).fetchone()
-            counted[doc] = len(shingles.intersection(_unpack(blob)))
-        return counted
+        return {doc: len(shingles.intersection(_unpack(blob))) for doc, blob in self._column("grams", list(may)).items()}
 
     def _count(self, grams: list[int]) -> Counter[int]:
         """Doc -> how many of these shingles it holds, over the whole index."""
@@ -266,9 +262,10 @@ class DedupeIndex:
                 f"SELECT doc, COUNT(*) FROM shingles WHERE hash IN ({','.join('?' * len(chunk))}) GROUP BY doc", chunk)))
         return shared
 
-    def _sizes(self, docs: list[int]) -> dict[int, int]:
-        return {doc: size for i in range(0, len(docs), 500) for doc, size in self.db.execute(
-            f"SELECT doc, size FROM docs WHERE doc IN ({','.join('?' * len(docs[i:i + 500]))})", docs[i:i + 500])}
+    def _column(self, column: str, docs: list[int]) -> dict:
+        """Doc -> its value of one column of docs (size, grams), 500 docs a query."""
+        return {doc: value for i in range(0, len(docs), 500) for doc, value in self.db.execute(
+            f"SELECT doc, {column} FROM docs WHERE doc IN ({','.join('?' * len(docs[i:i + 500]))})", docs[i:i + 500])}
 
     def close(self) -> None:
         self.db.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -859,10 +860,25 @@ def _digest_signature(model: SiteModel, digest, newer, older, sources) -> tuple:
 
 def _plan_digest(plan: "Planner", model: SiteModel, feeds, digest, newer, older) -> None:
     view = digest_view(model, digest)
+    packed, shows = _packed(view)
     plan.add(view["url"], "digest.html", {
-        "digest": view, "title": view["title"], "feeds": feeds,
+        "digest": packed, "title": view["title"], "feeds": feeds,
         "newer": {"title": digest_title(newer), "url": urls.digest(newer.key)} if newer else None,
-        "older": {"title": digest_title(older), "url": urls.digest(older.key)} if older else None})
+        "older": {"title": digest_title(older), "url": urls.digest(older.key)} if older else None},
+        known={"digest": shows})
+
+
+def _packed(view: dict) -> tuple[Lazy, str]:
+    """A page's view of plain values held as compressed JSON until the page is rendered, and
+    the digest of that JSON for the page's key (Planner.add's `known`). A digest's view (a dict
+    per entry, with its sources) took 14 kB of every digest page a plan holds, the largest
+    share of a plan at 100,000 articles; packed, a fifth of that."""
+    text = json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+    return Lazy(partial(_unpacked, zlib.compress(text.encode(), 1))), _digest(text)
+
+
+def _unpacked(packed: bytes):
+    return json.loads(zlib.decompress(packed))
 
 
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:

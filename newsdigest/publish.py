@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from .errors import NewsdigestError, Problem
 
@@ -91,25 +92,50 @@ def _keep_manifest(path: Path, signature: tuple, files: dict) -> None:
 _MANIFESTS: dict[str, tuple[tuple, dict]] = {}   # path -> (its signature, its files); one per slot
 
 
-def _manifest_text(files: dict[str, dict]) -> str:
-    """json.dumps({"files": files}, separators=(",", ":")), with each entry's text kept from the
+def _manifest_text(files: dict[str, dict]) -> Iterator[str]:
+    """json.dumps({"files": files}, separators=(",", ":")) in parts, with each entry's text kept from the
     last manifest written while the entry is the same object: entries are never changed once
     made, and most of a rebuilt site's are the live site's very objects (reuse), so a build
     serialises only the entries it made (30,000 entries took 0.03 s each build). The kept texts
     are looked up and joined in one pass of C (map), where a Python loop over every entry took
-    0.024 s of each drop at 10,000 articles."""
-    global _ENTRY_TEXTS, _ENTRIES
-    texts, last = _ENTRY_TEXTS, _ENTRIES
-    for relpath in list(compress(files, map(operator.is_not, map(last.get, files), files.values()))):
-        texts[relpath] = f"{json.dumps(relpath)}:{json.dumps(files[relpath], separators=(',', ':'))}"
-    if len(texts) != len(files):   # paths written last time and not now (texts holds all of files')
-        for relpath in texts.keys() - files.keys():   # a few (a search shard's files): not a new dict of all
-            del texts[relpath]
-    # Holding the entries keeps their ids unique while their texts are kept.
-    _ENTRY_TEXTS, _ENTRIES = texts, dict(files)
-    return '{"files":{' + ",".join(map(texts.__getitem__, files)) + "}}"
+    0.024 s of each drop at 10,000 articles. The parts are written as they come: joined and then
+    encoded whole, a site of 270,000 files had its manifest (60 MB) three times over at once, at
+    the build's very end when its memory is highest. A process's first manifest keeps no texts:
+    most processes (one-shot builds) write one, and a watch's second build makes them (0.3 s at
+    270,000 files) once."""
+    global _ENTRY_TEXTS, _ENTRIES, _FIRST_MANIFEST
+    paths = list(files)
+    if _FIRST_MANIFEST:
+        _FIRST_MANIFEST = False
+
+        def joined(part: list[str]) -> str:
+            return ",".join(map(_entry_text, part, map(files.__getitem__, part)))
+    else:
+        texts, last = _ENTRY_TEXTS, _ENTRIES
+        for relpath in list(compress(files, map(operator.is_not, map(last.get, files), files.values()))):
+            texts[relpath] = _entry_text(relpath, files[relpath])
+        if len(texts) != len(files):   # paths written last time and not now (texts holds all of files')
+            for relpath in texts.keys() - files.keys():   # a few (a search shard's files): not a new dict of all
+                del texts[relpath]
+        # Holding the entries keeps their ids unique while their texts are kept.
+        _ENTRY_TEXTS, _ENTRIES = texts, dict(files)
+
+        def joined(part: list[str]) -> str:
+            return ",".join(map(texts.__getitem__, part))
+    yield '{"files":{'
+    for start in range(0, len(paths), _MANIFEST_PART):
+        yield ("," if start else "") + joined(paths[start:start + _MANIFEST_PART])
+    yield "}}"
 
 
+def _entry_text(relpath: str, entry: dict) -> str:
+    return f"{json.dumps(relpath)}:{json.dumps(entry, separators=(',', ':'))}"
+
+
+_MANIFEST_PART = 5000     # entries joined into one write
+
+
+_FIRST_MANIFEST = True                # no manifest written by this process yet
 _ENTRY_TEXTS: dict[str, str] = {}    # path -> its entry's text, as last written
 _ENTRIES: dict[str, dict] = {}       # path -> the entry that text was made from
 
@@ -339,7 +365,8 @@ class Generation:
         # build a full render of that slot, never a wrong file (__enter__, previous_key).
         manifest_file = self.builds / f"{self.name}.json"
         tmp = manifest_file.with_suffix(".tmp")
-        tmp.write_text(_manifest_text(self.manifest))
+        with tmp.open("w", encoding="utf-8") as out:
+            out.writelines(_manifest_text(self.manifest))
         os.replace(tmp, manifest_file)
         # Entries are never changed once made: the next build reads this dict, not the file.
         _keep_manifest(manifest_file, _file_signature(manifest_file), self.manifest)

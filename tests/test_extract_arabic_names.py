@@ -613,6 +613,21 @@ def test_a_loose_latin_name_that_is_no_companys_brand_stays_nobody():
     assert resolve(corpus).articles["en"] == ()
 
 
+def test_an_articles_loose_names_are_kept_once_each_at_their_first_place():
+    """What resolution reads of the loose names (a company named in Arabic elsewhere): each once,
+    where the article first writes it, as pairs; a record survives the cache's pickling."""
+    import pickle
+    text = ("AMMAN — Delegates from AquaNova met in Hamburg on Friday. AquaNova said "
+            "Hamburg was chosen for its port.")
+    loose = list(extract_mentions(text, "", default_gazetteer()).loose)
+    surfaces = [surface for surface, _ in loose]
+    assert len(surfaces) == len(set(surfaces)) and {"AquaNova", "Hamburg"} <= set(surfaces), loose
+    assert all(text.index(surface) == first for surface, first in loose), loose
+    mentions = extract_mentions(text, "", default_gazetteer())
+    assert pickle.loads(pickle.dumps(mentions)) == mentions
+    assert list(pickle.loads(pickle.dumps(mentions)).loose) == loose
+
+
 @pytest.mark.parametrize("text, organisation", [
     ("عمان - وقعت وزارة المياه والري العقد مع الشركة، الجمعة.", "وزارة المياه والري"),
     ("وقالت وزارة المالية والاقتصاد الوطني إن العجز تراجع.", "وزارة المالية والاقتصاد الوطني"),

@@ -335,16 +335,22 @@ def test_the_lock_can_be_taken_again_after_release(tmp_path):
     assert messages == []
 
 
-def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now():
+def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now(monkeypatch):
     """A slot's manifest is written from each entry's text kept from the last one written while
     the entry is the same object (publish._manifest_text): an entry made again, a path gone or
-    added, is written as it is now."""
+    added, is written as it is now. The process's first manifest keeps no texts, the same text."""
     import json
+    from newsdigest import publish
     from newsdigest.publish import _manifest_text
+    monkeypatch.setattr(publish, "_FIRST_MANIFEST", True)
+    monkeypatch.setattr(publish, "_ENTRY_TEXTS", {})
     kept = {"sha": "1", "key": "k1", "ino": 7}
     first = {"index.html": kept, "topics/é/index.html": {"sha": "2", "key": "", "ino": None}}
     second = {"index.html": {"sha": "3", "key": "k1", "ino": 8}, "new\"/x.html": {"sha": "4", "key": "k4"}}
     third = {"new\"/x.html": second["new\"/x.html"], "index.html": kept}
     fourth = {"index.html": kept, "topics/é/index.html": first["topics/é/index.html"], "a.html": {"sha": "5"}}
-    for files in (first, second, third, {}, first, first, {"index.html": kept}, fourth, fourth, first):
-        assert _manifest_text(files) == json.dumps({"files": files}, separators=(",", ":"))
+    for n, files in enumerate((first, second, third, {}, first, first, {"index.html": kept}, fourth, fourth, first)):
+        assert "".join(_manifest_text(files)) == json.dumps({"files": files}, separators=(",", ":"))
+        assert publish._ENTRY_TEXTS.keys() == (files.keys() if n else set())   # the first keeps none
+    many = {f"p{n}.html": {"sha": str(n)} for n in range(12_001)}   # written in parts of 5,000
+    assert "".join(_manifest_text(many)) == json.dumps({"files": many}, separators=(",", ":"))

@@ -24,7 +24,7 @@ from ..disjoint import DisjointSets
 from .arabic_names import company_brand, latin_brand, same_organisation, same_person
 from .gazetteer import Gazetteer, countries_in_latin, default_gazetteer
 from .names import has_lower_particle, is_nickname_of, lexicon, name_parts, nickname_related, person_key
-from .mentions import LocalActor, Mentions, SingleName, extract_mentions
+from .mentions import LocalActor, LooseNames, Mentions, SingleName, extract_mentions
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ class _Corpus:
     abbreviations: list[tuple[str, str, int]] = field(default_factory=list)        # (article, abbr, first)
     merges: list[tuple[str, str, str, str]] = field(default_factory=list)          # (article, name or key, form, reason)
     unresolved: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    loose: list[tuple[str, str, int]] = field(default_factory=list)                # (article, surface, first)
+    loose: list[tuple[str, LooseNames]] = field(default_factory=list)   # (article, its loose names): read only with Arabic companies
     runs: list[tuple] = field(default_factory=list)            # each article's members as gathered, in order
     gathered: dict[str, tuple] = field(default_factory=dict)   # article -> its members as gathered (_Context's)
     members_of: dict[str, list] = field(default_factory=lambda: defaultdict(list))  # key -> ... (_Context's)
@@ -301,7 +301,7 @@ class _Gathered:
     abbreviations: tuple[tuple[str, int], ...] = ()          # (abbreviation, first)
     merges: tuple[tuple[str, str, str], ...] = ()            # (name or key, form, reason)
     unresolved: tuple[tuple[str, str], ...] = ()             # (surface, reason)
-    loose: tuple[tuple[str, int], ...] = ()                  # (surface, first): Mentions.loose
+    loose: LooseNames = LooseNames()                         # Mentions.loose
 
 
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
@@ -345,7 +345,7 @@ def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[
         for surface, reason in gathered.unresolved:
             found.unresolved[(surface, reason)].append(article.id)
         if gathered.loose:
-            found.loose += [(article.id, surface, first) for surface, first in gathered.loose]
+            found.loose.append((article.id, gathered.loose))
     if updates is not None:
         updates["gathered"] = kept
     return found
@@ -376,7 +376,7 @@ def _gather_article(article: ArticleInput, article_mentions: Mentions | None, ga
                      tuple((abbr, f"o:{name_key(name)}") for abbr, name in article_mentions.acronyms),
                      tuple(article_mentions.abbreviations), tuple(article_mentions.merges),
                      tuple((m.surface, f"{m.note}, in the same article") for m in article_mentions.mentions
-                           if m.how == "ambiguous"), tuple(article_mentions.loose))
+                           if m.how == "ambiguous"), article_mentions.loose)
 
 
 class _Context:
@@ -587,17 +587,18 @@ def _companies_named_in_arabic(found: _Corpus, clusters: _Clusters) -> None:
     taken = {(m.article, m.local.name) for ms in found.gathered.values() for m in ms}
     taken.update((m.article, m.local.name) for m in found.added)
     named: set[tuple[str, str]] = set()
-    for article_id, surface, first in found.loose:
-        roots = brands.get(latin_brand(surface), set())
-        if len(roots) != 1 or (article_id, surface) in taken or has_arabic(surface):
-            continue
-        key = f"o:{name_key(surface)}"
-        clusters.add(key)
-        clusters.union(next(iter(roots)), key, "a company's own name, written in Arabic letters elsewhere")
-        if (article_id, surface) not in named:
-            named.add((article_id, surface))
-            found.add(_Member(article_id, 10_000 + first, key, LocalActor(
-                surface, "organisation", False, (surface,), (), first, 1, ("a company named in Arabic elsewhere",))))
+    for article_id, loose in found.loose:
+        for surface, first in loose:
+            roots = brands.get(latin_brand(surface), set())
+            if len(roots) != 1 or (article_id, surface) in taken or has_arabic(surface):
+                continue
+            key = f"o:{name_key(surface)}"
+            clusters.add(key)
+            clusters.union(next(iter(roots)), key, "a company's own name, written in Arabic letters elsewhere")
+            if (article_id, surface) not in named:
+                named.add((article_id, surface))
+                found.add(_Member(article_id, 10_000 + first, key, LocalActor(
+                    surface, "organisation", False, (surface,), (), first, 1, ("a company named in Arabic elsewhere",))))
     found.singles = [(a, s) for a, s in found.singles if (a, s.surface) not in named]
 
 

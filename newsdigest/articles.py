@@ -337,8 +337,9 @@ def _parse_batch(batch: list[tuple[bytes, str]], config: SiteConfig) -> list:
     return [parse_article(data, rel, config) for data, rel in batch]
 
 
-def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int = 1) -> list:
-    """parse_article over many files, on several processes when there are enough to be worth it."""
+def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int = 1, advance=None) -> list:
+    """parse_article over many files, on several processes when there are enough to be worth it.
+    `advance`: the caller's progress, told of each file parsed (else a progress of its own)."""
     from .progress import progress
     from .workers import fork_imap
     if workers <= 1 or len(inputs) < PARALLEL_THRESHOLD:
@@ -347,10 +348,10 @@ def parse_all(inputs: list[tuple[bytes, str]], config: SiteConfig, workers: int 
         size = max(50, len(inputs) // (workers * 4))
     batches = [inputs[i:i + size] for i in range(0, len(inputs), size)]
     results = []
-    with progress(len(inputs), "reading articles") as advance:
+    with progress(len(inputs) if advance is None else 0, "reading articles") as own:
         for batch in fork_imap(lambda b: _parse_batch(b, config), batches, workers):
             results += batch
-            advance(len(batch))
+            (advance or own)(len(batch))
     return results
 
 

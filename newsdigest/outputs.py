@@ -488,9 +488,11 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
                                              parallel, ordered=False, renew=RENEW):
                 gen.merge(manifest, stats)
                 advance(len(manifest))
-        made = bundles.result() if bundles is not None else [bundle.make() for bundle in remake]
-    for bundle, files in zip(remake, made):
-        for rel, data in files.items():
+        made = bundles.result() if bundles is not None else None
+    # Without a thread beside (a cold build), each bundle's files are written as it is made:
+    # every shard's at once (258 MB of files at 100,000 articles) was the build's highest point.
+    for n, bundle in enumerate(remake):
+        for rel, data in (made[n] if made is not None else bundle.make()).items():
             gen.write(rel, data, bundle.key)
 
 

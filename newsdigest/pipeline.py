@@ -144,7 +144,7 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
             with phase("render"):
                 write_outputs(site, gen, options.workers)
             # The plan and the model are not read again (an engine holds its own): freed before
-            # the manifest is made, which at 100,000 articles is the build's highest point.
+            # the manifest is made, which was the build's highest point at 100,000 articles.
             del site, model
             with phase("publish"):
                 result.stats = gen.commit()

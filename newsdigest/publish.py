@@ -101,8 +101,8 @@ def _manifest_text(files: dict[str, dict]) -> Iterator[str]:
     0.024 s of each drop at 10,000 articles. The parts are written as they come: joined and then
     encoded whole, a site of 270,000 files had its manifest (60 MB) three times over at once, at
     the build's very end when its memory is highest. A process's first manifest keeps no texts:
-    most processes (one-shot builds) write one, and a watch's second build makes them (0.3 s at
-    270,000 files) once."""
+    most processes (one-shot builds) write one, and a watch's second build makes them once
+    (about 0.3 s at 270,000 files, from the 0.03 s measured at 30,000)."""
     global _ENTRY_TEXTS, _ENTRIES, _FIRST_MANIFEST
     paths = list(files)
     if _FIRST_MANIFEST:

@@ -264,6 +264,34 @@ def load_all(root: Path, config):
     return load_articles(root, root / ARTICLES, config)
 
 
+def test_files_are_read_and_parsed_a_batch_at_a_time_with_the_same_result(tmp_path, config, monkeypatch):
+    """A load reads LOAD_BATCH files, parses those the cache lacks, and lets their bytes go
+    before reading more: cold, with a file touched (found in the cache by its bytes) and one
+    edited, it loads what a load in one batch, and one with no cache, load."""
+    import os
+    from newsdigest import cached
+    from newsdigest.cache import Cache
+    files = {f"{ARTICLES}/2024/0{n % 9 + 1}/a{n}.md": article_text(f"id-{n}", f"2024-0{n % 9 + 1}-0{n % 7 + 1}T10:00:00+03:00")
+             for n in range(7)}
+    files[f"{ARTICLES}/2024/03/bad.md"] = ARTICLE_BAD_DATE
+    write_tree(tmp_path, files)
+
+    def load(batch: int, cache: Cache) -> tuple:
+        monkeypatch.setattr(cached, "LOAD_BATCH", batch)
+        articles, problems = load_articles(tmp_path, tmp_path / ARTICLES, config, cache)
+        return [(a.id, a.path, a.title, a.date, a.body_html) for a in articles], sorted(str(p) for p in problems)
+
+    cache = Cache(tmp_path / "cache.sqlite")
+    assert load(2, cache) == load(1000, Cache(None))
+    touched = tmp_path / f"{ARTICLES}/2024/02/a1.md"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    (tmp_path / f"{ARTICLES}/2024/03/a2.md").write_text(article_text("id-2", "2024-03-03T10:00:00+03:00")
+                                                        .replace("Body", "Edited body"))
+    once = load(2, cache)
+    assert once == load(1000, Cache(None))
+    assert any(body.startswith("<p>Edited body") for *_, body in once[0]), once
+
+
 def test_one_bad_article_is_skipped_and_the_others_are_loaded(tmp_path, config):
     write_tree(tmp_path, {
         f"{ARTICLES}/2024/03/good-one.md": article_text("good-1", "2024-03-01T10:00:00+03:00"),

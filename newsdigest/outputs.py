@@ -489,7 +489,7 @@ def write_outputs(site: SiteOutputs, gen: Generation, workers: int = 1) -> None:
                 gen.merge(manifest, stats)
                 advance(len(manifest))
         made = bundles.result() if bundles is not None else None
-    # Without a thread beside (a cold build), each bundle's files are written as it is made:
+    # Without a thread beside (a build of many pages), each bundle's files are written as made:
     # every shard's at once (258 MB of files at 100,000 articles) was the build's highest point.
     for n, bundle in enumerate(remake):
         for rel, data in (made[n] if made is not None else bundle.make()).items():

@@ -270,6 +270,11 @@ class StoryIndex:
     def by_id(self) -> dict[str, Story]:
         return memoized(self, "by_id", lambda: {s.id: s for s in self.stories})
 
+    @property
+    def paged(self) -> tuple[Story, ...]:
+        """The stories that have a page, in this index's order."""
+        return memoized(self, "paged", lambda: tuple(s for s in self.stories if s.has_page))
+
 
 @dataclass(frozen=True)
 class DigestEntry:

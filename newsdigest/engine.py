@@ -9,6 +9,8 @@ engine the last one left (snapshot.py). The engine keeps, in memory, from one bu
   features, the identities and the story and related-article state, without SQLite reads or
   unpickling (writes reach the file after each build is published, Engine.persist, so a
   one-shot build after watch finds them too);
+- the live manifest's entries as JSON text (publish.ManifestTexts), made again only for the
+  files a build wrote;
 - the last plan (plan.PlanMemo): its pages by group (an article's page, a term's, a month's or a
   digest's pages are planned again only when the signature of what they show changed), its
   cards, term links, page keys and the digest of each article's search record, while what they
@@ -48,6 +50,7 @@ from .enrich import LiveStories
 from .extract.resolve import ResolveMemo
 from .model import ModelMemo
 from .plan import PlanMemo
+from .publish import ManifestTexts
 
 if TYPE_CHECKING:  # the ingest package is imported only when there is an inbox
     from .ingest.dedupe import ScanMemo
@@ -69,6 +72,7 @@ class Engine:
     # only a watcher can say which files changed; without it every build lists them all.
     files: ArticleFiles | None = None
     load: LoadMemo = field(default_factory=LoadMemo)   # with `files`: each file as last read
+    manifest_texts: ManifestTexts = field(default_factory=ManifestTexts)   # the live manifest's entries as JSON
 
     def held_cache(self, path: Path) -> HeldCache:
         if self.cache is None:

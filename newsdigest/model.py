@@ -139,6 +139,7 @@ class ModelMemo:
     given: list | None = None                      # ... as given to it (enrich's list: what changed since)
     months: dict = field(default_factory=dict)     # what _months kept: each article's local month
     parts: tuple = ()                              # the last model's roles, term actors and related lists
+    by_id: tuple = (None, {})                      # the last model's articles, and them by id (SiteModel.article)
 
 
 def _sort_key(article: Article) -> tuple:
@@ -444,7 +445,26 @@ def build_model(config, articles: list[Article], profiles: Mapping[str, ActorPro
     model = SiteModel(config, articles_t, taxonomies, months, roles, term_actors, stories, shared, tuple(digests))
     if memo is not None:
         memoized(model, "order", lambda: memo.order)   # what changed_since reads
+        _articles_by_id(model, memo)
     return model
+
+
+def _articles_by_id(model: SiteModel, memo: ModelMemo) -> None:
+    """The model's table of articles by id (SiteModel.article), from the last model's and what
+    changed since (a copy, C, and the changes), rather than from every article (0.06 s at 100,000)."""
+    last, table = memo.by_id
+    delta = changed_since(model, last) if last is not None else None
+    if delta is None:
+        table = dict(zip(map(id_of, model.articles), model.articles))
+    elif last is not model.articles:
+        table = table.copy()      # the last model's own is never changed
+        for aid in delta[1]:
+            table.pop(aid, None)
+        key_of = memo.order.key_of
+        for aid in delta[0]:
+            table[aid] = key_of[aid][0]
+    object.__setattr__(model, "_articles_by_id", table)
+    memo.by_id = (model.articles, table)
 
 
 def changed_since(model: SiteModel, articles: tuple) -> tuple[set[str], set[str]] | None:

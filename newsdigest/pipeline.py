@@ -135,7 +135,8 @@ def build(paths: Paths, options: BuildOptions, report: Report, engine: Engine | 
             for shown, rel in written:
                 if rel in article_paths:
                     result.ingested.append((shown, "/" + model.articles[article_paths.index(rel)].url_path))
-        with Generation(paths.output, paths.state / "builds", clean=options.clean) as gen:
+        with Generation(paths.output, paths.state / "builds", clean=options.clean,
+                        texts=engine.manifest_texts if engine is not None else None) as gen:
             with phase("plan"):
                 # --clean uses nothing earlier builds left, compiled templates included
                 site = site_outputs(model, paths.templates, engine.plan if engine is not None else None,

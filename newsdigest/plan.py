@@ -199,6 +199,7 @@ class PlanMemo:
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file, output)
     rendering: object = None                      # outputs.Rendering: what kept outputs render with
     lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
+    list_pages: dict = field(default_factory=dict)   # url -> the last plan's page listing cards there: add_list
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
     views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)
     # What the last plan was made from, to know unchanged by identity what a change did not reach
@@ -248,7 +249,7 @@ class PlanMemo:
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
             self.term_specs, self.digest_items, self.digest_feed = {}, {}, None
-            self.shard_plan, self.sitemap_order, self.articles = {}, KeptOrder(), None
+            self.shard_plan, self.sitemap_order, self.articles, self.list_pages = {}, KeptOrder(), None, {}
             self.config = repr(config)
 
     def __getstate__(self) -> dict:
@@ -285,6 +286,7 @@ class Planner:
         self._restamped: dict[str, tuple] = {}
         self._fresh: set[str] = set()   # articles whose card was made this build, not kept
         self._lists: dict = {}
+        self._list_pages: dict[str, Page] = {}   # the list pages made or taken by add_list
         self._source_urls: dict[str, str | None] = {}
         self._source_slugs: tuple | None = None
         self._shared: dict[int, tuple[object, str]] = {}
@@ -452,6 +454,12 @@ class Planner:
             self.memo.records_dirty = self._fresh | {aid for slug in self.relinked_terms.get("sources", ())
                                                      if slug in sources for aid in sources[slug].article_ids}
             self.memo.lists = self._lists
+            # The list pages of groups taken whole are the last plan's: kept; those of pages
+            # gone are let go when they could be more than the pages.
+            list_pages = self.memo.list_pages
+            list_pages.update(self._list_pages)
+            if len(list_pages) > len(self.pages):
+                self.memo.list_pages = {p.url_path: p for p in self.pages if list_pages.get(p.url_path) is p}
             self.memo.views = self._views
         return self.pages
 
@@ -599,12 +607,24 @@ class Planner:
     def add_list(self, url_path: str, template: str, ids, known: dict | None = None, **context) -> None:
         """A page listing articles as cards under "articles"; keyed by the cards' hashes (and
         `known`, as for add)."""
-        entries = [self._card(self.model.article(i)) for i in ids]
         known = known or {}
         plain = {k: v for k, v in context.items() if k not in known}
-        key_data = self._key_of(plain) + "|" + ",".join(map(itemgetter(1), entries)) + ("|" + _dumps(known) if known else "")
-        self.pages.append(Page(url_path, template, {**context, "articles": list(map(itemgetter(0), entries))},
-                               _digest(key_data)))
+        head, tail = self._key_of(plain), ("|" + _dumps(known) if known else "")
+        last = self.memo.list_pages.get(url_path) if self.memo is not None and self._every_card else None
+        if last is not None:
+            # Keyed from the cards' hashes alone (kept ones read from the last plan): the key the
+            # last plan's page at this place had, it is that page, no card looked up (a term of
+            # 15,000 articles, planned again for each article it gains, has 750 pages).
+            key = _digest(head + "|" + ",".join(self.card_hashes(ids)) + tail)
+            if last.key_data == key and last.template == template:
+                self._list_pages[url_path] = last
+                self.pages.append(last)
+                return
+        entries = [self._card(self.model.article(i)) for i in ids]
+        page = Page(url_path, template, {**context, "articles": list(map(itemgetter(0), entries))},
+                    _digest(head + "|" + ",".join(map(itemgetter(1), entries)) + tail))
+        self._list_pages[url_path] = page
+        self.pages.append(page)
 
 
 def paginate(url_path: str, ids: tuple[str, ...], per_page: int) -> list[tuple[str, tuple[str, ...], dict]]:
@@ -837,15 +857,12 @@ def _paged_stories(model: SiteModel) -> frozenset:
     stories = model.stories
     if stories is None:
         return frozenset()
-    return memoized(stories, "paged", lambda: frozenset(s.id for s in _paged_list(model)))
+    return memoized(stories, "paged ids", lambda: frozenset(s.id for s in stories.paged))
 
 
 def _paged_list(model: SiteModel) -> tuple:
-    """The stories that have a page, in the index's order (once per model: three stages ask)."""
-    stories = model.stories
-    if stories is None:
-        return ()
-    return memoized(stories, "paged list", lambda: tuple(s for s in stories.stories if s.has_page))
+    """The stories that have a page, in the index's order."""
+    return model.stories.paged if model.stories is not None else ()
 
 
 def _digest_signature(model: SiteModel, digest, newer, older, sources) -> tuple:

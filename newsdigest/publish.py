@@ -92,33 +92,46 @@ def _keep_manifest(path: Path, signature: tuple, files: dict) -> None:
 _MANIFESTS: dict[str, tuple[tuple, dict]] = {}   # path -> (its signature, its files); one per slot
 
 
-def _manifest_text(files: dict[str, dict]) -> Iterator[str]:
-    """json.dumps({"files": files}, separators=(",", ":")) in parts, with each entry's text kept from the
-    last manifest written while the entry is the same object: entries are never changed once
-    made, and most of a rebuilt site's are the live site's very objects (reuse), so a build
-    serialises only the entries it made (30,000 entries took 0.03 s each build). The kept texts
-    are looked up and joined in one pass of C (map), where a Python loop over every entry took
-    0.024 s of each drop at 10,000 articles. The parts are written as they come: joined and then
-    encoded whole, a site of 270,000 files had its manifest (60 MB) three times over at once, at
-    the build's very end when its memory is highest. A process's first manifest keeps no texts:
-    most processes (one-shot builds) write one, and a watch's second build makes them once
-    (about 0.3 s at 270,000 files, from the 0.03 s measured at 30,000)."""
-    global _ENTRY_TEXTS, _ENTRIES, _FIRST_MANIFEST
-    paths = list(files)
-    if _FIRST_MANIFEST:
-        _FIRST_MANIFEST = False
+class ManifestTexts:
+    """Each manifest entry's JSON text, kept from one manifest to the next while the entry is
+    the same object. Entries are never changed once made, and most of a rebuilt site's are the
+    live site's very objects (reuse), so a build serialises only the entries it made (30,000
+    entries took 0.03 s each build). A long-lived engine holds one (Engine.manifest_texts); a
+    one-shot build has none, and keeps no texts it would never use. Never pickled with the
+    engine: the next process's first manifest makes them again."""
 
-        def joined(part: list[str]) -> str:
-            return ",".join(map(_entry_text, part, map(files.__getitem__, part)))
-    else:
-        texts, last = _ENTRY_TEXTS, _ENTRIES
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}      # path -> its entry's text, as last written
+        self.entries: dict[str, dict] = {}   # path -> the entry that text was made from
+
+    def __getstate__(self) -> dict:
+        return {"texts": {}, "entries": {}}
+
+    def update(self, files: dict[str, dict]) -> dict[str, str]:
+        """The text of every entry of `files`, by path (kept for the next call)."""
+        texts, last = self.texts, self.entries
+        # Looked up in one pass of C (map): a Python loop over every entry took 0.024 s of each
+        # drop at 10,000 articles.
         for relpath in list(compress(files, map(operator.is_not, map(last.get, files), files.values()))):
             texts[relpath] = _entry_text(relpath, files[relpath])
         if len(texts) != len(files):   # paths written last time and not now (texts holds all of files')
             for relpath in texts.keys() - files.keys():   # a few (a search shard's files): not a new dict of all
                 del texts[relpath]
-        # Holding the entries keeps their ids unique while their texts are kept.
-        _ENTRY_TEXTS, _ENTRIES = texts, dict(files)
+        self.entries = dict(files)     # holding the entries keeps their ids unique while their texts are kept
+        return texts
+
+
+def _manifest_text(files: dict[str, dict], kept: ManifestTexts | None = None) -> Iterator[str]:
+    """json.dumps({"files": files}, separators=(",", ":")) in parts, each entry's text from
+    `kept` when given (ManifestTexts). The parts are written as they come: joined and then
+    encoded whole, a site of 270,000 files had its manifest (60 MB) three times over at once, at
+    the build's very end when its memory is highest."""
+    paths = list(files)
+    if kept is None:
+        def joined(part: list[str]) -> str:
+            return ",".join(map(_entry_text, part, map(files.__getitem__, part)))
+    else:
+        texts = kept.update(files)
 
         def joined(part: list[str]) -> str:
             return ",".join(map(texts.__getitem__, part))
@@ -135,11 +148,6 @@ def _entry_text(relpath: str, entry: dict) -> str:
 _MANIFEST_PART = 5000     # entries joined into one write
 
 
-_FIRST_MANIFEST = True                # no manifest written by this process yet
-_ENTRY_TEXTS: dict[str, str] = {}    # path -> its entry's text, as last written
-_ENTRIES: dict[str, dict] = {}       # path -> the entry that text was made from
-
-
 @dataclass
 class Generation:
     """The next site, built in the slot `site` does not point at. Use as a context manager."""
@@ -147,6 +155,7 @@ class Generation:
     output: Path                  # the `site` path that will point at the new slot
     builds: Path                  # .newsdigest/builds
     clean: bool = False           # forget render keys: every page is rendered again
+    texts: ManifestTexts | None = None   # the manifest's entry texts, kept by a long-lived engine
     stats: BuildStats = field(default_factory=BuildStats)
 
     def __post_init__(self) -> None:
@@ -366,7 +375,7 @@ class Generation:
         manifest_file = self.builds / f"{self.name}.json"
         tmp = manifest_file.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            out.writelines(_manifest_text(self.manifest))
+            out.writelines(_manifest_text(self.manifest, self.texts))
         os.replace(tmp, manifest_file)
         # Entries are never changed once made: the next build reads this dict, not the file.
         _keep_manifest(manifest_file, _file_signature(manifest_file), self.manifest)

@@ -24,7 +24,7 @@ from operator import itemgetter
 from sys import intern
 from typing import Iterable, Mapping
 
-from .core import Story, StoryIndex
+from .core import Story, StoryIndex, memoized
 from .stories import (BUDGET, CROSS_MIN_SHARED, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PRIOR, RAREST, WINDOW,
                       ClusterState, StoryInput, _cosine, _cross_linked, _cross_threshold, _Features, _Scorer,
                       _similarity, _story, _threshold, _version, blocking_cap, both, corpus_size, key_weight, name_stories,
@@ -176,7 +176,11 @@ class LiveClusters(_Scorer):
         # article's canonical key, and latest activity first (-last date, id, first article id).
         self.roots: list[tuple[float, str]] = []
         self.recent: list[tuple[float, str, str]] = []
+        self.paged: list[tuple[float, str, str]] = []     # ... those of the stories with a page, in that order
         self.clashes = 0                                  # ids held by more than one story
+        # Each story by its id, while no two stories have had one id (then None until index()
+        # makes it again): what each index's by_id copies, not made from 100,000 stories.
+        self.by_id: dict[str, Story] | None = {}
         # id -> the sum of the steps (in log units) of the squared weights of its keys, ever. A
         # cosine is a sum of squares over shared keys divided by the roots of two such sums over
         # each article's keys: while each article's drift grows by less than d, every square
@@ -300,7 +304,7 @@ class LiveClusters(_Scorer):
             changed.update((w, len(held)) for w, held in self.words.holders.items()
                            if w not in changed and low < len(held) <= high)
         recheck = set(fresh)
-        last = self.last     # up to date but for words whose df changed now, whose holders are rechecked
+        last = self.last     # per article, a (df, word) after its chosen words and before its other eligible ones
         for word, was in changed.items():
             now = df(word)
             if not (self._eligible(was, old_cap) or self._eligible(now, cap)):
@@ -310,7 +314,11 @@ class LiveClusters(_Scorer):
                     continue
                 chosen = self.rarest[aid]
                 if word in chosen:
-                    recheck.add(aid)
+                    # `last` parts the chosen from the others (every chosen word up to it, every
+                    # other eligible one after): a chosen word still eligible and still before it
+                    # changes nothing (all eligible ones are chosen when fewer than RAREST are).
+                    if not self._eligible(now, cap) or (len(chosen) == RAREST and not (now, word) < last[aid]):
+                        recheck.add(aid)
                 elif self._eligible(now, cap):
                     if len(chosen) < RAREST:
                         recheck.add(aid)
@@ -375,7 +383,18 @@ class LiveClusters(_Scorer):
             if (was <= old_cap) != (now <= cap):
                 redo.update(aid for _, aid in posting)
             elif now <= cap and now != was:
-                redo.update(aid for _, aid in posting if len(self.found[aid]) >= BUDGET)
+                redo.update(aid for _, aid in posting
+                            if len(self.found[aid]) >= BUDGET and aid not in redo and self._reordered(aid, resized))
+
+    def _reordered(self, aid: str, resized: dict[str, int]) -> bool:
+        """Whether an article's blocking keys, rarest first, are in another order than before
+        this change resized some postings (`resized`: their sizes before). Its walk over them
+        (_block) is otherwise the same: what changed in a posting within its reach is marked by
+        _mark_before, and a key crossing the cap by _resized. Most resizings move a key by one
+        place among thousands, past none of the article's other keys."""
+        postings, keys = self.postings, self.blocking[aid]
+        return (sorted(keys, key=lambda k: (resized[k] if k in resized else len(postings[k]), k))
+                != sorted(keys, key=lambda k: (len(postings[k]), k)))
 
     def _recross(self, fresh: set[str], facts_moved, old_cap: int) -> set[str]:
         """Articles whose candidates in another script can differ: those before an article added
@@ -651,6 +670,13 @@ class LiveClusters(_Scorer):
                 self._forget_id(story)
                 del self.roots[bisect_left(self.roots, (story.first_date.timestamp(), root))]
                 del self.recent[bisect_left(self.recent, _recency(story, root))]
+                if story.has_page:
+                    del self.paged[bisect_left(self.paged, _recency(story, root))]
+                if self.by_id is not None:
+                    if self.base_ids[story.id] > 0:   # another story has had its id
+                        self.by_id = None
+                    else:
+                        del self.by_id[story.id]
                 touched.update(story.article_ids)
         for aid in gone:
             self.story_of.pop(aid, None)
@@ -676,6 +702,13 @@ class LiveClusters(_Scorer):
             self.story_of.update(dict.fromkeys(group, story.id))
             insort(self.roots, (story.first_date.timestamp(), root))
             insort(self.recent, _recency(story, root))
+            if story.has_page:
+                insort(self.paged, _recency(story, root))
+            if self.by_id is not None:
+                if story.id in self.by_id:
+                    self.by_id = None
+                else:
+                    self.by_id[story.id] = story
         return touched | gone
 
     def _forget_id(self, story: Story) -> None:
@@ -689,8 +722,16 @@ class LiveClusters(_Scorer):
         if self.clashes:     # two first reports with one title and a hash clash: named in order
             groups = [self.stories[aid] for _, aid in self.roots]
             return story_index(name_stories([[self.items[a] for a in s.article_ids] for s in groups]))
-        # story_of kept as the stories change: a copy (C) rather than made again from 100,000 ids
-        return StoryIndex(tuple(self.stories[root] for _, _, root in self.recent), dict(self.story_of))
+        # story_of kept as the stories change: a copy (C) rather than made again from 100,000 ids;
+        # so are the index's stories by id and those with a page.
+        stories = self.stories
+        index = StoryIndex(tuple(stories[root] for _, _, root in self.recent), dict(self.story_of))
+        if self.by_id is None:
+            self.by_id = {story.id: story for story in index.stories}
+        by_id, paged = dict(self.by_id), tuple(stories[root] for _, _, root in self.paged)
+        memoized(index, "by_id", lambda: by_id)
+        memoized(index, "paged", lambda: paged)
+        return index
 
     def state(self) -> ClusterState:
         """What cluster_incremental would have left: for a build without this object."""

@@ -56,3 +56,21 @@ def test_one_word_before_a_sentence_may_be_prose():
     assert clean_body("The iPhone Advertisement ran twice.").text == "The iPhone Advertisement ran twice."
     # an Arabic word that goes on after a label's letters is one word
     assert clean_body("نشرت الوزارة.إعلانات جديدة").text.endswith("إعلانات جديدة")
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_labels_one_after_another_are_cut_in_one_go_and_each_reported(label):
+    """A run of labels, the same one repeated or mixed with another, spaced or glued, goes
+    whole wherever one label would (each pass of cleaning used to take one, and a run of five
+    outlasted them: cleaning the result again changed it)."""
+    other = written(LABELS[0] if label != LABELS[0] else LABELS[-1])
+    for run in ([written(label)] * 5, [written(label), other, written(label)]):
+        for joiner in (" ", ""):
+            for text, expected in PLACES:
+                cleaned = clean_body(text.replace("{L}", joiner.join(run)))
+                assert cleaned.text == expected, (run, joiner, text)
+                assert clean_body(cleaned.text).text == cleaned.text
+            alone = clean_body(joiner.join(run))
+            assert alone.text == "", (run, joiner)
+    cleaned = clean_body(EN + " ".join([written(label)] * 5))
+    assert [r.text.casefold() for r in cleaned.removals] == [written(label).casefold()] * 5

@@ -207,3 +207,40 @@ def test_months_kept_between_changes_told_by_the_site_order_are_those_made_afres
         last = kept
     assert told > 50, "most changes were told by the order"
     assert reused > 50, "the months no change reached were kept (made again only where a change was)"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_engines_model_finds_each_article_by_id_after_any_change(seed):
+    """A live model's table of articles by id is the last one's with the changes applied
+    (model._articles_by_id): after adds, edits, re-dates and deletions it holds exactly the
+    model's articles, the very objects, and the last model's table is left as it was."""
+    from datetime import timedelta
+    from dataclasses import replace
+    from newsdigest.config import SiteConfig
+    from newsdigest.enrich import Changed
+    from newsdigest.model import ModelMemo, build_model
+    rng = random.Random(seed)
+    config = SiteConfig(items_per_page=3)
+    articles = {n: article(n) for n in range(12)}
+    memo, serial, last = ModelMemo(), [100], None
+    for step in range(40):
+        change = rng.choice(["add", "remove", "edit", "redate"])
+        if change == "add" or len(articles) < 3:
+            serial[0] += 1
+            articles[serial[0]] = article(serial[0])
+        elif change == "remove":
+            del articles[rng.choice(sorted(articles))]
+        elif change == "edit":
+            n = rng.choice(sorted(articles))
+            articles[n] = replace(articles[n], title=f"Edited {step}", content_hash=f"edit-{step}")
+        else:
+            n = rng.choice(sorted(articles))
+            articles[n] = replace(articles[n], date=articles[n].date + timedelta(days=rng.randint(-30, 30)))
+        given = Changed(list(articles.values()))
+        model = build_model(config, given, memo=memo)
+        assert all(model.article(a.id) is a for a in model.articles), (seed, step, change)
+        assert len(model.__dict__["_articles_by_id"]) == len(model.articles)
+        if last is not None:
+            assert len(last[0].__dict__["_articles_by_id"]) == len(last[1])
+            assert all(last[0].article(a.id) is a for a in last[1])
+        last = (model, model.articles)

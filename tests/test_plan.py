@@ -362,3 +362,25 @@ def test_the_digest_feeds_the_engine_keeps_are_those_made_afresh_once_a_later_re
     now = model([*articles, added], index([articles[0], added], *([a] for a in articles[1:])))
     assert feeds(now, memo) == feeds(now)
     assert feeds(now, memo) == feeds(now)   # taken whole
+
+
+def test_a_term_planned_again_keeps_its_older_pages_and_remakes_those_a_change_reaches():
+    """A term that gains an article is planned again, but its numbered older pages show what
+    they showed: each is the last plan's page object, no card looked up again (add_list). A page
+    whose article changed is made again, and the plan is the one made afresh."""
+    from newsdigest.model import ModelMemo
+    from newsdigest.plan import PlanMemo
+    config = SiteConfig(items_per_page=3)
+    articles = [article(n, topics=("Water",)) for n in range(0, 30)]
+    model_memo, memo = ModelMemo(), PlanMemo()
+    first = {p.url_path: p for p in plan_pages(build_model(config, articles, memo=model_memo), memo)}
+    older = [url for url in first if url.startswith("topics/water/page/")]
+    assert len(older) >= 8
+    grown = [*articles[:4], article(4, topics=("Water",), title="Story 4, corrected", content_hash="hash-4b"),
+             *articles[5:], article(30, topics=("Water",))]
+    now = build_model(config, grown, memo=model_memo)
+    second = {p.url_path: p for p in plan_pages(now, memo)}
+    assert _pages_by_url(second.values()) == _pages_by_url(plan_pages(build_model(config, grown)))
+    remade = [url for url in older if second[url] is not first[url]]
+    assert remade == ["topics/water/page/2/"]    # articles 3 to 5, oldest first: the corrected one
+    assert second["topics/water/page/2/"].key_data != first["topics/water/page/2/"].key_data

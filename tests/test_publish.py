@@ -335,22 +335,25 @@ def test_the_lock_can_be_taken_again_after_release(tmp_path):
     assert messages == []
 
 
-def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now(monkeypatch):
-    """A slot's manifest is written from each entry's text kept from the last one written while
-    the entry is the same object (publish._manifest_text): an entry made again, a path gone or
-    added, is written as it is now. The process's first manifest keeps no texts, the same text."""
+def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now():
+    """A slot's manifest is written from each entry's text kept (publish.ManifestTexts, an
+    engine's) from the last one written while the entry is the same object: an entry made
+    again, a path gone or added, is written as it is now. Without kept texts (a one-shot
+    build), the same text; an engine's texts are not pickled with it."""
     import json
-    from newsdigest import publish
-    from newsdigest.publish import _manifest_text
-    monkeypatch.setattr(publish, "_FIRST_MANIFEST", True)
-    monkeypatch.setattr(publish, "_ENTRY_TEXTS", {})
+    import pickle
+    from newsdigest.publish import ManifestTexts, _manifest_text
     kept = {"sha": "1", "key": "k1", "ino": 7}
     first = {"index.html": kept, "topics/é/index.html": {"sha": "2", "key": "", "ino": None}}
     second = {"index.html": {"sha": "3", "key": "k1", "ino": 8}, "new\"/x.html": {"sha": "4", "key": "k4"}}
     third = {"new\"/x.html": second["new\"/x.html"], "index.html": kept}
     fourth = {"index.html": kept, "topics/é/index.html": first["topics/é/index.html"], "a.html": {"sha": "5"}}
-    for n, files in enumerate((first, second, third, {}, first, first, {"index.html": kept}, fourth, fourth, first)):
+    texts = ManifestTexts()
+    for files in (first, second, third, {}, first, first, {"index.html": kept}, fourth, fourth, first):
+        assert "".join(_manifest_text(files, texts)) == json.dumps({"files": files}, separators=(",", ":"))
         assert "".join(_manifest_text(files)) == json.dumps({"files": files}, separators=(",", ":"))
-        assert publish._ENTRY_TEXTS.keys() == (files.keys() if n else set())   # the first keeps none
+        assert texts.texts.keys() == files.keys()
+    assert pickle.loads(pickle.dumps(texts)).texts == {}
     many = {f"p{n}.html": {"sha": str(n)} for n in range(12_001)}   # written in parts of 5,000
     assert "".join(_manifest_text(many)) == json.dumps({"files": many}, separators=(",", ":"))
+    assert "".join(_manifest_text(many, texts)) == json.dumps({"files": many}, separators=(",", ":"))

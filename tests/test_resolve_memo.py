@@ -154,3 +154,79 @@ def test_an_article_edited_to_name_the_same_actors_otherwise_has_its_details_mad
     again = resolve(corpus, gazetteer, None, None, memo)
     assert again.articles["a1"] == first.articles["a1"] and again.details["a1"] != first.details["a1"]
     assert again == resolve(corpus, gazetteer)
+
+
+def test_a_name_written_more_often_another_way_is_labelled_so_through_the_memo():
+    """An identity is labelled with its most frequent spelling (the look-alikes the review
+    lists name it so). The memo keeps each key's count of spellings while its members are the
+    same; an article that makes another spelling the more frequent one changes the label."""
+    gazetteer = default_gazetteer()
+    corpus = [ArticleInput("a1", "2024-01-01", "One", "", "Wire", ("Tom Goffus",)),
+              ArticleInput("a2", "2024-01-02", "Two", "", "Wire", ("Thomas Goffus",)),
+              ArticleInput("a3", "2024-01-03", "Three", "", "Wire", ("Thomas GOFFUS",))]
+    memo = ResolveMemo()
+
+    def look_alikes(found):
+        return sorted(names for d in found.duplicates for names in [d.names] if "Tom Goffus" in names)
+
+    first = resolve(corpus, gazetteer, None, {}, memo)
+    assert first == resolve(corpus, gazetteer, None, {})
+    assert look_alikes(first) == [("Tom Goffus", "Thomas Goffus")]
+    corpus.append(ArticleInput("a4", "2024-01-04", "Four", "", "Wire", ("Thomas GOFFUS",)))
+    second = resolve(corpus, gazetteer, None, {}, memo)
+    assert second == resolve(corpus, gazetteer, None, {})
+    assert look_alikes(second) == [("Tom Goffus", "Thomas GOFFUS")]
+
+
+@pytest.mark.parametrize("seed", [7, 20261204, 11])
+def test_articles_added_in_front_are_gathered_alone_and_resolve_as_from_scratch(seed, monkeypatch):
+    """News arrives newest first: when the whole change is articles added at the corpus's start,
+    only theirs are gathered and put before the last gathering (resolve._gather_added); any
+    other change (an edit, a removal, an article added further down) gathers everything. Each
+    step, told what changed as the build tells it (`since`), equals a resolution from scratch."""
+    from newsdigest.extract import resolve as resolve_module
+    gathered_counts: list[int] = []
+    real = resolve_module._gather_into
+
+    def counting(found, corpus, *args):
+        gathered_counts.append(len(corpus))
+        return real(found, corpus, *args)
+    monkeypatch.setattr(resolve_module, "_gather_into", counting)
+    rng = random.Random(seed)
+    gazetteer = default_gazetteer()
+    mentions: dict = {}
+
+    def mentions_of(items):
+        for a in items:
+            if a.explicit_actors is None and a.id not in mentions:
+                mentions[a.id] = (a, extract_mentions(a.text, a.title, gazetteer, a.source))
+            elif a.explicit_actors is None and mentions[a.id][0] is not a:
+                mentions[a.id] = (a, extract_mentions(a.text, a.title, gazetteer, a.source))
+        return {a.id: mentions[a.id][1] for a in items if a.explicit_actors is None}
+
+    corpus = [article(rng, n) for n in range(10)]
+    memo = ResolveMemo()
+    resolve(corpus, gazetteer, None, mentions_of(corpus), memo)
+    fronts = 0
+    for step in range(60):
+        last = {a.id: a for a in corpus}
+        change = rng.choice(["front", "front", "front", "fronts", "edit", "remove", "middle"])
+        if change in ("front", "fronts"):
+            corpus[:0] = [article(rng, 1000 + 10 * step + k) for k in range(1 if change == "front" else 3)]
+        elif change == "edit":
+            i = rng.randrange(len(corpus))
+            corpus[i] = replace(article(rng, 0), id=corpus[i].id, date=corpus[i].date)
+        elif change == "remove" and len(corpus) > 4:
+            corpus.pop(rng.randrange(len(corpus)))
+        else:
+            corpus.insert(rng.randrange(1, len(corpus)), article(rng, 1000 + 10 * step))
+        since = ({a.id: a for a in corpus if last.get(a.id) is not a}, last.keys() - {a.id for a in corpus})
+        gathered_counts.clear()
+        found = resolve(corpus, gazetteer, None, mentions_of(corpus), memo, since)
+        if change in ("front", "fronts"):
+            fronts += 1
+            assert gathered_counts == [len(since[0])], (step, change)
+        else:
+            assert gathered_counts == [len(corpus)], (step, change)
+        assert found == resolve(corpus, gazetteer, None, mentions_of(corpus)), f"step {step}: {change}"
+    assert fronts > 10

@@ -81,6 +81,8 @@ def assert_as_from_scratch(live: LiveClusters, items: dict[str, StoryInput], ste
     fresh, state = cluster_incremental(list(items.values()), None)
     index = live.index()
     assert index == fresh and list(index.stories) == list(fresh.stories), step   # story_of as a mapping
+    # by id and those with a page: kept as the stories change, not made from every story
+    assert index.by_id == {s.id: s for s in fresh.stories} and index.paged == fresh.paged, step
     mine = live.state()
     assert (mine.ids, mine.versions) == (state.ids, state.versions), step
     assert (mine.word_weight, mine.actor_weight, mine.fact_weight) == \

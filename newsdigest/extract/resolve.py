@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from functools import partial
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Iterable, Mapping
 
 from ..arabic import has_arabic, skeleton
@@ -169,6 +169,10 @@ class _Corpus:
     added: list[_Member] = field(default_factory=list)
     added_of: dict[str, list] = field(default_factory=lambda: defaultdict(list))   # key -> its added members
     spelt_of: dict[str, Counter] = field(default_factory=dict)
+    # The last resolution's spellings of the keys it asked for, with the members they were
+    # counted from (ResolveMemo.spelt), and this one's: a key of 50,000 members is counted once.
+    last_spelt: dict[str, tuple] = field(default_factory=dict)
+    kept_spelt: dict[str, tuple] = field(default_factory=dict)
 
     def add(self, member: _Member) -> None:
         self.added.append(member)
@@ -208,9 +212,13 @@ class _Corpus:
         """How often each spelling of a key is written, in the order first written."""
         found = self.spelt_of.get(key)
         if found is None:
-            found = self.spelt_of[key] = Counter(m.local.name for m in self.members_of.get(key, ()))
-            if key in self.added_of:
-                found.update(m.local.name for m in self.added_of[key])
+            members = (*self.members_of.get(key, ()), *self.added_of.get(key, ()))
+            last = self.last_spelt.get(key)
+            # Compared member by member, by identity first (an unchanged article's members are
+            # the very objects of the last resolution): far cheaper than counting them again.
+            found = last[1] if last is not None and last[0] == members else Counter(m.local.name for m in members)
+            self.spelt_of[key] = found
+            self.kept_spelt[key] = (members, found)
         return found
 
     def label(self, key: str) -> str:
@@ -240,11 +248,14 @@ class ResolveMemo:
     made: dict | None = None
     delta: tuple | None = None
     details: dict | None = None     # ... and their details
+    base: tuple | None = None       # (the last gathering as made, _Base; its articles' ids in order): _gather_added
+    spelt: dict = field(default_factory=dict)     # key -> (its members, their spellings): _Corpus.spelt
 
     def start(self, gazetteer: Gazetteer, agencies: Mapping[str, str] | None) -> None:
         context = gazetteer.fingerprint + json.dumps(sorted((agencies or {}).items()))
         if context != self.context:
             self.context, self.gathered, self.resolved, self.actors, self.corpus, self.reports = context, {}, {}, {}, {}, {}
+            self.spelt, self.base = {}, None
             self.listed = self.made = self.delta = self.details = None
 
     def remade_since(self, before: dict, resolution: Resolution) -> set[str] | None:
@@ -274,7 +285,9 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     # What this resolution leaves in the memo, put there once it is whole: a resolution that
     # fails half-way must not leave a memo that says articles were resolved when they were not.
     updates: dict = {}
-    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo, updates)
+    found = _gather(corpus, gazetteer, agencies, dict(mentions or {}), memo, updates, since)
+    if memo is not None:
+        found.last_spelt = memo.spelt
     clusters = _Clusters(found.members_of)   # the keys in the order of their first member
     context = _Context(found)
     duplicates = (_link_people(found, clusters, context, gazetteer) + _link_scripts(found, clusters, gazetteer)
@@ -284,6 +297,7 @@ def resolve(corpus: list[ArticleInput], gazetteer: Gazetteer | None = None,
     _attribute_abbreviations(found)
     resolution = _summarise(corpus, found, clusters, duplicates, gazetteer, memo, updates, since)
     if memo is not None:
+        updates["spelt"] = found.kept_spelt
         updates["delta"] = memo.made, updates.pop("remade")
         updates["made"], updates["details"] = resolution.articles, resolution.details
         for name, value in updates.items():
@@ -305,11 +319,86 @@ class _Gathered:
 
 
 def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
-            mentions: dict[str, Mentions], memo: ResolveMemo | None = None, updates: dict | None = None) -> _Corpus:
-    found = _Corpus()
+            mentions: dict[str, Mentions], memo: ResolveMemo | None = None, updates: dict | None = None,
+            since: tuple[dict, set] | None = None) -> _Corpus:
+    """What every article of the corpus contributes, in the corpus's order. With the memo, the
+    last gathering with the articles added before it when that is the whole change (_gather_added)."""
+    if memo is None:
+        return _gather_into(_Corpus(), corpus, gazetteer, agencies, mentions, {}, {})
+    made = _gather_added(corpus, gazetteer, agencies, mentions, memo, since)
+    if made is None:
+        kept: dict = {}
+        found = _gather_into(_Corpus(), corpus, gazetteer, agencies, mentions, memo.gathered, kept)
+        made = found, kept, (_Base.of(found, 0), list(map(_ID, corpus)))
+    if updates is not None:
+        updates["gathered"], updates["base"] = made[1], made[2]
+    return made[0]
+
+
+_ID = attrgetter("id")
+
+
+@dataclass(frozen=True)
+class _Base:
+    """A gathering as it was made, before the passes of resolve add to its lists (merges and
+    unresolved are copies): what the next one starts from when only articles were added in front.
+    `first`: the rank of its first article (ranks only order the articles, and those added in
+    front go below it)."""
+
+    found: _Corpus
+    first: int
+
+    @classmethod
+    def of(cls, found: _Corpus, first: int) -> "_Base":
+        return cls(_Corpus(found.singles, found.acronyms, found.abbreviations, list(found.merges),
+                           defaultdict(list, {k: list(v) for k, v in found.unresolved.items()}), found.loose,
+                           found.runs, found.gathered, found.members_of, found.rank, found.repeated), first)
+
+
+def _gather_added(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
+                  mentions: dict[str, Mentions], memo: ResolveMemo, since: tuple[dict, set] | None
+                  ) -> tuple[_Corpus, dict, tuple] | None:
+    """The gathering when the change since the last one is only articles added at the corpus's
+    start (news arriving, the corpus newest first): theirs, then the last one's, without a pass
+    over the 100,000 others (0.45 s of each drop at 100,000 articles). (the gathering, the memo's
+    entries, the base for the next); None for any other change (then everything is gathered)."""
+    if since is None or memo.base is None or since[1] or not since[0]:
+        return None
+    base, ids = memo.base
+    added = len(since[0])
+    if (base.found.repeated or len(corpus) != len(ids) + added or not memo.gathered.keys().isdisjoint(since[0])
+            or {a.id for a in corpus[:added]} != since[0].keys() or list(map(_ID, corpus[added:])) != ids):
+        return None
+    kept = dict(memo.gathered)
+    front = _gather_into(_Corpus(), corpus[:added], gazetteer, agencies, mentions, {}, kept)
+    if front.repeated:
+        return None
+    last, first = base.found, base.first
+    found = _Corpus(front.singles + last.singles, defaultdict(set, last.acronyms), front.abbreviations + last.abbreviations,
+                    front.merges + last.merges, defaultdict(list, {k: list(v) for k, v in last.unresolved.items()}),
+                    front.loose + last.loose, front.runs + last.runs, {**last.gathered, **front.gathered})
+    for abbr, keys in front.acronyms.items():
+        found.acronyms[abbr] = last.acronyms.get(abbr, set()) | keys
+    for key, ids_of in front.unresolved.items():
+        found.unresolved[key] = ids_of + found.unresolved.get(key, [])
+    # The keys in the order of their first member: those of the articles added, then the rest
+    # (update keeps a key's place and takes the last one's list, made whole below).
+    members_of = found.members_of = defaultdict(list, front.members_of)
+    members_of.update(last.members_of)
+    for key, members in front.members_of.items():
+        if key in last.members_of:
+            members_of[key] = members + last.members_of[key]
+    found.rank = dict(last.rank)
+    start = first - added
+    found.rank.update((aid, start + n) for aid, n in front.rank.items())
+    return found, kept, (_Base.of(found, start), [*map(_ID, corpus[:added]), *ids])
+
+
+def _gather_into(found: _Corpus, corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
+                 mentions: dict[str, Mentions], last: dict, kept: dict) -> _Corpus:
+    """Add what each article of `corpus` contributes to `found`, in order; each article's
+    entry goes into `kept` (the one in `last`, the memo's, while its inputs are the same)."""
     runs, members_of, rank, by_article = found.runs, found.members_of, found.rank, found.gathered
-    last = memo.gathered if memo is not None else {}
-    kept: dict = {}
     for article in corpus:
         article_mentions = None
         if article.explicit_actors is None:
@@ -346,8 +435,6 @@ def _gather(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[
             found.unresolved[(surface, reason)].append(article.id)
         if gathered.loose:
             found.loose.append((article.id, gathered.loose))
-    if updates is not None:
-        updates["gathered"] = kept
     return found
 
 

@@ -101,6 +101,8 @@ class Furniture:
         at its start or after a sentence when the next sentence is glued to it ("Sponsored
         LinksThe minister", "Links2024", 'Links"We'), and, for labels of two words or more,
         before a spaced sentence. One word before a spaced sentence may be prose and stays.
+        Labels one after another ("Sponsored Links Sponsored Links", "Advertisement Share") are
+        cut as one run wherever one label would be, each reported.
         """
         pattern = _glued_pattern(self.labels)
         if pattern is None:
@@ -109,11 +111,12 @@ class Furniture:
         by_key = {label: (rule, why) for label, rule, why in self.labels}
 
         def cut(m: re.Match) -> str:
-            label, after = m.group("label") or m.group("tail"), m.group("after") or ""
-            if after and m.end() < len(paragraph) and " " not in label.strip():
+            run, after = m.group("label") or m.group("tail"), m.group("after") or ""
+            if after and m.end() < len(paragraph) and " " not in run.strip():
                 return m.group(0)  # one word before a capitalised sentence could be prose ("Share The")
-            rule, why = by_key.get(_key(label).casefold(), ("advertising", "label"))
-            cuts.append((label, rule, why + " (glued to a sentence)"))
+            for label in _label_pattern(self.labels).findall(run):
+                rule, why = by_key.get(_key(label).casefold(), ("advertising", "label"))
+                cuts.append((label, rule, why + " (glued to a sentence)"))
             return " "
 
         text = pattern.sub(cut, paragraph)
@@ -123,13 +126,26 @@ class Furniture:
 _END = r"[.!?؟…\"')\]»]"
 
 
+def _label_words(labels: tuple[tuple[str, str, str], ...]) -> str | None:
+    """Any one label as a regex (longest first), or None when none can be cut. One- and
+    two-letter labels ("X", "Ad") are too often part of a sentence to cut."""
+    usable = sorted({label for label, _, _ in labels if len(label) >= 3}, key=len, reverse=True)
+    return "|".join(_loose(label) for label in usable) if usable else None
+
+
+@lru_cache(maxsize=16)
+def _label_pattern(labels: tuple[tuple[str, str, str], ...]) -> re.Pattern:
+    return re.compile(_label_words(labels) or r"(?!)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=16)
 def _glued_pattern(labels: tuple[tuple[str, str, str], ...]) -> re.Pattern | None:
-    # One- and two-letter labels ("X", "Ad") are too often part of a sentence to cut.
-    usable = sorted({label for label, _, _ in labels if len(label) >= 3}, key=len, reverse=True)
-    if not usable:
+    one = _label_words(labels)
+    if one is None:
         return None
-    words = "|".join(_loose(label) for label in usable)
+    # A run of labels, each glued to the last or after spaces: cut whole, or each pass of
+    # cleaning would take off one and leave the rest for the next.
+    words = rf"(?:{one})(?:\s*(?:{one}))*"
     # Where a label starts: the paragraph's start, after a sentence's end, or glued straight to
     # the last word of the paragraph ("the TigrisSponsored Links").
     # What follows it: the paragraph's end, or the start of a sentence, glued on or after spaces

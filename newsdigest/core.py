@@ -64,7 +64,7 @@ class Packed:
         packed = held.get(self.slot)
         if packed is None:
             return held[self.name]
-        value = Unpacked(zlib.decompress(packed).decode("utf-8"))
+        value = Unpacked(unpack_text(packed))
         value.packed = packed
         return value
 
@@ -111,9 +111,18 @@ def _pack(value: str) -> bytes:
     global _last_packed
     last, packed = _last_packed
     if value is not last:
-        packed = zlib.compress(value.encode("utf-8"), 1)
+        packed = pack_text(value)
         _last_packed = (value, packed)
     return packed
+
+
+def pack_text(value: str) -> bytes:
+    """Text as Packed holds it (zlib's fastest level: packing is paid for every article parsed)."""
+    return zlib.compress(value.encode("utf-8"), 1)
+
+
+def unpack_text(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
@@ -274,6 +283,16 @@ class StoryIndex:
     def paged(self) -> tuple[Story, ...]:
         """The stories that have a page, in this index's order."""
         return memoized(self, "paged", lambda: tuple(s for s in self.stories if s.has_page))
+
+    @classmethod
+    def with_tables(cls, stories: tuple[Story, ...], story_of: Mapping[str, str], by_id: dict[str, Story],
+                    paged: tuple[Story, ...]) -> "StoryIndex":
+        """An index whose `by_id` and `paged` the caller holds already (the live stories keep
+        them as stories change), rather than made from every story when first read."""
+        index = cls(stories, story_of)
+        memoized(index, "by_id", lambda: by_id)
+        memoized(index, "paged", lambda: paged)
+        return index
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, itemgetter
 
-from .core import Article, SiteModel, Taxonomy, id_of, memoized, name_key
+from .core import Article, SiteModel, Taxonomy, id_of, memoized, name_key, pack_text, unpack_text
 from . import charts, urls
 from .feeds import FeedSpec
 from .front import Front, front_page
@@ -891,11 +890,11 @@ def _packed(view: dict) -> tuple[Lazy, str]:
     per entry, with its sources) made a digest page 14 kB of the plan, the largest share of a
     plan at 100,000 steady-rate articles; with the view packed, 5.5 kB (both at 20,000)."""
     text = json.dumps(view, ensure_ascii=False, separators=(",", ":"))
-    return Lazy(partial(_unpacked, zlib.compress(text.encode(), 1))), _digest(text)
+    return Lazy(partial(_unpacked, pack_text(text))), _digest(text)
 
 
 def _unpacked(packed: bytes):
-    return json.loads(zlib.decompress(packed))
+    return json.loads(unpack_text(packed))
 
 
 def _plan_digests(plan: "Planner", model: SiteModel, feeds) -> None:

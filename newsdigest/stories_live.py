@@ -24,7 +24,7 @@ from operator import itemgetter
 from sys import intern
 from typing import Iterable, Mapping
 
-from .core import Story, StoryIndex, memoized
+from .core import Story, StoryIndex
 from .stories import (BUDGET, CROSS_MIN_SHARED, DUPLICATE, DUPLICATE_WORDS, MAX_NEIGHBOURS, PRIOR, RAREST, WINDOW,
                       ClusterState, StoryInput, _cosine, _cross_linked, _cross_threshold, _Features, _Scorer,
                       _similarity, _story, _threshold, _version, blocking_cap, both, corpus_size, key_weight, name_stories,
@@ -725,13 +725,11 @@ class LiveClusters(_Scorer):
         # story_of kept as the stories change: a copy (C) rather than made again from 100,000 ids;
         # so are the index's stories by id and those with a page.
         stories = self.stories
-        index = StoryIndex(tuple(stories[root] for _, _, root in self.recent), dict(self.story_of))
+        ordered = tuple(stories[root] for _, _, root in self.recent)
         if self.by_id is None:
-            self.by_id = {story.id: story for story in index.stories}
-        by_id, paged = dict(self.by_id), tuple(stories[root] for _, _, root in self.paged)
-        memoized(index, "by_id", lambda: by_id)
-        memoized(index, "paged", lambda: paged)
-        return index
+            self.by_id = {story.id: story for story in ordered}
+        return StoryIndex.with_tables(ordered, dict(self.story_of), dict(self.by_id),
+                                      tuple(stories[root] for _, _, root in self.paged))
 
     def state(self) -> ClusterState:
         """What cluster_incremental would have left: for a build without this object."""

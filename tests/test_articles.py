@@ -276,13 +276,23 @@ def test_files_are_read_and_parsed_a_batch_at_a_time_with_the_same_result(tmp_pa
     files[f"{ARTICLES}/2024/03/bad.md"] = ARTICLE_BAD_DATE
     write_tree(tmp_path, files)
 
+    parsed: list[int] = []   # files handed to each parse
+    real_parse = cached.parse_all
+
+    def parse_all(inputs, *args, **kwargs):
+        parsed.append(len(inputs))
+        return real_parse(inputs, *args, **kwargs)
+    monkeypatch.setattr(cached, "parse_all", parse_all)
+
     def load(batch: int, cache: Cache) -> tuple:
         monkeypatch.setattr(cached, "LOAD_BATCH", batch)
         articles, problems = load_articles(tmp_path, tmp_path / ARTICLES, config, cache)
         return [(a.id, a.path, a.title, a.date, a.body_html) for a in articles], sorted(str(p) for p in problems)
 
     cache = Cache(tmp_path / "cache.sqlite")
-    assert load(2, cache) == load(1000, Cache(None))
+    cold = load(2, cache)
+    assert sum(parsed) == 8 and max(parsed) == 2, parsed   # every file parsed once, two at a time
+    assert cold == load(1000, Cache(None))
     touched = tmp_path / f"{ARTICLES}/2024/02/a1.md"
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
     (tmp_path / f"{ARTICLES}/2024/03/a2.md").write_text(article_text("id-2", "2024-03-03T10:00:00+03:00")

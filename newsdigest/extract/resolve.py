@@ -340,8 +340,8 @@ _ID = attrgetter("id")
 
 @dataclass(frozen=True)
 class _Base:
-    """A gathering as it was made, before the passes of resolve add to its lists (merges and
-    unresolved are copies): what the next one starts from when only articles were added in front.
+    """A gathering as it was made, before the passes of resolve add to it: what the next one
+    starts from when only articles were added in front.
     `first`: the rank of its first article (ranks only order the articles, and those added in
     front go below it)."""
 
@@ -350,9 +350,10 @@ class _Base:
 
     @classmethod
     def of(cls, found: _Corpus, first: int) -> "_Base":
-        return cls(_Corpus(found.singles, found.acronyms, found.abbreviations, list(found.merges),
-                           defaultdict(list, {k: list(v) for k, v in found.unresolved.items()}), found.loose,
-                           found.runs, found.gathered, found.members_of, found.rank, found.repeated), first)
+        # The gathering's own containers: the passes after it replace found's lists, never
+        # change them (_attribute_single_names), and the next gathering copies what it extends.
+        return cls(_Corpus(found.singles, found.acronyms, found.abbreviations, found.merges, found.unresolved,
+                           found.loose, found.runs, found.gathered, found.members_of, found.rank, found.repeated), first)
 
 
 def _gather_added(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Mapping[str, str] | None,
@@ -375,7 +376,7 @@ def _gather_added(corpus: list[ArticleInput], gazetteer: Gazetteer, agencies: Ma
         return None
     last, first = base.found, base.first
     found = _Corpus(front.singles + last.singles, defaultdict(set, last.acronyms), front.abbreviations + last.abbreviations,
-                    front.merges + last.merges, defaultdict(list, {k: list(v) for k, v in last.unresolved.items()}),
+                    front.merges + last.merges, defaultdict(list, last.unresolved),
                     front.loose + last.loose, front.runs + last.runs, {**last.gathered, **front.gathered})
     for abbr, keys in front.acronyms.items():
         found.acronyms[abbr] = last.acronyms.get(abbr, set()) | keys
@@ -711,6 +712,8 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
         return found
 
     added: list[_Member] = []
+    merges: list[tuple[str, str, str, str]] = []
+    unresolved: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article_id, single in found.singles:
         roots = {clusters.find(k) for k in by_last.get(single.key, [])}
         local = LocalActor(single.surface, "person", False, (single.surface,), single.roles, single.first,
@@ -720,22 +723,29 @@ def _attribute_single_names(found: _Corpus, clusters: _Clusters, context: _Conte
             mine = {clusters.find(m.key) for m in context.by_article.get(article_id, ())}
             shared = (mine & root_co_actors(root)) - {root}
             if not (single.titled or shared):
-                found.unresolved[(single.surface, "the only person of that surname elsewhere, but nothing links them")
-                                 ].append(article_id)
+                unresolved[(single.surface, "the only person of that surname elsewhere, but nothing links them")
+                           ].append(article_id)
                 continue
             why = ("written with a title" if single.titled else
                    "appears with " + ", ".join(sorted(found.label(k) for k in shared)[:3]))
             key = next(k for k in by_last[single.key] if clusters.find(k) == root)
             added.append(_Member(article_id, 10_000 + single.first, key, local))
-            found.merges.append((article_id, key, single.surface,
-                                 f"surname alone; the only person of that surname in the corpus; {why}"))
+            merges.append((article_id, key, single.surface,
+                           f"surname alone; the only person of that surname in the corpus; {why}"))
         elif roots:
-            found.unresolved[(single.surface, "more than one person has this surname")].append(article_id)
+            unresolved[(single.surface, "more than one person has this surname")].append(article_id)
         elif single.titled:
             clusters.add(f"p:{single.key}")
             added.append(_Member(article_id, 10_000 + single.first, f"p:{single.key}", local))
     for member in added:
         found.add(member)
+    # New lists, not appended to: the gathering's are kept as made for the next one (_Base).
+    if merges:
+        found.merges = found.merges + merges
+    if unresolved:
+        found.unresolved = defaultdict(list, found.unresolved)
+        for key, ids in unresolved.items():
+            found.unresolved[key] = found.unresolved.get(key, []) + ids
 
 
 def _attribute_abbreviations(found: _Corpus) -> None:

@@ -29,6 +29,7 @@ KIND_TITLES = {"person": "People", "organisation": "Organisations", "country": "
 KIND_LABELS = {"person": "Person", "organisation": "Organisation", "country": "Country", "place": "Place", "": ""}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+CARDS_BLOCK = 512   # articles whose cards are hashed together in a list's key (Planner.cards_key)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class PlanMemo:
     cards: dict = field(default_factory=dict)     # article id -> (what its card was made from, card, hash, article)
     page_keys: dict = field(default_factory=dict)  # id(page) -> (page, template and globals, key, file, output)
     rendering: object = None                      # outputs.Rendering: what kept outputs render with
-    lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards)
+    lists: dict = field(default_factory=dict)     # a list of articles -> (their ids, a hash of their cards, its blocks)
     list_pages: dict = field(default_factory=dict)   # url -> the last plan's page listing cards there: add_list
     environment: tuple | None = None              # (template files' signature, the Jinja environment)
     views: dict = field(default_factory=dict)     # shared values by key -> (value, serialised)
@@ -500,14 +501,28 @@ class Planner:
 
     def cards_key(self, key: tuple, ids: tuple[str, ...]) -> str:
         """A hash of the cards of these articles, in order; the last plan's when the ids are the
-        same and none of their cards was made again (every card is made before any list asks)."""
+        same and none of their cards was made again (every card is made before any list asks).
+
+        It hashes the hashes of blocks of CARDS_BLOCK articles counted from the list's oldest
+        end, so that articles added at the newest end (news arriving) leave every block but the
+        newest as it was: a block with the same ids as the last plan's at its place, none of
+        whose cards was made again, keeps its hash (a term of 50,000 articles gaining one hashed
+        every card again). The blocks depend on the ids alone: the same list, the same hash."""
         last = self.memo.lists.get(key) if self.memo is not None else None
-        if (last is not None and last[0] == ids and self._every_card
-                and self._fresh.isdisjoint(ids)):
-            found = last[1]
-        else:
-            found = hashlib.sha1(",".join(self.card_hashes(ids)).encode()).hexdigest()
-        self._lists[key] = (ids, found)
+        reuse = last is not None and self._every_card
+        if reuse and last[0] == ids and self._fresh.isdisjoint(ids):
+            self._lists[key] = last
+            return last[1]
+        kept = last[2] if reuse else ()
+        blocks = []
+        for n, end in enumerate(range(len(ids), 0, -CARDS_BLOCK)):   # oldest block first
+            block = ids[max(0, end - CARDS_BLOCK):end]
+            if n < len(kept) and kept[n][0] == block and self._fresh.isdisjoint(block):
+                blocks.append(kept[n])
+            else:
+                blocks.append((block, hashlib.sha1(",".join(self.card_hashes(block)).encode()).hexdigest()))
+        found = hashlib.sha1(",".join(h for _, h in blocks).encode()).hexdigest()
+        self._lists[key] = (ids, found, tuple(blocks))
         return found
 
     def shared(self, value, key: tuple | None = None):

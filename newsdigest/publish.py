@@ -280,11 +280,12 @@ class Generation:
         left = []
         if self.previous is not None:
             # reuse()'s first case, known by identity: the slot's entry is the live one (the
-            # slot has held the live file since the build before: most of a site's files), with
-            # its inode and key. Found by map and compress (C) over the 30,000 files of a drop.
-            fast = list(map(all, zip(map(operator.is_, map(slot.get, relpaths), entries),
-                                     map(operator.is_not, map(dict.get, entries, repeat("ino")), repeat(None)),
-                                     map(dict.__contains__, entries, repeat("key")))))
+            # slot has held the live file since the build before: most of a site's files).
+            # Found by map and compress (C) over the 260,000 files of a drop at 100,000 articles.
+            # An entry is in two manifests only as reuse()'s first case or this one put it there,
+            # both of which checked that it has its inode and key, and entries never change: the
+            # identity alone says so (checking them again was half of this carry's time).
+            fast = list(map(operator.is_, map(slot.get, relpaths), entries))
             carried = dict(zip(compress(relpaths, fast), compress(entries, fast)))
             # A path given twice, or in the manifest already, is left to reuse() (which refuses it).
             if len(carried) == fast.count(True) and manifest.keys().isdisjoint(carried):

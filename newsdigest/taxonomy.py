@@ -5,7 +5,9 @@ ids (newest first), never at article objects.
 """
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
+from itertools import filterfalse
 from typing import Callable, Iterable, Mapping
 
 from .core import TaxonomySpec, Taxonomy, Term, TermInfo, name_key
@@ -40,6 +42,8 @@ class LiveTaxonomy:
         self.given: dict[str, object] = {}              # article id -> the article counted
         self.pairs: dict[str, tuple] = {}               # article id -> ((name, key), ...) it gave
         self.holders: dict[str, set[str]] = {}          # key -> ids of the articles naming it
+        self.spellings: dict[str, Counter] = {}         # key -> how many of its articles give each name
+        self._moved: dict[str, set[str]] = {}           # key -> ids it lost or gained in this update
         self.terms: dict[str, Term] = {}                # key -> its term as last made
         self.spec: TaxonomySpec | None = None
         self.articles: tuple | None = None              # the articles of the last call, if a tuple
@@ -57,6 +61,7 @@ class LiveTaxonomy:
             self.__init__()
             self.spec = spec
         touched: set[str] = set()
+        self._moved = {}
         if articles is not self.articles:   # the very sequence of the last call holds the same articles
             # What changed since the tuple of the last call, when the order that made both says.
             delta = order.since(self.articles) if (order is not None and order.items is articles
@@ -69,8 +74,10 @@ class LiveTaxonomy:
                     self._drop(article.id, touched)
                     pairs = tuple((name, k) for name in spec.terms_of(article) if (k := name_key(name)))
                     given[article.id], self.pairs[article.id] = article, pairs
-                    for _, k in pairs:
+                    for name, k in pairs:
                         self.holders.setdefault(k, set()).add(article.id)
+                        self.spellings.setdefault(k, Counter())[name] += 1
+                        self._moved.setdefault(k, set()).add(article.id)
                         touched.add(k)
             if len(given) != len(articles):
                 for gone in (given.keys() - {a.id for a in articles}) if delta is None else delta[1]:
@@ -92,7 +99,7 @@ class LiveTaxonomy:
                 terms[k] = term   # the same articles, slug and info: the same term
                 continue
             if term is None or k in touched:
-                ids = tuple(sorted(self.holders[k], key=rank))
+                ids = self._ids(k, term, rank)
                 made = Term(slugs[k], self._name(k, ids), ids, meta.kind, meta.description, meta.aliases)
                 term = term if term == made else made   # an article edited, its terms as they were
             elif (term.slug, term.kind, term.description, term.aliases) != (slugs[k], meta.kind, meta.description,
@@ -124,16 +131,41 @@ class LiveTaxonomy:
         return keyed
 
     def _drop(self, article_id: str, touched: set[str]) -> None:
-        for _, k in self.pairs.get(article_id, ()):
-            held = self.holders[k]
-            held.discard(article_id)
-            if not held:
-                del self.holders[k]
+        pairs = self.pairs.get(article_id, ())
+        for name, k in pairs:
+            self.holders[k].discard(article_id)
+            spelt = self.spellings[k]
+            spelt[name] -= 1
+            if not spelt[name]:
+                del spelt[name]
+            self._moved.setdefault(k, set()).add(article_id)
             touched.add(k)
+        for _, k in pairs:   # once all its names are counted out (an article may give "Iraq" and "IRAQ")
+            if k in self.holders and not self.holders[k]:
+                del self.holders[k], self.spellings[k]
+
+    def _ids(self, k: str, term: Term | None, rank: Callable[[str], object]) -> tuple[str, ...]:
+        """The term's article ids in order: its last ones less those it lost or gained in this
+        call, with those it holds now put in place (the articles that did not move keep their
+        order). A term of 50,000 articles was sorted whole for each new one (0.03 s)."""
+        holders, moved = self.holders[k], self._moved.get(k, ())
+        if term is None or len(moved) * 8 > len(holders):
+            return tuple(sorted(holders, key=rank))
+        ids = list(filterfalse(moved.__contains__, term.article_ids))
+        for aid in moved:
+            if aid in holders:
+                insort(ids, aid, key=rank)
+        return tuple(ids)
 
     def _name(self, k: str, ids: tuple[str, ...]) -> str:
         """The spelling used most often, ties to the first seen, newest article first (as
-        build_taxonomy counts them)."""
+        build_taxonomy counts them): without a tie, the counts kept say which."""
+        counted = self.spellings[k]
+        if len(counted) == 1:
+            return next(iter(counted))
+        (first, most), (_, second) = counted.most_common(2)
+        if most > second:
+            return first
         spellings: Counter = Counter()
         for article_id in ids:
             for name, key in self.pairs[article_id]:

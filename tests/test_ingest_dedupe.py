@@ -384,4 +384,8 @@ def test_common_shingles_are_bounded_not_counted_and_find_gives_what_counting_al
     # Bodies of stock phrases but their last word: after a few, their shingles are all common.
     for n in range(dedupe.COMMON + 3):
         add(". ".join(stock) + f" end{n}", f"s{n}.md")
+    # A long article quoting one of those whole: it shares only common shingles with it, and the
+    # short one is the same text (most of its shingles are in the long one).
+    for n in range(3):
+        add(". ".join(stock) + " " + " ".join(f"q{n}w{rng.randrange(400)}" for _ in range(40)), f"q{n}.md")
     assert ways[False, True] and ways[False, False] and ways[True, True], ways

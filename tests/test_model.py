@@ -12,9 +12,16 @@ from newsdigest.taxonomy import taxonomy_of
 from test_plan import article
 
 
-def test_related_actors_kept_between_changes_are_those_counted_afresh():
+@pytest.mark.parametrize("as_the_engine", [False, True], ids=["plain", "live-taxonomies-and-slug-table"])
+def test_related_actors_kept_between_changes_are_those_counted_afresh(as_the_engine):
     """related_terms with the engine's memo (tallies updated by the difference) through random
-    adds, edits of actors and topics, re-dates and deletes, against counting from nothing."""
+    adds, edits of actors and topics, re-dates and deletes, against counting from nothing. As
+    the engine: live taxonomies and a kept slug table over articles sorted by a KeptOrder, so
+    that the table says which articles' slugs were made again (Slugs.since)."""
+    from operator import attrgetter
+    from newsdigest.model import target_slugs
+    from newsdigest.order import KeptOrder
+    from newsdigest.taxonomy import LiveTaxonomy
     rng = random.Random(16)
     people = [f"Person {c}" for c in "ABCDEFGHIJ"] + ["Iraq", "NATO"]
     topics = ["Water", "Energy", "Security"]
@@ -26,6 +33,8 @@ def test_related_actors_kept_between_changes_are_those_counted_afresh():
     items = {n: made(n) for n in range(40)}
     topic_spec = TaxonomySpec("topics", "topic", "Topics", lambda a: a.topics)
     memos = {"topics": RelatedMemo(), "actors": RelatedMemo()}
+    order, lives, slug_memo = KeptOrder(), {"topics": LiveTaxonomy(), "actors": LiveTaxonomy()}, {}
+    told = 0
     for step in range(80):
         op = rng.choice(["add", "edit", "delete", "none"])
         n = rng.choice(sorted(items))
@@ -35,14 +44,22 @@ def test_related_actors_kept_between_changes_are_those_counted_afresh():
             items[n] = made(n)
         elif op == "delete" and len(items) > 3:
             del items[n]
-        articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
-        actors = taxonomy_of(ACTORS, articles)
+        if as_the_engine:
+            articles = order.sort(list(items.values()), attrgetter("id"), lambda a: a.sort_key)
+            actors = taxonomy_of(ACTORS, articles, live=lives["actors"], order=order)
+            slugs = target_slugs(actors, articles, ACTORS.terms_of, slug_memo, order)
+            told += getattr(slugs, "since", None) is not None
+        else:
+            articles = tuple(sorted(items.values(), key=lambda a: a.sort_key))
+            actors, slugs = taxonomy_of(ACTORS, articles), None
         for key, spec in (("topics", topic_spec), ("actors", ACTORS)):
-            source = actors if key == "actors" else taxonomy_of(spec, articles)
+            source = actors if key == "actors" else taxonomy_of(spec, articles, live=lives[key] if as_the_engine else None,
+                                                                order=order if as_the_engine else None)
             limit = 3
-            kept = related_terms(source, actors, articles, ACTORS.terms_of, limit, last=memos[key])
+            kept = related_terms(source, actors, articles, ACTORS.terms_of, limit, slugs_of=slugs, last=memos[key])
             fresh = related_terms(source, actors, articles, ACTORS.terms_of, limit)
             assert kept == fresh, (step, op, key)
+    assert told > 40 or not as_the_engine, "most slug tables said what changed"
 
 
 @pytest.mark.parametrize("ordered", [False, True], ids=["articles-compared", "changes-from-the-order"])

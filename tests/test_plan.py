@@ -384,3 +384,29 @@ def test_a_term_planned_again_keeps_its_older_pages_and_remakes_those_a_change_r
     remade = [url for url in older if second[url] is not first[url]]
     assert remade == ["topics/water/page/2/"]    # articles 3 to 5, oldest first: the corrected one
     assert second["topics/water/page/2/"].key_data != first["topics/water/page/2/"].key_data
+
+
+def test_a_long_lists_hash_keeps_its_older_blocks_and_is_the_hash_made_afresh(monkeypatch):
+    """A list's cards are hashed in blocks counted from its oldest end (Planner.cards_key): an
+    article added at the newest end leaves every older block's hash as it was, an edited card
+    remakes its block alone, a deletion the blocks from it to the newest end; and every plan is
+    the one made afresh, keys included."""
+    from newsdigest import plan as plan_module
+    from newsdigest.model import ModelMemo
+    from newsdigest.plan import PlanMemo
+    monkeypatch.setattr(plan_module, "CARDS_BLOCK", 4)
+    config = SiteConfig(items_per_page=3)
+    articles = [article(n, topics=("Water",)) for n in range(30)]
+    model_memo, memo = ModelMemo(), PlanMemo()
+    plan_pages(build_model(config, articles, memo=model_memo), memo)
+    key = ("term", "topics", "water")
+    corrected = article(5, topics=("Water",), title="Story 5, corrected", content_hash="hash-5b")
+    steps = [("added", [*articles, article(30, topics=("Water",))], 1),
+             ("edited", [*articles[:5], corrected, *articles[6:], article(30, topics=("Water",))], 1),
+             ("deleted", [*articles[:5], corrected, *articles[6:12], *articles[13:], article(30, topics=("Water",))], 5)]
+    for name, items, remade in steps:
+        before = memo.lists[key][2]
+        now = build_model(config, items, memo=model_memo)
+        assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(build_model(config, items))), name
+        after = memo.lists[key][2]
+        assert len(after) == 8 and sum(a is not b for a, b in zip(after, before)) == remade, name

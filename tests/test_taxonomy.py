@@ -223,3 +223,23 @@ def test_a_live_taxonomy_after_random_changes_is_the_one_built_afresh_and_keeps_
             assert all(t is before[t.slug] for t in got.terms if t.slug not in reached), (step, op)
         last = got
     assert told > 50 or not ordered, "most changes were told by the order"
+
+
+def test_a_live_taxonomy_forgets_a_term_whose_only_article_named_it_twice():
+    from dataclasses import dataclass
+    from newsdigest.core import TaxonomySpec
+    from newsdigest.taxonomy import LiveTaxonomy, taxonomy_of
+
+    @dataclass(frozen=True)
+    class Item:
+        id: str
+        names: tuple
+
+    spec = TaxonomySpec("actors", "actor", "Actors", lambda a: a.names)
+    live = LiveTaxonomy()
+    first = (Item("a", ("Iraq", "IRAQ", "NATO")), Item("b", ("NATO",)))
+    assert [t.name for t in taxonomy_of(spec, first, live=live).terms] == ["Iraq", "NATO"]
+    assert [t.name for t in taxonomy_of(spec, first[1:], live=live).terms] == ["NATO"]
+    again = (Item("c", ("IRAQ",)), *first[1:])
+    assert [(t.name, t.article_ids) for t in taxonomy_of(spec, again, live=live).terms] == \
+        [("IRAQ", ("c",)), ("NATO", ("b",))]

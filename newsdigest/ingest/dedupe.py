@@ -25,7 +25,6 @@ import re
 import sqlite3
 import zlib
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -40,9 +39,9 @@ SHINGLE = 5            # words per shingle
 SIMILAR = 0.8          # share of the smaller body's shingles found in the other
 MIN_SHINGLES = 8       # shorter bodies must match exactly
 COMMON = 50           # a shingle in more articles than this is common: find() bounds what it adds
-# Articles find() counts from their own shingles, at most (about 20 us each); beyond, one count over
-# the index of every article's shared shingles is cheaper (about 1 s at 100,000 articles).
-EXACT_MAX = 20_000
+# Articles find() counts from their own shingles, at most (about 20 us each); beyond, it counts the
+# postings of more shingles instead (find()'s _shared).
+EXACT_MAX = 5_000
 CHUNK_ROWS = 8_000_000       # shingles moved into the index at once, at least (16,000 news articles)
 LOG_ROWS = 250_000           # shingles in about the 1,000 pages after which SQLite empties its log
 
@@ -219,48 +218,55 @@ class DedupeIndex:
     def _shared(self, shingles: frozenset[int]) -> dict[int, int]:
         """The shingles each article that may be the same text shares with these, counted exactly.
 
-        A phrase found in most articles (a wire's sign-off, a stock sentence) would make counting
-        every article's shared shingles a pass over the index (1 s a drop at 100,000 articles). So
-        shingles held by more than COMMON articles are only counted: an article shares at most
-        all of them besides the rare ones it holds. Only the articles that this bound lets reach
-        SIMILAR of the smaller body are counted exactly, from their own shingles (or, when they are
-        too many, over the index); when the common shingles alone could reach it, every article is
-        counted (a body made of stock phrases)."""
+        Counting every article's shared shingles is a pass over the postings of each of these
+        shingles, and a phrase found in most articles (a wire's sign-off, a stock sentence) makes
+        that a pass over the index (1 s a drop at 100,000 articles). So only the postings of the
+        shingles held by at most `cap` articles are counted; each of the others ("common") is one
+        an article may or may not share. An article can be the same text only if what it shares
+        of the counted ones, plus every common one, reaches SIMILAR of the smaller body; one
+        sharing none of the counted ones must then be small (at most common / SIMILAR shingles).
+        Those few are counted exactly from their own shingles. While too many may be (a body made
+        mostly of stock phrases), `cap` grows tenfold: at the number of articles, every shingle
+        is counted and the counts are exact."""
         grams = list(shingles)
-        common, rare = 0, []
-        for i in range(0, len(grams), 500):
-            for gram, seen in self.db.execute(
-                    "SELECT j.value, (SELECT COUNT(*) FROM (SELECT 1 FROM shingles WHERE hash = j.value LIMIT ?)) "
-                    "FROM json_each(?) AS j", [COMMON + 1, json.dumps(grams[i:i + 500])]):
-                if seen > COMMON:
-                    common += 1
-                elif seen:
-                    rare.append(gram)
-        if common >= SIMILAR * len(grams):
-            return self._count(grams)
-        shared = self._count(rare)
-        # Articles at least as large as this one must share SIMILAR of its shingles; a smaller one
-        # SIMILAR of its own, so it holds at most (what it may share) / SIMILAR of them.
-        bound = SIMILAR * len(grams)
-        may = {doc for doc, count in shared.items() if count + common >= bound}
-        most = max(shared.values(), default=0) + common
-        for doc, size in self.db.execute("SELECT doc, size FROM docs WHERE size BETWEEN ? AND ?",
-                                         [MIN_SHINGLES, min(len(grams) - 1, int(most / SIMILAR))]):
-            if shared.get(doc, 0) + common >= SIMILAR * size:
-                may.add(doc)
-        if len(may) > EXACT_MAX:
-            everything = self._count(grams)
-            return {doc: everything[doc] for doc in may if doc in everything}
+        n = len(grams)
+        counted: list[int] = []
+        common = grams
+        cap = COMMON
+        while True:
+            held = dict(self.db.execute(
+                "SELECT j.value, (SELECT COUNT(*) FROM (SELECT 1 FROM shingles WHERE hash = j.value LIMIT ?)) "
+                "FROM json_each(?) AS j", [cap + 1, json.dumps(common)]))
+            counted += [gram for gram in common if 0 < held[gram] <= cap]
+            common = [gram for gram in common if held[gram] > cap]
+            if not common:
+                return self._counts(counted, 0, n)
+            small = int(len(common) / SIMILAR)   # the largest article sharing only common shingles
+            if len(common) < SIMILAR * n and self._sizes_up_to(small) <= EXACT_MAX:
+                may = self._counts(counted, len(common), n)
+                if len(may) <= EXACT_MAX:
+                    break
+            cap *= 10
+        may = set(may).union(self._docs_up_to(small))
         return {doc: len(shingles.intersection(_unpack(blob))) for doc, blob in self._column("grams", list(may)).items()}
 
-    def _count(self, grams: list[int]) -> Counter[int]:
-        """Doc -> how many of these shingles it holds, over the whole index."""
-        shared: Counter[int] = Counter()
-        for i in range(0, len(grams), 500):
-            chunk = grams[i:i + 500]
-            shared.update(dict(self.db.execute(
-                f"SELECT doc, COUNT(*) FROM shingles WHERE hash IN ({','.join('?' * len(chunk))}) GROUP BY doc", chunk)))
-        return shared
+    def _counts(self, grams: list[int], common: int, n: int) -> dict[int, int]:
+        """Doc -> how many of `grams` it holds, of the articles that, holding besides every one
+        of `common` other shingles, would share SIMILAR of the smaller of theirs and these `n`."""
+        return dict(self.db.execute(
+            "SELECT g.doc, g.held FROM (SELECT s.doc AS doc, COUNT(*) AS held FROM json_each(?) AS j "
+            "JOIN shingles AS s ON s.hash = j.value GROUP BY s.doc) AS g JOIN docs AS d ON d.doc = g.doc "
+            "WHERE d.size >= ? AND g.held + ? >= ? * MIN(?, d.size)",
+            [json.dumps(grams), MIN_SHINGLES, common, SIMILAR, n]))
+
+    def _sizes_up_to(self, size: int) -> int:
+        (found,) = self.db.execute("SELECT COUNT(*) FROM docs WHERE size BETWEEN ? AND ?",
+                                   [MIN_SHINGLES, size]).fetchone()
+        return found
+
+    def _docs_up_to(self, size: int) -> list[int]:
+        return [doc for (doc,) in self.db.execute("SELECT doc FROM docs WHERE size BETWEEN ? AND ?",
+                                                  [MIN_SHINGLES, size])]
 
     def _column(self, column: str, docs: list[int]) -> dict:
         """Doc -> its value of one column of docs (size, grams), 500 docs a query."""

@@ -604,7 +604,10 @@ def watch_latency(s: System, size: int, drops: int, seed: int) -> dict:
 
     Each drop is a raw text file as a scraper saves it (corpus.scraped_text: the ingest cleans
     it), dated after every article of the site, as news arrives: the home page shows it."""
-    from newsdigest.slug import slugify as nd_slugify
+    try:   # the slug ingest gives a new article (a title cut at a function word loses it)
+        from newsdigest.ingest.pipeline import article_slug as nd_slugify
+    except ImportError:   # a snapshot older than that
+        from newsdigest.slug import slugify as nd_slugify
     inbox = s.root / "content" / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     watcher = Watcher([str(PYTHON), str(BUILD_PY), "watch", "--root", str(s.root)], s.root,
@@ -1115,12 +1118,16 @@ def main() -> None:
     if args.report_only:
         write_docs(load_results())
         return
+    why = "--newsdigest" if args.newsdigest != "HEAD" else "HEAD"
     if args.watch_only and args.newsdigest == "HEAD":
         # the commit the builds of bench/results/ were measured with
         recorded = {json.loads(p.read_text())["versions"]["newsdigest"].split()[0] for p in RESULTS.glob("*.json")}
         if len(recorded) == 1 and re.fullmatch(r"[0-9a-f]{7,40}", next(iter(recorded))):
             args.newsdigest = recorded.pop()
+            why = f"the commit {RESULTS.name}/ records its builds with; --newsdigest HEAD^0 for this one"
     use_newsdigest(args.newsdigest)
+    # Said first: a watch-only run on the commit of stored results measures that code, not this one.
+    print(f"newsdigest: {NEWSDIGEST['rev']} ({why})", flush=True)
     if args.watch_only:
         for size in sizes_from(args):
             path = results_path(size, args.dates)

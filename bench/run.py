@@ -1118,6 +1118,8 @@ def main() -> None:
     if args.report_only:
         write_docs(load_results())
         return
+    if not sizes_from(args):   # `--sizes` with no number after it, and no --big: nothing would run
+        parser.error("no corpus size: give --sizes N [N ...], or --big for 100,000 articles")
     why = "--newsdigest" if args.newsdigest != "HEAD" else "HEAD"
     if args.watch_only and args.newsdigest == "HEAD":
         # the commit the builds of bench/results/ were measured with

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import NewsdigestError, Problem
 
@@ -282,9 +282,10 @@ class Generation:
             # reuse()'s first case, known by identity: the slot's entry is the live one (the
             # slot has held the live file since the build before: most of a site's files).
             # Found by map and compress (C) over the 260,000 files of a drop at 100,000 articles.
-            # An entry is in two manifests only as reuse()'s first case or this one put it there,
-            # both of which checked that it has its inode and key, and entries never change: the
-            # identity alone says so (checking them again was half of this carry's time).
+            # An entry is in two manifests only as reuse()'s first case, this one or catch_up
+            # put it there, each of which checked that it has its inode and key, and entries
+            # never change: the identity alone says so (checking them again was half of this
+            # carry's time).
             fast = list(map(operator.is_, map(slot.get, relpaths), entries))
             carried = dict(zip(compress(relpaths, fast), compress(entries, fast)))
             # A path given twice, or in the manifest already, is left to reuse() (which refuses it).
@@ -352,17 +353,7 @@ class Generation:
         stale = self.slot_manifest.keys() - self.manifest.keys()
         for relpath in stale:
             self.slot_manifest.pop(relpath, None)
-        parents = set()
-        for relpath in stale:
-            (self.path / relpath).unlink(missing_ok=True)
-            parents.add((self.path / relpath).parent)
-        for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
-            while folder != self.path:
-                try:
-                    folder.rmdir()  # only succeeds when empty
-                except OSError:
-                    break
-                folder = folder.parent
+        _delete(self.path, stale)
 
     def commit(self) -> BuildStats:
         self.remove_stale()
@@ -402,6 +393,98 @@ def _write_new(target: Path, data: bytes, entry: dict) -> bool:
         target.unlink(missing_ok=True)  # never leave a partial file under the final name
         raise
     return True
+
+
+def _delete(slot: Path, relpaths) -> None:
+    """Delete these files of a slot, and the folders they leave empty."""
+    parents = set()
+    for relpath in relpaths:
+        (slot / relpath).unlink(missing_ok=True)
+        parents.add((slot / relpath).parent)
+    for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        while folder != slot:
+            try:
+                folder.rmdir()  # only succeeds when empty
+            except OSError:
+                break
+            folder = folder.parent
+
+
+CATCH_UP_LEAST = 2000   # files the other slot lacks before catch_up brings it up to date
+CATCH_UP_LOOK = 500     # files linked between two looks at whether to stop
+
+
+def catch_up(output: Path, builds: Path, stop: Callable[[], bool] = lambda: False,
+             least: int | None = None) -> int:
+    """Make the slot `site` does not point at hold the live site's files (hard links), for a
+    long-lived process with nothing else to do (watch, idle). The next build fills that slot,
+    and it carries a file by identity only where the slot already holds the live one: after a
+    build that rewrote most of the site (a template or site.toml change, an upgrade) it linked
+    every file again while the editor waited for a page (2.5 s at 10,000 articles; likely the
+    58 s of a first drop at 100,000 after an upgrade: docs/benchmarks.md, round 18). Does nothing when fewer than `least` files
+    differ (CATCH_UP_LEAST), when a build runs (the build lock is taken) or when the slot is not
+    a known one. Stops, with the slot whole, as soon as stop() says so. Returns the files linked
+    or removed."""
+    least = CATCH_UP_LEAST if least is None else least
+    lock = open(builds.parent / "build.lock", "a+")
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0
+        live_dir = current_generation(output)
+        if live_dir is None or live_dir.parent != builds.resolve():
+            return 0
+        name = next(s for s in SLOTS if s != live_dir.name)
+        slot_dir, manifest_file, dirty = builds / name, builds / f"{name}.json", builds / f"{name}.dirty"
+        if not slot_dir.is_dir() or dirty.exists() or not manifest_file.exists():
+            return 0
+        live, slot = _read_manifest(builds / f"{live_dir.name}.json"), _read_manifest(manifest_file)
+        if not live or not slot:
+            return 0
+        # Only an entry with its inode and key is taken as the slot's own (Generation.carry's rule).
+        behind = [relpath for relpath in compress(live, map(operator.is_not, map(slot.get, live), live.values()))
+                  if live[relpath].get("ino") is not None and "key" in live[relpath]]
+        gone = list(slot.keys() - live.keys())
+        if len(behind) + len(gone) < least:
+            return 0
+        dirty.touch()     # until the manifest below says what the slot holds
+        done = 0
+        _delete(slot_dir, gone)
+        for relpath in gone:
+            del slot[relpath]
+        made: set[Path] = set()
+        for n, relpath in enumerate(behind):
+            if n % CATCH_UP_LOOK == 0 and stop():
+                break
+            entry, target = live[relpath], slot_dir / relpath
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            tmp = target.with_name(f".{target.name}.link")
+            try:
+                tmp.unlink(missing_ok=True)
+                os.link(live_dir / relpath, tmp)
+                os.replace(tmp, target)
+                same = os.stat(target).st_ino == entry["ino"]
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                same = False
+            if same:
+                slot[relpath] = entry     # the very entry: the next build carries it by identity
+            else:                         # the live file is gone or another: the next build writes it
+                slot.pop(relpath, None)
+                target.unlink(missing_ok=True)
+            done += 1
+        tmp_manifest = manifest_file.with_suffix(".tmp")
+        with tmp_manifest.open("w", encoding="utf-8") as out:
+            out.writelines(_manifest_text(slot))
+        os.replace(tmp_manifest, manifest_file)
+        _keep_manifest(manifest_file, _file_signature(manifest_file), slot)
+        dirty.unlink()
+        return done + len(gone)
+    finally:
+        lock.close()
 
 
 def _new_link(source: Path, target: Path) -> bool:

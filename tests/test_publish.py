@@ -357,3 +357,67 @@ def test_the_manifest_text_is_the_json_of_its_entries_as_they_are_now():
     many = {f"p{n}.html": {"sha": str(n)} for n in range(12_001)}   # written in parts of 5,000
     assert "".join(_manifest_text(many)) == json.dumps({"files": many}, separators=(",", ":"))
     assert "".join(_manifest_text(many, texts)) == json.dumps({"files": many}, separators=(",", ":"))
+
+
+def _rewritten_site(site, n: int = 40) -> dict[str, bytes]:
+    """Two builds, the second rewriting every file (a template change): the slot the next build
+    fills holds the first build's files. Returns the live site's files."""
+    first = {f"p/{i}/index.html": f"<p>{i}</p>".encode() for i in range(n)} | {"gone.html": b"<p>gone</p>"}
+    site.publish(first)
+    second = {f"p/{i}/index.html": f"<p>{i}, again</p>".encode() for i in range(n)}
+    site.publish(second)
+    return second
+
+
+def _slot_is_whole(site, name: str) -> None:
+    """A slot's manifest says what its files are: every entry's file holds bytes of that sha."""
+    import hashlib
+    from newsdigest.publish import _read_manifest
+    assert not (site.builds / f"{name}.dirty").exists()
+    manifest = _read_manifest(site.builds / f"{name}.json")
+    on_disk = {p.relative_to(site.builds / name).as_posix() for p in (site.builds / name).rglob("*") if p.is_file()}
+    assert on_disk == set(manifest)
+    for relpath, entry in manifest.items():
+        assert hashlib.sha256((site.builds / name / relpath).read_bytes()).hexdigest() == entry["sha"], relpath
+
+
+def test_catch_up_links_the_other_slot_so_the_next_build_carries_every_file_by_identity(site, monkeypatch):
+    """After a build that rewrote the site, the next one linked every file into its slot again
+    while the editor waited; watch's idle catch_up does it beforehand: the next build then
+    carries each file as the live one (no reuse() of its own), and publishes the same site."""
+    from newsdigest.publish import catch_up
+    live = _rewritten_site(site)
+    other = next(s for s in ("a", "b") if s != current_generation(site.output).name)
+    assert catch_up(site.output, site.builds, least=1) == 41     # 40 linked, 1 removed
+    _slot_is_whole(site, other)
+    for relpath in live:
+        assert (site.builds / other / relpath).stat().st_ino == (site.output / relpath).stat().st_ino
+    assert catch_up(site.output, site.builds, least=1) == 0      # nothing left to do
+    slow = []
+    monkeypatch.setattr(Generation, "reuse", lambda self, relpath: slow.append(relpath) or False)
+    with site.generation() as gen:
+        todo = gen.carry_same([_Out(rel, "") for rel in live])
+        gen.write("new.html", b"<p>new</p>")
+        stats = gen.commit()
+    assert todo == [] and slow == [] and stats.unchanged == 40 and stats.written == 1
+    assert site.files() == dict(live, **{"new.html": b"<p>new</p>"})
+
+
+def test_catch_up_stops_when_asked_with_its_slot_whole_and_waits_for_no_build(site, monkeypatch):
+    from newsdigest import publish
+    from newsdigest.publish import catch_up
+    live = _rewritten_site(site, 60)
+    other = next(s for s in ("a", "b") if s != current_generation(site.output).name)
+    assert catch_up(site.output, site.builds) == 0                # fewer than CATCH_UP_LEAST differ
+    with BuildLock(site.root / ".newsdigest"):                   # a build runs: nothing done
+        assert catch_up(site.output, site.builds, least=1) == 0
+    monkeypatch.setattr(publish, "CATCH_UP_LOOK", 10)
+    looks = []
+    assert catch_up(site.output, site.builds, lambda: looks.append(1) or len(looks) > 2, least=1) == 21  # 20 and gone.html
+    _slot_is_whole(site, other)
+    assert catch_up(site.output, site.builds, least=1) == 40     # the rest
+    _slot_is_whole(site, other)
+    with site.generation() as gen:
+        assert gen.carry_same([_Out(rel, "") for rel in live]) == []
+        gen.commit()
+    assert site.files() == live

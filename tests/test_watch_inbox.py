@@ -182,3 +182,26 @@ def test_one_drop_gives_one_build_whatever_the_ingest_does_with_it(watching, tmp
     assert any(w.paths.raw.glob("duplicates/*/*/again-*"))
     assert (w.inbox / "rejected" / "unreadable-1.txt").is_file()
     assert [r.stats.written > 0 for r in w.built[-len(drops):]] == [True, True, True, False, False]
+
+
+def test_an_idle_watch_links_the_live_site_into_the_other_copy_after_a_change_that_rewrote_it(watching,
+                                                                                             monkeypatch, capsys):
+    """A change that rewrites every page (here site.toml's title) leaves the copy of the site the
+    next build fills holding the old pages, and that build linked each live file there again
+    while the editor waited for a page. Watch, once idle, links them (publish.catch_up): every
+    file of the other copy is then the live one, and the catch-up sets off no build."""
+    from newsdigest import publish
+    from newsdigest.publish import current_generation
+    monkeypatch.setattr(publish, "CATCH_UP_LEAST", 1)   # the site is small
+    w = watching(settle=1.0)
+    before = w.builds_after_quiet()
+    config = w.paths.root / "site.toml"
+    config.write_text(config.read_text().replace('title = "Test digest"', 'title = "Test digest, weekly"'))
+    wait_for(lambda: len(w.built) > before, 60, "the build after site.toml changed")
+    assert w.built[-1].stats.written > 10        # every page shows the title
+    assert w.builds_after_quiet() == before + 1
+    live = current_generation(w.paths.output)
+    other = live.parent / ("a" if live.name == "b" else "b")
+    files = [p.relative_to(live) for p in live.rglob("*") if p.is_file()]
+    assert files and all((other / rel).stat().st_ino == (live / rel).stat().st_ino for rel in files)
+    assert "site's other copy brought up to date for the next build" in capsys.readouterr().out

@@ -222,6 +222,7 @@ class PlanMemo:
     shown_in: dict = field(default_factory=dict)  # card id -> the ids of the articles whose pages show it
     headlines: dict = field(default_factory=dict)  # article id -> (article, its headline): Planner.headline
     stories: dict = field(default_factory=dict)   # story id -> the story, as the last plan's article pages show it
+    story_months: dict = field(default_factory=dict)   # story id -> (the story, its local month): _story_months
     related: dict = field(default_factory=dict)   # article id -> its related list, as the last plan's pages show it
     # group key -> (digest, newer, older, source slugs, first articles, story ids): _plan_digests
     digest_inputs: dict = field(default_factory=dict)
@@ -248,7 +249,7 @@ class PlanMemo:
             self.shown_in, self.stories, self.digest_inputs, self.headlines, self.related = {}, {}, {}, {}, {}
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
-            self.term_specs, self.digest_items, self.digest_feed = {}, {}, None
+            self.term_specs, self.digest_items, self.digest_feed, self.story_months = {}, {}, None, {}
             self.shard_plan, self.sitemap_order, self.articles, self.list_pages = {}, KeptOrder(), None, {}
             self.config = repr(config)
 
@@ -320,6 +321,7 @@ class Planner:
         # known, as in a first plan): set by plan_pages.
         self.changed_stories: set[str] | None = None
         self._trends: dict[tuple, tuple] = {}
+        self.story_months: dict = {}   # PlanMemo.story_months, as this plan makes it
         if memo is not None:
             for tax in model.taxonomies:
                 last = memo.terms.get(tax.key, {})
@@ -450,6 +452,7 @@ class Planner:
             self.memo.terms = {tax.key: {t.slug: t for t in tax.terms} for tax in model.taxonomies}
             self.memo.term_inputs = self.term_inputs
             self.memo.trends = self._trends
+            self.memo.story_months = self.story_months
             sources = {t.slug: t for t in model.taxonomy("sources").terms}
             self.memo.records_dirty = self._fresh | {aid for slug in self.relinked_terms.get("sources", ())
                                                      if slug in sources for aid in sources[slug].article_ids}
@@ -808,33 +811,68 @@ def _lang_dir(article: Article) -> dict:
 STORIES_PER_PAGE_FACTOR = 2  # a story is a line, not a card: twice a list page's articles fit
 
 
+def _story_months(plan: "Planner", model: SiteModel, stories: tuple) -> list[tuple[tuple[int, int], list]]:
+    """The stories (latest activity first) grouped by the local month of their last report,
+    newest month first. Each story's month is the last plan's while it is the same object."""
+    tz = model.config.timezone
+    last = plan.memo.story_months if plan.memo is not None else {}
+    now: dict = {}
+    months: list[tuple[tuple[int, int], list]] = []
+    for story in stories:
+        found = last.get(story.id)
+        if found is None or found[0] is not story:
+            local = story.last_date.astimezone(tz)
+            found = (story, (local.year, local.month))
+        now[story.id] = found
+        if not months or months[-1][0] != found[1]:
+            months.append((found[1], []))
+        months[-1][1].append(story)
+    if plan.memo is not None:
+        plan.story_months = now
+    return months
+
+
 def _plan_story_index(plan: "Planner", model: SiteModel, feeds) -> None:
-    """/stories/: every story of two or more reports, latest activity first, paginated as other lists."""
+    """/stories/: the latest stories of two or more reports (latest activity first) and the
+    months, then a page per month of the stories whose last report came in it. A story changes
+    place whenever a report joins it, and the clustering may re-decide one deep in the archive
+    (a word's weight moves with the corpus): by month, that changes its month's pages; counted
+    pages from the oldest end would shift every page newer than it (200 of 225 at 100,000
+    articles)."""
     stories = _paged_list(model)
-    by_id = {s.id: s for s in stories}
+    months = _story_months(plan, model, stories)
+    nav = [{"label": f"{MONTHS[month - 1]} {year}", "url": urls.story_month(year, month), "count": len(group)}
+           for (year, month), group in months]
+    latest = tuple(stories[:model.config.items_per_page * STORIES_PER_PAGE_FACTOR])
+    pages = [(urls.STORIES, latest, {"first": True, "number": None, "newer": None, "older": None}, nav)]
+    for n, (view, (_, group)) in enumerate(zip(nav, months)):
+        pages.append((view["url"], tuple(group), {
+            "first": False, "number": None, "label": view["label"],
+            "newer": nav[n - 1]["url"] if n else urls.STORIES,
+            "older": nav[n + 1]["url"] if n + 1 < len(nav) else None}, None))
     sources = plan.source_slugs()
     article = model.article
-    for url, ids, pager in paginate(urls.STORIES, tuple(by_id), model.config.items_per_page * STORIES_PER_PAGE_FACTOR):
-        shown = tuple(by_id[i] for i in ids)
+    for url, shown, pager, months_nav in pages:
         # A page shows its stories, their first articles' language and direction, where their
-        # sources link and its pager (the rest is the config's, for which the memo is kept):
-        # the same objects (compared by identity first), the last plan's page.
+        # sources link, its pager and (the first) the months (the rest is the config's, for
+        # which the memo is kept): the same objects (compared by identity first), the last plan's page.
         plan.group(("stories", url), partial(_story_index_signature, shown, tuple(article(s.article_ids[0]) for s in shown),
-                                            sources, pager),
-                   partial(_plan_story_index_page, plan, model, feeds, url, shown, pager))
+                                            sources, pager, months_nav),
+                   partial(_plan_story_index_page, plan, model, feeds, url, shown, pager, months_nav))
 
 
 def _story_index_signature(*parts) -> tuple:
     return parts
 
 
-def _plan_story_index_page(plan: "Planner", model: SiteModel, feeds, url: str, shown: tuple, pager: dict) -> None:
+def _plan_story_index_page(plan: "Planner", model: SiteModel, feeds, url: str, shown: tuple, pager: dict,
+                           months: list | None) -> None:
     views = [{"title": s.title, "url": urls.story(s.id), "count": len(s.sources),
               "sources": _source_links(model, s.sources), "first": _local(s.first_date, model),
               "last": _local(s.last_date, model), **_lang_dir(model.article(s.article_ids[0]))}
              for s in shown]
-    plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds,
-                                  "title": "Stories" if pager["first"] else f"Stories, page {pager['number']}"})
+    plan.add(url, "stories.html", {"stories": views, "pager": pager, "feeds": feeds, "months": months,
+                                  "title": "Stories" if pager["first"] else f"Stories, {pager['label']}"})
 
 
 def digest_title(digest) -> str:

@@ -40,6 +40,11 @@ def story(story_id: str) -> str:
     return f"{STORIES}{story_id}/"
 
 
+def story_month(year: int, number: int) -> str:
+    """The stories whose last report came in that month (a story id is never a year: it ends in a hash)."""
+    return f"{STORIES}{year:04d}/{number:02d}/"
+
+
 def digest(key: str) -> str:
     return f"{DIGESTS}{key}/"
 

@@ -251,20 +251,23 @@ def test_a_plan_from_the_last_one_for_another_date_format_shows_every_date_in_it
     assert _pages_by_url(plan_pages(now, memo)) == _pages_by_url(plan_pages(now))
 
 
+def _story_index(articles, groups):
+    """A story of each group of articles (indexes into `articles`, oldest first)."""
+    from newsdigest.core import Story, StoryIndex
+    stories = tuple(Story(f"s-{g[0]}", articles[g[0]].title, tuple(articles[n].id for n in g),
+                          tuple(articles[n].source for n in g), articles[g[0]].source, articles[g[0]].date,
+                          articles[g[-1]].date) for g in groups)
+    return StoryIndex(tuple(sorted(stories, key=lambda s: (s.last_date, s.id), reverse=True)),
+                      {articles[n].id: s.id for s, g in zip(stories, groups) for n in g})
+
+
 def test_a_plan_from_the_last_one_shows_each_stories_page_as_made_afresh():
     """The pages of /stories/ are taken from the last plan while their stories, their first
     reports and the sources' slugs are the same: a story joined by a report, a first report in
     another language, a report from another outlet, and a source renamed to another slug each
     change the lines that show them."""
-    from newsdigest.core import Story, StoryIndex
     from newsdigest.plan import PlanMemo
-
-    def index(articles, groups):
-        stories = tuple(Story(f"s-{g[0]}", articles[g[0]].title, tuple(articles[n].id for n in g),
-                              tuple(articles[n].source for n in g), articles[g[0]].source, articles[g[0]].date,
-                              articles[g[-1]].date) for g in groups)
-        return StoryIndex(tuple(sorted(stories, key=lambda s: (s.last_date, s.id), reverse=True)),
-                          {articles[n].id: s.id for s, g in zip(stories, groups) for n in g})
+    index = _story_index
     articles = [article(n, source=f"Outlet {n % 5}") for n in range(40)]
     pairs = [[n, n + 1] for n in range(0, 40, 2)]
     config = SiteConfig(items_per_page=3)   # six stories a page
@@ -284,6 +287,35 @@ def test_a_plan_from_the_last_one_shows_each_stories_page_as_made_afresh():
         pages = _pages_by_url(plan_pages(model, memo))
         fresh = _pages_by_url(plan_pages(model))
         assert pages == fresh, step
+
+
+def test_a_story_changed_deep_in_the_archive_changes_its_months_page_and_the_first_only():
+    """/stories/ lists the latest stories and the months; each month has a page of the stories
+    whose last report came in it. A story split in two far back (the clustering re-decides old
+    pairs as words' weights move with the corpus) changes its month's page and the first page's
+    counts; every other month's page is the last plan's, untouched, and the plan is the one made
+    afresh."""
+    from newsdigest.plan import PlanMemo
+    index = _story_index
+    # 120 days of articles (about four months), a story of four reports every four days
+    articles = [article(n, source=f"Outlet {n % 5}") for n in range(120)]
+    quads = [[n, n + 1, n + 2, n + 3] for n in range(0, 120, 4)]
+    config = SiteConfig(items_per_page=3)
+    memo = PlanMemo()
+    before = {p.url_path: p for p in plan_pages(build_model(config, articles, stories=index(articles, quads)), memo)}
+    months = sorted(url for url in before if url.startswith("stories/2024/"))
+    assert months == ["stories/2024/01/", "stories/2024/02/", "stories/2024/03/", "stories/2024/04/"]
+    assert not any(url.startswith("stories/page/") for url in before)
+    split = [list(q) for q in quads]
+    split[3:4] = [[12, 13], [14, 15]]    # a story of January (days 12 to 15) told as two
+    model = build_model(config, articles, stories=index(articles, split))
+    after = {p.url_path: p for p in plan_pages(model, memo)}
+    planned_again = {url for url, page in after.items() if url.startswith("stories/") and before.get(url) is not page
+                     and not url.startswith("stories/s-")}
+    assert planned_again == {"stories/", "stories/2024/01/"}
+    assert _pages_by_url(after.values()) == _pages_by_url(plan_pages(model))
+    january = [line["url"] for line in after["stories/2024/01/"].context["stories"]]
+    assert "stories/s-12/" in january and "stories/s-14/" in january
 
 
 def test_term_charts_and_trends_from_the_kept_days_match_those_counted_afresh():

@@ -269,7 +269,8 @@ def test_article_pages_carry_open_graph_and_news_article_data(built):
 
 def test_one_event_from_three_sources_is_one_story(built):
     _, site = built
-    stories = [p for p in (site / "stories").iterdir() if p.is_dir()]
+    # A story's page is stories/<id>/; stories/<year>/<month>/ list the stories of a month.
+    stories = [p for p in (site / "stories").iterdir() if (p / "index.html").exists()]
     assert len(stories) == 1
     story = (stories[0] / "index.html").read_text()
     assert "3 sources" in story and "first reported by <bdi>Tigris Wire</bdi>" in story

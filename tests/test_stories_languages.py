@@ -120,7 +120,8 @@ def test_the_built_site_has_one_story_in_both_languages(tmp_path):
     (articles / "iraq-nato-dialogue.md").write_text(ENGLISH_MD, encoding="utf-8")
     (articles / "iraq-nato-dialogue-ar.md").write_text(ARABIC_MD, encoding="utf-8")
     assert main(["--root", str(root), "build"]) == 0
-    stories = [p for p in (root / "site/stories").iterdir() if p.is_dir()]
+    # stories/<id>/ are the stories; stories/<year>/<month>/ list a month's
+    stories = [p for p in (root / "site/stories").iterdir() if (p / "index.html").exists()]
     assert len(stories) == 1, stories
     html = (stories[0] / "index.html").read_text(encoding="utf-8")
     assert "Tigris Wire" in html and "وكالة الأنباء العراقية" in html

@@ -104,8 +104,12 @@ def use_newsdigest(rev: str) -> None:
                               text=True).stdout.strip()
         NEWSDIGEST["rev"] = f"working tree at {head}" + (" with uncommitted changes" if dirty else "")
         return
-    full = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", rev + "^{commit}"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", rev + "^{commit}"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        sys.exit(f"bench/run.py: --newsdigest {rev}: no such commit in {ROOT} (give a commit, a branch, HEAD "
+                 "or 'worktree')")
+    full = found.stdout.strip()
     dest = WORK / "snapshot" / full[:12]
     if not (dest / "build.py").exists():
         tmp = dest.with_name(dest.name + ".tmp")

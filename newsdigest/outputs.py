@@ -442,8 +442,15 @@ def _sitemap_outputs(model: SiteModel, page_paths: list[str], memo: PlanMemo | N
     memo.lastmods = kept
     # The pages not among the last sitemaps' (the sitemap order's last call: both are kept together)
     new = list(filterfalse(set(found[0][1]).__contains__, page_paths)) if found is not None else None
-    outputs = [made(name, data) for name, data in sitemap_files(model, page_paths, lastmod, memo.sitemap_lines,
-                                                                memo.sitemap_order, dirty, new).items()]
+    files = sitemap_files(model, page_paths, lastmod, memo.sitemap_lines, memo.sitemap_order, dirty, new,
+                          memo.sitemap_parts)
+    # A section's file that is the same bytes object as last build's keeps its output (not hashed again).
+    last, now = memo.sitemap_outputs, {}
+    for name, data in files.items():
+        found = last.get(name)
+        now[name] = found if found is not None and found[0] is data else (data, made(name, data))
+    memo.sitemap_outputs = now
+    outputs = [output for _, output in now.values()]
     memo.whole["sitemap"] = ((model.articles, page_paths), outputs, lastmod)
     return outputs
 

@@ -228,6 +228,8 @@ class PlanMemo:
     digest_inputs: dict = field(default_factory=dict)
     lastmods: dict = field(default_factory=dict)       # article id -> (article, page, last modified): sitemap
     sitemap_lines: dict = field(default_factory=dict)  # page -> (last modified, its sitemap line)
+    sitemap_parts: dict = field(default_factory=dict)  # section file -> (its lines, its bytes): sitemap_files
+    sitemap_outputs: dict = field(default_factory=dict)  # sitemap file -> (its bytes, its Output)
     opml: tuple | None = None    # (the feeds it lists, the OPML output): outputs.other_outputs
     term_specs: dict = field(default_factory=dict)   # taxonomy key -> {slug: (term, its FeedSpec)}: feed_specs
     # outputs.other_outputs: digest key -> (what its feed item shows, the item); (the items, the digest feeds)
@@ -250,6 +252,7 @@ class PlanMemo:
             self.trends, self.feed_keys, self.search_rows, self.shard_keys = {}, {}, {}, {}
             self.lastmods, self.sitemap_lines, self.opml, self.whole, self.last_plan = {}, {}, None, {}, None
             self.term_specs, self.digest_items, self.digest_feed, self.story_months = {}, {}, None, {}
+            self.sitemap_parts, self.sitemap_outputs = {}, {}
             self.shard_plan, self.sitemap_order, self.articles, self.list_pages = {}, KeptOrder(), None, {}
             self.config = repr(config)
 

@@ -1,7 +1,9 @@
 """sitemap.xml and robots.txt."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from operator import itemgetter
+from typing import Sequence
 from xml.sax.saxutils import escape
 
 from .core import SiteModel
@@ -13,10 +15,15 @@ MAX_URLS = 50_000  # per sitemap file, by the protocol (sitemaps.org); more go i
 
 def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, str],
                   lines: dict | None = None, order: KeptOrder | None = None,
-                  dirty: set[str] | None = None, new: list[str] | None = None) -> dict[str, bytes]:
+                  dirty: set[str] | None = None, new: list[str] | None = None,
+                  kept: dict | None = None) -> dict[str, bytes]:
     """sitemap.xml: every HTML page but the 404, with the date of its newest article where
     known. Past MAX_URLS pages (a site of some 35,000 articles), sitemap.xml becomes an index
-    of sitemap-1.xml, sitemap-2.xml ..., so that search engines still read all of it. `lines`
+    of one sitemap per section (sitemap-articles-2024.xml, sitemap-topics.xml ...; a section of
+    more than MAX_URLS pages in several, -2, -3 ...), so that search engines still read all of it
+    and a new article changes its year's file, not every file after it in sorted order. `kept`
+    (the live engine's): each section file's lines and bytes, the same bytes object while its
+    lines are the same. `lines`
     (the live engine's, for one config): each page's line as last written, by path, brought up
     to date; `order` (the live engine's): the pages as last sorted, re-sorted where they changed;
     `dirty` (with `lines`): the only pages whose lastmod may differ from the one their line has;
@@ -36,16 +43,47 @@ def sitemap_files(model: SiteModel, page_paths: list[str], lastmod: dict[str, st
         if lines is not None:
             lines.clear()
             lines.update(zip(paths, made))
-    parts = [made[i:i + MAX_URLS] for i in range(0, len(made), MAX_URLS)] or [[]]
-    if len(parts) == 1:
-        return {"sitemap.xml": _urlset(parts[0])}
-    files = {f"sitemap-{n}.xml": _urlset(part) for n, part in enumerate(parts, start=1)}
+    if len(made) <= MAX_URLS:
+        return {"sitemap.xml": _urlset(made)}
+    files, last = {}, kept if kept is not None else {}
+    now = {}
+    for section, start, end in _sections(paths):
+        for n, at in enumerate(range(start, end, MAX_URLS)):
+            name = f"sitemap-{section}.xml" if n == 0 else f"sitemap-{section}-{n + 1}.xml"
+            part = made[at:min(at + MAX_URLS, end)]
+            found = last.get(name)
+            if found is None or found[0] != part:   # tuples kept in `lines`: compared by identity first
+                found = (part, _urlset(part))
+            now[name] = found
+            files[name] = found[1]
+    if kept is not None:
+        kept.clear()
+        kept.update(now)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <sitemap><loc>{escape(model.config.absolute(name))}</loc></sitemap>" for name in files]
     lines.append("</sitemapindex>")
     files["sitemap.xml"] = ("\n".join(lines) + "\n").encode("utf-8")
     return files
+
+
+def _sections(paths: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each section of the sorted page paths: the pages under one top
+    folder, the articles by year; a page at the top (the home page) alone. Found by bisection
+    from the start of each section, not by reading every path."""
+    sections, at = [], 0
+    while at < len(paths):
+        head, slash, rest = paths[at].partition("/")
+        if not slash:
+            sections.append((head or "home", at, at + 1))
+            at += 1
+            continue
+        prefix = f"{head}/{rest.split('/', 1)[0]}/" if head == "articles" and "/" in rest else f"{head}/"
+        # every path under prefix sorts before prefix with its last "/" raised to "0"
+        end = bisect_left(paths, prefix[:-1] + chr(ord("/") + 1), at)
+        sections.append((prefix.strip("/").replace("/", "-"), at, end))
+        at = end
+    return sections
 
 
 def _lines(model: SiteModel, paths: list[str], lastmod: dict[str, str], last: dict) -> list[tuple[str | None, str]]:

@@ -404,6 +404,38 @@ def test_worker_processes_build_the_same_site_as_one_process(sample_site, tmp_pa
     assert 0 < parallel.stats.written < parallel.stats.unchanged
 
 
+def test_past_the_limit_each_section_has_its_sitemap_and_a_new_article_changes_its_years_only(monkeypatch):
+    """Past the protocol's limit the sitemap is one file per section (the articles by year, every
+    other top folder), each section in files of at most the limit, in sorted order. A new article
+    changes its year's file and the index; with the live engine's memo every other file is the very
+    bytes of the last build (kept, not made again)."""
+    from types import SimpleNamespace
+
+    import newsdigest.sitemap as sitemap
+    from newsdigest.config import SiteConfig
+    from newsdigest.order import KeptOrder
+    monkeypatch.setattr(sitemap, "MAX_URLS", 4)
+    model = SimpleNamespace(config=SiteConfig(base_url=BASE))
+    pages = ["", "search/", "archive/", "archive/2023/05/", *(f"articles/2023/0{m}/a{m}/" for m in range(1, 7)),
+             *(f"articles/2024/01/b{n}/" for n in range(3)), *(f"topics/t{n}/" for n in range(5))]
+    lastmod = {p: "2024-01-01" for p in pages if p.startswith("articles/")}
+    lines, order, kept = {}, KeptOrder(), {}
+    first = sitemap.sitemap_files(model, pages, lastmod, lines, order, set(), None, kept)
+    assert sorted(first) == ["sitemap-archive.xml", "sitemap-articles-2023-2.xml", "sitemap-articles-2023.xml",
+                             "sitemap-articles-2024.xml", "sitemap-home.xml", "sitemap-search.xml",
+                             "sitemap-topics-2.xml", "sitemap-topics.xml", "sitemap.xml"]
+    listed = re.findall(r"<loc>([^<]+)</loc>", first["sitemap.xml"].decode())
+    shown = [loc for name in listed for loc in re.findall(r"<loc>([^<]+)</loc>", first[name[len(BASE):]].decode())]
+    assert shown == [BASE + p for p in sorted(pages)]   # every page once, in order, each in its section
+    assert all(len(re.findall("<url>", first[n].decode())) <= 4 for n in first if n != "sitemap.xml")
+    added = "articles/2024/02/b9/"
+    lastmod[added] = "2024-02-01"
+    second = sitemap.sitemap_files(model, [*pages, added], lastmod, lines, order, {added}, [added], kept)
+    changed = {name for name in second if second[name] is not first.get(name)}
+    assert changed == {"sitemap-articles-2024.xml", "sitemap.xml"}
+    assert (BASE + added).encode() in second["sitemap-articles-2024.xml"]
+
+
 def test_a_sitemap_past_the_protocol_limit_becomes_an_index(sample_site, monkeypatch):
     import xml.etree.ElementTree as ET
 
